@@ -1,0 +1,55 @@
+// Errors a user can cause, carried as values until the command line reports them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace gpuslice {
+
+/// What went wrong, which decides the process exit code (see README "Exit codes").
+enum class ErrorKind {
+  BadInput = 1,    ///< malformed or out-of-range input
+  Usage = 2,       ///< wrong command-line use
+  Infeasible = 3,  ///< input is valid but some workload fits nowhere
+};
+
+/// One user-facing error: where it is (file, line, field path) and what is wrong.
+struct Error {
+  ErrorKind kind = ErrorKind::BadInput;
+  std::string file;   ///< input file name as the user gave it; empty if none
+  int line = 0;       ///< 1-based line; 0 if unknown
+  std::string field;  ///< field path such as workloads[3].gpu.compute; empty if none
+  std::string message;
+
+  /// "<file>:<line>: <field>: <message>", leaving out the parts that are empty.
+  std::string describe() const;
+};
+
+inline Error badInput(std::string file, int line, std::string field, std::string message) {
+  return Error{ErrorKind::BadInput, std::move(file), line, std::move(field), std::move(message)};
+}
+
+/// A value or the error that prevented it.
+template <class T>
+class Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}
+  Result(Error error) : v_(std::move(error)) {}
+
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() { return std::get<0>(v_); }
+  const T& value() const { return std::get<0>(v_); }
+  T& operator*() { return value(); }
+  const T& operator*() const { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  const Error& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+}  // namespace gpuslice

@@ -1,0 +1,48 @@
+// A parsed YAML or JSON document as a small tree that remembers line numbers,
+// so every decoder can report "<file>:<line>: <field>: <message>".
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "gpuslice/error.h"
+
+namespace gpuslice::io {
+
+/// One node. Scalars keep their text; `quoted` tells a quoted string ("1.5", '7')
+/// from a plain scalar (1.5, true, null). JSON strings are quoted; JSON numbers,
+/// true, false and null are plain.
+struct Node {
+  enum class Kind { Null, Scalar, Sequence, Mapping };
+  Kind kind = Kind::Null;
+  int line = 0;  ///< 1-based line where the node starts
+  std::string text;
+  bool quoted = false;
+  std::vector<Node> items;                          ///< Sequence
+  std::vector<std::pair<std::string, Node>> members;  ///< Mapping, in document order
+  std::vector<int> keyLines;                        ///< Mapping: line of each key
+
+  bool isNull() const { return kind == Kind::Null; }
+  bool isScalar() const { return kind == Kind::Scalar; }
+  bool isSequence() const { return kind == Kind::Sequence; }
+  bool isMapping() const { return kind == Kind::Mapping; }
+  /// The member called `key`, or nullptr.
+  const Node* find(std::string_view key) const;
+};
+
+/// Parses JSON text. Errors name `file` and the line; duplicate keys, nesting deeper
+/// than 256, trailing content and invalid UTF-8 escapes are errors.
+Result<Node> parseJson(std::string_view text, const std::string& file);
+
+/// Parses one YAML document (JSON is accepted too, being YAML). Plain `~`, `null`
+/// and empty values become Null nodes. Duplicate keys, more than one document and
+/// nesting deeper than 256 are errors.
+Result<Node> parseYaml(std::string_view text, const std::string& file);
+
+/// Chooses by content: text whose first non-blank character is '{' or '[' is JSON,
+/// anything else YAML.
+Result<Node> parseDocument(std::string_view text, const std::string& file);
+
+}  // namespace gpuslice::io
