@@ -59,7 +59,8 @@ struct Catalog {
   std::string region;
   std::string currency;
   std::string date;    ///< when the prices were taken
-  std::string source;  ///< where they come from (file name or "built-in")
+  std::string source;  ///< where the prices come from, as the table states it
+  std::string file;    ///< the table file read ("<built-in>/..." for the embedded one)
   std::vector<InstanceType> instanceTypes;  ///< sorted by name
   std::vector<GpuModel> gpus;               ///< sorted by name
 

@@ -53,6 +53,7 @@ struct Workload {
 /// Workloads from one or more files, merged.
 struct WorkloadSet {
   std::string region = "us-east-1";
+  SourceRef regionSource;  ///< where region was set; empty file when defaulted
   std::vector<Workload> workloads;
 };
 

@@ -1,0 +1,47 @@
+// gpuslice: plans GPU sharing on Amazon EKS. main only wires the command line to the library.
+#include <iostream>
+#include <map>
+
+#include "commands.h"
+
+namespace {
+
+struct CommandEntry {
+  const char* name;
+  const char* help;
+  gpuslice::cli::Runner (*add)(CLI::App&);
+};
+
+const CommandEntry kCommands[] = {
+    {"plan", "Plan pools, instance counts, cost, savings and risk for a set of workloads", gpuslice::cli::registerPlan},
+    {"catalog", "Print the built-in (or a given) instance and GPU tables", gpuslice::cli::registerCatalog},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"gpuslice: plan GPU sharing (time-slicing, MPS, MIG) on Amazon EKS and what it saves.\n"
+               "Exit codes: 0 ok, 1 bad input, 2 usage, 3 infeasible (a workload fits nowhere)."};
+  app.name("gpuslice");
+  app.set_version_flag("--version", "gpuslice 0.1.0");
+  app.require_subcommand(1);
+  std::map<const CLI::App*, gpuslice::cli::Runner> runners;
+  for (const CommandEntry& c : kCommands) {
+    CLI::App* sub = app.add_subcommand(c.name, c.help);
+    runners[sub] = c.add(*sub);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "gpuslice: " << e.what() << "\nRun 'gpuslice --help' or 'gpuslice <command> --help' for usage.\n";
+    return static_cast<int>(gpuslice::ErrorKind::Usage);
+  }
+  for (const auto& [sub, run] : runners) {
+    if (sub->parsed()) return run();
+  }
+  return static_cast<int>(gpuslice::ErrorKind::Usage);
+}

@@ -1,0 +1,30 @@
+#include "gpuslice/catalog.h"
+
+#include <algorithm>
+
+namespace gpuslice {
+
+const char* archName(Arch a) { return a == Arch::Arm64 ? "arm64" : "amd64"; }
+
+const char* capacityName(Capacity c) { return c == Capacity::Spot ? "spot" : "on-demand"; }
+
+namespace {
+template <class T>
+const T* findByName(const std::vector<T>& items, const std::string& name) {
+  auto it = std::lower_bound(items.begin(), items.end(), name,
+                             [](const T& item, const std::string& n) { return item.name < n; });
+  return it != items.end() && it->name == name ? &*it : nullptr;
+}
+}  // namespace
+
+const InstanceType* Catalog::findType(const std::string& name) const {
+  return findByName(instanceTypes, name);
+}
+
+const GpuModel* Catalog::findGpu(const std::string& name) const { return findByName(gpus, name); }
+
+std::optional<Micros> Catalog::price(const InstanceType& t, Capacity capacity) {
+  return capacity == Capacity::Spot ? t.spot : t.onDemand;
+}
+
+}  // namespace gpuslice

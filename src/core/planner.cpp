@@ -1,0 +1,331 @@
+#include "gpuslice/planner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+#include <numeric>
+
+#include "gpuslice/glob.h"
+#include "diagnostics.h"
+#include "pool_packing.h"
+#include "risk.h"
+#include "slot_fit.h"
+
+namespace gpuslice {
+
+const char* strategyName(Strategy s) {
+  switch (s) {
+    case Strategy::Auto: return "auto";
+    case Strategy::Dedicated: return "dedicated";
+    case Strategy::TimeSlicing: return "time-slicing";
+    case Strategy::Mps: return "mps";
+    case Strategy::Mig: return "mig";
+  }
+  return "?";
+}
+
+const char* modeName(Mode m) {
+  switch (m) {
+    case Mode::Dedicated: return "dedicated";
+    case Mode::TimeSlicing: return "time-slicing";
+    case Mode::Mps: return "mps";
+    case Mode::Mig: return "mig";
+  }
+  return "?";
+}
+
+const char* isolationName(Isolation i) {
+  switch (i) {
+    case Isolation::None: return "none";
+    case Isolation::Memory: return "memory";
+    case Isolation::Full: return "full";
+  }
+  return "?";
+}
+
+namespace {
+
+using detail::Candidate;
+using detail::PackedPool;
+using detail::PlanContext;
+
+Error workloadError(const Workload& w, ErrorKind kind, const std::string& field, std::string message) {
+  return Error{kind, w.source.file, w.source.line, w.source.field + field, std::move(message)};
+}
+
+/// Priced candidates that pass the global filters.
+Result<PlanContext> makeContext(const Catalog& catalog, const PlanOptions& options) {
+  PlanContext ctx;
+  ctx.catalog = &catalog;
+  ctx.options = &options;
+  ctx.computeTargetPpm = static_cast<std::int64_t>(std::llround((1.0 - options.headroom) * 1e6));
+  bool anyPrice = false;
+  for (std::size_t i = 0; i < catalog.instanceTypes.size(); ++i) {
+    const InstanceType& t = catalog.instanceTypes[i];
+    const auto price = Catalog::price(t, options.capacity);
+    if (!price) continue;
+    anyPrice = true;
+    if (!globMatchAny(options.allowInstanceTypes, t.name)) continue;
+    Candidate c;
+    c.type = &t;
+    c.gpu = catalog.findGpu(t.gpuModel);
+    c.index = static_cast<int>(i);
+    c.price = *price;
+    c.allocatable = nodeAllocatable(t, options.maxPodsPerNode);
+    c.gpus = t.wholeGpus();
+    const double overhead = t.fractional() ? options.gpuOverheadMiB * t.gpuCount : options.gpuOverheadMiB;
+    c.usableMemoryMiB = t.gpuMemoryMiB - static_cast<std::int64_t>(std::ceil(overhead));
+    ctx.candidates.push_back(c);
+  }
+  if (!anyPrice) {
+    return Error{ErrorKind::BadInput, catalog.file, 0, "",
+                 fmt::format("the price table has no {} prices; pass --pricing FILE with a table that has them",
+                             capacityName(options.capacity))};
+  }
+  return ctx;
+}
+
+/// Fills in gpu.model from current.instanceType and checks the two agree.
+Result<std::vector<Workload>> resolveWorkloads(const WorkloadSet& set, const Catalog& catalog) {
+  std::vector<Workload> out = set.workloads;
+  for (Workload& w : out) {
+    if (w.currentType) {
+      const InstanceType* t = catalog.findType(*w.currentType);
+      if (!t) {
+        return workloadError(w, ErrorKind::BadInput, ".current.instanceType",
+                             fmt::format("unknown instance type \"{}\" (not in the price table {})", *w.currentType,
+                                         catalog.file));
+      }
+      if (w.gpuModel.empty()) {
+        w.gpuModel = t->gpuModel;
+      } else if (w.gpuModel != t->gpuModel) {
+        return workloadError(w, ErrorKind::BadInput, ".gpu.model",
+                             fmt::format("\"{}\" does not match current.instanceType {}, which has {} GPUs",
+                                         w.gpuModel, t->name, t->gpuModel));
+      }
+    }
+    if (w.gpuModel.empty()) {
+      return workloadError(w, ErrorKind::BadInput, ".gpu.model",
+                           "required when current.instanceType is not given");
+    }
+    const bool known = catalog.findGpu(w.gpuModel) ||
+                       std::any_of(catalog.instanceTypes.begin(), catalog.instanceTypes.end(),
+                                   [&](const InstanceType& t) { return t.gpuModel == w.gpuModel; });
+    if (!known) {
+      std::vector<std::string> names;
+      for (const GpuModel& g : catalog.gpus) names.push_back(g.name);
+      return workloadError(w, ErrorKind::BadInput, ".gpu.model",
+                           fmt::format("unknown GPU model \"{}\"; known: {}", w.gpuModel, fmt::join(names, ", ")));
+    }
+  }
+  return out;
+}
+
+std::string poolBaseName(const std::string& type, Mode mode, int replicas) {
+  std::string name = type;
+  std::replace(name.begin(), name.end(), '.', '-');
+  switch (mode) {
+    case Mode::Dedicated: return name + "-dedicated";
+    case Mode::TimeSlicing: return fmt::format("{}-ts{}", name, replicas);
+    case Mode::Mps: return fmt::format("{}-mps{}", name, replicas);
+    case Mode::Mig: return name + "-mig";
+  }
+  return name;
+}
+
+/// Which node resource bounds podsPerNode below the GPU slots.
+std::string nodeLimit(const Candidate& c, const std::vector<Workload>& ws, const std::vector<std::size_t>& members,
+                      int podsPerNode) {
+  for (std::size_t wi : members) {
+    const Workload& w = ws[wi];
+    if (w.cpuMillis && *w.cpuMillis > 0 && c.allocatable.cpuMillis / *w.cpuMillis == podsPerNode) return "cpu";
+    if (w.memoryBytes && *w.memoryBytes > 0 && c.allocatable.memoryBytes / *w.memoryBytes == podsPerNode)
+      return "memory";
+  }
+  return "pods";
+}
+
+/// Turns packed pools into named, described pools and per-workload placements.
+void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std::vector<PackedPool>& packed,
+                   Plan& plan) {
+  auto byName = [&](std::size_t a, std::size_t b) {
+    return std::tie(ws[a].ns, ws[a].name) < std::tie(ws[b].ns, ws[b].name);
+  };
+  for (PackedPool& p : packed) std::sort(p.workloads.begin(), p.workloads.end(), byName);
+  std::sort(packed.begin(), packed.end(), [&](const PackedPool& a, const PackedPool& b) {
+    const auto& ta = ctx.candidates[static_cast<std::size_t>(a.candidate)].type->name;
+    const auto& tb = ctx.candidates[static_cast<std::size_t>(b.candidate)].type->name;
+    if (ta != tb) return ta < tb;
+    if (a.mode != b.mode) return a.mode < b.mode;
+    if (a.shape.replicas != b.shape.replicas) return a.shape.replicas > b.shape.replicas;
+    return byName(a.workloads.front(), b.workloads.front());
+  });
+  std::map<std::string, int> used;
+  plan.placements.resize(ws.size());
+  for (const PackedPool& p : packed) {
+    const Candidate& c = ctx.candidates[static_cast<std::size_t>(p.candidate)];
+    Pool pool;
+    const std::string base = poolBaseName(c.type->name, p.mode, p.shape.replicas);
+    const int n = ++used[base];
+    pool.name = n == 1 ? base : fmt::format("{}-{}", base, n);
+    pool.instanceType = c.type->name;
+    pool.gpuModel = c.type->gpuModel;
+    pool.mode = p.mode;
+    pool.replicas = p.shape.replicas;
+    pool.nodes = p.shape.nodes;
+    pool.gpusPerNode = c.gpus;
+    pool.podsPerNode = p.shape.podsPerNode;
+    pool.pods = static_cast<int>(p.pods);
+    pool.limitedBy = p.shape.limitedBy == "gpu" ? "gpu" : nodeLimit(c, ws, p.workloads, p.shape.podsPerNode);
+    pool.hourly = c.price * p.shape.nodes;
+    pool.usableMemoryMiB = c.usableMemoryMiB;
+    pool.workloads = p.workloads;
+    double compute = 0, memory = 0;
+    for (std::size_t wi : p.workloads) {
+      const detail::SlotFit f = detail::fitOf(ctx, ws[wi], c);
+      pool.maxMemoryMiB = std::max(pool.maxMemoryMiB, ws[wi].memoryMiB);
+      pool.maxComputePpm = std::max(pool.maxComputePpm, f.computePpm);
+      pool.estimate = pool.estimate || f.estimate;
+      compute += static_cast<double>(f.computePpm) * ws[wi].replicas;
+      memory += static_cast<double>(ws[wi].memoryMiB) * ws[wi].replicas;
+      plan.placements[wi].workload = wi;
+      plan.placements[wi].computePpm = f.computePpm;
+      plan.placements[wi].risk.estimate = f.estimate;
+    }
+    const double gpus = static_cast<double>(pool.nodes) * (c.type->fractional() ? c.type->gpuCount : c.gpus);
+    pool.computePerGpu = compute / 1e6 / gpus;
+    pool.memoryPerGpu = memory / (static_cast<double>(pool.nodes) * c.gpus * static_cast<double>(c.usableMemoryMiB));
+    plan.pools.push_back(std::move(pool));
+  }
+  std::vector<std::size_t> order(plan.pools.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return plan.pools[a].name < plan.pools[b].name; });
+  std::vector<Pool> sorted;
+  for (std::size_t i : order) sorted.push_back(std::move(plan.pools[i]));
+  plan.pools = std::move(sorted);
+  for (std::size_t pi = 0; pi < plan.pools.size(); ++pi) {
+    for (std::size_t wi : plan.pools[pi].workloads) {
+      plan.placements[wi].pool = pi;
+      plan.placements[wi].risk = detail::assessRisk(ws[wi], plan.pools[pi], plan.placements[wi], *ctx.options);
+    }
+  }
+  for (const Pool& p : plan.pools) {
+    plan.fleet.instances[p.instanceType] += p.nodes;
+    plan.fleet.hourly += p.hourly;
+  }
+}
+
+/// One whole GPU per pod: on the current type when given, else the cheapest that fits.
+Result<Fleet> baselineFleet(const PlanContext& ctx, const std::vector<Workload>& ws) {
+  std::map<std::string, double> nodes;  // fractional node demand per type
+  for (const Workload& w : ws) {
+    const InstanceType* chosen = nullptr;
+    int podsPerNode = 1;
+    if (w.currentType) {
+      chosen = ctx.catalog->findType(*w.currentType);
+      if (!Catalog::price(*chosen, ctx.options->capacity)) {
+        return workloadError(w, ErrorKind::BadInput, ".current.instanceType",
+                             fmt::format("{} has no {} price in the price table {}", chosen->name,
+                                         capacityName(ctx.options->capacity), ctx.catalog->file));
+      }
+      Candidate c;
+      c.type = chosen;
+      c.gpus = chosen->wholeGpus();
+      c.allocatable = nodeAllocatable(*chosen, ctx.options->maxPodsPerNode);
+      const std::int64_t cap = std::max<std::int64_t>(
+          1, std::min<std::int64_t>({c.allocatable.maxPods,
+                                     w.cpuMillis && *w.cpuMillis > 0 ? c.allocatable.cpuMillis / *w.cpuMillis
+                                                                     : c.allocatable.maxPods,
+                                     w.memoryBytes && *w.memoryBytes > 0 ? c.allocatable.memoryBytes / *w.memoryBytes
+                                                                         : c.allocatable.maxPods}));
+      podsPerNode = static_cast<int>(std::min<std::int64_t>(c.gpus, cap));
+    } else {
+      Micros bestCost = 0;
+      int bestNodes = 0;
+      for (const Candidate& c : ctx.candidates) {
+        if (!detail::admits(ctx, w, c) || c.type->gpuModel != w.gpuModel) continue;
+        const detail::SlotFit f = detail::fitOf(ctx, w, c);
+        if (!f.dedicated) continue;
+        const int ppn = std::min(c.gpus, f.nodeCap);
+        const int n = (w.replicas + ppn - 1) / ppn;
+        const Micros cost = c.price * n;
+        if (!chosen || cost < bestCost || (cost == bestCost && n < bestNodes)) {
+          chosen = c.type;
+          bestCost = cost;
+          bestNodes = n;
+          podsPerNode = ppn;
+        }
+      }
+      if (!chosen) continue;  // makePlan reports it as infeasible
+    }
+    nodes[chosen->name] += static_cast<double>(w.replicas) / podsPerNode;
+  }
+  Fleet fleet;
+  for (const auto& [name, demand] : nodes) {
+    const int n = static_cast<int>(std::ceil(demand - 1e-9));
+    fleet.instances[name] = n;
+    fleet.hourly += *Catalog::price(*ctx.catalog->findType(name), ctx.options->capacity) * n;
+  }
+  return fleet;
+}
+
+}  // namespace
+
+Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options) {
+  if (options.strategy == Strategy::Mig) {
+    return Error{ErrorKind::Usage, "", 0, "--strategy",
+                 "mig: MIG planning is not available yet; use auto, dedicated, time-slicing or mps"};
+  }
+  auto ctxResult = makeContext(catalog, options);
+  if (!ctxResult) return ctxResult.error();
+  const PlanContext& ctx = *ctxResult;
+  auto resolved = resolveWorkloads(set, catalog);
+  if (!resolved) return resolved.error();
+  const std::vector<Workload>& ws = *resolved;
+
+  // Classes: workloads admitted by exactly the same candidates.
+  std::map<std::vector<int>, std::vector<std::size_t>> classes;
+  for (std::size_t wi = 0; wi < ws.size(); ++wi) {
+    std::vector<int> admitted;
+    for (std::size_t k = 0; k < ctx.candidates.size(); ++k) {
+      if (detail::admits(ctx, ws[wi], ctx.candidates[k])) admitted.push_back(static_cast<int>(k));
+    }
+    if (auto why = detail::whyInfeasible(ctx, ws[wi], admitted)) {
+      return workloadError(ws[wi], ErrorKind::Infeasible, "", *why);
+    }
+    classes[admitted].push_back(wi);
+  }
+
+  Plan plan;
+  plan.strategy = options.strategy;
+  plan.capacity = options.capacity;
+  std::vector<PackedPool> packed;
+  double lowerBound = 0;
+  for (const auto& [admitted, members] : classes) {
+    detail::Packing p = detail::packClass(ctx, ws, members, admitted);
+    lowerBound += p.lowerBoundMicros;
+    for (PackedPool& pool : p.pools) packed.push_back(std::move(pool));
+  }
+  detail::mergePools(ctx, packed);
+  describePools(ctx, ws, packed, plan);
+  plan.lowerBound = static_cast<Micros>(std::floor(lowerBound + 1e-6));
+  plan.lowerBound = std::min(plan.lowerBound, plan.fleet.hourly);
+
+  auto baseline = baselineFleet(ctx, ws);
+  if (!baseline) return baseline.error();
+  plan.baseline = std::move(*baseline);
+
+  plan.notes = detail::planNotes(ctx, ws, plan);
+  if (!options.anyGpuModel && options.estimateOtherModels) {
+    PlanOptions other = options;
+    other.anyGpuModel = true;
+    other.estimateOtherModels = false;
+    auto alt = makePlan(set, catalog, other);
+    if (alt) plan.anyModelHourly = alt->fleet.hourly;
+  }
+  return plan;
+}
+
+}  // namespace gpuslice

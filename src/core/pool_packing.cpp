@@ -1,0 +1,242 @@
+#include "pool_packing.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <tuple>
+
+namespace gpuslice::detail {
+
+namespace {
+
+constexpr int kBig = std::numeric_limits<int>::max();
+constexpr Mode kModes[] = {Mode::Dedicated, Mode::Mps, Mode::TimeSlicing};
+
+/// Workloads that look alike to the packer: same cheapest standalone type, same safe
+/// replica count there, same allowed modes. Per class candidate, the member minima.
+struct Bucket {
+  int best = 0;        // position in classCandidates
+  int shareReplicas = 0;
+  ModeMask modes = 0;
+  long long pods = 0;
+  std::vector<int> minTs, minMps, minCap;
+  std::vector<char> allDed;
+  std::vector<std::size_t> workloads;
+};
+
+/// Lexicographic score of a partial packing.
+struct Score {
+  Micros cost = 0;
+  long long nodes = 0;
+  long long penalty = 0;
+  bool operator<(const Score& o) const {
+    return std::tie(cost, nodes, penalty) < std::tie(o.cost, o.nodes, o.penalty);
+  }
+  Score operator+(const Score& o) const { return {cost + o.cost, nodes + o.nodes, penalty + o.penalty}; }
+};
+
+/// The best way to hold a run of buckets in one pool.
+struct Choice {
+  bool ok = false;
+  Score score;
+  int candidate = 0;  // position in classCandidates
+  Mode mode = Mode::Dedicated;
+  PoolShape shape;
+};
+
+int replicasFor(Mode m, int ts, int mps) {
+  return m == Mode::TimeSlicing ? ts : m == Mode::Mps ? mps : 1;
+}
+
+/// Cheapest standalone cost per pod of one workload over the class, and where.
+struct Standalone {
+  double perPod = std::numeric_limits<double>::infinity();
+  int best = -1;
+  int shareReplicas = 0;
+};
+
+}  // namespace
+
+Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads,
+                  const std::vector<std::size_t>& members, const std::vector<int>& classCandidates) {
+  const std::size_t T = classCandidates.size();
+  Packing out;
+  std::vector<Bucket> buckets;
+  std::map<std::tuple<int, int, ModeMask>, std::size_t> bucketOf;
+  std::vector<SlotFit> fits(T);
+
+  for (std::size_t wi : members) {
+    const Workload& w = workloads[wi];
+    const ModeMask modes = effectiveModes(w, ctx.options->strategy);
+    Standalone alone;
+    for (std::size_t k = 0; k < T; ++k) {
+      const Candidate& c = ctx.candidates[static_cast<std::size_t>(classCandidates[k])];
+      SlotFit f = fitOf(ctx, w, c);
+      if (!(modes & bit(Mode::Dedicated))) f.dedicated = false;
+      if (!(modes & bit(Mode::TimeSlicing))) f.timeSlicing = 0;
+      if (!(modes & bit(Mode::Mps))) f.mps = 0;
+      fits[k] = f;
+      for (Mode m : kModes) {
+        const int r = replicasFor(m, f.timeSlicing, f.mps);
+        if (m == Mode::Dedicated ? !f.dedicated : r < 2) continue;
+        const PoolShape s = shapePool(c, m, r, f.nodeCap, 1);
+        if (s.podsPerNode < 1) continue;
+        const double perPod = static_cast<double>(c.price) / s.podsPerNode;
+        if (perPod < alone.perPod) {
+          alone.perPod = perPod;
+          alone.best = static_cast<int>(k);
+          alone.shareReplicas = m == Mode::Dedicated ? 1 : s.replicas;
+        } else if (perPod == alone.perPod && static_cast<int>(k) == alone.best) {
+          alone.shareReplicas = std::max(alone.shareReplicas, m == Mode::Dedicated ? 1 : s.replicas);
+        }
+      }
+    }
+    out.lowerBoundMicros += alone.perPod * w.replicas;
+    const auto key = std::make_tuple(alone.best, alone.shareReplicas, modes);
+    auto [it, inserted] = bucketOf.emplace(key, buckets.size());
+    if (inserted) {
+      Bucket b;
+      b.best = alone.best;
+      b.shareReplicas = alone.shareReplicas;
+      b.modes = modes;
+      b.minTs.assign(T, kBig);
+      b.minMps.assign(T, kBig);
+      b.minCap.assign(T, kBig);
+      b.allDed.assign(T, 1);
+      buckets.push_back(std::move(b));
+    }
+    Bucket& b = buckets[it->second];
+    b.pods += w.replicas;
+    b.workloads.push_back(wi);
+    for (std::size_t k = 0; k < T; ++k) {
+      const SlotFit& f = fits[k];
+      b.minTs[k] = std::min(b.minTs[k], f.timeSlicing);
+      b.minMps[k] = std::min(b.minMps[k], f.mps);
+      b.minCap[k] = std::min(b.minCap[k], f.any ? f.nodeCap : 0);
+      if (!f.dedicated) b.allDed[k] = 0;
+    }
+  }
+
+  // Order: by cheapest standalone type, then larger safe replica counts first, then modes.
+  std::vector<std::size_t> order(buckets.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const Bucket& x = buckets[a];
+    const Bucket& y = buckets[b];
+    return std::make_tuple(x.best, -x.shareReplicas, x.modes) < std::make_tuple(y.best, -y.shareReplicas, y.modes);
+  });
+
+  // Within a run of buckets with the same cheapest type, pools are contiguous segments;
+  // choose the segmentation of least score by dynamic programming.
+  std::vector<int> aggTs(T), aggMps(T), aggCap(T);
+  std::vector<char> aggDed(T);
+  for (std::size_t start = 0; start < order.size();) {
+    std::size_t end = start;
+    while (end < order.size() && buckets[order[end]].best == buckets[order[start]].best) ++end;
+    const std::size_t n = end - start;
+    std::vector<Score> f(n + 1);
+    std::vector<Choice> choiceEnding(n + 1);  // best choice for segment (from[j], j]
+    std::vector<std::size_t> from(n + 1, 0);
+    std::vector<char> reached(n + 1, 0);
+    reached[0] = 1;
+    std::vector<long long> podsBefore(n + 1, 0);
+    for (std::size_t q = 0; q < n; ++q) podsBefore[q + 1] = podsBefore[q] + buckets[order[start + q]].pods;
+    for (std::size_t j = 1; j <= n; ++j) {
+      bool have = false;
+      for (std::size_t i = j; i-- > 0;) {
+        // Segment (i, j] = buckets order[start+i .. start+j-1]. Aggregate incrementally
+        // by walking i downwards for fixed j.
+        const Bucket& b = buckets[order[start + i]];
+        if (i == j - 1) {
+          aggTs = b.minTs; aggMps = b.minMps; aggCap = b.minCap; aggDed = b.allDed;
+        } else {
+          for (std::size_t k = 0; k < T; ++k) {
+            aggTs[k] = std::min(aggTs[k], b.minTs[k]);
+            aggMps[k] = std::min(aggMps[k], b.minMps[k]);
+            aggCap[k] = std::min(aggCap[k], b.minCap[k]);
+            aggDed[k] = aggDed[k] && b.allDed[k];
+          }
+        }
+        if (!reached[i]) continue;
+        const long long pods = podsBefore[j] - podsBefore[i];
+        Choice best;
+        for (std::size_t k = 0; k < T; ++k) {
+          const Candidate& c = ctx.candidates[static_cast<std::size_t>(classCandidates[k])];
+          for (Mode m : kModes) {
+            if (m == Mode::Dedicated && !aggDed[k]) continue;
+            const PoolShape s = shapePool(c, m, replicasFor(m, aggTs[k], aggMps[k]), aggCap[k], pods);
+            if (s.podsPerNode < 1) continue;
+            const Score sc{c.price * s.nodes, s.nodes, isolationPenalty(m) * pods};
+            if (!best.ok || sc < best.score) best = Choice{true, sc, static_cast<int>(k), m, s};
+          }
+        }
+        if (!best.ok) continue;
+        const Score total = f[i] + best.score;
+        if (!have || total < f[j]) {
+          have = true;
+          f[j] = total;
+          from[j] = i;
+          choiceEnding[j] = best;
+        }
+      }
+      reached[j] = have;
+    }
+    // Walk back the chosen segments.
+    for (std::size_t j = n; j > 0; j = from[j]) {
+      const Choice& ch = choiceEnding[j];
+      PackedPool p;
+      p.candidate = classCandidates[static_cast<std::size_t>(ch.candidate)];
+      p.mode = ch.mode;
+      p.shape = ch.shape;
+      p.minTimeSlicing = kBig;
+      p.minMps = kBig;
+      p.minNodeCap = kBig;
+      for (std::size_t q = from[j]; q < j; ++q) {
+        const Bucket& b = buckets[order[start + q]];
+        const auto k = static_cast<std::size_t>(ch.candidate);
+        p.pods += b.pods;
+        p.minTimeSlicing = std::min(p.minTimeSlicing, b.minTs[k]);
+        p.minMps = std::min(p.minMps, b.minMps[k]);
+        p.minNodeCap = std::min(p.minNodeCap, b.minCap[k]);
+        p.workloads.insert(p.workloads.end(), b.workloads.begin(), b.workloads.end());
+      }
+      out.pools.push_back(std::move(p));
+    }
+    start = end;
+  }
+  return out;
+}
+
+void mergePools(const PlanContext& ctx, std::vector<PackedPool>& pools) {
+  std::sort(pools.begin(), pools.end(), [](const PackedPool& a, const PackedPool& b) {
+    return std::make_tuple(a.candidate, a.mode, -a.shape.replicas, a.pods) <
+           std::make_tuple(b.candidate, b.mode, -b.shape.replicas, b.pods);
+  });
+  bool merged = true;
+  while (merged) {
+    merged = false;
+    for (std::size_t i = 0; i < pools.size() && !merged; ++i) {
+      for (std::size_t j = i + 1; j < pools.size() && !merged; ++j) {
+        PackedPool& a = pools[i];
+        PackedPool& b = pools[j];
+        if (a.candidate != b.candidate || a.mode != b.mode) continue;
+        const int ts = std::min(a.minTimeSlicing, b.minTimeSlicing);
+        const int mps = std::min(a.minMps, b.minMps);
+        const int cap = std::min(a.minNodeCap, b.minNodeCap);
+        const Candidate& c = ctx.candidates[static_cast<std::size_t>(a.candidate)];
+        const PoolShape s = shapePool(c, a.mode, replicasFor(a.mode, ts, mps), cap, a.pods + b.pods);
+        if (s.podsPerNode < 1 || s.nodes >= a.shape.nodes + b.shape.nodes) continue;  // only merges that save
+        a.shape = s;
+        a.pods += b.pods;
+        a.minTimeSlicing = ts;
+        a.minMps = mps;
+        a.minNodeCap = cap;
+        a.workloads.insert(a.workloads.end(), b.workloads.begin(), b.workloads.end());
+        pools.erase(pools.begin() + static_cast<std::ptrdiff_t>(j));
+        merged = true;
+      }
+    }
+  }
+}
+
+}  // namespace gpuslice::detail

@@ -1,0 +1,44 @@
+// Grouping workloads into pools: each pool one instance type and one sharing config.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "slot_fit.h"
+
+namespace gpuslice::detail {
+
+/// A pool before naming: the candidate, mode, shape and members, plus the member
+/// minima that decide whether it can be merged with another pool.
+struct PackedPool {
+  int candidate = 0;  ///< index into PlanContext::candidates
+  Mode mode = Mode::Dedicated;
+  PoolShape shape;
+  long long pods = 0;
+  int minTimeSlicing = 0;
+  int minMps = 0;
+  int minNodeCap = 0;
+  std::vector<std::size_t> workloads;
+};
+
+/// Result of packing one class of workloads (all admitted by the same candidates).
+struct Packing {
+  std::vector<PackedPool> pools;
+  double lowerBoundMicros = 0;  ///< sum over pods of the cheapest standalone slot
+};
+
+/// Packs `members` (indices into `workloads`), all of which admit exactly the candidates
+/// `classCandidates`, minimising hourly cost, then node count, then isolation penalty.
+/// Every member must fit at least one candidate in one of its modes (checked before).
+Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads,
+                  const std::vector<std::size_t>& members, const std::vector<int>& classCandidates);
+
+/// Merges pools of the same candidate and mode where one pool costs no more than two.
+void mergePools(const PlanContext& ctx, std::vector<PackedPool>& pools);
+
+/// The cost of a pool, per hour.
+inline Micros poolCost(const PlanContext& ctx, const PackedPool& p) {
+  return ctx.candidates[static_cast<std::size_t>(p.candidate)].price * p.shape.nodes;
+}
+
+}  // namespace gpuslice::detail

@@ -1,0 +1,58 @@
+#include "risk.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+namespace gpuslice::detail {
+
+namespace {
+double round2(double x) { return std::round(x * 100.0) / 100.0; }
+}  // namespace
+
+Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement, const PlanOptions& options) {
+  Risk r;
+  r.estimate = placement.risk.estimate;
+  const double c = static_cast<double>(placement.computePpm) / 1e6;
+  const int n = pool.replicas;
+  switch (pool.mode) {
+    case Mode::Dedicated:
+    case Mode::Mig:
+      r.oom = "isolated";
+      r.memoryLimitMiB = pool.usableMemoryMiB;
+      r.memorySlackMiB = pool.usableMemoryMiB - w.memoryMiB;
+      r.computeShare = 1.0;
+      r.slowdownPercent = 0;
+      break;
+    case Mode::TimeSlicing:
+      r.oom = "shared";
+      r.memoryLimitMiB = pool.usableMemoryMiB / n;
+      r.memorySlackMiB = pool.usableMemoryMiB - n * pool.maxMemoryMiB;
+      r.computeShare = 1.0 / n;
+      r.slowdownPercent = round2((std::max(1.0, c * n) * (1.0 + options.contextSwitchOverhead) - 1.0) * 100.0);
+      r.notes.push_back(fmt::format(
+          "GPU memory is not enforced: a pod on its GPU that goes past its measured peak by more than {} MiB "
+          "can make any pod on that GPU fail with out-of-memory",
+          r.memorySlackMiB));
+      r.notes.push_back(fmt::format("time-slicing context switches: slowdown of about {:.0f}% assumed when all {} "
+                                    "replicas are busy (one published measurement; an estimate)",
+                                    options.contextSwitchOverhead * 100, n));
+      break;
+    case Mode::Mps:
+      r.oom = "enforced-limit";
+      r.memoryLimitMiB = pool.usableMemoryMiB / n;
+      r.memorySlackMiB = r.memoryLimitMiB - w.memoryMiB;
+      r.computeShare = 1.0 / n;
+      r.slowdownPercent = round2(std::max(0.0, c * n - 1.0) * 100.0);
+      r.notes.push_back(fmt::format("MPS caps each pod at {} MiB of GPU memory; more fails this pod only",
+                                    r.memoryLimitMiB));
+      break;
+  }
+  if (r.estimate) {
+    r.notes.push_back(fmt::format("moved from {} to {}: compute scaled by relative throughput, an estimate",
+                                  w.gpuModel, pool.gpuModel));
+  }
+  return r;
+}
+
+}  // namespace gpuslice::detail

@@ -1,0 +1,15 @@
+// What a pod risks in its slot: slowdown when its GPU is busy, out-of-memory exposure.
+#pragma once
+
+#include "gpuslice/planner.h"
+
+namespace gpuslice::detail {
+
+/// Risk of one pod of `w` placed in `pool` with compute `placement.computePpm`.
+///  - dedicated: no slowdown, memory isolated;
+///  - time-slicing: with all r replicas busy a pod gets 1/r of the GPU's time, so it slows
+///    by max(1, c*r) * (1 + context-switch overhead) - 1; memory is not enforced;
+///  - MPS: each client is capped at 1/r of the SMs and of memory, slowdown max(0, c*r - 1).
+Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement, const PlanOptions& options);
+
+}  // namespace gpuslice::detail

@@ -1,0 +1,103 @@
+#include "slot_fit.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "gpuslice/glob.h"
+
+namespace gpuslice::detail {
+
+ModeMask effectiveModes(const Workload& w, Strategy strategy) {
+  ModeMask m = w.sharing;
+  if (w.isolation == Isolation::Full) m &= bit(Mode::Dedicated) | bit(Mode::Mig);
+  if (w.isolation == Isolation::Memory) m &= bit(Mode::Dedicated) | bit(Mode::Mps) | bit(Mode::Mig);
+  switch (strategy) {
+    case Strategy::Auto: break;
+    case Strategy::Dedicated: m &= bit(Mode::Dedicated); break;
+    case Strategy::TimeSlicing: m &= bit(Mode::Dedicated) | bit(Mode::TimeSlicing); break;
+    case Strategy::Mps: m &= bit(Mode::Dedicated) | bit(Mode::Mps); break;
+    case Strategy::Mig: m &= bit(Mode::Dedicated) | bit(Mode::Mig); break;
+  }
+  return m & ~bit(Mode::Mig);  // MIG planning is not available yet
+}
+
+bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c) {
+  const InstanceType& t = *c.type;
+  if (std::find(w.arch.begin(), w.arch.end(), t.arch) == w.arch.end()) return false;
+  if (!globMatchAny(w.instanceTypes, t.name)) return false;
+  if (t.gpuModel == w.gpuModel) return true;
+  if (!ctx.options->anyGpuModel) return false;
+  const GpuModel* from = ctx.catalog->findGpu(w.gpuModel);
+  return from && from->relativeThroughput && c.gpu && c.gpu->relativeThroughput;
+}
+
+SlotFit fitOf(const PlanContext& ctx, const Workload& w, const Candidate& c) {
+  SlotFit f;
+  const InstanceType& t = *c.type;
+  f.computePpm = w.computePpm;
+  if (t.gpuModel != w.gpuModel) {
+    const double from = *ctx.catalog->findGpu(w.gpuModel)->relativeThroughput;
+    const double to = *c.gpu->relativeThroughput;
+    f.computePpm = static_cast<std::int64_t>(std::ceil(static_cast<double>(w.computePpm) * from / to - 1e-9));
+    f.computePpm = std::max<std::int64_t>(1, f.computePpm);
+    f.estimate = true;
+  }
+  const Allocatable& a = c.allocatable;
+  std::int64_t cap = a.maxPods;
+  if (w.cpuMillis && *w.cpuMillis > 0) cap = std::min(cap, a.cpuMillis / *w.cpuMillis);
+  if (w.memoryBytes && *w.memoryBytes > 0) cap = std::min(cap, a.memoryBytes / *w.memoryBytes);
+  f.nodeCap = static_cast<int>(cap);
+  if (f.nodeCap < 1 || w.memoryMiB > c.usableMemoryMiB) return f;
+
+  if (t.fractional()) {
+    const auto share = static_cast<std::int64_t>(std::llround(t.gpuCount * 1e6));
+    f.dedicated = f.computePpm <= share;
+  } else {
+    f.dedicated = f.computePpm <= 1000000;
+    const std::int64_t byMemory = c.usableMemoryMiB / std::max<std::int64_t>(1, w.memoryMiB);
+    const std::int64_t byCompute = ctx.computeTargetPpm / f.computePpm;
+    const std::int64_t r = std::min<std::int64_t>({byMemory, byCompute, ctx.options->maxReplicas});
+    if (r >= 2) {
+      f.timeSlicing = static_cast<int>(r);
+      const int mpsMax = c.gpu ? c.gpu->mpsMaxClients : 48;
+      f.mps = std::min<int>(f.timeSlicing, mpsMax);
+      if (f.mps < 2) f.mps = 0;
+    }
+  }
+  f.any = f.dedicated || f.timeSlicing > 0;
+  return f;
+}
+
+PoolShape shapePool(const Candidate& c, Mode mode, int minReplicas, int minNodeCap, long long pods) {
+  PoolShape s;
+  const int g = c.gpus;
+  if (minNodeCap < 1) return s;
+  if (mode == Mode::Dedicated) {
+    s.replicas = 1;
+  } else {
+    if (c.type->fractional() || minReplicas < 2) return s;
+    // Never advertise more replicas per GPU than the node can host: the same node count,
+    // a larger share for every pod.
+    const int hostable = (minNodeCap + g - 1) / g;
+    s.replicas = std::min(minReplicas, hostable);
+    if (s.replicas < 2) return s;
+  }
+  const long long slots = static_cast<long long>(g) * s.replicas;
+  s.podsPerNode = static_cast<int>(std::min<long long>(slots, minNodeCap));
+  if (slots <= minNodeCap) s.limitedBy = "gpu";
+  else s.limitedBy = "node";  // refined by the caller, which knows the member requests
+  s.nodes = static_cast<int>((pods + s.podsPerNode - 1) / s.podsPerNode);
+  return s;
+}
+
+int isolationPenalty(Mode m) {
+  switch (m) {
+    case Mode::Dedicated: return 0;
+    case Mode::Mig: return 0;
+    case Mode::Mps: return 1;
+    case Mode::TimeSlicing: return 2;
+  }
+  return 3;
+}
+
+}  // namespace gpuslice::detail

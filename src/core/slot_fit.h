@@ -1,0 +1,70 @@
+// How one pod of a workload fits one instance type, in each sharing mode.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "gpuslice/catalog.h"
+#include "gpuslice/node_capacity.h"
+#include "gpuslice/planner.h"
+#include "gpuslice/workload.h"
+
+namespace gpuslice::detail {
+
+/// An instance type as the planner uses it: catalog entry plus derived figures.
+struct Candidate {
+  const InstanceType* type = nullptr;
+  const GpuModel* gpu = nullptr;
+  int index = 0;                     ///< position in Catalog::instanceTypes (stable order)
+  Micros price = 0;
+  Allocatable allocatable;
+  std::int64_t usableMemoryMiB = 0;  ///< per GPU (or slice), after overhead
+  int gpus = 1;                      ///< whole GPUs, 1 for a fractional type
+};
+
+/// The fit of one pod on one candidate. Zero replicas means "not in that mode".
+struct SlotFit {
+  bool any = false;            ///< fits in at least one mode
+  bool dedicated = false;      ///< fits a whole GPU (or the fractional slice)
+  int timeSlicing = 0;         ///< most safe time-slicing replicas, >= 2, or 0
+  int mps = 0;                 ///< most safe MPS replicas, >= 2, or 0
+  int nodeCap = 0;             ///< pods per node that CPU, memory and max-pods allow
+  std::int64_t computePpm = 0; ///< on this candidate's GPU model
+  bool estimate = false;       ///< scaled from another GPU model
+};
+
+/// Pods per node and replicas for a pool of `pods` pods in `mode` on `c`, given
+/// the smallest safe replica count and node cap over its members.
+struct PoolShape {
+  int replicas = 1;
+  int podsPerNode = 0;
+  int nodes = 0;
+  std::string limitedBy;
+};
+
+/// Everything fixed for one planning run.
+struct PlanContext {
+  const Catalog* catalog = nullptr;
+  const PlanOptions* options = nullptr;
+  std::vector<Candidate> candidates;  ///< priced types that pass the global filters
+  std::int64_t computeTargetPpm = 1000000;
+};
+
+/// The modes a workload may use under the run's strategy (no MIG yet).
+ModeMask effectiveModes(const Workload& w, Strategy strategy);
+
+/// True if `c` passes the workload's own filters (model, arch, instanceTypes).
+bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c);
+
+/// The fit of one pod of `w` on `c` (assumes admits()).
+SlotFit fitOf(const PlanContext& ctx, const Workload& w, const Candidate& c);
+
+/// Shape of a pool in `mode` with the given member minima; podsPerNode 0 if impossible.
+PoolShape shapePool(const Candidate& c, Mode mode, int minReplicas, int minNodeCap, long long pods);
+
+/// Isolation rank of a mode: lower is better isolated.
+int isolationPenalty(Mode m);
+
+}  // namespace gpuslice::detail

@@ -1,0 +1,220 @@
+#include "io/catalog_reader.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <gpuslice/embedded.h>
+
+#include "io/decode.h"
+
+namespace gpuslice::io {
+
+namespace {
+
+constexpr const char* kApiVersion = "gpuslice.dev/v1alpha1";
+
+#define GS_TRY(expr)                  \
+  do {                                \
+    if (auto e_ = (expr)) return *e_; \
+  } while (0)
+
+std::optional<Error> header(const Decoder& d, const Node& root, std::string_view kind,
+                            std::initializer_list<std::string_view> keys) {
+  GS_TRY(d.mapping(root, "", keys));
+  const Node* api = root.find("apiVersion");
+  if (!api || !api->isScalar() || api->text != kApiVersion) {
+    return d.error(api ? *api : root, "apiVersion", fmt::format("must be {}", kApiVersion));
+  }
+  const Node* k = root.find("kind");
+  if (!k || !k->isScalar() || k->text != kind) return d.error(k ? *k : root, "kind", fmt::format("must be {}", kind));
+  return std::nullopt;
+}
+
+Result<std::string> requiredString(const Decoder& d, const Node& parent, std::string_view key, const std::string& f) {
+  const Node* n = parent.find(key);
+  if (!n) return d.error(parent, join(f, key), "required");
+  auto s = d.string(*n, join(f, key));
+  if (s && s->empty()) return d.error(*n, join(f, key), "must not be empty");
+  return s;
+}
+
+Result<double> positive(const Decoder& d, const Node& parent, std::string_view key, const std::string& f, double max) {
+  const Node* n = parent.find(key);
+  if (!n) return d.error(parent, join(f, key), "required");
+  auto v = d.number(*n, join(f, key));
+  if (!v) return v;
+  if (!(*v > 0 && *v <= max)) return d.error(*n, join(f, key), fmt::format("must be in (0, {}], got {}", max, n->text));
+  return v;
+}
+
+Result<std::optional<Micros>> price(const Decoder& d, const Node& parent, std::string_view key, const std::string& f) {
+  const Node* n = parent.find(key);
+  if (!n || n->isNull()) return std::optional<Micros>{};
+  auto v = d.number(*n, join(f, key));
+  if (!v) return v.error();
+  if (!(*v > 0 && *v < 100000)) return d.error(*n, join(f, key), fmt::format("must be a price per hour in (0, 100000), got {}", n->text));
+  return std::optional<Micros>{std::llround(*v * 1e6)};
+}
+
+Result<InstanceType> readType(const Decoder& d, const Node& n, const std::string& f) {
+  if (auto e = d.mapping(n, f, {"name", "gpu", "vcpu", "memoryGiB", "arch", "onDemand", "spot", "note"})) return *e;
+  InstanceType t;
+  auto name = requiredString(d, n, "name", f);
+  if (!name) return name.error();
+  t.name = *name;
+  const Node* gpu = n.find("gpu");
+  if (!gpu) return d.error(n, join(f, "gpu"), "required");
+  const std::string gf = join(f, "gpu");
+  if (auto e = d.mapping(*gpu, gf, {"model", "count", "memoryGiB"})) return *e;
+  auto model = requiredString(d, *gpu, "model", gf);
+  if (!model) return model.error();
+  t.gpuModel = *model;
+  auto count = positive(d, *gpu, "count", gf, 64);
+  if (!count) return count.error();
+  if (*count > 1 && *count != std::floor(*count)) return d.error(*gpu->find("count"), join(gf, "count"), "must be a whole number of GPUs, or a fraction below 1");
+  t.gpuCount = *count;
+  auto gmem = positive(d, *gpu, "memoryGiB", gf, 4096);
+  if (!gmem) return gmem.error();
+  t.gpuMemoryMiB = static_cast<std::int64_t>(std::floor(*gmem * 1024.0 + 1e-9));
+  const Node* vcpu = n.find("vcpu");
+  if (!vcpu) return d.error(n, join(f, "vcpu"), "required");
+  auto cpus = d.integer(*vcpu, join(f, "vcpu"), 1, 4096);
+  if (!cpus) return cpus.error();
+  t.vcpu = static_cast<int>(*cpus);
+  auto mem = positive(d, n, "memoryGiB", f, 65536);
+  if (!mem) return mem.error();
+  t.memoryMiB = static_cast<std::int64_t>(std::floor(*mem * 1024.0 + 1e-9));
+  auto arch = requiredString(d, n, "arch", f);
+  if (!arch) return arch.error();
+  if (*arch != "amd64" && *arch != "arm64") return d.error(*n.find("arch"), join(f, "arch"), "must be amd64 or arm64");
+  t.arch = *arch == "arm64" ? Arch::Arm64 : Arch::Amd64;
+  auto od = price(d, n, "onDemand", f);
+  if (!od) return od.error();
+  t.onDemand = *od;
+  auto sp = price(d, n, "spot", f);
+  if (!sp) return sp.error();
+  t.spot = *sp;
+  if (const Node* note = n.find("note")) {
+    auto s = d.string(*note, join(f, "note"));
+    if (!s) return s.error();
+    t.note = *s;
+  }
+  return t;
+}
+
+Result<GpuModel> readGpu(const Decoder& d, const Node& n, const std::string& f) {
+  if (auto e = d.mapping(n, f, {"model", "memoryGiB", "computeCapability", "mig", "mpsMaxClients", "relativeThroughput"})) return *e;
+  GpuModel g;
+  auto name = requiredString(d, n, "model", f);
+  if (!name) return name.error();
+  g.name = *name;
+  auto mem = positive(d, n, "memoryGiB", f, 4096);
+  if (!mem) return mem.error();
+  g.memoryGiB = *mem;
+  auto cc = requiredString(d, n, "computeCapability", f);
+  if (!cc) return cc.error();
+  g.computeCapability = *cc;
+  auto mig = requiredString(d, n, "mig", f);
+  if (!mig) return mig.error();
+  if (*mig == "yes") g.mig = MigSupport::Yes;
+  else if (*mig == "no") g.mig = MigSupport::No;
+  else if (*mig == "unverified") g.mig = MigSupport::Unverified;
+  else return d.error(*n.find("mig"), join(f, "mig"), "must be yes, no or unverified");
+  const Node* mps = n.find("mpsMaxClients");
+  if (!mps) return d.error(n, join(f, "mpsMaxClients"), "required");
+  auto clients = d.integer(*mps, join(f, "mpsMaxClients"), 2, 48);
+  if (!clients) return clients.error();
+  g.mpsMaxClients = static_cast<int>(*clients);
+  const Node* thr = n.find("relativeThroughput");
+  if (thr && !thr->isNull()) {
+    auto v = positive(d, n, "relativeThroughput", f, 1000);
+    if (!v) return v.error();
+    g.relativeThroughput = *v;
+  }
+  return g;
+}
+
+template <class T>
+std::optional<Error> sortUnique(const Decoder& d, const Node& list, const std::string& f, std::vector<T>& items,
+                                const char* what) {
+  std::vector<std::size_t> order(items.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return items[a].name < items[b].name; });
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    if (items[order[i]].name == items[order[i - 1]].name) {
+      const std::size_t later = std::max(order[i], order[i - 1]);
+      return d.error(list.items[later], index(f, later), fmt::format("duplicate {} \"{}\"", what, items[later].name));
+    }
+  }
+  std::vector<T> sorted;
+  for (std::size_t i : order) sorted.push_back(std::move(items[i]));
+  items = std::move(sorted);
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<Catalog> readPriceTable(std::string_view text, const std::string& file, Catalog catalog) {
+  auto doc = parseDocument(text, file);
+  if (!doc) return doc.error();
+  Decoder d(file);
+  const Node& root = *doc;
+  if (auto e = header(d, root, "PriceTable", {"apiVersion", "kind", "metadata", "instanceTypes"})) return *e;
+  const Node* md = root.find("metadata");
+  if (!md) return d.error(root, "metadata", "required (region, currency, date, source)");
+  if (auto e = d.mapping(*md, "metadata", {"region", "currency", "date", "source"})) return *e;
+  auto region = requiredString(d, *md, "region", "metadata");
+  if (!region) return region.error();
+  auto currency = requiredString(d, *md, "currency", "metadata");
+  if (!currency) return currency.error();
+  if (*currency != "USD") return d.error(*md->find("currency"), "metadata.currency", "must be USD");
+  auto date = requiredString(d, *md, "date", "metadata");
+  if (!date) return date.error();
+  auto source = requiredString(d, *md, "source", "metadata");
+  if (!source) return source.error();
+  catalog.region = *region;
+  catalog.currency = *currency;
+  catalog.date = *date;
+  catalog.source = *source;
+  catalog.file = file;
+  const Node* list = root.find("instanceTypes");
+  if (!list) return d.error(root, "instanceTypes", "required");
+  if (auto e = d.sequence(*list, "instanceTypes")) return *e;
+  if (list->items.empty()) return d.error(*list, "instanceTypes", "must list at least one instance type");
+  catalog.instanceTypes.clear();
+  for (std::size_t i = 0; i < list->items.size(); ++i) {
+    auto t = readType(d, list->items[i], index("instanceTypes", i));
+    if (!t) return t.error();
+    catalog.instanceTypes.push_back(std::move(*t));
+  }
+  if (auto e = sortUnique(d, *list, "instanceTypes", catalog.instanceTypes, "instance type")) return *e;
+  return catalog;
+}
+
+Result<std::vector<GpuModel>> readGpuTable(std::string_view text, const std::string& file) {
+  auto doc = parseDocument(text, file);
+  if (!doc) return doc.error();
+  Decoder d(file);
+  if (auto e = header(d, *doc, "GpuCatalog", {"apiVersion", "kind", "gpus"})) return *e;
+  const Node* list = doc->find("gpus");
+  if (!list) return d.error(*doc, "gpus", "required");
+  if (auto e = d.sequence(*list, "gpus")) return *e;
+  std::vector<GpuModel> gpus;
+  for (std::size_t i = 0; i < list->items.size(); ++i) {
+    auto g = readGpu(d, list->items[i], index("gpus", i));
+    if (!g) return g.error();
+    gpus.push_back(std::move(*g));
+  }
+  if (auto e = sortUnique(d, *list, "gpus", gpus, "GPU model")) return *e;
+  return gpus;
+}
+
+Result<Catalog> builtinCatalog() {
+  auto gpus = readGpuTable(embedded::catalog_gpus_yaml(), "<built-in>/catalog/gpus.yaml");
+  if (!gpus) return gpus.error();
+  Catalog base;
+  base.gpus = std::move(*gpus);
+  return readPriceTable(embedded::pricing_aws_us_east_1_yaml(), "<built-in>/pricing/aws-us-east-1.yaml", std::move(base));
+}
+
+}  // namespace gpuslice::io

@@ -1,0 +1,22 @@
+// Reading the price table and the GPU-model table (built in, or the user's own).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "gpuslice/catalog.h"
+#include "gpuslice/error.h"
+
+namespace gpuslice::io {
+
+/// Decodes a `kind: PriceTable` document (format: pricing/aws-us-east-1.yaml) into
+/// `catalog`'s region, date, source and instance types, keeping its GPU models.
+Result<Catalog> readPriceTable(std::string_view text, const std::string& file, Catalog catalog);
+
+/// Decodes a `kind: GpuCatalog` document (format: catalog/gpus.yaml).
+Result<std::vector<GpuModel>> readGpuTable(std::string_view text, const std::string& file);
+
+/// The catalog compiled into the binary: us-east-1 prices and the GPU-model table.
+Result<Catalog> builtinCatalog();
+
+}  // namespace gpuslice::io

@@ -1,0 +1,98 @@
+#include "io/decode.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fmt/format.h>
+
+namespace gpuslice::io {
+
+std::string join(const std::string& parent, std::string_view child) {
+  return parent.empty() ? std::string(child) : parent + "." + std::string(child);
+}
+
+std::string index(const std::string& parent, std::size_t i) { return fmt::format("{}[{}]", parent, i); }
+
+bool isDns1123Label(std::string_view s) {
+  if (s.empty() || s.size() > 63) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!alnum(s.front()) || !alnum(s.back())) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) { return alnum(c) || c == '-'; });
+}
+
+std::string shown(const Node& n) {
+  switch (n.kind) {
+    case Node::Kind::Null: return "null";
+    case Node::Kind::Sequence: return "a list";
+    case Node::Kind::Mapping: return "a mapping";
+    case Node::Kind::Scalar: break;
+  }
+  std::string t = n.text.size() > 40 ? n.text.substr(0, 40) + "..." : n.text;
+  return n.quoted ? "\"" + t + "\"" : t;
+}
+
+Error Decoder::error(const Node& at, const std::string& field, std::string message) const {
+  return badInput(file_, at.line, field, std::move(message));
+}
+
+Error Decoder::errorAtLine(int line, const std::string& field, std::string message) const {
+  return badInput(file_, line, field, std::move(message));
+}
+
+std::optional<Error> Decoder::mapping(const Node& n, const std::string& field,
+                                      std::initializer_list<std::string_view> allowed) const {
+  if (!n.isMapping()) return error(n, field, fmt::format("must be a mapping, got {}", shown(n)));
+  for (std::size_t i = 0; i < n.members.size(); ++i) {
+    const std::string& key = n.members[i].first;
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      const int line = i < n.keyLines.size() ? n.keyLines[i] : n.members[i].second.line;
+      return errorAtLine(line, join(field, key),
+                         fmt::format("unknown field (allowed here: {})", fmt::join(allowed, ", ")));
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> Decoder::sequence(const Node& n, const std::string& field) const {
+  if (!n.isSequence()) return error(n, field, fmt::format("must be a list, got {}", shown(n)));
+  return std::nullopt;
+}
+
+Result<std::string> Decoder::string(const Node& n, const std::string& field) const {
+  if (!n.isScalar()) return error(n, field, fmt::format("must be a string, got {}", shown(n)));
+  return n.text;
+}
+
+Result<double> Decoder::number(const Node& n, const std::string& field) const {
+  if (!n.isScalar() || n.quoted) return error(n, field, fmt::format("must be a number, got {}", shown(n)));
+  const std::string& t = n.text;
+  const bool syntax = !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
+    return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E';
+  });
+  char* end = nullptr;
+  errno = 0;
+  const double v = syntax ? std::strtod(t.c_str(), &end) : 0.0;
+  if (!syntax || end != t.c_str() + t.size() || errno == ERANGE || !std::isfinite(v)) {
+    return error(n, field, fmt::format("must be a number, got {}", shown(n)));
+  }
+  return v;
+}
+
+Result<std::int64_t> Decoder::integer(const Node& n, const std::string& field, std::int64_t min,
+                                      std::int64_t max) const {
+  auto v = number(n, field);
+  if (!v) return v.error();
+  if (*v != std::floor(*v)) return error(n, field, fmt::format("must be a whole number, got {}", n.text));
+  if (*v < static_cast<double>(min) || *v > static_cast<double>(max)) {
+    return error(n, field, fmt::format("must be between {} and {}, got {}", min, max, n.text));
+  }
+  return static_cast<std::int64_t>(*v);
+}
+
+Result<bool> Decoder::boolean(const Node& n, const std::string& field) const {
+  if (n.isScalar() && !n.quoted && (n.text == "true" || n.text == "false")) return n.text == "true";
+  return error(n, field, fmt::format("must be true or false, got {}", shown(n)));
+}
+
+}  // namespace gpuslice::io

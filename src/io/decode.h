@@ -1,0 +1,51 @@
+// Strict decoding of document nodes into values, with errors that name file, line and field.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "io/document.h"
+
+namespace gpuslice::io {
+
+/// Decodes fields of one document; every failure is an Error naming `file`, the node's
+/// line and the field path.
+class Decoder {
+ public:
+  explicit Decoder(std::string file) : file_(std::move(file)) {}
+
+  const std::string& file() const { return file_; }
+
+  Error error(const Node& at, const std::string& field, std::string message) const;
+  Error errorAtLine(int line, const std::string& field, std::string message) const;
+
+  /// The node must be a mapping whose keys are all in `allowed`.
+  std::optional<Error> mapping(const Node& n, const std::string& field,
+                               std::initializer_list<std::string_view> allowed) const;
+  std::optional<Error> sequence(const Node& n, const std::string& field) const;
+
+  Result<std::string> string(const Node& n, const std::string& field) const;
+  /// A number written as a plain scalar (JSON number or unquoted YAML); finite.
+  Result<double> number(const Node& n, const std::string& field) const;
+  /// A whole number in [min, max].
+  Result<std::int64_t> integer(const Node& n, const std::string& field, std::int64_t min, std::int64_t max) const;
+  Result<bool> boolean(const Node& n, const std::string& field) const;
+
+ private:
+  std::string file_;
+};
+
+/// "a.b" or "a[3]" style path joining; an empty parent gives just the child.
+std::string join(const std::string& parent, std::string_view child);
+std::string index(const std::string& parent, std::size_t i);
+
+/// True for a DNS-1123 label: 1-63 of [a-z0-9-], starting and ending alphanumeric.
+bool isDns1123Label(std::string_view s);
+
+/// Renders a scalar for a message: quoted text, cut after 40 characters.
+std::string shown(const Node& n);
+
+}  // namespace gpuslice::io

@@ -1,0 +1,177 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "io/plan_report.h"
+
+namespace gpuslice::io {
+
+namespace {
+
+using Row = std::vector<std::string>;
+
+std::string money(Micros m) {
+  const bool negative = m < 0;
+  const long long cents = (std::llabs(m) + 5000) / 10000;
+  std::string whole = std::to_string(cents / 100);
+  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) whole.insert(static_cast<std::size_t>(i), ",");
+  return fmt::format("{}${}.{:02d}", negative ? "-" : "", whole, cents % 100);
+}
+
+std::string fleetText(const Fleet& f) {
+  std::vector<std::string> parts;
+  for (const auto& [type, count] : f.instances) parts.push_back(fmt::format("{} x {}", count, type));
+  return parts.empty() ? "none" : fmt::format("{}", fmt::join(parts, ", "));
+}
+
+std::string percent(double x) { return fmt::format("{:.2f}%", x); }
+
+std::string slotText(const Pool& p) {
+  switch (p.mode) {
+    case Mode::Dedicated: return "whole GPU";
+    case Mode::TimeSlicing: return fmt::format("1/{} time-sliced", p.replicas);
+    case Mode::Mps: return fmt::format("1/{} MPS", p.replicas);
+    case Mode::Mig: return "MIG";
+  }
+  return "";
+}
+
+/// Rows padded to aligned columns, two spaces apart; no trailing spaces.
+std::string aligned(const std::vector<Row>& rows) {
+  std::vector<std::size_t> width;
+  for (const Row& r : rows) {
+    if (width.size() < r.size()) width.resize(r.size(), 0);
+    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+  }
+  std::string out;
+  for (const Row& r : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      line += r[i];
+      if (i + 1 < r.size()) line.append(width[i] - r[i].size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+struct Summary {
+  Micros saved = 0;
+  double savedPercent = 0;
+  double gapPercent = 0;
+  long long pods = 0;
+};
+
+Summary summarize(const ReportInput& in) {
+  Summary s;
+  const Plan& p = in.plan;
+  s.saved = p.baseline.hourly - p.fleet.hourly;
+  if (p.baseline.hourly > 0) s.savedPercent = 100.0 * static_cast<double>(s.saved) / static_cast<double>(p.baseline.hourly);
+  if (p.lowerBound > 0) s.gapPercent = 100.0 * static_cast<double>(p.fleet.hourly - p.lowerBound) / static_cast<double>(p.lowerBound);
+  for (const Workload& w : in.set.workloads) s.pods += w.replicas;
+  return s;
+}
+
+std::vector<Row> poolRows(const Plan& p) {
+  std::vector<Row> rows{{"POOL", "INSTANCE", "NODES", "MODE", "REPLICAS", "PODS", "PODS/NODE", "LIMIT", "COST/H", "GPU BUSY", "GPU MEM"}};
+  for (const Pool& pool : p.pools) {
+    rows.push_back({pool.name, pool.instanceType, std::to_string(pool.nodes), modeName(pool.mode),
+                    std::to_string(pool.replicas), std::to_string(pool.pods), std::to_string(pool.podsPerNode),
+                    pool.limitedBy, money(pool.hourly), fmt::format("{:.0f}%", pool.computePerGpu * 100),
+                    fmt::format("{:.0f}%", pool.memoryPerGpu * 100)});
+  }
+  return rows;
+}
+
+std::vector<Row> workloadRows(const ReportInput& in) {
+  std::vector<Row> rows{{"NAMESPACE", "WORKLOAD", "PODS", "POOL", "SLOT", "GPU MEM", "OOM", "SLOWDOWN", "NOTE"}};
+  for (std::size_t wi = 0; wi < in.set.workloads.size(); ++wi) {
+    const Workload& w = in.set.workloads[wi];
+    const Placement& pl = in.plan.placements[wi];
+    const Pool& pool = in.plan.pools[pl.pool];
+    rows.push_back({w.ns, w.name, std::to_string(w.replicas), pool.name, slotText(pool),
+                    fmt::format("{:.2f} GiB", static_cast<double>(pl.risk.memoryLimitMiB) / 1024.0), pl.risk.oom,
+                    fmt::format("{:.1f}%", pl.risk.slowdownPercent), pl.risk.estimate ? "estimate" : ""});
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::string planTable(const ReportInput& in) {
+  const Plan& p = in.plan;
+  const Summary s = summarize(in);
+  std::string out = fmt::format("gpuslice plan: {} workloads, {} pods, strategy {}, {} prices for {} ({}, {})\n\n",
+                                in.set.workloads.size(), s.pods, strategyName(p.strategy), capacityName(p.capacity),
+                                in.catalog.region, in.catalog.date, in.catalog.source);
+  std::vector<Row> summary{
+      {"", "INSTANCES", "PER HOUR", "PER MONTH"},
+      {"baseline (whole GPU per pod)", fleetText(p.baseline), money(p.baseline.hourly), money(p.baseline.hourly * kHoursPerMonth)},
+      {"plan", fleetText(p.fleet), money(p.fleet.hourly), money(p.fleet.hourly * kHoursPerMonth)},
+      {"savings", percent(s.savedPercent), money(s.saved), money(s.saved * kHoursPerMonth)},
+      {"lower bound", fmt::format("gap {}", percent(s.gapPercent)), money(p.lowerBound), money(p.lowerBound * kHoursPerMonth)},
+  };
+  if (p.anyModelHourly) {
+    summary.push_back({"any GPU model (estimate)", fmt::format("saves {} more", money(p.fleet.hourly - *p.anyModelHourly)),
+                       money(*p.anyModelHourly), money(*p.anyModelHourly * kHoursPerMonth)});
+  }
+  out += aligned(summary);
+  out += "\n" + aligned(poolRows(p));
+  out += "\n" + aligned(workloadRows(in));
+  if (!p.notes.empty()) {
+    out += "\nNOTES\n";
+    for (const std::string& n : p.notes) out += "- " + n + "\n";
+  }
+  return out;
+}
+
+std::string planMarkdown(const ReportInput& in) {
+  const Plan& p = in.plan;
+  const Summary s = summarize(in);
+  auto table = [](const std::vector<Row>& rows) {
+    std::string out;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      std::string line = "|";
+      for (const std::string& cell : rows[i]) {
+        std::string escaped;
+        for (char c : cell) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
+        line += " " + escaped + " |";
+      }
+      out += line + "\n";
+      if (i == 0) {
+        std::string sep = "|";
+        for (std::size_t k = 0; k < rows[0].size(); ++k) sep += " --- |";
+        out += sep + "\n";
+      }
+    }
+    return out;
+  };
+  std::string out = fmt::format("# gpuslice plan\n\n{} workloads, {} pods, strategy `{}`, {} prices for {} ({}, {}).\n\n",
+                                in.set.workloads.size(), s.pods, strategyName(p.strategy), capacityName(p.capacity),
+                                in.catalog.region, in.catalog.date, in.catalog.source);
+  std::vector<Row> summary{
+      {"", "instances", "per hour", "per month"},
+      {"baseline (whole GPU per pod)", fleetText(p.baseline), money(p.baseline.hourly), money(p.baseline.hourly * kHoursPerMonth)},
+      {"plan", fleetText(p.fleet), money(p.fleet.hourly), money(p.fleet.hourly * kHoursPerMonth)},
+      {"savings", percent(s.savedPercent), money(s.saved), money(s.saved * kHoursPerMonth)},
+      {"lower bound", fmt::format("gap {}", percent(s.gapPercent)), money(p.lowerBound), money(p.lowerBound * kHoursPerMonth)},
+  };
+  if (p.anyModelHourly) {
+    summary.push_back({"any GPU model (estimate)", fmt::format("saves {} more", money(p.fleet.hourly - *p.anyModelHourly)),
+                       money(*p.anyModelHourly), money(*p.anyModelHourly * kHoursPerMonth)});
+  }
+  out += table(summary);
+  out += "\n## Pools\n\n" + table(poolRows(p));
+  out += "\n## Workloads\n\n" + table(workloadRows(in));
+  if (!p.notes.empty()) {
+    out += "\n## Notes\n\n";
+    for (const std::string& n : p.notes) out += "- " + n + "\n";
+  }
+  return out;
+}
+
+}  // namespace gpuslice::io

@@ -1,0 +1,224 @@
+#include "io/workload_reader.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+
+#include "gpuslice/quantity.h"
+#include "io/decode.h"
+
+namespace gpuslice::io {
+
+namespace {
+
+constexpr const char* kApiVersion = "gpuslice.dev/v1alpha1";
+constexpr std::int64_t kMaxReplicas = 100000;
+constexpr double kMaxGpuMemoryGiB = 1024;            // larger than any GPU, with room to spare
+constexpr std::int64_t kMaxCpuMillis = 1024 * 1000;  // 1024 cores
+constexpr std::int64_t kMaxMemoryBytes = std::int64_t{64} << 40;  // 64 TiB
+
+// A decode step that may fail; E is the error (if any).
+#define GS_TRY(expr)                 \
+  do {                               \
+    if (auto e_ = (expr)) return *e_; \
+  } while (0)
+
+std::optional<Error> readGpu(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
+  GS_TRY(d.mapping(n, f, {"model", "memoryGiB", "compute"}));
+  if (const Node* m = n.find("model")) {
+    auto v = d.string(*m, join(f, "model"));
+    if (!v) return v.error();
+    if (v->empty()) return d.error(*m, join(f, "model"), "must not be empty");
+    w.gpuModel = *v;
+  }
+  const Node* mem = n.find("memoryGiB");
+  if (!mem) return d.error(n, join(f, "memoryGiB"), "required (peak GPU memory per pod, GiB)");
+  auto gib = d.number(*mem, join(f, "memoryGiB"));
+  if (!gib) return gib.error();
+  if (!(*gib > 0 && *gib <= kMaxGpuMemoryGiB)) {
+    return d.error(*mem, join(f, "memoryGiB"), fmt::format("must be in (0, {}], got {}", kMaxGpuMemoryGiB, mem->text));
+  }
+  w.memoryMiB = static_cast<std::int64_t>(std::ceil(*gib * 1024.0 - 1e-9));
+  const Node* cmp = n.find("compute");
+  if (!cmp) return d.error(n, join(f, "compute"), "required (p95 busy fraction of one GPU, 0 < x <= 1)");
+  auto c = d.number(*cmp, join(f, "compute"));
+  if (!c) return c.error();
+  if (!(*c > 0 && *c <= 1)) return d.error(*cmp, join(f, "compute"), fmt::format("must be in (0, 1], got {}", cmp->text));
+  w.computePpm = std::max<std::int64_t>(1, std::llround(*c * 1e6));
+  return std::nullopt;
+}
+
+std::optional<Error> readSharing(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
+  GS_TRY(d.sequence(n, f));
+  if (n.items.empty()) return d.error(n, f, "must list at least one mode (dedicated, time-slicing, mps, mig)");
+  w.sharing = 0;
+  for (std::size_t i = 0; i < n.items.size(); ++i) {
+    auto s = d.string(n.items[i], index(f, i));
+    if (!s) return s.error();
+    Mode m;
+    if (*s == "dedicated") m = Mode::Dedicated;
+    else if (*s == "time-slicing") m = Mode::TimeSlicing;
+    else if (*s == "mps") m = Mode::Mps;
+    else if (*s == "mig") m = Mode::Mig;
+    else return d.error(n.items[i], index(f, i), fmt::format("unknown sharing mode {} (one of dedicated, time-slicing, mps, mig)", shown(n.items[i])));
+    w.sharing |= bit(m);
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> readArch(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
+  GS_TRY(d.sequence(n, f));
+  if (n.items.empty()) return d.error(n, f, "must list at least one of amd64, arm64");
+  w.arch.clear();
+  for (std::size_t i = 0; i < n.items.size(); ++i) {
+    auto s = d.string(n.items[i], index(f, i));
+    if (!s) return s.error();
+    if (*s != "amd64" && *s != "arm64") return d.error(n.items[i], index(f, i), fmt::format("must be amd64 or arm64, got {}", shown(n.items[i])));
+    const Arch a = *s == "arm64" ? Arch::Arm64 : Arch::Amd64;
+    if (std::find(w.arch.begin(), w.arch.end(), a) == w.arch.end()) w.arch.push_back(a);
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> readPatterns(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
+  GS_TRY(d.sequence(n, f));
+  for (std::size_t i = 0; i < n.items.size(); ++i) {
+    auto s = d.string(n.items[i], index(f, i));
+    if (!s) return s.error();
+    if (s->empty()) return d.error(n.items[i], index(f, i), "must not be empty");
+    w.instanceTypes.push_back(*s);
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> readWorkload(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
+  GS_TRY(d.mapping(n, f, {"name", "namespace", "replicas", "gpu", "cpu", "memory", "isolation", "sharing", "current",
+                          "arch", "instanceTypes"}));
+  w.source = SourceRef{d.file(), n.line, f};
+  const Node* name = n.find("name");
+  if (!name) return d.error(n, join(f, "name"), "required");
+  auto nm = d.string(*name, join(f, "name"));
+  if (!nm) return nm.error();
+  if (!isDns1123Label(*nm)) {
+    return d.error(*name, join(f, "name"), fmt::format("{} is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)", shown(*name)));
+  }
+  w.name = *nm;
+  if (const Node* ns = n.find("namespace")) {
+    auto v = d.string(*ns, join(f, "namespace"));
+    if (!v) return v.error();
+    if (!isDns1123Label(*v)) return d.error(*ns, join(f, "namespace"), fmt::format("{} is not a DNS-1123 label", shown(*ns)));
+    w.ns = *v;
+  }
+  if (const Node* r = n.find("replicas")) {
+    auto v = d.integer(*r, join(f, "replicas"), 1, kMaxReplicas);
+    if (!v) return v.error();
+    w.replicas = static_cast<int>(*v);
+  }
+  const Node* gpu = n.find("gpu");
+  if (!gpu) return d.error(n, join(f, "gpu"), "required (model, memoryGiB, compute)");
+  GS_TRY(readGpu(d, *gpu, join(f, "gpu"), w));
+  if (const Node* cpu = n.find("cpu")) {
+    auto s = d.string(*cpu, join(f, "cpu"));
+    if (!s) return s.error();
+    auto v = parseCpuMillis(*s);
+    if (!v || *v > kMaxCpuMillis) return d.error(*cpu, join(f, "cpu"), fmt::format("must be a CPU quantity such as 500m or 2 (at most 1024), got {}", shown(*cpu)));
+    w.cpuMillis = *v;
+  }
+  if (const Node* mem = n.find("memory")) {
+    auto s = d.string(*mem, join(f, "memory"));
+    if (!s) return s.error();
+    auto v = parseMemoryBytes(*s);
+    if (!v || *v > kMaxMemoryBytes) return d.error(*mem, join(f, "memory"), fmt::format("must be a memory quantity such as 512Mi or 8Gi (at most 64Ti), got {}", shown(*mem)));
+    w.memoryBytes = *v;
+  }
+  if (const Node* iso = n.find("isolation")) {
+    auto s = d.string(*iso, join(f, "isolation"));
+    if (!s) return s.error();
+    if (*s == "none") w.isolation = Isolation::None;
+    else if (*s == "memory") w.isolation = Isolation::Memory;
+    else if (*s == "full") w.isolation = Isolation::Full;
+    else return d.error(*iso, join(f, "isolation"), fmt::format("must be none, memory or full, got {}", shown(*iso)));
+  }
+  if (const Node* s = n.find("sharing")) GS_TRY(readSharing(d, *s, join(f, "sharing"), w));
+  if (const Node* a = n.find("arch")) GS_TRY(readArch(d, *a, join(f, "arch"), w));
+  if (const Node* p = n.find("instanceTypes")) GS_TRY(readPatterns(d, *p, join(f, "instanceTypes"), w));
+  if (const Node* cur = n.find("current")) {
+    const std::string cf = join(f, "current");
+    GS_TRY(d.mapping(*cur, cf, {"instanceType"}));
+    const Node* t = cur->find("instanceType");
+    if (!t) return d.error(*cur, join(cf, "instanceType"), "required inside current");
+    auto s = d.string(*t, join(cf, "instanceType"));
+    if (!s) return s.error();
+    if (s->empty()) return d.error(*t, join(cf, "instanceType"), "must not be empty");
+    w.currentType = *s;
+  }
+  if (w.gpuModel.empty() && !w.currentType) {
+    return d.error(*gpu, join(f, "gpu.model"), "required when current.instanceType is not given");
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> readDocument(const Decoder& d, const Node& root, WorkloadSet& set, bool& regionSeen) {
+  GS_TRY(d.mapping(root, "", {"apiVersion", "kind", "metadata", "spec"}));
+  const Node* api = root.find("apiVersion");
+  if (!api) return d.error(root, "apiVersion", fmt::format("required ({})", kApiVersion));
+  if (!api->isScalar() || api->text != kApiVersion) return d.error(*api, "apiVersion", fmt::format("must be {}, got {}", kApiVersion, shown(*api)));
+  const Node* kind = root.find("kind");
+  if (!kind) return d.error(root, "kind", "required (WorkloadSet)");
+  if (!kind->isScalar() || kind->text != "WorkloadSet") return d.error(*kind, "kind", fmt::format("must be WorkloadSet, got {}", shown(*kind)));
+  if (const Node* md = root.find("metadata")) GS_TRY(d.mapping(*md, "metadata", {"name", "labels", "annotations"}));
+  const Node* spec = root.find("spec");
+  if (!spec) return d.error(root, "spec", "required");
+  GS_TRY(d.mapping(*spec, "spec", {"region", "workloads"}));
+  if (const Node* region = spec->find("region")) {
+    auto r = d.string(*region, "region");
+    if (!r) return r.error();
+    if (r->empty()) return d.error(*region, "region", "must not be empty");
+    if (regionSeen && *r != set.region) {
+      return d.error(*region, "region", fmt::format("\"{}\" conflicts with region \"{}\" set in {}:{}", *r, set.region, set.regionSource.file, set.regionSource.line));
+    }
+    regionSeen = true;
+    set.region = *r;
+    set.regionSource = SourceRef{d.file(), region->line, "region"};
+  }
+  const Node* wl = spec->find("workloads");
+  if (!wl) return d.error(*spec, "workloads", "required (a list of workloads)");
+  GS_TRY(d.sequence(*wl, "workloads"));
+  set.workloads.reserve(set.workloads.size() + wl->items.size());
+  for (std::size_t i = 0; i < wl->items.size(); ++i) {
+    Workload w;
+    GS_TRY(readWorkload(d, wl->items[i], index("workloads", i), w));
+    set.workloads.push_back(std::move(w));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<WorkloadSet> readWorkloads(const std::vector<InputText>& inputs) {
+  WorkloadSet set;
+  bool regionSeen = false;
+  for (const InputText& in : inputs) {
+    auto doc = parseDocument(in.text, in.name);
+    if (!doc) return doc.error();
+    Decoder d(in.name);
+    if (auto e = readDocument(d, *doc, set, regionSeen)) return *e;
+  }
+  if (set.workloads.empty()) return badInput(inputs.empty() ? "" : inputs.front().name, 0, "workloads", "no workloads to plan");
+  std::stable_sort(set.workloads.begin(), set.workloads.end(), [](const Workload& a, const Workload& b) {
+    return std::tie(a.ns, a.name) < std::tie(b.ns, b.name);
+  });
+  for (std::size_t i = 1; i < set.workloads.size(); ++i) {
+    const Workload& a = set.workloads[i - 1];
+    const Workload& b = set.workloads[i];
+    if (a.ns == b.ns && a.name == b.name) {
+      // The sort is stable, so `a` came first in the input: report `b`, pointing at `a`.
+      return Error{ErrorKind::BadInput, b.source.file, b.source.line, b.source.field + ".name",
+                   fmt::format("duplicate workload {} (first defined at {}:{})", b.qualifiedName(), a.source.file, a.source.line)};
+    }
+  }
+  return set;
+}
+
+}  // namespace gpuslice::io

@@ -1,0 +1,23 @@
+// Reading WorkloadSet files (YAML or JSON) into the model.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "gpuslice/error.h"
+#include "gpuslice/workload.h"
+
+namespace gpuslice::io {
+
+/// One input: its name as the user gave it, and its contents.
+struct InputText {
+  std::string name;
+  std::string text;
+};
+
+/// Decodes and merges WorkloadSet documents. Unknown fields, bad values, names that are
+/// not DNS-1123 labels, duplicate workloads and conflicting regions are errors. The
+/// merged workloads are sorted by namespace, then name.
+Result<WorkloadSet> readWorkloads(const std::vector<InputText>& inputs);
+
+}  // namespace gpuslice::io
