@@ -80,8 +80,8 @@ int runPlan(const PlanArgs& a) {
   if (!plan) return report(plan.error());
   const io::ReportInput in{*plan, *set, *catalog, options};
   std::string text;
-  if (a.format == "json") text = io::jsonText(io::planJson(in));
-  else if (a.format == "yaml") text = io::yamlText(io::planJson(in));
+  if (a.format == "json") text = io::planJsonText(in);
+  else if (a.format == "yaml") text = io::planYamlText(in);
   else if (a.format == "markdown") text = io::planMarkdown(in);
   else text = io::planTable(in);
   if (auto e = io::writeFileAtomic(a.output, text)) return report(*e);

@@ -280,10 +280,13 @@ Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const Plan
   }
   auto ctxResult = makeContext(catalog, options);
   if (!ctxResult) return ctxResult.error();
-  const PlanContext& ctx = *ctxResult;
+  PlanContext& ctx = *ctxResult;
   auto resolved = resolveWorkloads(set, catalog);
   if (!resolved) return resolved.error();
   const std::vector<Workload>& ws = *resolved;
+  ctx.workloads = &ws;
+  ctx.measuredOn.reserve(ws.size());
+  for (const Workload& w : ws) ctx.measuredOn.push_back(catalog.findGpu(w.gpuModel));
 
   // Classes: workloads admitted by exactly the same candidates.
   std::map<std::vector<int>, std::vector<std::size_t>> classes;

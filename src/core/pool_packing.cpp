@@ -10,6 +10,9 @@ namespace gpuslice::detail {
 namespace {
 
 constexpr int kBig = std::numeric_limits<int>::max();
+/// Longest run of buckets one pool may take in the packing DP; bounds its cost at
+/// O(buckets x kMaxRun x candidates).
+constexpr std::size_t kMaxRun = 12;
 constexpr Mode kModes[] = {Mode::Dedicated, Mode::Mps, Mode::TimeSlicing};
 
 /// Workloads that look alike to the packer: same cheapest standalone type, same safe
@@ -17,6 +20,7 @@ constexpr Mode kModes[] = {Mode::Dedicated, Mode::Mps, Mode::TimeSlicing};
 struct Bucket {
   int best = 0;        // position in classCandidates
   int shareReplicas = 0;
+  double perPod = 0;   // standalone cost per pod of its members
   ModeMask modes = 0;
   long long pods = 0;
   std::vector<int> minTs, minMps, minCap;
@@ -99,6 +103,7 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
       b.best = alone.best;
       b.shareReplicas = alone.shareReplicas;
       b.modes = modes;
+      b.perPod = alone.perPod;
       b.minTs.assign(T, kBig);
       b.minMps.assign(T, kBig);
       b.minCap.assign(T, kBig);
@@ -117,23 +122,24 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
     }
   }
 
-  // Order: by cheapest standalone type, then larger safe replica counts first, then modes.
+  // Order: cheapest standalone slot first (for one instance type that is the largest safe
+  // replica count first), so that pods that pack alike sit next to each other.
   std::vector<std::size_t> order(buckets.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     const Bucket& x = buckets[a];
     const Bucket& y = buckets[b];
-    return std::make_tuple(x.best, -x.shareReplicas, x.modes) < std::make_tuple(y.best, -y.shareReplicas, y.modes);
+    return std::make_tuple(x.perPod, x.modes, x.best, -x.shareReplicas) <
+           std::make_tuple(y.perPod, y.modes, y.best, -y.shareReplicas);
   });
 
-  // Within a run of buckets with the same cheapest type, pools are contiguous segments;
-  // choose the segmentation of least score by dynamic programming.
+  // Pools are contiguous runs of buckets in that order, at most kMaxRun buckets long;
+  // choose the runs of least score by dynamic programming.
   std::vector<int> aggTs(T), aggMps(T), aggCap(T);
   std::vector<char> aggDed(T);
-  for (std::size_t start = 0; start < order.size();) {
-    std::size_t end = start;
-    while (end < order.size() && buckets[order[end]].best == buckets[order[start]].best) ++end;
-    const std::size_t n = end - start;
+  {
+    const std::size_t start = 0;
+    const std::size_t n = order.size();
     std::vector<Score> f(n + 1);
     std::vector<Choice> choiceEnding(n + 1);  // best choice for segment (from[j], j]
     std::vector<std::size_t> from(n + 1, 0);
@@ -143,7 +149,8 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
     for (std::size_t q = 0; q < n; ++q) podsBefore[q + 1] = podsBefore[q] + buckets[order[start + q]].pods;
     for (std::size_t j = 1; j <= n; ++j) {
       bool have = false;
-      for (std::size_t i = j; i-- > 0;) {
+      const std::size_t first = j > kMaxRun ? j - kMaxRun : 0;
+      for (std::size_t i = j; i-- > first;) {
         // Segment (i, j] = buckets order[start+i .. start+j-1]. Aggregate incrementally
         // by walking i downwards for fixed j.
         const Bucket& b = buckets[order[start + i]];
@@ -202,7 +209,6 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
       }
       out.pools.push_back(std::move(p));
     }
-    start = end;
   }
   return out;
 }
@@ -225,7 +231,7 @@ void mergePools(const PlanContext& ctx, std::vector<PackedPool>& pools) {
         const int cap = std::min(a.minNodeCap, b.minNodeCap);
         const Candidate& c = ctx.candidates[static_cast<std::size_t>(a.candidate)];
         const PoolShape s = shapePool(c, a.mode, replicasFor(a.mode, ts, mps), cap, a.pods + b.pods);
-        if (s.podsPerNode < 1 || s.nodes >= a.shape.nodes + b.shape.nodes) continue;  // only merges that save
+        if (s.podsPerNode < 1 || s.nodes > a.shape.nodes + b.shape.nodes) continue;  // never costs more
         a.shape = s;
         a.pods += b.pods;
         a.minTimeSlicing = ts;

@@ -27,7 +27,7 @@ bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c) {
   if (!globMatchAny(w.instanceTypes, t.name)) return false;
   if (t.gpuModel == w.gpuModel) return true;
   if (!ctx.options->anyGpuModel) return false;
-  const GpuModel* from = ctx.catalog->findGpu(w.gpuModel);
+  const GpuModel* from = ctx.measuredGpu(w);
   return from && from->relativeThroughput && c.gpu && c.gpu->relativeThroughput;
 }
 
@@ -36,7 +36,7 @@ SlotFit fitOf(const PlanContext& ctx, const Workload& w, const Candidate& c) {
   const InstanceType& t = *c.type;
   f.computePpm = w.computePpm;
   if (t.gpuModel != w.gpuModel) {
-    const double from = *ctx.catalog->findGpu(w.gpuModel)->relativeThroughput;
+    const double from = *ctx.measuredGpu(w)->relativeThroughput;
     const double to = *c.gpu->relativeThroughput;
     f.computePpm = static_cast<std::int64_t>(std::ceil(static_cast<double>(w.computePpm) * from / to - 1e-9));
     f.computePpm = std::max<std::int64_t>(1, f.computePpm);

@@ -50,6 +50,14 @@ struct PlanContext {
   const PlanOptions* options = nullptr;
   std::vector<Candidate> candidates;  ///< priced types that pass the global filters
   std::int64_t computeTargetPpm = 1000000;
+  const std::vector<Workload>* workloads = nullptr;  ///< the resolved workloads planned
+  std::vector<const GpuModel*> measuredOn;           ///< per workload: its gpu.model's entry
+
+  /// The GPU-model entry of the model `w` was measured on (nullptr if the table lacks it).
+  /// `w` must be one of `*workloads`.
+  const GpuModel* measuredGpu(const Workload& w) const {
+    return measuredOn[static_cast<std::size_t>(&w - workloads->data())];
+  }
 };
 
 /// The modes a workload may use under the run's strategy (no MIG yet).

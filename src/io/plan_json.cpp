@@ -1,121 +1,176 @@
-#include <algorithm>
 #include <cmath>
 
 #include "io/plan_report.h"
+#include "io/tree_writer.h"
 
 namespace gpuslice::io {
 
 namespace {
 
-using nlohmann::json;
-
 double dollars(Micros m) { return static_cast<double>(m) / 1e6; }
 double monthly(Micros m) { return static_cast<double>(m * kHoursPerMonth) / 1e6; }
-double round(double x, int digits) {
+double rounded(double x, int digits) {
   const double scale = std::pow(10.0, digits);
   return std::round(x * scale) / scale;
 }
-
-json instances(const Fleet& f) {
-  json list = json::array();
-  for (const auto& [type, count] : f.instances) list.push_back({{"type", type}, {"count", count}});
-  return list;
+double percentOf(Micros part, Micros whole) {
+  return whole > 0 ? rounded(100.0 * static_cast<double>(part) / static_cast<double>(whole), 2) : 0.0;
 }
 
-json poolJson(const Pool& p, const WorkloadSet& set) {
-  json names = json::array();
-  for (std::size_t wi : p.workloads) names.push_back(set.workloads[wi].qualifiedName());
-  return {
-      {"name", p.name},
-      {"instanceType", p.instanceType},
-      {"gpuModel", p.gpuModel},
-      {"mode", modeName(p.mode)},
-      {"replicas", p.replicas},
-      {"nodes", p.nodes},
-      {"gpusPerNode", p.gpusPerNode},
-      {"podsPerNode", p.podsPerNode},
-      {"pods", p.pods},
-      {"limitedBy", p.limitedBy},
-      {"hourlyCost", dollars(p.hourly)},
-      {"monthlyCost", monthly(p.hourly)},
-      {"usableMemoryMiB", p.usableMemoryMiB},
-      {"utilization", {{"computePerGpu", round(p.computePerGpu, 4)}, {"memoryPerGpu", round(p.memoryPerGpu, 4)}}},
-      {"estimate", p.estimate},
-      {"workloads", names},
-  };
+// Keys below are written in sorted order; TreeWriter checks it.
+
+void instances(TreeWriter& w, const Fleet& f) {
+  w.key("instances");
+  w.beginList();
+  for (const auto& [type, count] : f.instances) {
+    w.beginMap();
+    w.field("count", count);
+    w.field("type", type);
+    w.endMap();
+  }
+  w.endList();
 }
 
-json workloadJson(const Workload& w, const Placement& pl, const Pool& pool) {
+void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set) {
+  w.beginMap();
+  w.field("estimate", p.estimate);
+  w.field("gpuModel", p.gpuModel);
+  w.field("gpusPerNode", p.gpusPerNode);
+  w.field("hourlyCost", dollars(p.hourly));
+  w.field("instanceType", p.instanceType);
+  w.field("limitedBy", p.limitedBy);
+  w.field("mode", modeName(p.mode));
+  w.field("monthlyCost", monthly(p.hourly));
+  w.field("name", p.name);
+  w.field("nodes", p.nodes);
+  w.field("pods", p.pods);
+  w.field("podsPerNode", p.podsPerNode);
+  w.field("replicas", p.replicas);
+  w.field("usableMemoryMiB", p.usableMemoryMiB);
+  w.key("utilization");
+  w.beginMap();
+  w.field("computePerGpu", rounded(p.computePerGpu, 4));
+  w.field("memoryPerGpu", rounded(p.memoryPerGpu, 4));
+  w.endMap();
+  w.key("workloads");
+  w.beginList();
+  for (std::size_t wi : p.workloads) w.string(set.workloads[wi].qualifiedName());
+  w.endList();
+  w.endMap();
+}
+
+void workload(TreeWriter& w, const Workload& wl, const Placement& pl, const Pool& pool) {
   const Risk& r = pl.risk;
-  return {
-      {"name", w.name},
-      {"namespace", w.ns},
-      {"replicas", w.replicas},
-      {"gpuModel", w.gpuModel},
-      {"pool", pool.name},
-      {"instanceType", pool.instanceType},
-      {"mode", modeName(pool.mode)},
-      {"slot",
-       {{"gpuShare", round(r.computeShare, 4)},
-        {"memoryMiB", r.memoryLimitMiB},
-        {"memoryEnforced", pool.mode != Mode::TimeSlicing},
-        {"computePerPod", round(static_cast<double>(pl.computePpm) / 1e6, 6)}}},
-      {"risk",
-       {{"slowdownPercent", r.slowdownPercent},
-        {"oom", r.oom},
-        {"memorySlackMiB", r.memorySlackMiB},
-        {"estimate", r.estimate},
-        {"notes", r.notes}}},
-  };
+  w.beginMap();
+  w.field("gpuModel", wl.gpuModel);
+  w.field("instanceType", pool.instanceType);
+  w.field("mode", modeName(pool.mode));
+  w.field("name", wl.name);
+  w.field("namespace", wl.ns);
+  w.field("pool", pool.name);
+  w.field("replicas", wl.replicas);
+  w.key("risk");
+  w.beginMap();
+  w.field("estimate", r.estimate);
+  w.field("memorySlackMiB", r.memorySlackMiB);
+  w.field("notes", r.notes);
+  w.field("oom", r.oom);
+  w.field("slowdownPercent", r.slowdownPercent);
+  w.endMap();
+  w.key("slot");
+  w.beginMap();
+  w.field("computePerPod", rounded(static_cast<double>(pl.computePpm) / 1e6, 6));
+  w.field("gpuShare", rounded(r.computeShare, 4));
+  w.field("memoryEnforced", pool.mode != Mode::TimeSlicing);
+  w.field("memoryMiB", r.memoryLimitMiB);
+  w.endMap();
+  w.endMap();
 }
 
 }  // namespace
 
-json planJson(const ReportInput& in) {
+void writePlan(TreeWriter& w, const ReportInput& in) {
   const Plan& p = in.plan;
-  json pools = json::array();
-  for (const Pool& pool : p.pools) pools.push_back(poolJson(pool, in.set));
-  json workloads = json::array();
+  const Micros saved = p.baseline.hourly - p.fleet.hourly;
+  w.beginMap();
+  if (p.anyModelHourly) {
+    w.key("alternatives");
+    w.beginMap();
+    w.key("anyGpuModel");
+    w.beginMap();
+    w.field("estimate", true);
+    w.field("hourlyCost", dollars(*p.anyModelHourly));
+    w.field("savingsVsPlanHourly", dollars(p.fleet.hourly - *p.anyModelHourly));
+    w.endMap();
+    w.endMap();
+  }
+  w.field("apiVersion", "gpuslice.dev/v1alpha1");
+  w.key("baseline");
+  w.beginMap();
+  w.field("hourlyCost", dollars(p.baseline.hourly));
+  instances(w, p.baseline);
+  w.field("monthlyCost", monthly(p.baseline.hourly));
+  w.endMap();
+  w.field("kind", "Plan");
+  w.field("notes", p.notes);
+  w.key("plan");
+  w.beginMap();
+  w.field("capacity", capacityName(p.capacity));
+  w.field("gapPercent", percentOf(p.fleet.hourly - p.lowerBound, p.lowerBound));
+  w.field("hourlyCost", dollars(p.fleet.hourly));
+  instances(w, p.fleet);
+  w.field("lowerBound", dollars(p.lowerBound));
+  w.field("monthlyCost", monthly(p.fleet.hourly));
+  w.key("pools");
+  w.beginList();
+  for (const Pool& pl : p.pools) pool(w, pl, in.set);
+  w.endList();
+  w.field("strategy", strategyName(p.strategy));
+  w.endMap();
+  w.key("pricing");
+  w.beginMap();
+  w.field("currency", in.catalog.currency);
+  w.field("date", in.catalog.date);
+  w.field("file", in.catalog.file);
+  w.field("region", in.catalog.region);
+  w.field("source", in.catalog.source);
+  w.endMap();
+  w.key("savings");
+  w.beginMap();
+  w.field("hourly", dollars(saved));
+  w.field("monthly", monthly(saved));
+  w.field("percent", percentOf(saved, p.baseline.hourly));
+  w.endMap();
+  w.key("settings");
+  w.beginMap();
+  w.field("allowInstanceTypes", in.options.allowInstanceTypes);
+  w.field("anyGpuModel", in.options.anyGpuModel);
+  w.field("gpuOverheadMiB", in.options.gpuOverheadMiB);
+  w.field("headroom", in.options.headroom);
+  w.field("maxPodsPerNode", in.options.maxPodsPerNode);
+  w.endMap();
+  w.key("workloads");
+  w.beginList();
   for (std::size_t wi = 0; wi < in.set.workloads.size(); ++wi) {
     const Placement& pl = p.placements[wi];
-    workloads.push_back(workloadJson(in.set.workloads[wi], pl, p.pools[pl.pool]));
+    workload(w, in.set.workloads[wi], pl, p.pools[pl.pool]);
   }
-  const Micros saved = p.baseline.hourly - p.fleet.hourly;
-  const double percent = p.baseline.hourly > 0 ? round(100.0 * static_cast<double>(saved) / static_cast<double>(p.baseline.hourly), 2) : 0.0;
-  const double gap = p.lowerBound > 0 ? round(100.0 * static_cast<double>(p.fleet.hourly - p.lowerBound) / static_cast<double>(p.lowerBound), 2) : 0.0;
-  json out = {
-      {"apiVersion", "gpuslice.dev/v1alpha1"},
-      {"kind", "Plan"},
-      {"baseline", {{"hourlyCost", dollars(p.baseline.hourly)}, {"monthlyCost", monthly(p.baseline.hourly)}, {"instances", instances(p.baseline)}}},
-      {"plan",
-       {{"strategy", strategyName(p.strategy)},
-        {"capacity", capacityName(p.capacity)},
-        {"hourlyCost", dollars(p.fleet.hourly)},
-        {"monthlyCost", monthly(p.fleet.hourly)},
-        {"instances", instances(p.fleet)},
-        {"pools", pools},
-        {"lowerBound", dollars(p.lowerBound)},
-        {"gapPercent", gap}}},
-      {"savings", {{"hourly", dollars(saved)}, {"monthly", monthly(saved)}, {"percent", percent}}},
-      {"workloads", workloads},
-      {"pricing", {{"source", in.catalog.source}, {"file", in.catalog.file}, {"date", in.catalog.date}, {"region", in.catalog.region}, {"currency", in.catalog.currency}}},
-      {"settings",
-       {{"headroom", in.options.headroom},
-        {"gpuOverheadMiB", in.options.gpuOverheadMiB},
-        {"anyGpuModel", in.options.anyGpuModel},
-        {"maxPodsPerNode", in.options.maxPodsPerNode},
-        {"allowInstanceTypes", in.options.allowInstanceTypes}}},
-      {"notes", p.notes},
-  };
-  if (p.anyModelHourly) {
-    out["alternatives"] = {{"anyGpuModel",
-                            {{"hourlyCost", dollars(*p.anyModelHourly)},
-                             {"savingsVsPlanHourly", dollars(p.fleet.hourly - *p.anyModelHourly)},
-                             {"estimate", true}}}};
-  }
+  w.endList();
+  w.endMap();
+}
+
+std::string planJsonText(const ReportInput& in) {
+  std::string out;
+  JsonWriter w(out);
+  writePlan(w, in);
   return out;
 }
 
-std::string jsonText(const nlohmann::json& j) { return j.dump(2) + "\n"; }
+std::string planYamlText(const ReportInput& in) {
+  std::string out;
+  YamlWriter w(out);
+  writePlan(w, in);
+  return out;
+}
 
 }  // namespace gpuslice::io

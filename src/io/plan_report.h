@@ -1,7 +1,6 @@
 // Printing a plan: JSON and YAML for pipelines, a table for people, Markdown for reviews.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "gpuslice/planner.h"
@@ -19,14 +18,16 @@ struct ReportInput {
 /// Hours in the month the monthly figures use.
 constexpr int kHoursPerMonth = 730;
 
-/// The plan as a JSON tree (keys sorted, numbers as numbers). YAML has the same shape.
-nlohmann::json planJson(const ReportInput& in);
+class TreeWriter;
 
-/// JSON text, two-space indented, ending in a newline.
-std::string jsonText(const nlohmann::json& j);
+/// Describes the plan to `w`: keys sorted, numbers as numbers. JSON and YAML share it.
+void writePlan(TreeWriter& w, const ReportInput& in);
 
-/// YAML text of the same tree: block style, strings quoted only where YAML needs it.
-std::string yamlText(const nlohmann::json& j);
+/// The plan as JSON text, two-space indented, ending in a newline.
+std::string planJsonText(const ReportInput& in);
+
+/// The same tree as YAML text.
+std::string planYamlText(const ReportInput& in);
 
 /// Aligned plain-text tables for a terminal.
 std::string planTable(const ReportInput& in);

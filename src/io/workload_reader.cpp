@@ -206,9 +206,18 @@ Result<WorkloadSet> readWorkloads(const std::vector<InputText>& inputs) {
     if (auto e = readDocument(d, *doc, set, regionSeen)) return *e;
   }
   if (set.workloads.empty()) return badInput(inputs.empty() ? "" : inputs.front().name, 0, "workloads", "no workloads to plan");
-  std::stable_sort(set.workloads.begin(), set.workloads.end(), [](const Workload& a, const Workload& b) {
+  // Sort indices, then move: cheaper than sorting the workloads themselves.
+  std::vector<std::size_t> order(set.workloads.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    const Workload& a = set.workloads[x];
+    const Workload& b = set.workloads[y];
     return std::tie(a.ns, a.name) < std::tie(b.ns, b.name);
   });
+  std::vector<Workload> sorted;
+  sorted.reserve(order.size());
+  for (std::size_t i : order) sorted.push_back(std::move(set.workloads[i]));
+  set.workloads = std::move(sorted);
   for (std::size_t i = 1; i < set.workloads.size(); ++i) {
     const Workload& a = set.workloads[i - 1];
     const Workload& b = set.workloads[i];

@@ -1,0 +1,226 @@
+#include "io/tree_writer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace gpuslice::io {
+
+namespace {
+
+void checkOrder(std::string& last, int count, std::string_view k) {
+  if (count > 0 && !(last < k)) {
+    throw std::logic_error(fmt::format("report key \"{}\" after \"{}\": keys must be sorted", k, last));
+  }
+  last.assign(k);
+}
+
+std::string numberText(double v) {
+  if (!std::isfinite(v)) return "null";
+  if (v == 0) return "0";
+  return fmt::format("{}", v);
+}
+
+}  // namespace
+
+std::string jsonQuote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    return c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
+  });
+  if (plain) {
+    out += s;
+    out += '"';
+    return out;
+  }
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        else out += c;
+    }
+  }
+  return out + "\"";
+}
+
+bool yamlPlainSafe(std::string_view s) {
+  if (s.empty() || s.size() > 200) return false;
+  std::string lower;
+  for (char c : s) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (const char* w : {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}) {
+    if (lower == w) return false;
+  }
+  // Anything a YAML 1.1 or 1.2 reader might take for a number or a date.
+  bool numberish = true;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E' || c == '_' ||
+          c == ':' || c == 'x' || c == 'o' || c == 'X' || c == 'O')) {
+      numberish = false;
+    }
+  }
+  if (numberish) return false;
+  const char first = s.front();
+  const bool alnum = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || (first >= '0' && first <= '9');
+  if (!(alnum || first == '/' || first == '<' || first == '_' || first == '.')) return false;
+  if (s.back() == ' ' || s.back() == ':') return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '.' || c == '_' || c == '/' || c == ' ' || c == '(' || c == ')' || c == '<' || c == '>' ||
+                    c == '+' || c == ';' || c == ',' || c == '=' || c == '%' || c == ':';
+    if (!ok) return false;
+    if (c == ':' && (i + 1 == s.size() || s[i + 1] == ' ')) return false;  // "a: b" reads as a mapping
+    if (c == ' ' && i + 1 < s.size() && s[i + 1] == '#') return false;
+  }
+  return true;
+}
+
+// ---- JSON ----
+
+void JsonWriter::newline(std::size_t depth) {
+  out_ += '\n';
+  out_.append(depth * 2, ' ');
+}
+
+void JsonWriter::beforeValue() {
+  if (afterKey_) {
+    afterKey_ = false;
+    return;
+  }
+  if (stack_.empty()) return;
+  Frame& f = stack_.back();
+  if (!f.list) throw std::logic_error("report value in a map without a key");
+  if (f.count++ > 0) out_ += ',';
+  newline(stack_.size());
+}
+
+void JsonWriter::key(std::string_view k) {
+  Frame& f = stack_.back();
+  checkOrder(f.lastKey, f.count, k);
+  if (f.count++ > 0) out_ += ',';
+  newline(stack_.size());
+  out_ += jsonQuote(k);
+  out_ += ": ";
+  afterKey_ = true;
+}
+
+void JsonWriter::open(char c, bool list) {
+  beforeValue();
+  out_ += c;
+  stack_.push_back(Frame{list, 0, {}});
+}
+
+void JsonWriter::close(char c) {
+  const bool empty = stack_.back().count == 0;
+  stack_.pop_back();
+  if (!empty) newline(stack_.size());
+  out_ += c;
+  if (stack_.empty()) out_ += '\n';
+}
+
+void JsonWriter::string(std::string_view s) {
+  beforeValue();
+  out_ += jsonQuote(s);
+}
+
+void JsonWriter::number(double v) {
+  beforeValue();
+  out_ += numberText(v);
+}
+
+void JsonWriter::integer(std::int64_t v) {
+  beforeValue();
+  out_ += std::to_string(v);
+}
+
+void JsonWriter::boolean(bool v) {
+  beforeValue();
+  out_ += v ? "true" : "false";
+}
+
+// ---- YAML ----
+
+std::string YamlWriter::prefix() {
+  if (stack_.empty()) return {};
+  Frame& f = stack_.back();
+  std::string p;
+  if (f.count == 0 && !f.header.empty()) {
+    p = f.header;
+    if (!f.inlineFirst) {
+      p += '\n';
+      p.append(static_cast<std::size_t>(f.indent), ' ');
+    }
+    f.header.clear();
+  } else {
+    p.append(static_cast<std::size_t>(f.indent), ' ');
+  }
+  ++f.count;
+  return p;
+}
+
+void YamlWriter::key(std::string_view k) {
+  Frame& f = stack_.back();
+  checkOrder(f.lastKey, f.count, k);
+  pendingKey_ = yamlPlainSafe(k) ? std::string(k) : jsonQuote(k);
+  haveKey_ = true;
+}
+
+void YamlWriter::scalar(const std::string& text) {
+  if (stack_.empty()) {
+    out_ += text + "\n";
+    return;
+  }
+  if (stack_.back().list) {
+    out_ += prefix() + "- " + text + "\n";
+  } else {
+    if (!haveKey_) throw std::logic_error("report value in a map without a key");
+    out_ += prefix() + pendingKey_ + ": " + text + "\n";
+    haveKey_ = false;
+  }
+}
+
+void YamlWriter::open(bool list) {
+  Frame child{list, 0, {}, false, 0, {}};
+  if (stack_.empty()) {
+    child.indent = 0;
+  } else if (stack_.back().list) {
+    // "- " then the child: a map's first key on the same line, a list on the next.
+    child.header = prefix() + "- ";
+    child.indent = stack_.back().indent + 2;
+    child.inlineFirst = !list;
+    if (list) child.header.pop_back();  // "-" alone, then a newline
+  } else {
+    child.header = prefix() + pendingKey_ + ":";
+    haveKey_ = false;
+    child.indent = list ? stack_.back().indent : stack_.back().indent + 2;
+  }
+  stack_.push_back(std::move(child));
+}
+
+void YamlWriter::close() {
+  Frame f = std::move(stack_.back());
+  stack_.pop_back();
+  if (f.count == 0) {
+    if (f.header.empty()) out_ += f.list ? "[]\n" : "{}\n";
+    else out_ += f.header + (f.header.back() == ' ' ? "" : " ") + (f.list ? "[]\n" : "{}\n");
+  }
+}
+
+void YamlWriter::string(std::string_view s) { scalar(yamlPlainSafe(s) ? std::string(s) : jsonQuote(s)); }
+
+void YamlWriter::number(double v) { scalar(numberText(v)); }
+
+void YamlWriter::integer(std::int64_t v) { scalar(std::to_string(v)); }
+
+void YamlWriter::boolean(bool v) { scalar(v ? "true" : "false"); }
+
+}  // namespace gpuslice::io
