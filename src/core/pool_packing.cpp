@@ -12,7 +12,7 @@ namespace {
 constexpr int kBig = std::numeric_limits<int>::max();
 /// Longest run of buckets one pool may take in the packing DP; bounds its cost at
 /// O(buckets x kMaxRun x candidates).
-constexpr std::size_t kMaxRun = 12;
+constexpr std::size_t kMaxRun = 16;
 constexpr Mode kModes[] = {Mode::Dedicated, Mode::Mps, Mode::TimeSlicing};
 
 /// Workloads that look alike to the packer: same cheapest standalone type, same safe
