@@ -84,8 +84,9 @@ PoolShape shapePool(const Candidate& c, Mode mode, int minReplicas, int minNodeC
   }
   const long long slots = static_cast<long long>(g) * s.replicas;
   s.podsPerNode = static_cast<int>(std::min<long long>(slots, minNodeCap));
-  if (slots <= minNodeCap) s.limitedBy = "gpu";
-  else s.limitedBy = "node";  // refined by the caller, which knows the member requests
+  // GPU-bound only if the node could host every slot the members would allow.
+  const long long wanted = static_cast<long long>(g) * (mode == Mode::Dedicated ? 1 : minReplicas);
+  s.limitedBy = wanted <= minNodeCap ? "gpu" : "node";  // the caller names the node resource
   s.nodes = static_cast<int>((pods + s.podsPerNode - 1) / s.podsPerNode);
   return s;
 }
