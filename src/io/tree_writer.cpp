@@ -60,14 +60,17 @@ bool yamlPlainSafe(std::string_view s) {
     if (lower == w) return false;
   }
   // Anything a YAML 1.1 or 1.2 reader might take for a number or a date.
-  bool numberish = true;
+  // (digits, signs, points, exponents, hex and octal prefixes and digits, sexagesimal colons).
+  bool numberish = true, digit = false;
   for (char c : s) {
-    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E' || c == '_' ||
-          c == ':' || c == 'x' || c == 'o' || c == 'X' || c == 'O')) {
+    digit = digit || (c >= '0' && c <= '9');
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.' || c == '-' ||
+          c == '+' || c == '_' || c == ':' || c == 'x' || c == 'o' || c == 'X' || c == 'O')) {
       numberish = false;
     }
   }
-  if (numberish) return false;
+  if (numberish && (digit || s == ".inf" || s == ".nan")) return false;
+  if (lower == ".inf" || lower == "-.inf" || lower == "+.inf" || lower == ".nan") return false;
   const char first = s.front();
   const bool alnum = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || (first >= '0' && first <= '9');
   if (!(alnum || first == '/' || first == '<' || first == '_' || first == '.')) return false;

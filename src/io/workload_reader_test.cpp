@@ -1,0 +1,112 @@
+#include "io/workload_reader.h"
+
+#include <doctest/doctest.h>
+
+using namespace gpuslice;
+
+namespace {
+
+std::string errorOf(const std::string& text, const std::string& file = "w.yaml") {
+  auto r = io::readWorkloads({{file, text}});
+  REQUIRE_FALSE(r.ok());
+  return r.error().describe();
+}
+
+const char* kHead = "apiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  workloads:\n";
+
+}  // namespace
+
+TEST_CASE("a full workload decodes into the model") {
+  const std::string text = std::string(kHead) +
+                           "    - name: infer\n"
+                           "      namespace: ml\n"
+                           "      replicas: 3\n"
+                           "      gpu: {model: A10G, memoryGiB: 3.5, compute: 0.125}\n"
+                           "      cpu: 500m\n"
+                           "      memory: 2Gi\n"
+                           "      isolation: memory\n"
+                           "      sharing: [mps, dedicated]\n"
+                           "      arch: [arm64, amd64]\n"
+                           "      instanceTypes: ['g5.*']\n"
+                           "      current: {instanceType: g5.xlarge}\n";
+  auto r = io::readWorkloads({{"w.yaml", text}});
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().describe()));
+  REQUIRE(r->workloads.size() == 1);
+  const Workload& w = r->workloads[0];
+  CHECK(r->region == "us-east-1");
+  CHECK(w.name == "infer");
+  CHECK(w.ns == "ml");
+  CHECK(w.replicas == 3);
+  CHECK(w.gpuModel == "A10G");
+  CHECK(w.memoryMiB == 3584);
+  CHECK(w.computePpm == 125000);
+  CHECK(*w.cpuMillis == 500);
+  CHECK(*w.memoryBytes == 2147483648);
+  CHECK(w.isolation == Isolation::Memory);
+  CHECK(w.sharing == (bit(Mode::Mps) | bit(Mode::Dedicated)));
+  CHECK(w.arch == std::vector<Arch>{Arch::Arm64, Arch::Amd64});
+  CHECK(w.instanceTypes == std::vector<std::string>{"g5.*"});
+  CHECK(*w.currentType == "g5.xlarge");
+  CHECK(w.source.line == 5);
+  CHECK(w.source.field == "workloads[0]");
+}
+
+TEST_CASE("JSON input gives the same workloads, with line numbers") {
+  const char* json = R"({"apiVersion": "gpuslice.dev/v1alpha1", "kind": "WorkloadSet",
+  "spec": {"region": "us-east-1", "workloads": [
+    {"name": "a", "gpu": {"model": "T4", "memoryGiB": 1, "compute": 0.5}},
+    {"name": "b", "gpu": {"model": "T4", "memoryGiB": 1, "compute": 1.5}}]}})";
+  CHECK(errorOf(json, "w.json") == "w.json:4: workloads[1].gpu.compute: must be in (0, 1], got 1.5");
+}
+
+TEST_CASE("every bad value names file, line and field") {
+  auto one = [](const std::string& body) { return errorOf(std::string(kHead) + "    - name: a\n" + body); };
+  const std::string gpu = "      gpu: {model: V100, memoryGiB: 2, compute: 0.5}\n";
+  CHECK(one("      gpu: {model: V100, memoryGiB: 2, compute: 1.7}\n") ==
+        "w.yaml:6: workloads[0].gpu.compute: must be in (0, 1], got 1.7");
+  CHECK(one("      gpu: {model: V100, memoryGiB: 2, compute: 0}\n") ==
+        "w.yaml:6: workloads[0].gpu.compute: must be in (0, 1], got 0");
+  CHECK(one("      gpu: {model: V100, memoryGiB: -1, compute: 0.5}\n") ==
+        "w.yaml:6: workloads[0].gpu.memoryGiB: must be in (0, 1024], got -1");
+  CHECK(one("      gpu: {model: V100, memoryGiB: \"2\", compute: 0.5}\n") ==
+        "w.yaml:6: workloads[0].gpu.memoryGiB: must be a number, got \"2\"");
+  CHECK(one(gpu + "      replica: 2\n") ==
+        "w.yaml:7: workloads[0].replica: unknown field (allowed here: name, namespace, replicas, gpu, cpu, memory, "
+        "isolation, sharing, current, arch, instanceTypes)");
+  CHECK(one(gpu + "      replicas: 0\n") == "w.yaml:7: workloads[0].replicas: must be between 1 and 100000, got 0");
+  CHECK(one(gpu + "      replicas: 2.5\n") == "w.yaml:7: workloads[0].replicas: must be a whole number, got 2.5");
+  CHECK(one(gpu + "      cpu: abc\n") ==
+        "w.yaml:7: workloads[0].cpu: must be a CPU quantity such as 500m or 2 (at most 1024), got abc");
+  CHECK(one(gpu + "      memory: -1Gi\n") ==
+        "w.yaml:7: workloads[0].memory: must be a memory quantity such as 512Mi or 8Gi (at most 64Ti), got -1Gi");
+  CHECK(one(gpu + "      isolation: total\n") == "w.yaml:7: workloads[0].isolation: must be none, memory or full, got total");
+  CHECK(one(gpu + "      sharing: [mig, slicing]\n") ==
+        "w.yaml:7: workloads[0].sharing[1]: unknown sharing mode slicing (one of dedicated, time-slicing, mps, mig)");
+  CHECK(one(gpu + "      arch: [x86]\n") == "w.yaml:7: workloads[0].arch[0]: must be amd64 or arm64, got x86");
+  CHECK(one("      gpu: {memoryGiB: 2, compute: 0.5}\n") ==
+        "w.yaml:6: workloads[0].gpu.model: required when current.instanceType is not given");
+  CHECK(errorOf(std::string(kHead) + "    - name: Bad_Name\n" + gpu) ==
+        "w.yaml:5: workloads[0].name: Bad_Name is not a DNS-1123 label (lower-case letters, digits and '-', starting "
+        "and ending with a letter or digit, at most 63 characters)");
+  CHECK(errorOf("apiVersion: gpuslice.dev/v1alpha1\nkind: Plan\nspec: {}\n") == "w.yaml:2: kind: must be WorkloadSet, got Plan");
+  CHECK(errorOf("apiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  workloads: []\n") ==
+        "w.yaml: workloads: no workloads to plan");
+}
+
+TEST_CASE("files merge; duplicates and conflicting regions are errors") {
+  const std::string a = std::string(kHead) + "    - name: x\n      gpu: {model: T4, memoryGiB: 1, compute: 0.1}\n";
+  auto merged = io::readWorkloads({{"a.yaml", a}, {"b.yaml", std::string(kHead) + "    - {name: w, gpu: {model: T4, memoryGiB: 1, compute: 0.1}}\n"}});
+  REQUIRE(merged.ok());
+  CHECK(merged->workloads.size() == 2);
+  CHECK(merged->workloads[0].name == "w");  // sorted by namespace, then name
+  auto dup = io::readWorkloads({{"a.yaml", a}, {"b.yaml", a}});
+  REQUIRE_FALSE(dup.ok());
+  CHECK(dup.error().describe() == "b.yaml:5: workloads[0].name: duplicate workload default/x (first defined at a.yaml:5)");
+  const std::string eu = "apiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  region: eu-west-1\n  workloads:\n"
+                         "    - {name: y, gpu: {model: T4, memoryGiB: 1, compute: 0.1}}\n";
+  const std::string us = "apiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  region: us-east-1\n  workloads:\n"
+                         "    - {name: z, gpu: {model: T4, memoryGiB: 1, compute: 0.1}}\n";
+  auto conflict = io::readWorkloads({{"us.yaml", us}, {"eu.yaml", eu}});
+  REQUIRE_FALSE(conflict.ok());
+  CHECK(conflict.error().describe() == "eu.yaml:4: region: \"eu-west-1\" conflicts with region \"us-east-1\" set in us.yaml:4");
+}
