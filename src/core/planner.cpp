@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <future>
 #include <map>
 #include <numeric>
 
@@ -271,6 +272,76 @@ Result<Fleet> baselineFleet(const PlanContext& ctx, const std::vector<Workload>&
   return fleet;
 }
 
+
+/// What every planning run starts from: resolved workloads and the context over them.
+struct Prepared {
+  std::vector<Workload> workloads;
+  PlanContext ctx;
+  std::vector<PackedPool> pools;
+  double lowerBoundMicros = 0;
+};
+
+/// Resolves the workloads, groups them by the candidates that admit them and packs each
+/// group into pools. Fills `p` in place (its context points into it).
+std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options, Prepared& p) {
+  auto ctx = makeContext(catalog, options);
+  if (!ctx) return ctx.error();
+  p.ctx = std::move(*ctx);
+  auto resolved = resolveWorkloads(set, catalog);
+  if (!resolved) return resolved.error();
+  p.workloads = std::move(*resolved);
+  const std::vector<Workload>& ws = p.workloads;
+  p.ctx.workloads = &ws;
+  p.ctx.measuredOn.reserve(ws.size());
+  for (const Workload& w : ws) p.ctx.measuredOn.push_back(catalog.findGpu(w.gpuModel));
+
+  // Classes: workloads admitted by exactly the same candidates. Admission depends only on
+  // the model, the architectures and the instance-type patterns, so it is worked out once
+  // per distinct combination.
+  std::vector<std::pair<std::vector<int>, std::vector<std::size_t>>> classes;
+  std::map<std::vector<int>, std::size_t> classOf;
+  std::map<std::string, std::size_t> classOfKey;
+  for (std::size_t wi = 0; wi < ws.size(); ++wi) {
+    const Workload& w = ws[wi];
+    std::string key = w.gpuModel;
+    for (Arch a : w.arch) key += archName(a);
+    for (const std::string& g : w.instanceTypes) key += '\0' + g;
+    auto cached = classOfKey.find(key);
+    if (cached == classOfKey.end()) {
+      std::vector<int> admitted;
+      for (std::size_t k = 0; k < p.ctx.candidates.size(); ++k) {
+        if (detail::admits(p.ctx, w, p.ctx.candidates[k])) admitted.push_back(static_cast<int>(k));
+      }
+      auto [it, inserted] = classOf.emplace(admitted, classes.size());
+      if (inserted) classes.push_back({std::move(admitted), {}});
+      cached = classOfKey.emplace(std::move(key), it->second).first;
+    }
+    auto& [admitted, members] = classes[cached->second];
+    if (auto why = detail::whyInfeasible(p.ctx, w, admitted)) {
+      return workloadError(w, ErrorKind::Infeasible, "", *why);
+    }
+    members.push_back(wi);
+  }
+  // In the order of the admitted candidates (classOf is sorted), for deterministic output.
+  for (const auto& [admitted, index] : classOf) {
+    detail::Packing packing = detail::packClass(p.ctx, ws, classes[index].second, admitted);
+    p.lowerBoundMicros += packing.lowerBoundMicros;
+    for (PackedPool& pool : packing.pools) p.pools.push_back(std::move(pool));
+  }
+  detail::mergePools(p.ctx, p.pools);
+  return std::nullopt;
+}
+
+/// Hourly cost of the plan with --any-gpu-model, for the estimate printed without it.
+std::optional<Micros> anyModelCost(const WorkloadSet& set, const Catalog& catalog, PlanOptions options) {
+  options.anyGpuModel = true;
+  Prepared p;
+  if (packAll(set, catalog, options, p)) return std::nullopt;
+  Micros total = 0;
+  for (const PackedPool& pool : p.pools) total += detail::poolCost(p.ctx, pool);
+  return total;
+}
+
 }  // namespace
 
 Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options) {
@@ -278,56 +349,28 @@ Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const Plan
     return Error{ErrorKind::Usage, "", 0, "--strategy",
                  "mig: MIG planning is not available yet; use auto, dedicated, time-slicing or mps"};
   }
-  auto ctxResult = makeContext(catalog, options);
-  if (!ctxResult) return ctxResult.error();
-  PlanContext& ctx = *ctxResult;
-  auto resolved = resolveWorkloads(set, catalog);
-  if (!resolved) return resolved.error();
-  const std::vector<Workload>& ws = *resolved;
-  ctx.workloads = &ws;
-  ctx.measuredOn.reserve(ws.size());
-  for (const Workload& w : ws) ctx.measuredOn.push_back(catalog.findGpu(w.gpuModel));
-
-  // Classes: workloads admitted by exactly the same candidates.
-  std::map<std::vector<int>, std::vector<std::size_t>> classes;
-  for (std::size_t wi = 0; wi < ws.size(); ++wi) {
-    std::vector<int> admitted;
-    for (std::size_t k = 0; k < ctx.candidates.size(); ++k) {
-      if (detail::admits(ctx, ws[wi], ctx.candidates[k])) admitted.push_back(static_cast<int>(k));
-    }
-    if (auto why = detail::whyInfeasible(ctx, ws[wi], admitted)) {
-      return workloadError(ws[wi], ErrorKind::Infeasible, "", *why);
-    }
-    classes[admitted].push_back(wi);
+  // The "what if workloads could move GPU models" estimate is a second, independent
+  // packing: run it on the other core while this plan is made.
+  std::future<std::optional<Micros>> other;
+  if (!options.anyGpuModel && options.estimateOtherModels) {
+    other = std::async(std::launch::async, [&set, &catalog, options] { return anyModelCost(set, catalog, options); });
   }
-
+  Prepared p;
+  if (auto e = packAll(set, catalog, options, p)) return *e;
+  const PlanContext& ctx = p.ctx;
   Plan plan;
   plan.strategy = options.strategy;
   plan.capacity = options.capacity;
-  std::vector<PackedPool> packed;
-  double lowerBound = 0;
-  for (const auto& [admitted, members] : classes) {
-    detail::Packing p = detail::packClass(ctx, ws, members, admitted);
-    lowerBound += p.lowerBoundMicros;
-    for (PackedPool& pool : p.pools) packed.push_back(std::move(pool));
-  }
-  detail::mergePools(ctx, packed);
-  describePools(ctx, ws, packed, plan);
-  plan.lowerBound = static_cast<Micros>(std::floor(lowerBound + 1e-6));
+  describePools(ctx, p.workloads, p.pools, plan);
+  plan.lowerBound = static_cast<Micros>(std::floor(p.lowerBoundMicros + 1e-6));
   plan.lowerBound = std::min(plan.lowerBound, plan.fleet.hourly);
 
-  auto baseline = baselineFleet(ctx, ws);
+  auto baseline = baselineFleet(ctx, p.workloads);
   if (!baseline) return baseline.error();
   plan.baseline = std::move(*baseline);
 
-  plan.notes = detail::planNotes(ctx, ws, plan);
-  if (!options.anyGpuModel && options.estimateOtherModels) {
-    PlanOptions other = options;
-    other.anyGpuModel = true;
-    other.estimateOtherModels = false;
-    auto alt = makePlan(set, catalog, other);
-    if (alt) plan.anyModelHourly = alt->fleet.hourly;
-  }
+  plan.notes = detail::planNotes(ctx, p.workloads, plan);
+  if (other.valid()) plan.anyModelHourly = other.get();
   return plan;
 }
 

@@ -80,19 +80,25 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
       if (!(modes & bit(Mode::TimeSlicing))) f.timeSlicing = 0;
       if (!(modes & bit(Mode::Mps))) f.mps = 0;
       fits[k] = f;
-      for (Mode m : kModes) {
-        const int r = replicasFor(m, f.timeSlicing, f.mps);
-        if (m == Mode::Dedicated ? !f.dedicated : r < 2) continue;
-        const PoolShape s = shapePool(c, m, r, f.nodeCap, 1);
-        if (s.podsPerNode < 1) continue;
-        const double perPod = static_cast<double>(c.price) / s.podsPerNode;
-        if (perPod < alone.perPod) {
-          alone.perPod = perPod;
-          alone.best = static_cast<int>(k);
-          alone.shareReplicas = m == Mode::Dedicated ? 1 : s.replicas;
-        } else if (perPod == alone.perPod && static_cast<int>(k) == alone.best) {
-          alone.shareReplicas = std::max(alone.shareReplicas, m == Mode::Dedicated ? 1 : s.replicas);
-        }
+      if (f.nodeCap < 1) continue;
+      // Standalone pods per node, as shapePool would give for a pool of this pod alone:
+      // min(gpus x replicas, node cap); sharing needs at least two hostable replicas.
+      const int share = std::max(f.timeSlicing, f.mps);
+      const int hostable = (f.nodeCap + c.gpus - 1) / c.gpus;
+      int ppn = 0, replicas = 0;
+      if (share >= 2 && std::min(share, hostable) >= 2 && !c.type->fractional()) {
+        ppn = static_cast<int>(std::min<long long>(static_cast<long long>(c.gpus) * share, f.nodeCap));
+        replicas = std::min(share, hostable);
+      } else if (f.dedicated) {
+        ppn = std::min(c.gpus, f.nodeCap);
+        replicas = 1;
+      }
+      if (ppn < 1) continue;
+      const double perPod = static_cast<double>(c.price) / ppn;
+      if (perPod < alone.perPod) {
+        alone.perPod = perPod;
+        alone.best = static_cast<int>(k);
+        alone.shareReplicas = replicas;
       }
     }
     out.lowerBoundMicros += alone.perPod * w.replicas;
@@ -218,18 +224,22 @@ void mergePools(const PlanContext& ctx, std::vector<PackedPool>& pools) {
     return std::make_tuple(a.candidate, a.mode, -a.shape.replicas, a.pods) <
            std::make_tuple(b.candidate, b.mode, -b.shape.replicas, b.pods);
   });
-  bool merged = true;
-  while (merged) {
-    merged = false;
-    for (std::size_t i = 0; i < pools.size() && !merged; ++i) {
-      for (std::size_t j = i + 1; j < pools.size() && !merged; ++j) {
-        PackedPool& a = pools[i];
-        PackedPool& b = pools[j];
-        if (a.candidate != b.candidate || a.mode != b.mode) continue;
+  // Within each run of pools on the same candidate and mode, fold each pool into the
+  // first earlier one it can join without adding nodes.
+  std::vector<PackedPool> out;
+  for (std::size_t start = 0; start < pools.size();) {
+    std::size_t end = start;
+    while (end < pools.size() && pools[end].candidate == pools[start].candidate && pools[end].mode == pools[start].mode) ++end;
+    const std::size_t first = out.size();
+    const Candidate& c = ctx.candidates[static_cast<std::size_t>(pools[start].candidate)];
+    for (std::size_t i = start; i < end; ++i) {
+      PackedPool& b = pools[i];
+      bool merged = false;
+      for (std::size_t j = first; j < out.size() && !merged; ++j) {
+        PackedPool& a = out[j];
         const int ts = std::min(a.minTimeSlicing, b.minTimeSlicing);
         const int mps = std::min(a.minMps, b.minMps);
         const int cap = std::min(a.minNodeCap, b.minNodeCap);
-        const Candidate& c = ctx.candidates[static_cast<std::size_t>(a.candidate)];
         const PoolShape s = shapePool(c, a.mode, replicasFor(a.mode, ts, mps), cap, a.pods + b.pods);
         if (s.podsPerNode < 1 || s.nodes > a.shape.nodes + b.shape.nodes) continue;  // never costs more
         a.shape = s;
@@ -238,11 +248,13 @@ void mergePools(const PlanContext& ctx, std::vector<PackedPool>& pools) {
         a.minMps = mps;
         a.minNodeCap = cap;
         a.workloads.insert(a.workloads.end(), b.workloads.begin(), b.workloads.end());
-        pools.erase(pools.begin() + static_cast<std::ptrdiff_t>(j));
         merged = true;
       }
+      if (!merged) out.push_back(std::move(b));
     }
+    start = end;
   }
+  pools = std::move(out);
 }
 
 }  // namespace gpuslice::detail

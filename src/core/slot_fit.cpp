@@ -25,9 +25,9 @@ bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c) {
   const InstanceType& t = *c.type;
   if (std::find(w.arch.begin(), w.arch.end(), t.arch) == w.arch.end()) return false;
   if (!globMatchAny(w.instanceTypes, t.name)) return false;
-  if (t.gpuModel == w.gpuModel) return true;
-  if (!ctx.options->anyGpuModel) return false;
   const GpuModel* from = ctx.measuredGpu(w);
+  if (from && c.gpu ? from == c.gpu : t.gpuModel == w.gpuModel) return true;
+  if (!ctx.options->anyGpuModel) return false;
   return from && from->relativeThroughput && c.gpu && c.gpu->relativeThroughput;
 }
 
@@ -35,8 +35,10 @@ SlotFit fitOf(const PlanContext& ctx, const Workload& w, const Candidate& c) {
   SlotFit f;
   const InstanceType& t = *c.type;
   f.computePpm = w.computePpm;
-  if (t.gpuModel != w.gpuModel) {
-    const double from = *ctx.measuredGpu(w)->relativeThroughput;
+  const GpuModel* measured = ctx.measuredGpu(w);
+  const bool sameModel = measured && c.gpu ? measured == c.gpu : t.gpuModel == w.gpuModel;
+  if (!sameModel) {
+    const double from = *measured->relativeThroughput;
     const double to = *c.gpu->relativeThroughput;
     f.computePpm = static_cast<std::int64_t>(std::ceil(static_cast<double>(w.computePpm) * from / to - 1e-9));
     f.computePpm = std::max<std::int64_t>(1, f.computePpm);

@@ -8,6 +8,11 @@
 
 namespace gpuslice::io {
 
+std::string Field::str() const {
+  if (literal_) return literal_;
+  return key_.empty() ? *parent_ : join(*parent_, key_);
+}
+
 std::string join(const std::string& parent, std::string_view child) {
   return parent.empty() ? std::string(child) : parent + "." + std::string(child);
 }
@@ -32,39 +37,39 @@ std::string shown(const Node& n) {
   return n.quoted ? "\"" + t + "\"" : t;
 }
 
-Error Decoder::error(const Node& at, const std::string& field, std::string message) const {
-  return badInput(file_, at.line, field, std::move(message));
+Error Decoder::error(const Node& at, const Field& field, std::string message) const {
+  return badInput(file_, at.line, field.str(), std::move(message));
 }
 
-Error Decoder::errorAtLine(int line, const std::string& field, std::string message) const {
-  return badInput(file_, line, field, std::move(message));
+Error Decoder::errorAtLine(int line, const Field& field, std::string message) const {
+  return badInput(file_, line, field.str(), std::move(message));
 }
 
-std::optional<Error> Decoder::mapping(const Node& n, const std::string& field,
+std::optional<Error> Decoder::mapping(const Node& n, const Field& field,
                                       std::initializer_list<std::string_view> allowed) const {
   if (!n.isMapping()) return error(n, field, fmt::format("must be a mapping, got {}", shown(n)));
   for (std::size_t i = 0; i < n.members.size(); ++i) {
     const std::string& key = n.members[i].first;
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       const int line = i < n.keyLines.size() ? n.keyLines[i] : n.members[i].second.line;
-      return errorAtLine(line, join(field, key),
+      return errorAtLine(line, join(field.str(), key),
                          fmt::format("unknown field (allowed here: {})", fmt::join(allowed, ", ")));
     }
   }
   return std::nullopt;
 }
 
-std::optional<Error> Decoder::sequence(const Node& n, const std::string& field) const {
+std::optional<Error> Decoder::sequence(const Node& n, const Field& field) const {
   if (!n.isSequence()) return error(n, field, fmt::format("must be a list, got {}", shown(n)));
   return std::nullopt;
 }
 
-Result<std::string> Decoder::string(const Node& n, const std::string& field) const {
+Result<std::string> Decoder::string(const Node& n, const Field& field) const {
   if (!n.isScalar()) return error(n, field, fmt::format("must be a string, got {}", shown(n)));
   return n.text;
 }
 
-Result<double> Decoder::number(const Node& n, const std::string& field) const {
+Result<double> Decoder::number(const Node& n, const Field& field) const {
   if (!n.isScalar() || n.quoted) return error(n, field, fmt::format("must be a number, got {}", shown(n)));
   const std::string& t = n.text;
   const bool syntax = !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
@@ -79,7 +84,7 @@ Result<double> Decoder::number(const Node& n, const std::string& field) const {
   return v;
 }
 
-Result<std::int64_t> Decoder::integer(const Node& n, const std::string& field, std::int64_t min,
+Result<std::int64_t> Decoder::integer(const Node& n, const Field& field, std::int64_t min,
                                       std::int64_t max) const {
   auto v = number(n, field);
   if (!v) return v.error();
@@ -90,7 +95,7 @@ Result<std::int64_t> Decoder::integer(const Node& n, const std::string& field, s
   return static_cast<std::int64_t>(*v);
 }
 
-Result<bool> Decoder::boolean(const Node& n, const std::string& field) const {
+Result<bool> Decoder::boolean(const Node& n, const Field& field) const {
   if (n.isScalar() && !n.quoted && (n.text == "true" || n.text == "false")) return n.text == "true";
   return error(n, field, fmt::format("must be true or false, got {}", shown(n)));
 }

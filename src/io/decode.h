@@ -11,6 +11,21 @@
 
 namespace gpuslice::io {
 
+/// A field path named lazily: the text is only built when an error needs it.
+class Field {
+ public:
+  Field(const std::string& path) : parent_(&path) {}
+  Field(const char* path) : literal_(path) {}
+  /// `parent`.`key`; `parent` must outlive the Field (use it within one expression).
+  Field(const std::string& parent, std::string_view key) : parent_(&parent), key_(key) {}
+  std::string str() const;
+
+ private:
+  const std::string* parent_ = nullptr;
+  const char* literal_ = nullptr;
+  std::string_view key_;
+};
+
 /// Decodes fields of one document; every failure is an Error naming `file`, the node's
 /// line and the field path.
 class Decoder {
@@ -19,20 +34,20 @@ class Decoder {
 
   const std::string& file() const { return file_; }
 
-  Error error(const Node& at, const std::string& field, std::string message) const;
-  Error errorAtLine(int line, const std::string& field, std::string message) const;
+  Error error(const Node& at, const Field& field, std::string message) const;
+  Error errorAtLine(int line, const Field& field, std::string message) const;
 
   /// The node must be a mapping whose keys are all in `allowed`.
-  std::optional<Error> mapping(const Node& n, const std::string& field,
+  std::optional<Error> mapping(const Node& n, const Field& field,
                                std::initializer_list<std::string_view> allowed) const;
-  std::optional<Error> sequence(const Node& n, const std::string& field) const;
+  std::optional<Error> sequence(const Node& n, const Field& field) const;
 
-  Result<std::string> string(const Node& n, const std::string& field) const;
+  Result<std::string> string(const Node& n, const Field& field) const;
   /// A number written as a plain scalar (JSON number or unquoted YAML); finite.
-  Result<double> number(const Node& n, const std::string& field) const;
+  Result<double> number(const Node& n, const Field& field) const;
   /// A whole number in [min, max].
-  Result<std::int64_t> integer(const Node& n, const std::string& field, std::int64_t min, std::int64_t max) const;
-  Result<bool> boolean(const Node& n, const std::string& field) const;
+  Result<std::int64_t> integer(const Node& n, const Field& field, std::int64_t min, std::int64_t max) const;
+  Result<bool> boolean(const Node& n, const Field& field) const;
 
  private:
   std::string file_;

@@ -27,24 +27,24 @@ constexpr std::int64_t kMaxMemoryBytes = std::int64_t{64} << 40;  // 64 TiB
 std::optional<Error> readGpu(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
   GS_TRY(d.mapping(n, f, {"model", "memoryGiB", "compute"}));
   if (const Node* m = n.find("model")) {
-    auto v = d.string(*m, join(f, "model"));
+    auto v = d.string(*m, Field(f, "model"));
     if (!v) return v.error();
-    if (v->empty()) return d.error(*m, join(f, "model"), "must not be empty");
+    if (v->empty()) return d.error(*m, Field(f, "model"), "must not be empty");
     w.gpuModel = *v;
   }
   const Node* mem = n.find("memoryGiB");
-  if (!mem) return d.error(n, join(f, "memoryGiB"), "required (peak GPU memory per pod, GiB)");
-  auto gib = d.number(*mem, join(f, "memoryGiB"));
+  if (!mem) return d.error(n, Field(f, "memoryGiB"), "required (peak GPU memory per pod, GiB)");
+  auto gib = d.number(*mem, Field(f, "memoryGiB"));
   if (!gib) return gib.error();
   if (!(*gib > 0 && *gib <= kMaxGpuMemoryGiB)) {
-    return d.error(*mem, join(f, "memoryGiB"), fmt::format("must be in (0, {}], got {}", kMaxGpuMemoryGiB, mem->text));
+    return d.error(*mem, Field(f, "memoryGiB"), fmt::format("must be in (0, {}], got {}", kMaxGpuMemoryGiB, mem->text));
   }
   w.memoryMiB = static_cast<std::int64_t>(std::ceil(*gib * 1024.0 - 1e-9));
   const Node* cmp = n.find("compute");
-  if (!cmp) return d.error(n, join(f, "compute"), "required (p95 busy fraction of one GPU, 0 < x <= 1)");
-  auto c = d.number(*cmp, join(f, "compute"));
+  if (!cmp) return d.error(n, Field(f, "compute"), "required (p95 busy fraction of one GPU, 0 < x <= 1)");
+  auto c = d.number(*cmp, Field(f, "compute"));
   if (!c) return c.error();
-  if (!(*c > 0 && *c <= 1)) return d.error(*cmp, join(f, "compute"), fmt::format("must be in (0, 1], got {}", cmp->text));
+  if (!(*c > 0 && *c <= 1)) return d.error(*cmp, Field(f, "compute"), fmt::format("must be in (0, 1], got {}", cmp->text));
   w.computePpm = std::max<std::int64_t>(1, std::llround(*c * 1e6));
   return std::nullopt;
 }
@@ -97,48 +97,48 @@ std::optional<Error> readWorkload(const Decoder& d, const Node& n, const std::st
                           "arch", "instanceTypes"}));
   w.source = SourceRef{d.file(), n.line, f};
   const Node* name = n.find("name");
-  if (!name) return d.error(n, join(f, "name"), "required");
-  auto nm = d.string(*name, join(f, "name"));
+  if (!name) return d.error(n, Field(f, "name"), "required");
+  auto nm = d.string(*name, Field(f, "name"));
   if (!nm) return nm.error();
   if (!isDns1123Label(*nm)) {
-    return d.error(*name, join(f, "name"), fmt::format("{} is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)", shown(*name)));
+    return d.error(*name, Field(f, "name"), fmt::format("{} is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)", shown(*name)));
   }
   w.name = *nm;
   if (const Node* ns = n.find("namespace")) {
-    auto v = d.string(*ns, join(f, "namespace"));
+    auto v = d.string(*ns, Field(f, "namespace"));
     if (!v) return v.error();
-    if (!isDns1123Label(*v)) return d.error(*ns, join(f, "namespace"), fmt::format("{} is not a DNS-1123 label", shown(*ns)));
+    if (!isDns1123Label(*v)) return d.error(*ns, Field(f, "namespace"), fmt::format("{} is not a DNS-1123 label", shown(*ns)));
     w.ns = *v;
   }
   if (const Node* r = n.find("replicas")) {
-    auto v = d.integer(*r, join(f, "replicas"), 1, kMaxReplicas);
+    auto v = d.integer(*r, Field(f, "replicas"), 1, kMaxReplicas);
     if (!v) return v.error();
     w.replicas = static_cast<int>(*v);
   }
   const Node* gpu = n.find("gpu");
-  if (!gpu) return d.error(n, join(f, "gpu"), "required (model, memoryGiB, compute)");
+  if (!gpu) return d.error(n, Field(f, "gpu"), "required (model, memoryGiB, compute)");
   GS_TRY(readGpu(d, *gpu, join(f, "gpu"), w));
   if (const Node* cpu = n.find("cpu")) {
-    auto s = d.string(*cpu, join(f, "cpu"));
+    auto s = d.string(*cpu, Field(f, "cpu"));
     if (!s) return s.error();
     auto v = parseCpuMillis(*s);
-    if (!v || *v > kMaxCpuMillis) return d.error(*cpu, join(f, "cpu"), fmt::format("must be a CPU quantity such as 500m or 2 (at most 1024), got {}", shown(*cpu)));
+    if (!v || *v > kMaxCpuMillis) return d.error(*cpu, Field(f, "cpu"), fmt::format("must be a CPU quantity such as 500m or 2 (at most 1024), got {}", shown(*cpu)));
     w.cpuMillis = *v;
   }
   if (const Node* mem = n.find("memory")) {
-    auto s = d.string(*mem, join(f, "memory"));
+    auto s = d.string(*mem, Field(f, "memory"));
     if (!s) return s.error();
     auto v = parseMemoryBytes(*s);
-    if (!v || *v > kMaxMemoryBytes) return d.error(*mem, join(f, "memory"), fmt::format("must be a memory quantity such as 512Mi or 8Gi (at most 64Ti), got {}", shown(*mem)));
+    if (!v || *v > kMaxMemoryBytes) return d.error(*mem, Field(f, "memory"), fmt::format("must be a memory quantity such as 512Mi or 8Gi (at most 64Ti), got {}", shown(*mem)));
     w.memoryBytes = *v;
   }
   if (const Node* iso = n.find("isolation")) {
-    auto s = d.string(*iso, join(f, "isolation"));
+    auto s = d.string(*iso, Field(f, "isolation"));
     if (!s) return s.error();
     if (*s == "none") w.isolation = Isolation::None;
     else if (*s == "memory") w.isolation = Isolation::Memory;
     else if (*s == "full") w.isolation = Isolation::Full;
-    else return d.error(*iso, join(f, "isolation"), fmt::format("must be none, memory or full, got {}", shown(*iso)));
+    else return d.error(*iso, Field(f, "isolation"), fmt::format("must be none, memory or full, got {}", shown(*iso)));
   }
   if (const Node* s = n.find("sharing")) GS_TRY(readSharing(d, *s, join(f, "sharing"), w));
   if (const Node* a = n.find("arch")) GS_TRY(readArch(d, *a, join(f, "arch"), w));
@@ -147,14 +147,14 @@ std::optional<Error> readWorkload(const Decoder& d, const Node& n, const std::st
     const std::string cf = join(f, "current");
     GS_TRY(d.mapping(*cur, cf, {"instanceType"}));
     const Node* t = cur->find("instanceType");
-    if (!t) return d.error(*cur, join(cf, "instanceType"), "required inside current");
-    auto s = d.string(*t, join(cf, "instanceType"));
+    if (!t) return d.error(*cur, Field(cf, "instanceType"), "required inside current");
+    auto s = d.string(*t, Field(cf, "instanceType"));
     if (!s) return s.error();
-    if (s->empty()) return d.error(*t, join(cf, "instanceType"), "must not be empty");
+    if (s->empty()) return d.error(*t, Field(cf, "instanceType"), "must not be empty");
     w.currentType = *s;
   }
   if (w.gpuModel.empty() && !w.currentType) {
-    return d.error(*gpu, join(f, "gpu.model"), "required when current.instanceType is not given");
+    return d.error(*gpu, Field(f, "gpu.model"), "required when current.instanceType is not given");
   }
   return std::nullopt;
 }
