@@ -28,6 +28,8 @@ struct SourceRef {
   std::string file;
   int line = 0;
   std::string field;  ///< e.g. "workloads[2]"
+  int modelLine = 0;   ///< line of gpu.model (0 when absent)
+  int currentLine = 0; ///< line of current.instanceType (0 when absent)
 };
 
 /// One workload: `replicas` identical pods.

@@ -56,7 +56,7 @@ int runPlan(const PlanArgs& a) {
   for (const std::string& f : a.files) {
     auto text = io::readFile(f);
     if (!text) return report(text.error());
-    inputs.push_back({f, std::move(*text)});
+    inputs.push_back({f == "-" ? "<stdin>" : f, std::move(*text)});
   }
   auto set = io::readWorkloads(inputs);
   if (!set) return report(set.error());

@@ -52,7 +52,10 @@ using detail::PackedPool;
 using detail::PlanContext;
 
 Error workloadError(const Workload& w, ErrorKind kind, const std::string& field, std::string message) {
-  return Error{kind, w.source.file, w.source.line, w.source.field + field, std::move(message)};
+  int line = w.source.line;
+  if (field == ".gpu.model" && w.source.modelLine > 0) line = w.source.modelLine;
+  if (field == ".current.instanceType" && w.source.currentLine > 0) line = w.source.currentLine;
+  return Error{kind, w.source.file, line, w.source.field + field, std::move(message)};
 }
 
 /// Priced candidates that pass the global filters.
@@ -322,11 +325,31 @@ std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, con
     }
     members.push_back(wi);
   }
+  // Lower bound: classes that share a candidate form a component; nodes of different
+  // components are different nodes. Each component costs at least the pods' fractional
+  // share, and at least one node that fits its most demanding pod.
+  std::vector<std::size_t> componentOfCandidate(p.ctx.candidates.size());
+  std::iota(componentOfCandidate.begin(), componentOfCandidate.end(), 0);
+  auto root = [&](std::size_t k) {
+    while (componentOfCandidate[k] != k) k = componentOfCandidate[k] = componentOfCandidate[componentOfCandidate[k]];
+    return k;
+  };
+  std::map<std::size_t, std::pair<double, Micros>> components;  // root -> (fractional, node)
+  for (const auto& [admitted, index] : classOf) {
+    for (std::size_t i = 1; i < admitted.size(); ++i) {
+      componentOfCandidate[root(static_cast<std::size_t>(admitted[i]))] = root(static_cast<std::size_t>(admitted[0]));
+    }
+  }
   // In the order of the admitted candidates (classOf is sorted), for deterministic output.
   for (const auto& [admitted, index] : classOf) {
     detail::Packing packing = detail::packClass(p.ctx, ws, classes[index].second, admitted);
-    p.lowerBoundMicros += packing.lowerBoundMicros;
+    auto& [fractional, node] = components[root(static_cast<std::size_t>(admitted.front()))];
+    fractional += packing.lowerBoundMicros;
+    node = std::max(node, packing.cheapestNodeForAll);
     for (PackedPool& pool : packing.pools) p.pools.push_back(std::move(pool));
+  }
+  for (const auto& [r, bound] : components) {
+    p.lowerBoundMicros += std::max(bound.first, static_cast<double>(bound.second));
   }
   detail::mergePools(p.ctx, p.pools);
   return std::nullopt;

@@ -123,7 +123,8 @@ TEST_CASE("headroom lowers the safe replica count") {
   const Plan p = planOk(seed(), o);
   CHECK(p.fleet.hourly == 2 * 3060000);
   REQUIRE(p.pools.size() == 1);
-  CHECK(p.pools[0].replicas == 3);
+  // Three would be safe, but two nodes hold four pods at two each: the larger share wins.
+  CHECK(p.pools[0].replicas == 2);
   CHECK(p.pools[0].nodes == 2);
 }
 
@@ -253,6 +254,15 @@ TEST_CASE("errors: infeasible, unknown references, MIG not yet") {
   r = makePlan(seed(), catalog, spot);
   CHECK(r.error().describe() ==
         "test-prices.yaml: the price table has no spot prices; pass --pricing FILE with a table that has them");
+}
+
+TEST_CASE("lower bound: at least one node that fits the most demanding pod") {
+  WorkloadSet s = seed();
+  PlanOptions o;
+  o.allowInstanceTypes = {"p3.8xlarge"};
+  const Plan p = planOk(s, o);
+  CHECK(p.fleet.hourly == 12240000);
+  CHECK(p.lowerBound == 12240000);  // not a quarter of a p3.8xlarge
 }
 
 TEST_CASE("node allocatable follows the Karpenter formulas") {

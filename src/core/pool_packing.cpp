@@ -73,6 +73,7 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
     const Workload& w = workloads[wi];
     const ModeMask modes = effectiveModes(w, ctx.options->strategy);
     Standalone alone;
+    Micros cheapestFit = 0;
     for (std::size_t k = 0; k < T; ++k) {
       const Candidate& c = ctx.candidates[static_cast<std::size_t>(classCandidates[k])];
       SlotFit f = fitOf(ctx, w, c);
@@ -94,6 +95,7 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
         replicas = 1;
       }
       if (ppn < 1) continue;
+      if (cheapestFit == 0 || c.price < cheapestFit) cheapestFit = c.price;
       const double perPod = static_cast<double>(c.price) / ppn;
       if (perPod < alone.perPod) {
         alone.perPod = perPod;
@@ -102,6 +104,7 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
       }
     }
     out.lowerBoundMicros += alone.perPod * w.replicas;
+    out.cheapestNodeForAll = std::max(out.cheapestNodeForAll, cheapestFit);
     const auto key = std::make_tuple(alone.best, alone.shareReplicas, modes);
     auto [it, inserted] = bucketOf.emplace(key, buckets.size());
     if (inserted) {
@@ -220,9 +223,10 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
 }
 
 void mergePools(const PlanContext& ctx, std::vector<PackedPool>& pools) {
-  std::sort(pools.begin(), pools.end(), [](const PackedPool& a, const PackedPool& b) {
-    return std::make_tuple(a.candidate, a.mode, -a.shape.replicas, a.pods) <
-           std::make_tuple(b.candidate, b.mode, -b.shape.replicas, b.pods);
+  auto safeReplicas = [](const PackedPool& p) { return replicasFor(p.mode, p.minTimeSlicing, p.minMps); };
+  std::sort(pools.begin(), pools.end(), [&](const PackedPool& a, const PackedPool& b) {
+    return std::make_tuple(a.candidate, a.mode, -safeReplicas(a), a.pods) <
+           std::make_tuple(b.candidate, b.mode, -safeReplicas(b), b.pods);
   });
   // Within each run of pools on the same candidate and mode, fold each pool into the
   // first earlier one it can join without adding nodes.

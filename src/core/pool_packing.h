@@ -25,6 +25,8 @@ struct PackedPool {
 struct Packing {
   std::vector<PackedPool> pools;
   double lowerBoundMicros = 0;  ///< sum over pods of the cheapest standalone slot
+  Micros cheapestNodeForAll = 0;  ///< every plan buys a node at least this dear: the largest,
+                                  ///< over members, of the cheapest candidate that fits it
 };
 
 /// Packs `members` (indices into `workloads`), all of which admit exactly the candidates

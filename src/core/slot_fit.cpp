@@ -90,6 +90,13 @@ PoolShape shapePool(const Candidate& c, Mode mode, int minReplicas, int minNodeC
   const long long wanted = static_cast<long long>(g) * (mode == Mode::Dedicated ? 1 : minReplicas);
   s.limitedBy = wanted <= minNodeCap ? "gpu" : "node";  // the caller names the node resource
   s.nodes = static_cast<int>((pods + s.podsPerNode - 1) / s.podsPerNode);
+  if (mode != Mode::Dedicated && pods > 0) {
+    // Advertise no more replicas than the pods need on that many nodes: the same nodes,
+    // a larger share (and, with MPS, a larger memory limit) for every pod.
+    const long long perGpu = (pods + static_cast<long long>(s.nodes) * g - 1) / (static_cast<long long>(s.nodes) * g);
+    s.replicas = static_cast<int>(std::max<long long>(2, std::min<long long>(s.replicas, perGpu)));
+    s.podsPerNode = static_cast<int>(std::min<long long>(static_cast<long long>(g) * s.replicas, minNodeCap));
+  }
   return s;
 }
 

@@ -19,11 +19,16 @@ std::string join(const std::string& parent, std::string_view child) {
 
 std::string index(const std::string& parent, std::size_t i) { return fmt::format("{}[{}]", parent, i); }
 
-bool isDns1123Label(std::string_view s) {
-  if (s.empty() || s.size() > 63) return false;
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!alnum(s.front()) || !alnum(s.back())) return false;
-  return std::all_of(s.begin(), s.end(), [&](char c) { return alnum(c) || c == '-'; });
+std::string dns1123Problem(std::string_view s) {
+  if (s.empty()) return "is empty";
+  if (s.size() > 63) return fmt::format("is {} characters long, more than 63", s.size());
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      return fmt::format("contains '{}': only lower-case letters, digits and '-' are allowed", c);
+    }
+  }
+  if (s.front() == '-' || s.back() == '-') return "must start and end with a lower-case letter or digit";
+  return "";
 }
 
 std::string shown(const Node& n) {

@@ -57,8 +57,8 @@ class Decoder {
 std::string join(const std::string& parent, std::string_view child);
 std::string index(const std::string& parent, std::size_t i);
 
-/// True for a DNS-1123 label: 1-63 of [a-z0-9-], starting and ending alphanumeric.
-bool isDns1123Label(std::string_view s);
+/// Why `s` is not a DNS-1123 label, or an empty string when it is one.
+std::string dns1123Problem(std::string_view s);
 
 /// Renders a scalar for a message: quoted text, cut after 40 characters.
 std::string shown(const Node& n);

@@ -31,6 +31,7 @@ std::optional<Error> readGpu(const Decoder& d, const Node& n, const std::string&
     if (!v) return v.error();
     if (v->empty()) return d.error(*m, Field(f, "model"), "must not be empty");
     w.gpuModel = *v;
+    w.source.modelLine = m->line;
   }
   const Node* mem = n.find("memoryGiB");
   if (!mem) return d.error(n, Field(f, "memoryGiB"), "required (peak GPU memory per pod, GiB)");
@@ -100,14 +101,16 @@ std::optional<Error> readWorkload(const Decoder& d, const Node& n, const std::st
   if (!name) return d.error(n, Field(f, "name"), "required");
   auto nm = d.string(*name, Field(f, "name"));
   if (!nm) return nm.error();
-  if (!isDns1123Label(*nm)) {
-    return d.error(*name, Field(f, "name"), fmt::format("{} is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)", shown(*name)));
+  if (const std::string why = dns1123Problem(*nm); !why.empty()) {
+    return d.error(*name, Field(f, "name"), fmt::format("{} is not a DNS-1123 label: it {}", shown(*name), why));
   }
   w.name = *nm;
   if (const Node* ns = n.find("namespace")) {
     auto v = d.string(*ns, Field(f, "namespace"));
     if (!v) return v.error();
-    if (!isDns1123Label(*v)) return d.error(*ns, Field(f, "namespace"), fmt::format("{} is not a DNS-1123 label", shown(*ns)));
+    if (const std::string why = dns1123Problem(*v); !why.empty()) {
+      return d.error(*ns, Field(f, "namespace"), fmt::format("{} is not a DNS-1123 label: it {}", shown(*ns), why));
+    }
     w.ns = *v;
   }
   if (const Node* r = n.find("replicas")) {
@@ -152,6 +155,7 @@ std::optional<Error> readWorkload(const Decoder& d, const Node& n, const std::st
     if (!s) return s.error();
     if (s->empty()) return d.error(*t, Field(cf, "instanceType"), "must not be empty");
     w.currentType = *s;
+    w.source.currentLine = t->line;
   }
   if (w.gpuModel.empty() && !w.currentType) {
     return d.error(*gpu, Field(f, "gpu.model"), "required when current.instanceType is not given");
@@ -185,6 +189,7 @@ std::optional<Error> readDocument(const Decoder& d, const Node& root, WorkloadSe
   const Node* wl = spec->find("workloads");
   if (!wl) return d.error(*spec, "workloads", "required (a list of workloads)");
   GS_TRY(d.sequence(*wl, "workloads"));
+  if (wl->items.empty()) return d.error(*wl, "workloads", "must list at least one workload");
   set.workloads.reserve(set.workloads.size() + wl->items.size());
   for (std::size_t i = 0; i < wl->items.size(); ++i) {
     Workload w;

@@ -86,11 +86,14 @@ TEST_CASE("every bad value names file, line and field") {
   CHECK(one("      gpu: {memoryGiB: 2, compute: 0.5}\n") ==
         "w.yaml:6: workloads[0].gpu.model: required when current.instanceType is not given");
   CHECK(errorOf(std::string(kHead) + "    - name: Bad_Name\n" + gpu) ==
-        "w.yaml:5: workloads[0].name: Bad_Name is not a DNS-1123 label (lower-case letters, digits and '-', starting "
-        "and ending with a letter or digit, at most 63 characters)");
+        "w.yaml:5: workloads[0].name: Bad_Name is not a DNS-1123 label: it contains 'B': only lower-case letters, "
+        "digits and '-' are allowed");
+  CHECK(errorOf(std::string(kHead) + "    - name: a\n      namespace: " + std::string(64, 'n') + "\n" + gpu) ==
+        "w.yaml:6: workloads[0].namespace: " + std::string(40, 'n') +
+            "... is not a DNS-1123 label: it is 64 characters long, more than 63");
   CHECK(errorOf("apiVersion: gpuslice.dev/v1alpha1\nkind: Plan\nspec: {}\n") == "w.yaml:2: kind: must be WorkloadSet, got Plan");
   CHECK(errorOf("apiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  workloads: []\n") ==
-        "w.yaml: workloads: no workloads to plan");
+        "w.yaml:4: workloads: must list at least one workload");
 }
 
 TEST_CASE("files merge; duplicates and conflicting regions are errors") {
