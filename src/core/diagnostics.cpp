@@ -37,6 +37,16 @@ std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload&
   const ModeMask modes = effectiveModes(w, ctx.options->strategy);
   if (modes == 0) {
     if ((w.sharing & ~bit(Mode::Mig)) == 0) {
+      const GpuModel* g = ctx.measuredGpu(w);
+      if (g && g->mig == MigSupport::No && !ctx.options->anyGpuModel) {
+        std::vector<std::string> capable;
+        for (const GpuModel& m : ctx.catalog->gpus) {
+          if (m.mig == MigSupport::Yes) capable.push_back(m.name);
+        }
+        return fmt::format("it allows only MIG sharing, but {} GPUs have no MIG (MIG-capable models: {}); allow "
+                           "dedicated, time-slicing or mps in sharing",
+                           g->name, capable.empty() ? std::string("none") : fmt::format("{}", fmt::join(capable, ", ")));
+      }
       return std::string("it allows only MIG sharing, which gpuslice does not plan yet; allow dedicated, "
                          "time-slicing or mps in sharing");
     }

@@ -138,13 +138,13 @@ std::string poolBaseName(const std::string& type, Mode mode, int replicas) {
   return name;
 }
 
-/// Which node resource bounds podsPerNode below the GPU slots.
+/// Which node resource sets `nodeCap`, the most pods of these members a node can hold.
 std::string nodeLimit(const Candidate& c, const std::vector<Workload>& ws, const std::vector<std::size_t>& members,
-                      int podsPerNode) {
+                      int nodeCap) {
   for (std::size_t wi : members) {
     const Workload& w = ws[wi];
-    if (w.cpuMillis && *w.cpuMillis > 0 && c.allocatable.cpuMillis / *w.cpuMillis == podsPerNode) return "cpu";
-    if (w.memoryBytes && *w.memoryBytes > 0 && c.allocatable.memoryBytes / *w.memoryBytes == podsPerNode)
+    if (w.cpuMillis && *w.cpuMillis > 0 && c.allocatable.cpuMillis / *w.cpuMillis == nodeCap) return "cpu";
+    if (w.memoryBytes && *w.memoryBytes > 0 && c.allocatable.memoryBytes / *w.memoryBytes == nodeCap)
       return "memory";
   }
   return "pods";
@@ -181,7 +181,7 @@ void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std:
     pool.gpusPerNode = c.gpus;
     pool.podsPerNode = p.shape.podsPerNode;
     pool.pods = static_cast<int>(p.pods);
-    pool.limitedBy = p.shape.limitedBy == "gpu" ? "gpu" : nodeLimit(c, ws, p.workloads, p.shape.podsPerNode);
+    pool.limitedBy = p.shape.limitedBy == "gpu" ? "gpu" : nodeLimit(c, ws, p.workloads, p.minNodeCap);
     pool.hourly = c.price * p.shape.nodes;
     pool.usableMemoryMiB = c.usableMemoryMiB;
     pool.workloads = p.workloads;

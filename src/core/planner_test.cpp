@@ -45,7 +45,8 @@ Catalog testCatalog() {
   };
   std::sort(c.instanceTypes.begin(), c.instanceTypes.end(),
             [](const InstanceType& a, const InstanceType& b) { return a.name < b.name; });
-  c.gpus = {gpu("L4", 48, 0.57), gpu("T4", 48, 0.43), gpu("V100", 16, 1.0)};
+  c.gpus = {gpu("A100", 48, 2.08), gpu("L4", 48, 0.57), gpu("T4", 48, 0.43), gpu("V100", 16, 1.0)};
+  c.gpus[0].mig = MigSupport::Yes;
   return c;
 }
 
@@ -228,7 +229,8 @@ TEST_CASE("errors: infeasible, unknown references, MIG not yet") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == ErrorKind::Infeasible);
   CHECK(r.error().message ==
-        "it allows only MIG sharing, which gpuslice does not plan yet; allow dedicated, time-slicing or mps in sharing");
+        "it allows only MIG sharing, but V100 GPUs have no MIG (MIG-capable models: A100); allow dedicated, "
+        "time-slicing or mps in sharing");
 
   s.workloads[0] = workload("x", "V100", 2, 0.1);
   s.workloads[0].currentType = "g4dn.xlarge";
