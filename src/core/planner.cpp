@@ -276,6 +276,35 @@ Result<Fleet> baselineFleet(const PlanContext& ctx, const std::vector<Workload>&
 }
 
 
+/// The smallest sum of node prices (any number of each) that reaches `need`: whatever a
+/// group of candidates is bought in, it is bought in whole nodes. Gives `need` rounded up
+/// when the search would be long (many nodes or many distinct prices); either is a valid
+/// lower bound.
+Micros smallestSumAtLeast(std::vector<Micros> prices, double need) {
+  const auto target = static_cast<Micros>(std::ceil(need - 1e-6));
+  std::sort(prices.begin(), prices.end(), std::greater<>());
+  prices.erase(std::unique(prices.begin(), prices.end()), prices.end());
+  if (prices.empty() || target <= 0) return std::max<Micros>(0, target);
+  Micros best = (target + prices.back() - 1) / prices.back() * prices.back();  // cheapest type only
+  long long budget = 200000;                                                  // search steps
+  // Depth-first over how many nodes of each price, dearest first, pruned by the best so far.
+  auto search = [&](auto&& self, std::size_t i, Micros sum) -> void {
+    if (--budget < 0) return;
+    if (sum >= target) {
+      best = std::min(best, sum);
+      return;
+    }
+    if (i == prices.size()) return;
+    const Micros most = (target - sum + prices[i] - 1) / prices[i];
+    for (Micros k = most; k >= 0 && budget >= 0; --k) {
+      if (sum + k * prices[i] >= best) continue;
+      self(self, i + 1, sum + k * prices[i]);
+    }
+  };
+  search(search, 0, 0);
+  return budget < 0 ? target : best;
+}
+
 /// What every planning run starts from: resolved workloads and the context over them.
 struct Prepared {
   std::vector<Workload> workloads;
@@ -349,7 +378,12 @@ std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, con
     for (PackedPool& pool : packing.pools) p.pools.push_back(std::move(pool));
   }
   for (const auto& [r, bound] : components) {
-    p.lowerBoundMicros += std::max(bound.first, static_cast<double>(bound.second));
+    std::vector<Micros> prices;
+    for (std::size_t k = 0; k < p.ctx.candidates.size(); ++k) {
+      if (root(k) == r) prices.push_back(p.ctx.candidates[k].price);
+    }
+    const double need = std::max(bound.first, static_cast<double>(bound.second));
+    p.lowerBoundMicros += static_cast<double>(smallestSumAtLeast(prices, need));
   }
   detail::mergePools(p.ctx, p.pools);
   return std::nullopt;

@@ -71,7 +71,7 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
 
   for (std::size_t wi : members) {
     const Workload& w = workloads[wi];
-    const ModeMask modes = effectiveModes(w, ctx.options->strategy);
+    ModeMask modes = effectiveModes(w, ctx.options->strategy);
     Standalone alone;
     Micros cheapestFit = 0;
     for (std::size_t k = 0; k < T; ++k) {
@@ -105,6 +105,16 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
     }
     out.lowerBoundMicros += alone.perPod * w.replicas;
     out.cheapestNodeForAll = std::max(out.cheapestNodeForAll, cheapestFit);
+    // A pod that allows both time-slicing and MPS joins one family, so that runs of
+    // buckets share a sharing mode: MPS (better isolated) unless its client limit is what
+    // stops more replicas on its cheapest type. The lower bound above keeps both.
+    const ModeMask both = bit(Mode::TimeSlicing) | bit(Mode::Mps);
+    if ((modes & both) == both && alone.best >= 0) {
+      const SlotFit& f = fits[static_cast<std::size_t>(alone.best)];
+      const Mode drop = f.timeSlicing > f.mps ? Mode::Mps : Mode::TimeSlicing;
+      modes &= ~bit(drop);
+      for (SlotFit& g : fits) (drop == Mode::Mps ? g.mps : g.timeSlicing) = 0;
+    }
     const auto key = std::make_tuple(alone.best, alone.shareReplicas, modes);
     auto [it, inserted] = bucketOf.emplace(key, buckets.size());
     if (inserted) {
@@ -131,15 +141,15 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
     }
   }
 
-  // Order: cheapest standalone slot first (for one instance type that is the largest safe
-  // replica count first), so that pods that pack alike sit next to each other.
+  // Order: by mode family, then cheapest standalone slot first (for one instance type,
+  // the largest safe replica count first), so that pods that pack alike sit together.
   std::vector<std::size_t> order(buckets.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     const Bucket& x = buckets[a];
     const Bucket& y = buckets[b];
-    return std::make_tuple(x.perPod, x.modes, x.best, -x.shareReplicas) <
-           std::make_tuple(y.perPod, y.modes, y.best, -y.shareReplicas);
+    return std::make_tuple(x.modes, x.perPod, x.best, -x.shareReplicas) <
+           std::make_tuple(y.modes, y.perPod, y.best, -y.shareReplicas);
   });
 
   // Pools are contiguous runs of buckets in that order, at most kMaxRun buckets long;
