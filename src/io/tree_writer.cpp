@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
 
 namespace gpuslice::io {
@@ -17,26 +18,22 @@ void checkOrder(std::string& last, int count, std::string_view k) {
   last.assign(k);
 }
 
+void appendNumber(std::string& out, double v) {
+  if (!std::isfinite(v)) out += "null";
+  else if (v == 0) out += '0';
+  else fmt::format_to(std::back_inserter(out), "{}", v);
+}
+
 std::string numberText(double v) {
-  if (!std::isfinite(v)) return "null";
-  if (v == 0) return "0";
-  return fmt::format("{}", v);
+  std::string out;
+  appendNumber(out, v);
+  return out;
 }
 
 }  // namespace
 
-std::string jsonQuote(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
+void appendJsonQuoted(std::string& out, std::string_view s) {
   out += '"';
-  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
-    return c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
-  });
-  if (plain) {
-    out += s;
-    out += '"';
-    return out;
-  }
   for (char c : s) {
     switch (c) {
       case '"': out += "\\\""; break;
@@ -45,11 +42,18 @@ std::string jsonQuote(std::string_view s) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        if (static_cast<unsigned char>(c) < 0x20) fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
         else out += c;
     }
   }
-  return out + "\"";
+  out += '"';
+}
+
+std::string jsonQuote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  appendJsonQuoted(out, s);
+  return out;
 }
 
 bool yamlPlainSafe(std::string_view s) {
@@ -111,7 +115,7 @@ void JsonWriter::key(std::string_view k) {
   checkOrder(f.lastKey, f.count, k);
   if (f.count++ > 0) out_ += ',';
   newline(stack_.size());
-  out_ += jsonQuote(k);
+  appendJsonQuoted(out_, k);
   out_ += ": ";
   afterKey_ = true;
 }
@@ -132,17 +136,17 @@ void JsonWriter::close(char c) {
 
 void JsonWriter::string(std::string_view s) {
   beforeValue();
-  out_ += jsonQuote(s);
+  appendJsonQuoted(out_, s);
 }
 
 void JsonWriter::number(double v) {
   beforeValue();
-  out_ += numberText(v);
+  appendNumber(out_, v);
 }
 
 void JsonWriter::integer(std::int64_t v) {
   beforeValue();
-  out_ += std::to_string(v);
+  fmt::format_to(std::back_inserter(out_), "{}", v);
 }
 
 void JsonWriter::boolean(bool v) {
