@@ -159,18 +159,18 @@ void writePlan(TreeWriter& w, const ReportInput& in) {
   w.endMap();
 }
 
-std::string planJsonText(const ReportInput& in) {
+namespace {
+template <class Writer>
+std::string render(const ReportInput& in) {
   std::string out;
-  JsonWriter w(out);
+  Writer w(out);
   writePlan(w, in);
   return out;
 }
+}  // namespace
 
-std::string planYamlText(const ReportInput& in) {
-  std::string out;
-  YamlWriter w(out);
-  writePlan(w, in);
-  return out;
-}
+std::string planJsonText(const ReportInput& in) { return render<JsonWriter>(in); }
+
+std::string planYamlText(const ReportInput& in) { return render<YamlWriter>(in); }
 
 }  // namespace gpuslice::io

@@ -76,6 +76,23 @@ Summary summarize(const ReportInput& in) {
   return s;
 }
 
+/// Baseline, plan, savings, bound and the any-GPU-model estimate, under `header`.
+std::vector<Row> summaryRows(const Plan& p, const Summary& s, Row header) {
+  auto line = [](std::string label, std::string what, Micros hourly) {
+    return Row{std::move(label), std::move(what), money(hourly), money(hourly * kHoursPerMonth)};
+  };
+  std::vector<Row> rows{std::move(header),
+                        line("baseline (whole GPU per pod)", fleetText(p.baseline), p.baseline.hourly),
+                        line("plan", fleetText(p.fleet), p.fleet.hourly),
+                        line("savings", percent(s.savedPercent), s.saved),
+                        line("lower bound", fmt::format("gap {}", percent(s.gapPercent)), p.lowerBound)};
+  if (p.anyModelHourly) {
+    rows.push_back(line("any GPU model (estimate)",
+                        fmt::format("saves {} more", money(p.fleet.hourly - *p.anyModelHourly)), *p.anyModelHourly));
+  }
+  return rows;
+}
+
 std::vector<Row> poolRows(const Plan& p) {
   std::vector<Row> rows{{"POOL", "INSTANCE", "NODES", "MODE", "REPLICAS", "PODS", "PODS/NODE", "LIMIT", "COST/H", "GPU BUSY", "GPU MEM"}};
   for (const Pool& pool : p.pools) {
@@ -108,18 +125,7 @@ std::string planTable(const ReportInput& in) {
   std::string out = fmt::format("gpuslice plan: {} workloads, {} pods, strategy {}, {} prices for {} ({}, {})\n\n",
                                 in.set.workloads.size(), s.pods, strategyName(p.strategy), capacityName(p.capacity),
                                 in.catalog.region, in.catalog.date, in.catalog.source);
-  std::vector<Row> summary{
-      {"", "INSTANCES", "PER HOUR", "PER MONTH"},
-      {"baseline (whole GPU per pod)", fleetText(p.baseline), money(p.baseline.hourly), money(p.baseline.hourly * kHoursPerMonth)},
-      {"plan", fleetText(p.fleet), money(p.fleet.hourly), money(p.fleet.hourly * kHoursPerMonth)},
-      {"savings", percent(s.savedPercent), money(s.saved), money(s.saved * kHoursPerMonth)},
-      {"lower bound", fmt::format("gap {}", percent(s.gapPercent)), money(p.lowerBound), money(p.lowerBound * kHoursPerMonth)},
-  };
-  if (p.anyModelHourly) {
-    summary.push_back({"any GPU model (estimate)", fmt::format("saves {} more", money(p.fleet.hourly - *p.anyModelHourly)),
-                       money(*p.anyModelHourly), money(*p.anyModelHourly * kHoursPerMonth)});
-  }
-  out += aligned(summary);
+  out += aligned(summaryRows(p, s, {"", "INSTANCES", "PER HOUR", "PER MONTH"}));
   out += "\n" + aligned(poolRows(p));
   out += "\n" + aligned(workloadRows(in));
   if (!p.notes.empty()) {
@@ -153,18 +159,7 @@ std::string planMarkdown(const ReportInput& in) {
   std::string out = fmt::format("# gpuslice plan\n\n{} workloads, {} pods, strategy `{}`, {} prices for {} ({}, {}).\n\n",
                                 in.set.workloads.size(), s.pods, strategyName(p.strategy), capacityName(p.capacity),
                                 in.catalog.region, in.catalog.date, in.catalog.source);
-  std::vector<Row> summary{
-      {"", "instances", "per hour", "per month"},
-      {"baseline (whole GPU per pod)", fleetText(p.baseline), money(p.baseline.hourly), money(p.baseline.hourly * kHoursPerMonth)},
-      {"plan", fleetText(p.fleet), money(p.fleet.hourly), money(p.fleet.hourly * kHoursPerMonth)},
-      {"savings", percent(s.savedPercent), money(s.saved), money(s.saved * kHoursPerMonth)},
-      {"lower bound", fmt::format("gap {}", percent(s.gapPercent)), money(p.lowerBound), money(p.lowerBound * kHoursPerMonth)},
-  };
-  if (p.anyModelHourly) {
-    summary.push_back({"any GPU model (estimate)", fmt::format("saves {} more", money(p.fleet.hourly - *p.anyModelHourly)),
-                       money(*p.anyModelHourly), money(*p.anyModelHourly * kHoursPerMonth)});
-  }
-  out += table(summary);
+  out += table(summaryRows(p, s, {"", "instances", "per hour", "per month"}));
   out += "\n## Pools\n\n" + table(poolRows(p));
   out += "\n## Workloads\n\n" + table(workloadRows(in));
   if (!p.notes.empty()) {
