@@ -350,7 +350,7 @@ std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, con
     }
     auto& [admitted, members] = classes[cached->second];
     if (auto why = detail::whyInfeasible(p.ctx, w, admitted)) {
-      return workloadError(w, ErrorKind::Infeasible, "", *why);
+      return workloadError(w, ErrorKind::Infeasible, "", fmt::format("{} fits nowhere: {}", w.qualifiedName(), *why));
     }
     members.push_back(wi);
   }

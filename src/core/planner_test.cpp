@@ -220,7 +220,7 @@ TEST_CASE("errors: infeasible, unknown references, MIG not yet") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == ErrorKind::Infeasible);
   CHECK(r.error().describe() ==
-        "w.yaml:7: workloads[0]: needs 20.00 GiB of GPU memory per pod, but the most any candidate GPU offers is "
+        "w.yaml:7: workloads[0]: default/huge fits nowhere: needs 20.00 GiB of GPU memory per pod, but the most any candidate GPU offers is "
         "15.50 GiB (p3.2xlarge, after the 512 MiB per-GPU overhead)");
 
   s.workloads[0] = workload("only-mig", "V100", 2, 0.1);
@@ -229,7 +229,7 @@ TEST_CASE("errors: infeasible, unknown references, MIG not yet") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == ErrorKind::Infeasible);
   CHECK(r.error().message ==
-        "it allows only MIG sharing, but V100 GPUs have no MIG (MIG-capable models: A100); allow dedicated, "
+        "default/only-mig fits nowhere: it allows only MIG sharing, but V100 GPUs have no MIG (MIG-capable models: A100); allow dedicated, "
         "time-slicing or mps in sharing");
 
   s.workloads[0] = workload("x", "V100", 2, 0.1);
