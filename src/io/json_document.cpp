@@ -1,0 +1,276 @@
+// parseJson: a recursive-descent JSON parser that keeps line numbers.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "io/document.h"
+#include "io/document_detail.h"
+
+namespace gpuslice::io {
+
+namespace {
+
+using namespace detail;
+
+
+/// Length of the valid UTF-8 sequence at `s`, or 0 if there is none.
+std::size_t utf8Length(const char* s, const char* end) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s);
+  const auto* e = reinterpret_cast<const unsigned char*>(end);
+  auto cont = [&](std::size_t i, unsigned lo = 0x80, unsigned hi = 0xBF) {
+    return p + i < e && p[i] >= lo && p[i] <= hi;
+  };
+  const unsigned c = p[0];
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF)  // no overlong forms, no UTF-16 surrogates
+    return cont(1, c == 0xE0 ? 0xA0 : 0x80, c == 0xED ? 0x9F : 0xBF) && cont(2) ? 3 : 0;
+  if (c >= 0xF0 && c <= 0xF4)  // no overlong forms, nothing past U+10FFFF
+    return cont(1, c == 0xF0 ? 0x90 : 0x80, c == 0xF4 ? 0x8F : 0xBF) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+void appendUtf8(std::string& out, std::uint32_t cp) {
+  static constexpr unsigned char kLead[] = {0x00, 0xC0, 0xE0, 0xF0};
+  const int extra = cp < 0x80 ? 0 : cp < 0x800 ? 1 : cp < 0x10000 ? 2 : 3;
+  out += static_cast<char>(kLead[extra] | (cp >> (6 * extra)));
+  for (int i = extra - 1; i >= 0; --i) out += static_cast<char>(0x80 | ((cp >> (6 * i)) & 0x3F));
+}
+
+bool isAsciiAlnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+/// A bad token for a message, cut after 32 characters.
+std::string excerpt(std::string_view s) {
+  return s.size() > 32 ? std::string(s.substr(0, 32)) + "..." : std::string(s);
+}
+
+bool isJsonNumber(std::string_view s) {
+  std::size_t i = 0;
+  auto at = [&](char c) { return i < s.size() && s[i] == c; };
+  auto digits = [&] {
+    const std::size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > from;
+  };
+  if (at('-')) ++i;
+  if (at('0')) ++i;
+  else if (!digits()) return false;
+  if (at('.')) {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (at('e') || at('E')) {
+    ++i;
+    if (at('+') || at('-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
+class JsonParser {
+ public:
+  JsonParser(std::string_view text, const std::string& file)
+      : p_(text.data()), end_(text.data() + text.size()), file_(file), sizeHints_(2 * kMaxDepth + 4) {}
+
+  Result<Node> run() {
+    skipSpace();
+    if (p_ == end_) return badInput(file_, 0, "", "empty document");
+    Node root;
+    if (!value(root, 0)) return *error_;
+    skipSpace();
+    if (p_ != end_) return badInput(file_, line_, "", "invalid JSON: unexpected content after the document");
+    return root;
+  }
+
+ private:
+  bool fail(const std::string& message) {
+    error_ = badInput(file_, line_, "", "invalid JSON: " + message);
+    return false;
+  }
+  /// Fails with `message`, or with "unexpected end of input" when that is the cause.
+  bool expected(const std::string& message) { return fail(p_ == end_ ? "unexpected end of input" : message); }
+
+  void skipSpace() {
+    for (; p_ != end_; ++p_) {
+      if (*p_ == '\n') ++line_;
+      else if (*p_ != ' ' && *p_ != '\t' && *p_ != '\r') return;
+    }
+  }
+
+  bool value(Node& out, int depth) {
+    if (p_ == end_) return fail("unexpected end of input");
+    out.line = line_;
+    const char c = *p_;
+    if (c == '{') return object(out, depth + 1);
+    if (c == '[') return array(out, depth + 1);
+    out.kind = Node::Kind::Scalar;
+    if (c == '"') {
+      out.quoted = true;
+      return string(out.text);
+    }
+    if (c == '-' || isAsciiAlnum(c)) return bare(out);
+    if (c > ' ' && c < 0x7F) return fail(std::string("expected a value but found '") + c + "'");
+    return fail("expected a value");
+  }
+
+  /// A number, true, false or null, kept verbatim once checked.
+  bool bare(Node& out) {
+    const char* q = p_;
+    while (q != end_ && (isAsciiAlnum(*q) || *q == '-' || *q == '+' || *q == '.' || *q == '_')) ++q;
+    const std::string_view word(p_, static_cast<std::size_t>(q - p_));
+    const bool number = word[0] == '-' || (word[0] >= '0' && word[0] <= '9');
+    if (number ? !isJsonNumber(word) : word != "true" && word != "false" && word != "null")
+      return fail(fmt::format("invalid {} \"{}\"", number ? "number" : "literal", excerpt(word)));
+    if (word == "null") out.kind = Node::Kind::Null;
+    out.text.assign(word);
+    p_ = q;
+    return true;
+  }
+
+  bool string(std::string& out) {
+    ++p_;
+    out.clear();
+    for (;;) {
+      const char* run = p_;  // characters that stand for themselves
+      while (p_ != end_) {
+        const auto c = static_cast<unsigned char>(*p_);
+        if (c == '"' || c == '\\' || c < 0x20) break;
+        const std::size_t n = c < 0x80 ? 1 : utf8Length(p_, end_);
+        if (n == 0) return fail("invalid UTF-8 in string");
+        p_ += n;
+      }
+      out.append(run, p_);
+      if (p_ == end_) return fail("unterminated string");
+      if (*p_ == '"') {
+        ++p_;
+        return true;
+      }
+      if (*p_ != '\\') return fail("unescaped control character in string");
+      if (!escape(out)) return false;
+    }
+  }
+
+  /// Reads "\uXXXX" at `p_`.
+  std::optional<std::uint32_t> unicodeEscape() {
+    if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u') return std::nullopt;
+    std::uint32_t v = 0;
+    for (int i = 2; i < 6; ++i) {
+      const char h = p_[i];
+      const char lower = static_cast<char>(h | 0x20);
+      if (h >= '0' && h <= '9') v = v << 4 | static_cast<std::uint32_t>(h - '0');
+      else if (lower >= 'a' && lower <= 'f') v = v << 4 | static_cast<std::uint32_t>(lower - 'a' + 10);
+      else return std::nullopt;
+    }
+    p_ += 6;
+    return v;
+  }
+
+  bool escape(std::string& out) {
+    if (end_ - p_ < 2) return fail("unterminated string");
+    const char e = p_[1];
+    static constexpr std::string_view kFrom = "\"\\/bfnrt", kTo = "\"\\/\b\f\n\r\t";
+    if (const auto i = kFrom.find(e); i != npos) {
+      out += kTo[i];
+      p_ += 2;
+      return true;
+    }
+    if (e != 'u')
+      return fail(e > ' ' && e < 0x7F ? fmt::format("invalid escape '\\{}' in string", e) : "invalid escape in string");
+    const auto cp = unicodeEscape();
+    if (!cp) return fail("invalid \\u escape in string");
+    auto lone = [&] { return fail(fmt::format("lone surrogate \\u{:04X} in string", *cp)); };
+    if (*cp >= 0xDC00 && *cp <= 0xDFFF) return lone();
+    if (*cp >= 0xD800 && *cp <= 0xDBFF) {
+      const auto low = unicodeEscape();
+      if (!low || *low < 0xDC00 || *low > 0xDFFF) return lone();
+      appendUtf8(out, 0x10000 + ((*cp - 0xD800) << 10) + (*low - 0xDC00));
+    } else {
+      appendUtf8(out, *cp);
+    }
+    return true;
+  }
+
+  /// Consumes the opening bracket; false if the container is empty (or on error).
+  bool open(Node& out, Node::Kind kind, char close, int depth) {
+    out.kind = kind;
+    if (depth > kMaxDepth) return fail("nesting deeper than 256 levels");
+    ++p_;
+    skipSpace();
+    if (p_ == end_ || *p_ != close) return true;
+    ++p_;
+    return false;
+  }
+
+  /// The size of the last array (objects: [1]) at `depth`. Documents repeat shapes,
+  /// so reserving that much makes most containers allocate exactly once.
+  std::size_t& sizeHint(int depth, bool object) { return sizeHints_[2 * static_cast<std::size_t>(depth) + object]; }
+  template <class T>
+  void fitted(std::vector<T>& v, std::size_t& hint) {
+    hint = v.size();
+    if (v.capacity() > 2 * v.size() + 8) v.shrink_to_fit();
+  }
+
+  bool array(Node& out, int depth) {
+    if (!open(out, Node::Kind::Sequence, ']', depth)) return !error_;
+    std::size_t& hint = sizeHint(depth, false);
+    out.items.reserve(std::min<std::size_t>(hint, 1024));
+    for (;;) {
+      if (!value(out.items.emplace_back(), depth)) return false;
+      skipSpace();
+      if (p_ == end_ || (*p_ != ',' && *p_ != ']')) return expected("expected ',' or ']' after array element");
+      if (*p_++ == ']') break;
+      skipSpace();
+    }
+    fitted(out.items, hint);
+    return true;
+  }
+
+  bool object(Node& out, int depth) {
+    if (!open(out, Node::Kind::Mapping, '}', depth)) return !error_;
+    std::size_t& hint = sizeHint(depth, true);
+    out.members.reserve(std::min<std::size_t>(hint, 1024));
+    out.keyLines.reserve(out.members.capacity());
+    KeyTracker keys;
+    std::string key;
+    for (;;) {
+      if (p_ == end_ || *p_ != '"')
+        return expected(out.members.empty() ? "expected a string key or '}'" : "expected a string key after ','");
+      const int keyLine = line_;
+      if (!string(key)) return false;
+      if (keys.repeated(key, out.members)) return fail("duplicate key \"" + key + "\"");
+      skipSpace();
+      if (p_ == end_ || *p_ != ':') return expected("expected ':' after object key");
+      ++p_;
+      skipSpace();
+      out.keyLines.push_back(keyLine);
+      auto& member = out.members.emplace_back(std::piecewise_construct, std::forward_as_tuple(std::move(key)),
+                                              std::tuple<>());
+      if (!value(member.second, depth)) return false;
+      skipSpace();
+      if (p_ == end_ || (*p_ != ',' && *p_ != '}')) return expected("expected ',' or '}' after object member");
+      if (*p_++ == '}') break;
+      skipSpace();
+    }
+    fitted(out.members, hint);
+    fitted(out.keyLines, hint);
+    return true;
+  }
+
+  const char* p_;
+  const char* end_;
+  const std::string& file_;
+  int line_ = 1;
+  std::optional<Error> error_;
+  std::vector<std::size_t> sizeHints_;
+};
+
+}  // namespace
+
+Result<Node> parseJson(std::string_view text, const std::string& file) {
+  return JsonParser(withoutBom(text), file).run();
+}
+
+}  // namespace gpuslice::io
