@@ -2,11 +2,11 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <iterator>
-#include <sstream>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,13 +16,37 @@ namespace {
 Error fileError(const std::string& path, const std::string& what) {
   return Error{ErrorKind::BadInput, path, 0, "", what + ": " + std::strerror(errno)};
 }
+
+/// Writes all of `content` to `fd`; false on failure (errno tells why).
+bool writeAll(int fd, const std::string& content) {
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t w = ::write(fd, content.data() + done, content.size() - done);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    done += static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
 }  // namespace
 
 Result<std::string> readFile(const std::string& path) {
   if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    return ss.str();
+    std::string out;
+    char buf[1 << 16];
+    for (;;) {
+      const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+      if (n == 0) break;
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return fileError("<stdin>", "cannot read");
+      }
+      out.append(buf, static_cast<std::size_t>(n));
+    }
+    return out;
   }
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return fileError(path, "cannot open");
@@ -36,34 +60,56 @@ Result<std::string> readFile(const std::string& path) {
   return out;
 }
 
-std::optional<Error> writeFileAtomic(const std::string& path, const std::string& content) {
-  if (path == "-") {
+
+std::optional<Error> writeFileAtomic(const std::string& requested, const std::string& content) {
+  if (requested == "-") {
     std::cout << content << std::flush;
+    return std::nullopt;
+  }
+  // Through a symbolic link, replace the file it points to, not the link.
+  std::string path = requested;
+  if (char* real = ::realpath(requested.c_str(), nullptr)) {
+    path = real;
+    std::free(real);
+  } else if (struct stat ls {}; ::lstat(requested.c_str(), &ls) == 0 && S_ISLNK(ls.st_mode)) {
+    // A link to a file not there yet: create that file.
+    char target[4096];
+    const ssize_t n = ::readlink(requested.c_str(), target, sizeof target - 1);
+    if (n > 0) {
+      path.assign(target, static_cast<std::size_t>(n));
+      const auto slash = requested.rfind('/');
+      if (path.front() != '/' && slash != std::string::npos) path = requested.substr(0, slash + 1) + path;
+    }
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    // A device, FIFO or the like (/dev/stdout, /dev/null): write to it; renaming over it
+    // would replace the device node with a regular file.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return fileError(requested, "cannot open");
+    const bool ok = writeAll(fd, content);
+    Error e = fileError(requested, "cannot write");
+    ::close(fd);
+    if (!ok) return e;
     return std::nullopt;
   }
   std::string tmp = path + ".tmp-XXXXXX";
   const int fd = mkstemp(tmp.data());
-  if (fd < 0) return fileError(path, "cannot create a temporary file next to it");
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t w = ::write(fd, content.data() + done, content.size() - done);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      Error e = fileError(path, "cannot write");
-      ::close(fd);
-      std::remove(tmp.c_str());
-      return e;
-    }
-    done += static_cast<std::size_t>(w);
+  if (fd < 0) return fileError(requested, "cannot create a temporary file next to it");
+  if (!writeAll(fd, content)) {
+    Error e = fileError(requested, "cannot write");
+    ::close(fd);
+    std::remove(tmp.c_str());
+    return e;
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    Error e = fileError(path, "cannot write");
+    Error e = fileError(requested, "cannot write");
     std::remove(tmp.c_str());
     return e;
   }
   ::chmod(tmp.c_str(), 0644);
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    Error e = fileError(path, "cannot replace");
+    Error e = fileError(requested, "cannot replace");
     std::remove(tmp.c_str());
     return e;
   }
