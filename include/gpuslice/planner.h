@@ -51,6 +51,7 @@ struct Pool {
   double computePerGpu = 0;   ///< mean busy share of a GPU (sum over pods / GPUs)
   double memoryPerGpu = 0;    ///< mean memory used per GPU, as a share of usable memory
   bool estimate = false;      ///< holds a workload moved to another GPU model
+  std::vector<std::string> notes;      ///< what sharing this pool means for its pods
   std::vector<std::size_t> workloads;  ///< indices into the WorkloadSet, sorted by name
 };
 
@@ -62,7 +63,7 @@ struct Risk {
   std::int64_t memorySlackMiB = 0;  ///< usable GPU memory left when every slot is at the pool's peak
   double computeShare = 1.0;    ///< share of the GPU it gets when all slots are busy
   bool estimate = false;        ///< figures scaled from another GPU model
-  std::vector<std::string> notes;
+  std::vector<std::string> notes;  ///< about this workload only; the pool's notes cover sharing
 };
 
 /// Where one workload's pods go.

@@ -210,6 +210,7 @@ void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std:
   for (std::size_t i : order) sorted.push_back(std::move(plan.pools[i]));
   plan.pools = std::move(sorted);
   for (std::size_t pi = 0; pi < plan.pools.size(); ++pi) {
+    plan.pools[pi].notes = detail::poolNotes(plan.pools[pi], *ctx.options);
     for (std::size_t wi : plan.pools[pi].workloads) {
       plan.placements[wi].pool = pi;
       plan.placements[wi].risk = detail::assessRisk(ws[wi], plan.pools[pi], plan.placements[wi], *ctx.options);

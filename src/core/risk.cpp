@@ -30,13 +30,6 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
       r.memorySlackMiB = pool.usableMemoryMiB - n * pool.maxMemoryMiB;
       r.computeShare = 1.0 / n;
       r.slowdownPercent = round2((std::max(1.0, c * n) * (1.0 + options.contextSwitchOverhead) - 1.0) * 100.0);
-      r.notes.push_back(fmt::format(
-          "GPU memory is not enforced: a pod on its GPU that goes past its measured peak by more than {} MiB "
-          "can make any pod on that GPU fail with out-of-memory",
-          r.memorySlackMiB));
-      r.notes.push_back(fmt::format("time-slicing context switches: slowdown of about {:.0f}% assumed when all {} "
-                                    "replicas are busy (one published measurement; an estimate)",
-                                    options.contextSwitchOverhead * 100, n));
       break;
     case Mode::Mps:
       r.oom = "enforced-limit";
@@ -44,8 +37,6 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
       r.memorySlackMiB = r.memoryLimitMiB - w.memoryMiB;
       r.computeShare = 1.0 / n;
       r.slowdownPercent = round2(std::max(0.0, c * n - 1.0) * 100.0);
-      r.notes.push_back(fmt::format("MPS caps each pod at {} MiB of GPU memory; more fails this pod only",
-                                    r.memoryLimitMiB));
       break;
   }
   if (r.estimate) {
@@ -53,6 +44,24 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
                                   w.gpuModel, pool.gpuModel));
   }
   return r;
+}
+
+std::vector<std::string> poolNotes(const Pool& pool, const PlanOptions& options) {
+  std::vector<std::string> notes;
+  if (pool.mode == Mode::TimeSlicing) {
+    notes.push_back(fmt::format(
+        "GPU memory is not enforced: a pod that goes past its measured peak by more than {} MiB can make any pod "
+        "on its GPU fail with out-of-memory",
+        pool.usableMemoryMiB - pool.replicas * pool.maxMemoryMiB));
+    notes.push_back(fmt::format("time-slicing context switches: slowdown of about {:.0f}% assumed when all {} "
+                                "replicas are busy (one published measurement; an estimate)",
+                                options.contextSwitchOverhead * 100, pool.replicas));
+  } else if (pool.mode == Mode::Mps) {
+    notes.push_back(fmt::format("MPS caps each pod at {} MiB of GPU memory and 1/{} of the GPU's SMs; a pod past "
+                                "its memory limit fails alone",
+                                pool.usableMemoryMiB / pool.replicas, pool.replicas));
+  }
+  return notes;
 }
 
 }  // namespace gpuslice::detail

@@ -12,4 +12,7 @@ namespace gpuslice::detail {
 ///  - MPS: each client is capped at 1/r of the SMs and of memory, slowdown max(0, c*r - 1).
 Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement, const PlanOptions& options);
 
+/// What sharing in `pool` means for every pod in it (memory enforcement, slowdown).
+std::vector<std::string> poolNotes(const Pool& pool, const PlanOptions& options);
+
 }  // namespace gpuslice::detail

@@ -43,6 +43,7 @@ void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set) {
   w.field("monthlyCost", monthly(p.hourly));
   w.field("name", p.name);
   w.field("nodes", p.nodes);
+  w.field("notes", p.notes);
   w.field("pods", p.pods);
   w.field("podsPerNode", p.podsPerNode);
   w.field("replicas", p.replicas);

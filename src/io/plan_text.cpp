@@ -93,6 +93,15 @@ std::vector<Row> summaryRows(const Plan& p, const Summary& s, Row header) {
   return rows;
 }
 
+/// The plan's notes, then each pool's, prefixed with the pool name.
+std::vector<std::string> allNotes(const Plan& p) {
+  std::vector<std::string> notes = p.notes;
+  for (const Pool& pool : p.pools) {
+    for (const std::string& n : pool.notes) notes.push_back(pool.name + ": " + n);
+  }
+  return notes;
+}
+
 std::vector<Row> poolRows(const Plan& p) {
   std::vector<Row> rows{{"POOL", "INSTANCE", "NODES", "MODE", "REPLICAS", "PODS", "PODS/NODE", "LIMIT", "COST/H", "GPU BUSY", "GPU MEM"}};
   for (const Pool& pool : p.pools) {
@@ -128,9 +137,10 @@ std::string planTable(const ReportInput& in) {
   out += aligned(summaryRows(p, s, {"", "INSTANCES", "PER HOUR", "PER MONTH"}));
   out += "\n" + aligned(poolRows(p));
   out += "\n" + aligned(workloadRows(in));
-  if (!p.notes.empty()) {
+  const std::vector<std::string> notes = allNotes(p);
+  if (!notes.empty()) {
     out += "\nNOTES\n";
-    for (const std::string& n : p.notes) out += "- " + n + "\n";
+    for (const std::string& n : notes) out += "- " + n + "\n";
   }
   return out;
 }
@@ -162,9 +172,10 @@ std::string planMarkdown(const ReportInput& in) {
   out += table(summaryRows(p, s, {"", "instances", "per hour", "per month"}));
   out += "\n## Pools\n\n" + table(poolRows(p));
   out += "\n## Workloads\n\n" + table(workloadRows(in));
-  if (!p.notes.empty()) {
+  const std::vector<std::string> notes = allNotes(p);
+  if (!notes.empty()) {
     out += "\n## Notes\n\n";
-    for (const std::string& n : p.notes) out += "- " + n + "\n";
+    for (const std::string& n : notes) out += "- " + n + "\n";
   }
   return out;
 }
