@@ -17,6 +17,10 @@ enum class Arch { Amd64, Arm64 };
 
 const char* archName(Arch a);
 
+/// A set of architectures, one bit per Arch.
+using ArchSet = unsigned;
+inline ArchSet archBit(Arch a) { return a == Arch::Arm64 ? 2u : 1u; }
+
 /// Whether a GPU model supports MIG; `Unverified` where no source confirmed it.
 enum class MigSupport { No, Yes, Unverified };
 

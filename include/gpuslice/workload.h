@@ -45,7 +45,7 @@ struct Workload {
   Isolation isolation = Isolation::None;
   ModeMask sharing = kAllModes;     ///< modes the workload allows
   std::optional<std::string> currentType;  ///< instance type each pod runs on today
-  std::vector<Arch> arch{Arch::Amd64};
+  ArchSet arch = archBit(Arch::Amd64);  ///< architectures it may run on
   std::vector<std::string> instanceTypes;  ///< glob patterns; empty = any
   SourceRef source;
 

@@ -21,7 +21,9 @@ std::string modeList(ModeMask m) {
 std::string constraints(const PlanContext& ctx, const Workload& w) {
   std::vector<std::string> parts;
   std::vector<std::string> arch;
-  for (Arch a : w.arch) arch.push_back(archName(a));
+  for (Arch a : {Arch::Amd64, Arch::Arm64}) {
+    if (w.arch & archBit(a)) arch.push_back(archName(a));
+  }
   parts.push_back(fmt::format("arch [{}]", fmt::join(arch, ", ")));
   if (!w.instanceTypes.empty()) parts.push_back(fmt::format("instanceTypes [{}]", fmt::join(w.instanceTypes, ", ")));
   if (!ctx.options->allowInstanceTypes.empty()) {

@@ -90,10 +90,17 @@ Result<PlanContext> makeContext(const Catalog& catalog, const PlanOptions& optio
   return ctx;
 }
 
-/// Fills in gpu.model from current.instanceType and checks the two agree.
-Result<std::vector<Workload>> resolveWorkloads(const WorkloadSet& set, const Catalog& catalog) {
-  std::vector<Workload> out = set.workloads;
-  for (Workload& w : out) {
+/// Checks each workload against the catalog and fills in gpu.model from
+/// current.instanceType where it was left out. Only then is the set copied (into `filled`);
+/// the result points at the workloads to plan.
+Result<const std::vector<Workload>*> resolveWorkloads(const WorkloadSet& set, const Catalog& catalog,
+                                                      std::vector<Workload>& filled) {
+  const bool copy = std::any_of(set.workloads.begin(), set.workloads.end(),
+                                [](const Workload& w) { return w.gpuModel.empty(); });
+  if (copy) filled = set.workloads;
+  const std::vector<Workload>& out = copy ? filled : set.workloads;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const Workload& w = out[i];
     if (w.currentType) {
       const InstanceType* t = catalog.findType(*w.currentType);
       if (!t) {
@@ -102,7 +109,7 @@ Result<std::vector<Workload>> resolveWorkloads(const WorkloadSet& set, const Cat
                                          catalog.file));
       }
       if (w.gpuModel.empty()) {
-        w.gpuModel = t->gpuModel;
+        filled[i].gpuModel = t->gpuModel;
       } else if (w.gpuModel != t->gpuModel) {
         return workloadError(w, ErrorKind::BadInput, ".gpu.model",
                              fmt::format("\"{}\" does not match current.instanceType {}, which has {} GPUs",
@@ -123,7 +130,7 @@ Result<std::vector<Workload>> resolveWorkloads(const WorkloadSet& set, const Cat
                            fmt::format("unknown GPU model \"{}\"; known: {}", w.gpuModel, fmt::join(names, ", ")));
     }
   }
-  return out;
+  return &out;
 }
 
 std::string poolBaseName(const std::string& type, Mode mode, int replicas) {
@@ -308,7 +315,8 @@ Micros smallestSumAtLeast(std::vector<Micros> prices, double need) {
 
 /// What every planning run starts from: resolved workloads and the context over them.
 struct Prepared {
-  std::vector<Workload> workloads;
+  std::vector<Workload> filled;  ///< a copy, only when some gpu.model had to be filled in
+  const std::vector<Workload>* workloads = nullptr;
   PlanContext ctx;
   std::vector<PackedPool> pools;
   double lowerBoundMicros = 0;
@@ -320,10 +328,10 @@ std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, con
   auto ctx = makeContext(catalog, options);
   if (!ctx) return ctx.error();
   p.ctx = std::move(*ctx);
-  auto resolved = resolveWorkloads(set, catalog);
+  auto resolved = resolveWorkloads(set, catalog, p.filled);
   if (!resolved) return resolved.error();
-  p.workloads = std::move(*resolved);
-  const std::vector<Workload>& ws = p.workloads;
+  p.workloads = *resolved;
+  const std::vector<Workload>& ws = *p.workloads;
   p.ctx.workloads = &ws;
   p.ctx.measuredOn.reserve(ws.size());
   for (const Workload& w : ws) p.ctx.measuredOn.push_back(catalog.findGpu(w.gpuModel));
@@ -337,7 +345,7 @@ std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, con
   for (std::size_t wi = 0; wi < ws.size(); ++wi) {
     const Workload& w = ws[wi];
     std::string key = w.gpuModel;
-    for (Arch a : w.arch) key += archName(a);
+    key += static_cast<char>('0' + w.arch);
     for (const std::string& g : w.instanceTypes) key += '\0' + g;
     auto cached = classOfKey.find(key);
     if (cached == classOfKey.end()) {
@@ -419,15 +427,15 @@ Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const Plan
   Plan plan;
   plan.strategy = options.strategy;
   plan.capacity = options.capacity;
-  describePools(ctx, p.workloads, p.pools, plan);
+  describePools(ctx, *p.workloads, p.pools, plan);
   plan.lowerBound = static_cast<Micros>(std::floor(p.lowerBoundMicros + 1e-6));
   plan.lowerBound = std::min(plan.lowerBound, plan.fleet.hourly);
 
-  auto baseline = baselineFleet(ctx, p.workloads);
+  auto baseline = baselineFleet(ctx, *p.workloads);
   if (!baseline) return baseline.error();
   plan.baseline = std::move(*baseline);
 
-  plan.notes = detail::planNotes(ctx, p.workloads, plan);
+  plan.notes = detail::planNotes(ctx, *p.workloads, plan);
   if (other.valid()) plan.anyModelHourly = other.get();
   return plan;
 }

@@ -23,7 +23,7 @@ ModeMask effectiveModes(const Workload& w, Strategy strategy) {
 
 bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c) {
   const InstanceType& t = *c.type;
-  if (std::find(w.arch.begin(), w.arch.end(), t.arch) == w.arch.end()) return false;
+  if (!(w.arch & archBit(t.arch))) return false;
   if (!globMatchAny(w.instanceTypes, t.name)) return false;
   const GpuModel* from = ctx.measuredGpu(w);
   if (from && c.gpu ? from == c.gpu : t.gpuModel == w.gpuModel) return true;

@@ -71,13 +71,13 @@ std::optional<Error> readSharing(const Decoder& d, const Node& n, const std::str
 std::optional<Error> readArch(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
   GS_TRY(d.sequence(n, f));
   if (n.items.empty()) return d.error(n, f, "must list at least one of amd64, arm64");
-  w.arch.clear();
+  w.arch = 0;
   for (std::size_t i = 0; i < n.items.size(); ++i) {
     auto s = d.string(n.items[i], index(f, i));
     if (!s) return s.error();
     if (*s != "amd64" && *s != "arm64") return d.error(n.items[i], index(f, i), fmt::format("must be amd64 or arm64, got {}", shown(n.items[i])));
     const Arch a = *s == "arm64" ? Arch::Arm64 : Arch::Amd64;
-    if (std::find(w.arch.begin(), w.arch.end(), a) == w.arch.end()) w.arch.push_back(a);
+    w.arch |= archBit(a);
   }
   return std::nullopt;
 }
