@@ -201,7 +201,7 @@ std::optional<Error> readDocument(const Decoder& d, const Node& root, WorkloadSe
 
 }  // namespace
 
-Result<WorkloadSet> readWorkloads(const std::vector<InputText>& inputs) {
+Result<WorkloadSet> readWorkloads(const std::vector<InputText>& inputs, std::vector<Node>* keep) {
   WorkloadSet set;
   bool regionSeen = false;
   for (const InputText& in : inputs) {
@@ -209,6 +209,7 @@ Result<WorkloadSet> readWorkloads(const std::vector<InputText>& inputs) {
     if (!doc) return doc.error();
     Decoder d(in.name);
     if (auto e = readDocument(d, *doc, set, regionSeen)) return *e;
+    if (keep) keep->push_back(std::move(*doc));
   }
   if (set.workloads.empty()) return badInput(inputs.empty() ? "" : inputs.front().name, 0, "workloads", "no workloads to plan");
   // Sort indices, then move: cheaper than sorting the workloads themselves.

@@ -6,6 +6,7 @@
 
 #include "gpuslice/error.h"
 #include "gpuslice/workload.h"
+#include "io/document.h"
 
 namespace gpuslice::io {
 
@@ -18,6 +19,8 @@ struct InputText {
 /// Decodes and merges WorkloadSet documents. Unknown fields, bad values, names that are
 /// not DNS-1123 labels, duplicate workloads and conflicting regions are errors. The
 /// merged workloads are sorted by namespace, then name.
-Result<WorkloadSet> readWorkloads(const std::vector<InputText>& inputs);
+/// With `keep`, the parsed documents are moved there instead of freed: a caller that exits
+/// right after planning skips freeing millions of nodes.
+Result<WorkloadSet> readWorkloads(const std::vector<InputText>& inputs, std::vector<Node>* keep = nullptr);
 
 }  // namespace gpuslice::io
