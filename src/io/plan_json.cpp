@@ -1,4 +1,5 @@
 #include <cmath>
+#include <future>
 
 #include "io/plan_report.h"
 #include "io/tree_writer.h"
@@ -6,6 +7,8 @@
 namespace gpuslice::io {
 
 namespace {
+
+constexpr std::size_t kParallelItems = 4096;  // workloads worth a second thread
 
 double dollars(Micros m) { return static_cast<double>(m) / 1e6; }
 double monthly(Micros m) { return static_cast<double>(m * kHoursPerMonth) / 1e6; }
@@ -152,9 +155,25 @@ void writePlan(TreeWriter& w, const ReportInput& in) {
   w.endMap();
   w.key("workloads");
   w.beginList();
-  for (std::size_t wi = 0; wi < in.set.workloads.size(); ++wi) {
-    const Placement& pl = p.placements[wi];
-    workload(w, in.set.workloads[wi], pl, p.pools[pl.pool]);
+  // One item per workload: for large plans, the second half is written on the other core.
+  const std::size_t n = in.set.workloads.size();
+  auto items = [&](TreeWriter& out, std::size_t from, std::size_t to) {
+    for (std::size_t wi = from; wi < to; ++wi) {
+      const Placement& pl = p.placements[wi];
+      workload(out, in.set.workloads[wi], pl, p.pools[pl.pool]);
+    }
+  };
+  if (n < kParallelItems) {
+    items(w, 0, n);
+  } else {
+    std::string firstText, secondText;
+    auto firstWriter = w.itemWriter(firstText, false);
+    auto secondWriter = w.itemWriter(secondText, true);
+    auto second = std::async(std::launch::async, [&] { items(*secondWriter, n / 2, n); });
+    items(*firstWriter, 0, n / 2);
+    second.get();
+    w.appendItems(firstText, static_cast<int>(n / 2));
+    w.appendItems(secondText, static_cast<int>(n - n / 2));
   }
   w.endList();
   w.endMap();

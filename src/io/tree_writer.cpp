@@ -34,6 +34,12 @@ std::string numberText(double v) {
 
 void appendJsonQuoted(std::string& out, std::string_view s) {
   out += '"';
+  const auto special = [](char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; };
+  if (std::none_of(s.begin(), s.end(), special)) {
+    out.append(s);
+    out += '"';
+    return;
+  }
   for (char c : s) {
     switch (c) {
       case '"': out += "\\\""; break;
@@ -154,6 +160,18 @@ void JsonWriter::boolean(bool v) {
   out_ += v ? "true" : "false";
 }
 
+std::unique_ptr<TreeWriter> JsonWriter::itemWriter(std::string& out, bool continuing) const {
+  auto w = std::make_unique<JsonWriter>(out);
+  w->stack_ = stack_;
+  w->stack_.back().count = continuing ? 1 : 0;
+  return w;
+}
+
+void JsonWriter::appendItems(std::string_view text, int count) {
+  out_ += text;
+  stack_.back().count += count;
+}
+
 // ---- YAML ----
 
 std::string YamlWriter::prefix() {
@@ -219,6 +237,24 @@ void YamlWriter::close() {
   if (f.count == 0) {
     if (f.header.empty()) out_ += f.list ? "[]\n" : "{}\n";
     else out_ += f.header + (f.header.back() == ' ' ? "" : " ") + (f.list ? "[]\n" : "{}\n");
+  }
+}
+
+std::unique_ptr<TreeWriter> YamlWriter::itemWriter(std::string& out, bool continuing) const {
+  auto w = std::make_unique<YamlWriter>(out);
+  w->stack_ = stack_;
+  if (continuing) {
+    w->stack_.back().count = 1;
+    w->stack_.back().header.clear();
+  }
+  return w;
+}
+
+void YamlWriter::appendItems(std::string_view text, int count) {
+  out_ += text;
+  if (count > 0) {
+    stack_.back().count += count;
+    stack_.back().header.clear();
   }
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,13 @@ class TreeWriter {
   void field(std::string_view k, std::int64_t v) { key(k); integer(v); }
   void field(std::string_view k, int v) { key(k); integer(v); }
   void field(std::string_view k, bool v) { key(k); boolean(v); }
+
+  /// For writing the items of the list now open in pieces, in parallel: a writer into
+  /// `out` that writes items exactly as this one would at this point (`continuing`: after
+  /// some items already written). Append the pieces, in order, with appendItems.
+  virtual std::unique_ptr<TreeWriter> itemWriter(std::string& out, bool continuing) const = 0;
+  /// Appends `count` items written by itemWriter writers to the open list.
+  virtual void appendItems(std::string_view text, int count) = 0;
   void field(std::string_view k, const std::vector<std::string>& list) {
     key(k);
     beginList();
@@ -53,6 +61,8 @@ class JsonWriter final : public TreeWriter {
   void number(double v) override;
   void integer(std::int64_t v) override;
   void boolean(bool v) override;
+  std::unique_ptr<TreeWriter> itemWriter(std::string& out, bool continuing) const override;
+  void appendItems(std::string_view text, int count) override;
 
  private:
   struct Frame {
@@ -83,6 +93,8 @@ class YamlWriter final : public TreeWriter {
   void number(double v) override;
   void integer(std::int64_t v) override;
   void boolean(bool v) override;
+  std::unique_ptr<TreeWriter> itemWriter(std::string& out, bool continuing) const override;
+  void appendItems(std::string_view text, int count) override;
 
  private:
   struct Frame {

@@ -59,3 +59,49 @@ TEST_CASE("plain-safe strings") {
     CHECK_FALSE(yamlPlainSafe(s));
   }
 }
+
+namespace {
+void items(TreeWriter& w, int from, int to) {
+  for (int i = from; i < to; ++i) {
+    w.beginMap();
+    w.field("i", i);
+    w.key("tags");
+    w.beginList();
+    w.string("t" + std::to_string(i));
+    w.endList();
+    w.endMap();
+  }
+}
+
+template <class Writer>
+std::string document(bool split) {
+  std::string out;
+  Writer w(out);
+  w.beginMap();
+  w.field("a", 1);
+  w.key("list");
+  w.beginList();
+  if (split) {
+    std::string first, second;
+    auto one = w.itemWriter(first, false);
+    auto two = w.itemWriter(second, true);
+    items(*two, 2, 5);  // written out of order on purpose
+    items(*one, 0, 2);
+    w.appendItems(first, 2);
+    w.appendItems(second, 3);
+  } else {
+    items(w, 0, 5);
+  }
+  w.endList();
+  w.field("z", 2);
+  w.endMap();
+  return out;
+}
+}  // namespace
+
+TEST_CASE("list items written in pieces come out as if written in one go") {
+  CHECK(document<JsonWriter>(true) == document<JsonWriter>(false));
+  CHECK(document<YamlWriter>(true) == document<YamlWriter>(false));
+  CHECK(document<YamlWriter>(false) == "a: 1\nlist:\n- i: 0\n  tags:\n  - t0\n- i: 1\n  tags:\n  - t1\n- i: 2\n  tags:\n  - t2\n"
+                                       "- i: 3\n  tags:\n  - t3\n- i: 4\n  tags:\n  - t4\nz: 2\n");
+}

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <string>
+
 using namespace gpuslice;
 
 namespace {
@@ -112,4 +115,28 @@ TEST_CASE("files merge; duplicates and conflicting regions are errors") {
   auto conflict = io::readWorkloads({{"us.yaml", us}, {"eu.yaml", eu}});
   REQUIRE_FALSE(conflict.ok());
   CHECK(conflict.error().describe() == "eu.yaml:4: region: \"eu-west-1\" conflicts with region \"us-east-1\" set in us.yaml:4");
+}
+
+TEST_CASE("large files decode on two threads; the first error in the file is the one reported") {
+  auto fleet = [](std::initializer_list<int> bad) {
+    std::string text = R"({"apiVersion": "gpuslice.dev/v1alpha1", "kind": "WorkloadSet", "spec": {"workloads": [)";
+    for (int i = 0; i < 6000; ++i) {
+      const bool wrong = std::find(bad.begin(), bad.end(), i) != bad.end();
+      text += (i ? ",\n" : "\n") + std::string(R"({"name": "w)") + std::to_string(i) +
+              R"(", "gpu": {"model": "T4", "memoryGiB": 1, "compute": )" + (wrong ? "2" : "0.5") + "}}";
+    }
+    return text + "]}}";
+  };
+  auto ok = io::readWorkloads({{"big.json", fleet({})}});
+  REQUIRE(ok.ok());
+  CHECK(ok->workloads.size() == 6000);
+  CHECK(ok->workloads[0].name == "w0");      // sorted by name: w0, w1, w10, ...
+  CHECK(ok->workloads[5999].name == "w999");
+  CHECK(ok->workloads[5999].source.line == 999 + 2);  // one workload per line after the first
+  auto both = io::readWorkloads({{"big.json", fleet({5000, 100})}});
+  REQUIRE_FALSE(both.ok());
+  CHECK(both.error().describe() == "big.json:102: workloads[100].gpu.compute: must be in (0, 1], got 2");
+  auto late = io::readWorkloads({{"big.json", fleet({5000})}});
+  REQUIRE_FALSE(late.ok());
+  CHECK(late.error().describe() == "big.json:5002: workloads[5000].gpu.compute: must be in (0, 1], got 2");
 }
