@@ -52,47 +52,59 @@ std::optional<Error> readGpu(const Decoder& d, const Node& n, const std::string&
   return std::nullopt;
 }
 
-std::optional<Error> readSharing(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
+/// Passes each item of the list `n`, as a string, to `take(item, field, text)`, which may
+/// reject it. `ifEmpty`, when given, is the error for an empty list.
+template <class Take>
+std::optional<Error> eachString(const Decoder& d, const Node& n, const std::string& f, const char* ifEmpty,
+                                Take take) {
   GS_TRY(d.sequence(n, f));
-  if (n.items.empty()) return d.error(n, f, "must list at least one mode (dedicated, time-slicing, mps, mig)");
-  w.sharing = 0;
+  if (ifEmpty && n.items.empty()) return d.error(n, f, ifEmpty);
   for (std::size_t i = 0; i < n.items.size(); ++i) {
-    auto s = d.string(n.items[i], index(f, i));
+    const std::string field = index(f, i);
+    auto s = d.string(n.items[i], field);
     if (!s) return s.error();
-    Mode m;
-    if (*s == "dedicated") m = Mode::Dedicated;
-    else if (*s == "time-slicing") m = Mode::TimeSlicing;
-    else if (*s == "mps") m = Mode::Mps;
-    else if (*s == "mig") m = Mode::Mig;
-    else return d.error(n.items[i], index(f, i), fmt::format("unknown sharing mode {} (one of dedicated, time-slicing, mps, mig)", shown(n.items[i])));
-    w.sharing |= bit(m);
+    GS_TRY(take(n.items[i], field, *s));
   }
   return std::nullopt;
+}
+
+std::optional<Error> readSharing(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
+  w.sharing = 0;
+  return eachString(d, n, f, "must list at least one mode (dedicated, time-slicing, mps, mig)",
+                    [&](const Node& item, const std::string& field, const std::string& s) -> std::optional<Error> {
+                      for (Mode m : {Mode::Dedicated, Mode::TimeSlicing, Mode::Mps, Mode::Mig}) {
+                        if (s == modeName(m)) {
+                          w.sharing |= bit(m);
+                          return std::nullopt;
+                        }
+                      }
+                      return d.error(item, field,
+                                     fmt::format("unknown sharing mode {} (one of dedicated, time-slicing, mps, mig)",
+                                                 shown(item)));
+                    });
 }
 
 std::optional<Error> readArch(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
-  GS_TRY(d.sequence(n, f));
-  if (n.items.empty()) return d.error(n, f, "must list at least one of amd64, arm64");
   w.arch = 0;
-  for (std::size_t i = 0; i < n.items.size(); ++i) {
-    auto s = d.string(n.items[i], index(f, i));
-    if (!s) return s.error();
-    if (*s != "amd64" && *s != "arm64") return d.error(n.items[i], index(f, i), fmt::format("must be amd64 or arm64, got {}", shown(n.items[i])));
-    const Arch a = *s == "arm64" ? Arch::Arm64 : Arch::Amd64;
-    w.arch |= archBit(a);
-  }
-  return std::nullopt;
+  return eachString(d, n, f, "must list at least one of amd64, arm64",
+                    [&](const Node& item, const std::string& field, const std::string& s) -> std::optional<Error> {
+                      for (Arch a : {Arch::Amd64, Arch::Arm64}) {
+                        if (s == archName(a)) {
+                          w.arch |= archBit(a);
+                          return std::nullopt;
+                        }
+                      }
+                      return d.error(item, field, fmt::format("must be amd64 or arm64, got {}", shown(item)));
+                    });
 }
 
 std::optional<Error> readPatterns(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
-  GS_TRY(d.sequence(n, f));
-  for (std::size_t i = 0; i < n.items.size(); ++i) {
-    auto s = d.string(n.items[i], index(f, i));
-    if (!s) return s.error();
-    if (s->empty()) return d.error(n.items[i], index(f, i), "must not be empty");
-    w.instanceTypes.push_back(*s);
-  }
-  return std::nullopt;
+  return eachString(d, n, f, nullptr,
+                    [&](const Node& item, const std::string& field, const std::string& s) -> std::optional<Error> {
+                      if (s.empty()) return d.error(item, field, "must not be empty");
+                      w.instanceTypes.push_back(s);
+                      return std::nullopt;
+                    });
 }
 
 std::optional<Error> readWorkload(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
