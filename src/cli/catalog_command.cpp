@@ -18,7 +18,7 @@ struct CatalogArgs {
 };
 
 std::string price(const std::optional<Micros>& p) {
-  return p ? fmt::format("{:.6g}", static_cast<double>(*p) / 1e6) : "-";
+  return p ? fmt::format("{}", static_cast<double>(*p) / 1e6) : "-";
 }
 
 int runCatalog(const CatalogArgs& a) {
@@ -48,6 +48,9 @@ int runCatalog(const CatalogArgs& a) {
                          t.gpuCount, static_cast<double>(t.gpuMemoryMiB) / 1024.0, t.vcpu,
                          static_cast<double>(t.memoryMiB) / 1024.0, archName(t.arch), price(t.onDemand),
                          price(t.spot));
+    }
+    for (const InstanceType& t : catalog->instanceTypes) {
+      if (!t.note.empty()) out += fmt::format("# {}: {}\n", t.name, t.note);
     }
   }
   std::cout << out;
