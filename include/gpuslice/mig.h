@@ -1,0 +1,83 @@
+// MIG (Multi-Instance GPU) geometry: which GPU-instance profiles a GPU offers, where each may
+// start on the memory-slice axis, and which combinations of them fit one GPU.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gpuslice {
+
+/// One GPU-instance profile (`1g.10gb`, `3g.40gb`, `1g.10gb+me`, ...).
+struct MigProfile {
+  std::string name;
+  int computeSlices = 0;    ///< SM slices the instance gets
+  int memorySlices = 0;     ///< contiguous memory slices it occupies
+  double memoryGiB = 0;     ///< nominal, as in the name; usable memory is a little less
+  int maxCount = 0;         ///< instances of this profile one GPU allows
+  std::vector<int> starts;  ///< memory slices where an instance may begin, ascending
+  bool mediaExtensions = false;  ///< a `+me` profile; at most one of these per GPU
+};
+
+/// Whether a GPU's starts were seen in real `nvidia-smi mig -lgipp` output or copied from
+/// another GPU with the same slice fractions.
+enum class PlacementsSource { Observed, Assumed };
+
+/// One MIG-capable GPU with its profiles.
+struct MigGpu {
+  std::string name;   ///< e.g. A100-40GB
+  std::string model;  ///< the GPU model of the price and GPU tables, e.g. A100
+  std::vector<std::string> instanceTypes;
+  int memorySlices = 8;
+  int computeSlices = 7;
+  PlacementsSource placementsSource = PlacementsSource::Assumed;
+  std::string placementsReason;
+  std::vector<MigProfile> profiles;  ///< in catalog order; placements refer to them by index
+};
+
+/// One GPU instance: profile `profile` (an index into MigGpu::profiles) at memory slice
+/// `start`, occupying [start, start + memorySlices).
+struct MigPlacement {
+  std::size_t profile = 0;
+  int start = 0;
+
+  friend bool operator==(const MigPlacement&, const MigPlacement&) = default;
+};
+
+/// A layout of one GPU: its instances, sorted by start, then profile.
+struct MigGeometry {
+  std::vector<MigPlacement> placements;
+
+  /// Builds a geometry from placements in any order.
+  static MigGeometry of(std::vector<MigPlacement> placements);
+
+  friend bool operator==(const MigGeometry&, const MigGeometry&) = default;
+};
+
+/// Why `geometry` cannot be configured on `gpu` (a start not allowed for the profile, a range
+/// outside the GPU or overlapping another instance, a profile over its max count, two +me
+/// profiles, too many compute slices), or nullopt when it can.
+std::optional<std::string> whyInvalid(const MigGpu& gpu, const MigGeometry& geometry);
+
+/// Every valid geometry to which no further instance can be added, enumerated from the
+/// profiles' starts (not from a hand-written list). Sorted by their placements, compared
+/// lexicographically as (start, profile) pairs; each appears once.
+std::vector<MigGeometry> maximalGeometries(const MigGpu& gpu);
+
+/// How many instances of each profile `geometry` holds, indexed like `gpu.profiles`.
+std::vector<int> profileCounts(const MigGpu& gpu, const MigGeometry& geometry);
+
+/// Compute slices the geometry's instances use together.
+int computeSlicesUsed(const MigGpu& gpu, const MigGeometry& geometry);
+
+/// `3g.40gb@0 2g.20gb@4 1g.10gb@6`: the placements in order, `profile@start`.
+std::string describe(const MigGpu& gpu, const MigGeometry& geometry);
+
+/// The GPUs a user's name picks, compared without regard to case: the GPU of that name
+/// (`A100-80GB`), or else every GPU of that model (`A100` gives both A100s), or else the GPUs
+/// of that instance type (`p5.48xlarge`). Empty when nothing matches.
+std::vector<const MigGpu*> findMigGpus(const std::vector<MigGpu>& gpus, std::string_view name);
+
+}  // namespace gpuslice
