@@ -1,0 +1,22 @@
+// Reading the MIG catalog: profiles and their allowed starts per MIG-capable GPU.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gpuslice/error.h"
+#include "gpuslice/mig.h"
+
+namespace gpuslice::io {
+
+/// Decodes a `kind: MigCatalog` document (format: catalog/mig-profiles.yaml). Unknown fields,
+/// starts that do not fit the GPU, a profile name that disagrees with its compute slices,
+/// memory or +me flag, and duplicate names are errors naming file, line and field.
+/// GPUs come back sorted by name; profiles stay in document order.
+Result<std::vector<MigGpu>> readMigCatalog(std::string_view text, const std::string& file);
+
+/// The MIG catalog compiled into the binary (catalog/mig-profiles.yaml).
+Result<std::vector<MigGpu>> builtinMigCatalog();
+
+}  // namespace gpuslice::io
