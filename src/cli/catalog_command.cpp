@@ -1,12 +1,15 @@
 // gpuslice catalog: print the instance and GPU tables the planner uses.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
 #include "commands.h"
+#include "gpuslice/mig.h"
 #include "io/catalog_reader.h"
 #include "io/files.h"
+#include "io/mig_reader.h"
 
 namespace gpuslice::cli {
 
@@ -57,15 +60,95 @@ int runCatalog(const CatalogArgs& a) {
   return 0;
 }
 
+bool sameName(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) {
+           return lower(x) == lower(y);
+         });
+}
+
+/// The one-line error for a name that picks no GPU of the MIG catalog, saying why if the GPU
+/// (or instance type) is known and listing the GPUs that have MIG.
+Error noMig(const std::string& name, const Catalog& catalog, const std::vector<MigGpu>& mig) {
+  std::vector<std::string> names;
+  for (const MigGpu& g : mig) names.push_back(g.name);
+  const std::string have = fmt::format("GPUs with MIG: {}", fmt::join(names, ", "));
+  std::string model;
+  for (const InstanceType& t : catalog.instanceTypes) {
+    if (sameName(t.name, name)) model = t.gpuModel;
+  }
+  const std::string shownName = model.empty() ? name : fmt::format("{} ({})", name, model);
+  if (model.empty()) model = name;
+  for (const GpuModel& g : catalog.gpus) {
+    if (!sameName(g.name, model)) continue;
+    const char* why = g.mig == MigSupport::No ? "" : ": the MIG catalog has no profiles for it";
+    return Error{ErrorKind::BadInput, "", 0, "", fmt::format("MIG is not available on {}{}; {}", shownName, why, have)};
+  }
+  return Error{ErrorKind::BadInput, "", 0, "",
+               fmt::format("MIG is not available on \"{}\" (not a GPU gpuslice knows); {}", name, have)};
+}
+
+std::string migSection(const MigGpu& gpu) {
+  std::string out = fmt::format("# {} (model {}; {}): {} memory slices, {} compute slices\n", gpu.name, gpu.model,
+                                fmt::join(gpu.instanceTypes, ", "), gpu.memorySlices, gpu.computeSlices);
+  if (gpu.placementsSource == PlacementsSource::Observed) {
+    out += fmt::format("# placements: observed ({})\n", gpu.placementsReason);
+  } else {
+    out += fmt::format("# placements: ASSUMED, not observed on this GPU ({})\n", gpu.placementsReason);
+  }
+  out += fmt::format("{:<12} {:>7} {:>6} {:>7} {:>3}  {}\n", "PROFILE", "COMPUTE", "MEMORY", "MEM GiB", "MAX",
+                     "STARTS");
+  for (const MigProfile& p : gpu.profiles) {
+    out += fmt::format("{:<12} {:>7} {:>6} {:>7g} {:>3}  {}\n", p.name, p.computeSlices, p.memorySlices,
+                       p.memoryGiB, p.maxCount, fmt::join(p.starts, ","));
+  }
+  const std::vector<MigGeometry> geometries = maximalGeometries(gpu);
+  std::vector<std::vector<int>> mixes;
+  for (const MigGeometry& g : geometries) mixes.push_back(profileCounts(gpu, g));
+  std::sort(mixes.begin(), mixes.end());
+  mixes.erase(std::unique(mixes.begin(), mixes.end()), mixes.end());
+  out += fmt::format("# {} maximal geometries (no further instance fits), {} distinct profile mixes\n",
+                     geometries.size(), mixes.size());
+  out += "COMPUTE  GEOMETRY\n";
+  for (const MigGeometry& g : geometries) {
+    out += fmt::format("{:>7}  {}\n", fmt::format("{}/{}", computeSlicesUsed(gpu, g), gpu.computeSlices),
+                       describe(gpu, g));
+  }
+  return out;
+}
+
+int runMig(const std::string& name) {
+  auto mig = io::builtinMigCatalog();
+  if (!mig) return report(mig.error());
+  const std::vector<const MigGpu*> gpus = findMigGpus(*mig, name);
+  if (gpus.empty()) {
+    auto catalog = io::builtinCatalog();
+    if (!catalog) return report(catalog.error());
+    return report(noMig(name, *catalog, *mig));
+  }
+  std::string out;
+  for (const MigGpu* g : gpus) out += (out.empty() ? "" : "\n") + migSection(*g);
+  std::cout << out;
+  return 0;
+}
+
 }  // namespace
 
 Runner registerCatalog(CLI::App& app) {
   auto a = std::make_shared<CatalogArgs>();
+  auto gpu = std::make_shared<std::string>();
+  CLI::App* mig = app.add_subcommand("mig", "MIG profiles, allowed starts and maximal geometries of one GPU");
+  mig->add_option("gpu", *gpu,
+                  "A GPU of the MIG catalog (A100-40GB, A100-80GB, H100-80GB, H200-141GB, B200-180GB), a model "
+                  "name from the GPU table (A100 shows both A100 variants, H100 the H100-80GB) or an instance "
+                  "type (p4de.24xlarge); case does not matter. A GPU without MIG (V100, T4, T4G, A10G, L4, L40S) "
+                  "or an unknown name exits 1.")
+      ->required();
   app.add_option("table", a->what, "Which table: instances (types and prices) or gpus (GPU models)")
       ->check(CLI::IsMember({"instances", "gpus"}))
       ->capture_default_str();
   app.add_option("--pricing", a->pricing, "Show this price table instead of the built-in one");
-  return [a] { return runCatalog(*a); };
+  return [a, gpu, mig] { return mig->parsed() ? runMig(*gpu) : runCatalog(*a); };
 }
 
 }  // namespace gpuslice::cli
