@@ -11,6 +11,8 @@
 
 namespace gpuslice::io {
 
+struct NodeMember;
+
 /// One node. Scalars keep their text; `quoted` tells a quoted string ("1.5", '7')
 /// from a plain scalar (1.5, true, null). JSON strings are quoted; JSON numbers,
 /// true, false and null are plain.
@@ -21,7 +23,7 @@ struct Node {
   std::string text;
   bool quoted = false;
   std::vector<Node> items;                          ///< Sequence
-  std::vector<std::pair<std::string, Node>> members;  ///< Mapping, in document order
+  std::vector<NodeMember> members;                  ///< Mapping, in document order
   std::vector<int> keyLines;                        ///< Mapping: line of each key
 
   bool isNull() const { return kind == Kind::Null; }
@@ -30,6 +32,13 @@ struct Node {
   bool isMapping() const { return kind == Kind::Mapping; }
   /// The member called `key`, or nullptr.
   const Node* find(std::string_view key) const;
+};
+
+/// One key and value of a mapping. (A struct rather than std::pair: a pair may not hold the
+/// still-incomplete Node inside Node's own definition, and clang rejects it.)
+struct NodeMember {
+  std::string first;  ///< the key
+  Node second;        ///< the value
 };
 
 /// Parses JSON text. Errors name `file` and the line; duplicate keys, nesting deeper

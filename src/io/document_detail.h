@@ -19,7 +19,7 @@ constexpr std::size_t npos = std::string_view::npos;
 
 inline std::string_view withoutBom(std::string_view s) { return s.substr(0, 3) == "\xEF\xBB\xBF" ? s.substr(3) : s; }
 
-using Members = std::vector<std::pair<std::string, Node>>;
+using Members = std::vector<NodeMember>;
 
 /// Spots a repeated mapping key: a linear scan while the mapping is small, a hash
 /// set once it grows past 16 keys.

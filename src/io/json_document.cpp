@@ -246,8 +246,7 @@ class JsonParser {
       ++p_;
       skipSpace();
       out.keyLines.push_back(keyLine);
-      auto& member = out.members.emplace_back(std::piecewise_construct, std::forward_as_tuple(std::move(key)),
-                                              std::tuple<>());
+      auto& member = out.members.emplace_back(NodeMember{std::move(key), Node{}});
       if (!value(member.second, depth)) return false;
       skipSpace();
       if (p_ == end_ || (*p_ != ',' && *p_ != '}')) return expected("expected ',' or '}' after object member");

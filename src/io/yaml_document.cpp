@@ -244,7 +244,7 @@ class YamlConverter {
       const std::string& key = it->first.Scalar();
       if (keys.repeated(key, out.members)) return fail(keyLine, "duplicate key \"" + key + "\"");
       out.keyLines.push_back(keyLine);
-      auto& member = out.members.emplace_back(std::piecewise_construct, std::forward_as_tuple(key), std::tuple<>());
+      auto& member = out.members.emplace_back(NodeMember{key, Node{}});
       if (!convert(it->second, member.second, depth)) return false;
     }
     return true;
