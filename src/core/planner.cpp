@@ -65,6 +65,7 @@ Result<PlanContext> makeContext(const Catalog& catalog, const PlanOptions& optio
   ctx.options = &options;
   ctx.computeTargetPpm = static_cast<std::int64_t>(std::llround((1.0 - options.headroom) * 1e6));
   bool anyPrice = false;
+  std::map<std::tuple<std::string, std::int64_t, double>, std::size_t> kinds;
   for (std::size_t i = 0; i < catalog.instanceTypes.size(); ++i) {
     const InstanceType& t = catalog.instanceTypes[i];
     const auto price = Catalog::price(t, options.capacity);
@@ -80,8 +81,12 @@ Result<PlanContext> makeContext(const Catalog& catalog, const PlanOptions& optio
     c.gpus = t.wholeGpus();
     const double overhead = t.fractional() ? options.gpuOverheadMiB * t.gpuCount : options.gpuOverheadMiB;
     c.usableMemoryMiB = t.gpuMemoryMiB - static_cast<std::int64_t>(std::ceil(overhead));
+    // The GPU side of a fit depends on the model, the usable memory and the slice share only.
+    const auto kind = std::make_tuple(t.gpuModel, c.usableMemoryMiB, t.fractional() ? t.gpuCount : 0.0);
+    c.gpuKind = static_cast<int>(kinds.emplace(kind, kinds.size()).first->second);
     ctx.candidates.push_back(c);
   }
+  ctx.gpuKinds = static_cast<int>(kinds.size());
   if (!anyPrice) {
     return Error{ErrorKind::BadInput, catalog.file, 0, "",
                  fmt::format("the price table has no {} prices; pass --pricing FILE with a table that has them",

@@ -1,6 +1,7 @@
 #include "pool_packing.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <map>
 #include <tuple>
@@ -68,6 +69,8 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
   std::vector<Bucket> buckets;
   std::map<std::tuple<int, int, ModeMask>, std::size_t> bucketOf;
   std::vector<SlotFit> fits(T);
+  std::vector<SlotFit> kindFit(static_cast<std::size_t>(ctx.gpuKinds));
+  std::vector<std::size_t> kindFitFor(static_cast<std::size_t>(ctx.gpuKinds), SIZE_MAX);  // workload it is for
 
   for (std::size_t wi : members) {
     const Workload& w = workloads[wi];
@@ -76,7 +79,12 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
     Micros cheapestFit = 0;
     for (std::size_t k = 0; k < T; ++k) {
       const Candidate& c = ctx.candidates[static_cast<std::size_t>(classCandidates[k])];
-      SlotFit f = fitOf(ctx, w, c);
+      const auto kind = static_cast<std::size_t>(c.gpuKind);
+      if (kindFitFor[kind] != wi) {
+        kindFit[kind] = gpuFitOf(ctx, w, c);
+        kindFitFor[kind] = wi;
+      }
+      SlotFit f = withNodeCap(kindFit[kind], w, c);
       if (!(modes & bit(Mode::Dedicated))) f.dedicated = false;
       if (!(modes & bit(Mode::TimeSlicing))) f.timeSlicing = 0;
       if (!(modes & bit(Mode::Mps))) f.mps = 0;

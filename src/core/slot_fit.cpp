@@ -31,7 +31,7 @@ bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c) {
   return from && from->relativeThroughput && c.gpu && c.gpu->relativeThroughput;
 }
 
-SlotFit fitOf(const PlanContext& ctx, const Workload& w, const Candidate& c) {
+SlotFit gpuFitOf(const PlanContext& ctx, const Workload& w, const Candidate& c) {
   SlotFit f;
   const InstanceType& t = *c.type;
   f.computePpm = w.computePpm;
@@ -44,13 +44,7 @@ SlotFit fitOf(const PlanContext& ctx, const Workload& w, const Candidate& c) {
     f.computePpm = std::max<std::int64_t>(1, f.computePpm);
     f.estimate = true;
   }
-  const Allocatable& a = c.allocatable;
-  std::int64_t cap = a.maxPods;
-  if (w.cpuMillis && *w.cpuMillis > 0) cap = std::min(cap, a.cpuMillis / *w.cpuMillis);
-  if (w.memoryBytes && *w.memoryBytes > 0) cap = std::min(cap, a.memoryBytes / *w.memoryBytes);
-  f.nodeCap = static_cast<int>(cap);
-  if (f.nodeCap < 1 || w.memoryMiB > c.usableMemoryMiB) return f;
-
+  if (w.memoryMiB > c.usableMemoryMiB) return f;
   if (t.fractional()) {
     const auto share = static_cast<std::int64_t>(std::llround(t.gpuCount * 1e6));
     f.dedicated = f.computePpm <= share;
@@ -68,6 +62,24 @@ SlotFit fitOf(const PlanContext& ctx, const Workload& w, const Candidate& c) {
   }
   f.any = f.dedicated || f.timeSlicing > 0;
   return f;
+}
+
+SlotFit withNodeCap(SlotFit f, const Workload& w, const Candidate& c) {
+  const Allocatable& a = c.allocatable;
+  std::int64_t cap = a.maxPods;
+  if (w.cpuMillis && *w.cpuMillis > 0) cap = std::min(cap, a.cpuMillis / *w.cpuMillis);
+  if (w.memoryBytes && *w.memoryBytes > 0) cap = std::min(cap, a.memoryBytes / *w.memoryBytes);
+  f.nodeCap = static_cast<int>(cap);
+  if (f.nodeCap < 1) {
+    f.dedicated = false;
+    f.timeSlicing = f.mps = 0;
+    f.any = false;
+  }
+  return f;
+}
+
+SlotFit fitOf(const PlanContext& ctx, const Workload& w, const Candidate& c) {
+  return withNodeCap(gpuFitOf(ctx, w, c), w, c);
 }
 
 PoolShape shapePool(const Candidate& c, Mode mode, int minReplicas, int minNodeCap, long long pods) {

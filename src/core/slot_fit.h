@@ -22,6 +22,7 @@ struct Candidate {
   Allocatable allocatable;
   std::int64_t usableMemoryMiB = 0;  ///< per GPU (or slice), after overhead
   int gpus = 1;                      ///< whole GPUs, 1 for a fractional type
+  int gpuKind = 0;                   ///< candidates of one kind fit a pod's GPU needs alike
 };
 
 /// The fit of one pod on one candidate. Zero replicas means "not in that mode".
@@ -50,6 +51,7 @@ struct PlanContext {
   const PlanOptions* options = nullptr;
   std::vector<Candidate> candidates;  ///< priced types that pass the global filters
   std::int64_t computeTargetPpm = 1000000;
+  int gpuKinds = 0;                   ///< distinct Candidate::gpuKind values
   const std::vector<Workload>* workloads = nullptr;  ///< the resolved workloads planned
   std::vector<const GpuModel*> measuredOn;           ///< per workload: its gpu.model's entry
 
@@ -68,6 +70,12 @@ bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c);
 
 /// The fit of one pod of `w` on `c` (assumes admits()).
 SlotFit fitOf(const PlanContext& ctx, const Workload& w, const Candidate& c);
+
+/// The GPU side of fitOf, without the node cap: the same for all candidates of one gpuKind.
+SlotFit gpuFitOf(const PlanContext& ctx, const Workload& w, const Candidate& c);
+
+/// `gpu` (from gpuFitOf on a candidate of c's kind) completed with c's node cap.
+SlotFit withNodeCap(SlotFit gpu, const Workload& w, const Candidate& c);
 
 /// Shape of a pool in `mode` with the given member minima; podsPerNode 0 if impossible.
 PoolShape shapePool(const Candidate& c, Mode mode, int minReplicas, int minNodeCap, long long pods);
