@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 #include <tuple>
 
 namespace gpuslice::detail {
@@ -26,6 +27,8 @@ struct Bucket {
   long long pods = 0;
   std::vector<int> minTs, minMps, minCap;
   std::vector<char> allDed;
+  ModeMask modesAll = kAllModes;     // AND of the members' modes before the family choice
+  std::vector<int> anyTs, anyMps;    // their replica minima before the family choice
   std::vector<std::size_t> workloads;
 };
 
@@ -69,6 +72,7 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
   std::vector<Bucket> buckets;
   std::map<std::tuple<int, int, ModeMask>, std::size_t> bucketOf;
   std::vector<SlotFit> fits(T);
+  std::vector<std::pair<int, int>> fitsBeforeFamily(T);  // time-slicing, MPS replicas
   std::vector<SlotFit> kindFit(static_cast<std::size_t>(ctx.gpuKinds));
   std::vector<std::size_t> kindFitFor(static_cast<std::size_t>(ctx.gpuKinds), SIZE_MAX);  // workload it is for
 
@@ -116,6 +120,10 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
     // A pod that allows both time-slicing and MPS joins one family, so that runs of
     // buckets share a sharing mode: MPS (better isolated) unless its client limit is what
     // stops more replicas on its cheapest type. The lower bound above keeps both.
+    const ModeMask modesBeforeFamily = modes;
+    for (std::size_t k = 0; k < T; ++k) {
+      fitsBeforeFamily[k] = {fits[k].timeSlicing, fits[k].mps};
+    }
     const ModeMask both = bit(Mode::TimeSlicing) | bit(Mode::Mps);
     if ((modes & both) == both && alone.best >= 0) {
       const SlotFit& f = fits[static_cast<std::size_t>(alone.best)];
@@ -135,6 +143,8 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
       b.minMps.assign(T, kBig);
       b.minCap.assign(T, kBig);
       b.allDed.assign(T, 1);
+      b.anyTs.assign(T, kBig);
+      b.anyMps.assign(T, kBig);
       buckets.push_back(std::move(b));
     }
     Bucket& b = buckets[it->second];
@@ -146,7 +156,10 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
       b.minMps[k] = std::min(b.minMps[k], f.mps);
       b.minCap[k] = std::min(b.minCap[k], f.any ? f.nodeCap : 0);
       if (!f.dedicated) b.allDed[k] = 0;
+      b.anyTs[k] = std::min(b.anyTs[k], fitsBeforeFamily[k].first);
+      b.anyMps[k] = std::min(b.anyMps[k], fitsBeforeFamily[k].second);
     }
+    b.modesAll &= modesBeforeFamily;
   }
 
   // Order: by mode family, then cheapest standalone slot first (for one instance type,
@@ -225,6 +238,9 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
       p.minTimeSlicing = kBig;
       p.minMps = kBig;
       p.minNodeCap = kBig;
+      p.modesAll = kAllModes;
+      p.minTimeSlicingAll = kBig;
+      p.minMpsAll = kBig;
       for (std::size_t q = from[j]; q < j; ++q) {
         const Bucket& b = buckets[order[start + q]];
         const auto k = static_cast<std::size_t>(ch.candidate);
@@ -232,6 +248,9 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
         p.minTimeSlicing = std::min(p.minTimeSlicing, b.minTs[k]);
         p.minMps = std::min(p.minMps, b.minMps[k]);
         p.minNodeCap = std::min(p.minNodeCap, b.minCap[k]);
+        p.modesAll &= b.modesAll;
+        p.minTimeSlicingAll = std::min(p.minTimeSlicingAll, b.anyTs[k]);
+        p.minMpsAll = std::min(p.minMpsAll, b.anyMps[k]);
         p.workloads.insert(p.workloads.end(), b.workloads.begin(), b.workloads.end());
       }
       out.pools.push_back(std::move(p));
@@ -246,12 +265,13 @@ void mergePools(const PlanContext& ctx, std::vector<PackedPool>& pools) {
     return std::make_tuple(a.candidate, a.mode, -safeReplicas(a), a.pods) <
            std::make_tuple(b.candidate, b.mode, -safeReplicas(b), b.pods);
   });
-  // Within each run of pools on the same candidate and mode, fold each pool into the
-  // first earlier one it can join without adding nodes.
+  // Within each run of pools on the same candidate, fold each pool into the first earlier
+  // one it can join: in the same mode without adding nodes, or, in a sharing mode every
+  // member of both allows (time-slicing and MPS pools may meet in either), saving a node.
   std::vector<PackedPool> out;
   for (std::size_t start = 0; start < pools.size();) {
     std::size_t end = start;
-    while (end < pools.size() && pools[end].candidate == pools[start].candidate && pools[end].mode == pools[start].mode) ++end;
+    while (end < pools.size() && pools[end].candidate == pools[start].candidate) ++end;
     const std::size_t first = out.size();
     const Candidate& c = ctx.candidates[static_cast<std::size_t>(pools[start].candidate)];
     for (std::size_t i = start; i < end; ++i) {
@@ -259,16 +279,31 @@ void mergePools(const PlanContext& ctx, std::vector<PackedPool>& pools) {
       bool merged = false;
       for (std::size_t j = first; j < out.size() && !merged; ++j) {
         PackedPool& a = out[j];
-        const int ts = std::min(a.minTimeSlicing, b.minTimeSlicing);
-        const int mps = std::min(a.minMps, b.minMps);
         const int cap = std::min(a.minNodeCap, b.minNodeCap);
-        const PoolShape s = shapePool(c, a.mode, replicasFor(a.mode, ts, mps), cap, a.pods + b.pods);
-        if (s.podsPerNode < 1 || s.nodes > a.shape.nodes + b.shape.nodes) continue;  // never costs more
-        a.shape = s;
+        const int tsAll = std::min(a.minTimeSlicingAll, b.minTimeSlicingAll);
+        const int mpsAll = std::min(a.minMpsAll, b.minMpsAll);
+        const ModeMask shared = a.modesAll & b.modesAll;
+        const int before = a.shape.nodes + b.shape.nodes;
+        std::optional<std::pair<Mode, PoolShape>> best;
+        for (Mode m : {Mode::Dedicated, Mode::Mps, Mode::TimeSlicing}) {
+          const bool same = m == a.mode && m == b.mode;
+          if (!same && (m == Mode::Dedicated || !(shared & bit(m)))) continue;
+          const PoolShape s = shapePool(c, m, replicasFor(m, tsAll, mpsAll), cap, a.pods + b.pods);
+          if (s.podsPerNode < 1 || s.nodes > before || (!same && s.nodes == before)) continue;
+          if (!best || s.nodes < best->second.nodes) best.emplace(m, s);
+        }
+        if (!best) continue;
+        a.mode = best->first;
+        a.shape = best->second;
         a.pods += b.pods;
-        a.minTimeSlicing = ts;
-        a.minMps = mps;
+        a.minTimeSlicing = std::min(a.minTimeSlicing, b.minTimeSlicing);
+        a.minMps = std::min(a.minMps, b.minMps);
+        if (a.mode == Mode::TimeSlicing) a.minTimeSlicing = tsAll;
+        if (a.mode == Mode::Mps) a.minMps = mpsAll;
         a.minNodeCap = cap;
+        a.modesAll = shared;
+        a.minTimeSlicingAll = tsAll;
+        a.minMpsAll = mpsAll;
         a.workloads.insert(a.workloads.end(), b.workloads.begin(), b.workloads.end());
         merged = true;
       }

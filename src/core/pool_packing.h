@@ -18,6 +18,11 @@ struct PackedPool {
   int minTimeSlicing = 0;
   int minMps = 0;
   int minNodeCap = 0;
+  /// Every mode all members allow, and their safe replicas in it, before each pod was put
+  /// in one family: what lets a time-slicing and an MPS pool merge.
+  ModeMask modesAll = 0;
+  int minTimeSlicingAll = 0;
+  int minMpsAll = 0;
   std::vector<std::size_t> workloads;
 };
 
