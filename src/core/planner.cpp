@@ -251,13 +251,9 @@ Result<Fleet> baselineFleet(const PlanContext& ctx, const std::vector<Workload>&
       c.type = chosen;
       c.gpus = chosen->wholeGpus();
       c.allocatable = nodeAllocatable(*chosen, ctx.options->maxPodsPerNode);
-      const std::int64_t cap = std::max<std::int64_t>(
-          1, std::min<std::int64_t>({c.allocatable.maxPods,
-                                     w.cpuMillis && *w.cpuMillis > 0 ? c.allocatable.cpuMillis / *w.cpuMillis
-                                                                     : c.allocatable.maxPods,
-                                     w.memoryBytes && *w.memoryBytes > 0 ? c.allocatable.memoryBytes / *w.memoryBytes
-                                                                         : c.allocatable.maxPods}));
-      podsPerNode = static_cast<int>(std::min<std::int64_t>(c.gpus, cap));
+      // It runs there today, so at least one pod fits a node whatever the requests say.
+      const int cap = std::max(1, detail::withNodeCap(detail::SlotFit{}, w, c).nodeCap);
+      podsPerNode = std::min(c.gpus, cap);
     } else {
       Micros bestCost = 0;
       int bestNodes = 0;
