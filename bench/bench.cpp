@@ -78,9 +78,7 @@ struct Failure {
   bool keepFiles = false;  ///< keep the temporary files so the failure can be reproduced
 };
 
-[[noreturn]] void usageError(const std::string& message) {
-  throw Failure{2, message + "\n" + kUsage};
-}
+[[noreturn]] void usageError(const std::string& message) { throw Failure{2, message + "\n" + kUsage}; }
 
 bool parseLong(std::string_view text, long& value) {
   const char* end = text.data() + text.size();
@@ -137,8 +135,7 @@ Options parseOptions(int argc, char** argv) {
       opt.sizes = parseSizes(value());
     } else if (arg == "--repeat") {
       long n = 0;
-      if (!parseLong(value(), n) || n < 1 || n > 1000)
-        usageError("--repeat needs an integer from 1 to 1000");
+      if (!parseLong(value(), n) || n < 1 || n > 1000) usageError("--repeat needs an integer from 1 to 1000");
       opt.repeat = static_cast<int>(n);
     } else if (arg == "--seed") {
       opt.seed = value();
@@ -196,8 +193,7 @@ ChildRun runChild(const std::vector<std::string>& args, const std::string& stder
   while (::wait4(pid, &run.status, 0, &usage) < 0) {
     if (errno != EINTR) throw Failure{1, fmt::format("wait4: {}", std::strerror(errno))};
   }
-  run.wallSeconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  run.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   run.maxRssKiB = usage.ru_maxrss;  // Linux reports KiB
   return run;
 }
@@ -216,8 +212,7 @@ std::string describeStatus(int status) {
 }
 
 /// Ends the benchmark when a child failed, passing on what it wrote to stderr.
-void requireSuccess(const ChildRun& run, const std::string& what, const std::string& stderrPath,
-                    bool keepFiles) {
+void requireSuccess(const ChildRun& run, const std::string& what, const std::string& stderrPath, bool keepFiles) {
   if (WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0) return;
   std::string message = fmt::format("{} {}", what, describeStatus(run.status));
   const std::string err = readFile(stderrPath);
@@ -259,8 +254,7 @@ class PlanFigures : public nlohmann::json_sax<nlohmann::json> {
     return true;
   }
   bool end_array() override { return endContainer(); }
-  bool parse_error(std::size_t position, const std::string&,
-                   const nlohmann::detail::exception& e) override {
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override {
     error = fmt::format("at byte {}: {}", position, e.what());
     return false;
   }
@@ -296,12 +290,9 @@ Quality readQuality(const std::string& planPath) {
   if (text.empty()) throw Failure{1, fmt::format("gpuslice wrote no plan to {}", planPath), true};
   PlanFigures figures;
   const bool ok = nlohmann::json::sax_parse(text, &figures);
-  if (!ok)
-    throw Failure{1, fmt::format("{}: not valid JSON {}", planPath, figures.error), true};
+  if (!ok) throw Failure{1, fmt::format("{}: not valid JSON {}", planPath, figures.error), true};
   if (!figures.hourlyCost || !figures.lowerBound)
-    throw Failure{1,
-                  fmt::format("{}: no numeric plan.{}", planPath,
-                              figures.hourlyCost ? "lowerBound" : "hourlyCost"),
+    throw Failure{1, fmt::format("{}: no numeric plan.{}", planPath, figures.hourlyCost ? "lowerBound" : "hourlyCost"),
                   true};
   return {*figures.hourlyCost, *figures.lowerBound};
 }
@@ -323,9 +314,7 @@ std::vector<std::string> runBenchmark(const Options& opt, const fs::path& dir) {
     const std::string plan = (dir / fmt::format("plan-{}.json", size)).string();
     const std::string errPath = (dir / fmt::format("stderr-{}.txt", size)).string();
 
-    std::vector<std::string> gen{opt.genfleet, "--workloads", std::to_string(size),
-                                 "--seed",     opt.seed,      "-o",
-                                 fleet};
+    std::vector<std::string> gen{opt.genfleet, "--workloads", std::to_string(size), "--seed", opt.seed, "-o", fleet};
     if (opt.migEligible) gen.push_back("--mig-eligible");
     requireSuccess(runChild(gen, errPath), opt.genfleet, errPath, false);
 
@@ -343,17 +332,15 @@ std::vector<std::string> runBenchmark(const Options& opt, const fs::path& dir) {
     const Quality q = readQuality(plan);
     const double rssMiB = static_cast<double>(maxRssKiB) / 1024.0;
     const double gap = gapPercent(q);
-    fmt::print("plan workloads={} wall_s={:.2f} peak_rss_mib={:.1f} hourly={:.2f} "
-               "lower_bound={:.2f} gap_pct={:.2f}\n",
-               size, bestWall, rssMiB, q.hourlyCost, q.lowerBound, gap);
+    fmt::print(
+        "plan workloads={} wall_s={:.2f} peak_rss_mib={:.1f} hourly={:.2f} "
+        "lower_bound={:.2f} gap_pct={:.2f}\n",
+        size, bestWall, rssMiB, q.hourlyCost, q.lowerBound, gap);
     std::fflush(stdout);
 
-    if (!(bestWall < kWallTargetSeconds))
-      missed.push_back(fmt::format("wall {:.2f}s at {}", bestWall, size));
-    if (!(rssMiB < kRssTargetMiB))
-      missed.push_back(fmt::format("rss {:.1f}MiB at {}", rssMiB, size));
-    if (!(gap <= kGapTargetPercent + 1e-9))
-      missed.push_back(fmt::format("gap {:.2f}% at {}", gap, size));
+    if (!(bestWall < kWallTargetSeconds)) missed.push_back(fmt::format("wall {:.2f}s at {}", bestWall, size));
+    if (!(rssMiB < kRssTargetMiB)) missed.push_back(fmt::format("rss {:.1f}MiB at {}", rssMiB, size));
+    if (!(gap <= kGapTargetPercent + 1e-9)) missed.push_back(fmt::format("gap {:.2f}% at {}", gap, size));
   }
   return missed;
 }

@@ -86,13 +86,10 @@ constexpr std::array<const char*, 8> kNamespaces{"team-a", "team-b", "team-c", "
 constexpr std::array<int, 8> kNamespaceWeights{25, 20, 15, 12, 10, 8, 6, 4};
 
 constexpr std::array<const char*, 16> kInferenceWords{
-    "ranker", "embedder", "classifier", "detector", "translator", "summarizer",
-    "asr",    "tts",      "ocr",        "recsys",   "search",     "chat",
-    "vision", "fraud",    "moderation", "forecast"};
-constexpr std::array<const char*, 6> kNotebookWords{"jupyter", "notebook", "sandbox",
-                                                    "dev",     "explore",  "lab"};
-constexpr std::array<const char*, 6> kTrainingWords{"finetune", "pretrain", "train",
-                                                    "distill",  "lora",     "sweep"};
+    "ranker", "embedder", "classifier", "detector", "translator", "summarizer", "asr",        "tts",
+    "ocr",    "recsys",   "search",     "chat",     "vision",     "fraud",      "moderation", "forecast"};
+constexpr std::array<const char*, 6> kNotebookWords{"jupyter", "notebook", "sandbox", "dev", "explore", "lab"};
+constexpr std::array<const char*, 6> kTrainingWords{"finetune", "pretrain", "train", "distill", "lora", "sweep"};
 
 constexpr std::array<std::int64_t, 7> kCpuChoices{250, 500, 1000, 1500, 2000, 4000, 8000};
 constexpr std::array<std::int64_t, 11> kMemoryChoices{512,   1024,  2048,  4096,  6144, 8192,
@@ -100,8 +97,7 @@ constexpr std::array<std::int64_t, 11> kMemoryChoices{512,   1024,  2048,  4096,
 
 /// A value from `choices` within [lo, hi], uniformly (choices are sorted).
 template <std::size_t N>
-std::int64_t pickWithin(Random& rng, const std::array<std::int64_t, N>& choices, std::int64_t lo,
-                        std::int64_t hi) {
+std::int64_t pickWithin(Random& rng, const std::array<std::int64_t, N>& choices, std::int64_t lo, std::int64_t hi) {
   std::size_t first = 0;
   while (first + 1 < N && choices[first] < lo) ++first;
   std::size_t last = first;
@@ -110,8 +106,8 @@ std::int64_t pickWithin(Random& rng, const std::array<std::int64_t, N>& choices,
 }
 
 /// CPU and memory requests (90% of pods state them), bounded by the GPU's instance.
-void drawHostRequests(Random& rng, Workload& w, std::int64_t cpuLo, std::int64_t cpuHi,
-                      std::int64_t memLo, std::int64_t memHi) {
+void drawHostRequests(Random& rng, Workload& w, std::int64_t cpuLo, std::int64_t cpuHi, std::int64_t memLo,
+                      std::int64_t memHi) {
   if (!rng.chance(90)) return;
   const GpuModel& m = kModels[w.model];
   w.cpuMillis = pickWithin(rng, kCpuChoices, cpuLo, std::min(cpuHi, m.maxCpuMillis));
@@ -234,8 +230,8 @@ Workload drawMigEligible(Random& rng, Category category) {
   // Up to 56 MIG pods share one 8-GPU node (96 vCPU on p4d): keep host requests small.
   drawHostRequests(rng, w, 250, category == kTraining ? 1500 : 1000, 1024, 8192);
 
-  static constexpr std::array<unsigned, 3> sharingChoices{
-      kMig, kDedicated | kMig, kDedicated | kTimeSlicing | kMps | kMig};
+  static constexpr std::array<unsigned, 3> sharingChoices{kMig, kDedicated | kMig,
+                                                          kDedicated | kTimeSlicing | kMps | kMig};
   static constexpr std::array<int, 3> sharingWeights{40, 30, 30};
   w.sharing = sharingChoices[rng.weighted(sharingWeights)];
 
@@ -429,8 +425,7 @@ int main(int argc, char** argv) {
       haveCount = true;
     } else if (arg == "--seed") {
       const char* v = value();
-      if (v == nullptr || !parseUnsigned(v, seed))
-        return usageError("--seed needs an unsigned integer");
+      if (v == nullptr || !parseUnsigned(v, seed)) return usageError("--seed needs an unsigned integer");
     } else if (arg == "--mig-eligible") {
       migEligible = true;
     } else if (arg == "-o" || arg == "--output") {
@@ -445,8 +440,8 @@ int main(int argc, char** argv) {
 
   const std::string fleet = generateFleet(count, seed, migEligible);
   if (!writeAll(outPath, fleet)) {
-    std::fprintf(stderr, "gpuslice-genfleet: cannot write %s: %s\n",
-                 outPath.empty() ? "stdout" : outPath.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "gpuslice-genfleet: cannot write %s: %s\n", outPath.empty() ? "stdout" : outPath.c_str(),
+                 std::strerror(errno));
     return 1;
   }
   return 0;

@@ -27,10 +27,10 @@ enum class MigSupport { No, Yes, Unverified };
 /// One GPU model (V100, A10G, H100, ...).
 struct GpuModel {
   std::string name;
-  double memoryGiB = 0;          ///< nominal; instance types state their own per-GPU memory
+  double memoryGiB = 0;  ///< nominal; instance types state their own per-GPU memory
   std::string computeCapability;
   MigSupport mig = MigSupport::No;
-  int mpsMaxClients = 48;        ///< MPS clients one GPU accepts
+  int mpsMaxClients = 48;                    ///< MPS clients one GPU accepts
   std::optional<double> relativeThroughput;  ///< speed vs V100 = 1.0; estimate only
 };
 
@@ -38,14 +38,14 @@ struct GpuModel {
 struct InstanceType {
   std::string name;
   std::string gpuModel;
-  double gpuCount = 0;           ///< < 1 for fractional-GPU types (g6f, gr6f)
-  std::int64_t gpuMemoryMiB = 0; ///< per GPU, or the slice memory for fractional types
+  double gpuCount = 0;            ///< < 1 for fractional-GPU types (g6f, gr6f)
+  std::int64_t gpuMemoryMiB = 0;  ///< per GPU, or the slice memory for fractional types
   int vcpu = 0;
   std::int64_t memoryMiB = 0;
   Arch arch = Arch::Amd64;
-  std::optional<Micros> onDemand; ///< per hour; absent when the table has no price
-  std::optional<Micros> spot;     ///< per hour; absent when the table has no price
-  std::string note;               ///< caveat shown to the user (e.g. unverified price)
+  std::optional<Micros> onDemand;  ///< per hour; absent when the table has no price
+  std::optional<Micros> spot;      ///< per hour; absent when the table has no price
+  std::string note;                ///< caveat shown to the user (e.g. unverified price)
 
   /// A fractional-GPU type: a priced slice of one GPU, never shared further.
   bool fractional() const { return gpuCount < 1.0; }
@@ -62,9 +62,9 @@ const char* capacityName(Capacity c);
 struct Catalog {
   std::string region;
   std::string currency;
-  std::string date;    ///< when the prices were taken
-  std::string source;  ///< where the prices come from, as the table states it
-  std::string file;    ///< the table file read ("<built-in>/..." for the embedded one)
+  std::string date;                         ///< when the prices were taken
+  std::string source;                       ///< where the prices come from, as the table states it
+  std::string file;                         ///< the table file read ("<built-in>/..." for the embedded one)
   std::vector<InstanceType> instanceTypes;  ///< sorted by name
   std::vector<GpuModel> gpus;               ///< sorted by name
 

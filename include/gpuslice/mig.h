@@ -13,11 +13,11 @@ namespace gpuslice {
 /// One GPU-instance profile (`1g.10gb`, `3g.40gb`, `1g.10gb+me`, ...).
 struct MigProfile {
   std::string name;
-  int computeSlices = 0;    ///< SM slices the instance gets
-  int memorySlices = 0;     ///< contiguous memory slices it occupies
-  double memoryGiB = 0;     ///< nominal, as in the name; usable memory is a little less
-  int maxCount = 0;         ///< instances of this profile one GPU allows
-  std::vector<int> starts;  ///< memory slices where an instance may begin, ascending
+  int computeSlices = 0;         ///< SM slices the instance gets
+  int memorySlices = 0;          ///< contiguous memory slices it occupies
+  double memoryGiB = 0;          ///< nominal, as in the name; usable memory is a little less
+  int maxCount = 0;              ///< instances of this profile one GPU allows
+  std::vector<int> starts;       ///< memory slices where an instance may begin, ascending
   bool mediaExtensions = false;  ///< a `+me` profile; at most one of these per GPU
 };
 

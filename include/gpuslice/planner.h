@@ -21,49 +21,49 @@ const char* strategyName(Strategy s);
 /// Everything the user can tune about planning.
 struct PlanOptions {
   Strategy strategy = Strategy::Auto;
-  double headroom = 0.0;             ///< compute target per GPU is 1 - headroom
-  std::int64_t gpuOverheadMiB = 512; ///< subtracted from every GPU's memory
-  bool anyGpuModel = false;          ///< may move workloads to other GPU models
+  double headroom = 0.0;                        ///< compute target per GPU is 1 - headroom
+  std::int64_t gpuOverheadMiB = 512;            ///< subtracted from every GPU's memory
+  bool anyGpuModel = false;                     ///< may move workloads to other GPU models
   std::vector<std::string> allowInstanceTypes;  ///< globs; empty = all
   Capacity capacity = Capacity::OnDemand;
   int maxPodsPerNode = 110;
-  int maxReplicas = 48;              ///< time-slicing replicas cap; MPS uses the GPU's client limit
+  int maxReplicas = 48;                 ///< time-slicing replicas cap; MPS uses the GPU's client limit
   double contextSwitchOverhead = 0.20;  ///< time-slicing slowdown estimate when the GPU is busy
-  bool estimateOtherModels = true;   ///< also price "--any-gpu-model" when it is off
+  bool estimateOtherModels = true;      ///< also price "--any-gpu-model" when it is off
 };
 
 /// One group of nodes with one instance type and one device-plugin config.
 struct Pool {
-  std::string name;           ///< DNS-1123 label, unique in the plan
+  std::string name;  ///< DNS-1123 label, unique in the plan
   std::string instanceType;
   std::string gpuModel;
   Mode mode = Mode::Dedicated;
-  int replicas = 1;           ///< device-plugin replicas per GPU (1 when dedicated)
+  int replicas = 1;  ///< device-plugin replicas per GPU (1 when dedicated)
   int nodes = 0;
   int gpusPerNode = 1;
-  int podsPerNode = 0;        ///< the most pods any node of the pool can take
+  int podsPerNode = 0;  ///< the most pods any node of the pool can take
   int pods = 0;
-  std::string limitedBy;      ///< what bounds podsPerNode: gpu, cpu, memory or pods
+  std::string limitedBy;  ///< what bounds podsPerNode: gpu, cpu, memory or pods
   Micros hourly = 0;
-  std::int64_t usableMemoryMiB = 0;  ///< per GPU, after overhead
-  std::int64_t maxMemoryMiB = 0;     ///< largest pod memory in the pool
-  std::int64_t maxComputePpm = 0;    ///< largest pod compute, on this pool's GPU model
-  double computePerGpu = 0;   ///< mean busy share of a GPU (sum over pods / GPUs)
-  double memoryPerGpu = 0;    ///< mean memory used per GPU, as a share of usable memory
-  bool estimate = false;      ///< holds a workload moved to another GPU model
+  std::int64_t usableMemoryMiB = 0;    ///< per GPU, after overhead
+  std::int64_t maxMemoryMiB = 0;       ///< largest pod memory in the pool
+  std::int64_t maxComputePpm = 0;      ///< largest pod compute, on this pool's GPU model
+  double computePerGpu = 0;            ///< mean busy share of a GPU (sum over pods / GPUs)
+  double memoryPerGpu = 0;             ///< mean memory used per GPU, as a share of usable memory
+  bool estimate = false;               ///< holds a workload moved to another GPU model
   std::vector<std::string> notes;      ///< what sharing this pool means for its pods
   std::vector<std::size_t> workloads;  ///< indices into the WorkloadSet, sorted by name
 };
 
 /// What one pod of a workload risks in its slot.
 struct Risk {
-  double slowdownPercent = 0;   ///< predicted when every pod of its GPU is busy
-  std::string oom;              ///< "isolated" | "enforced-limit" | "shared"
+  double slowdownPercent = 0;       ///< predicted when every pod of its GPU is busy
+  std::string oom;                  ///< "isolated" | "enforced-limit" | "shared"
   std::int64_t memoryLimitMiB = 0;  ///< enforced or fair-share memory of its slot
   std::int64_t memorySlackMiB = 0;  ///< usable GPU memory left when every slot is at the pool's peak
-  double computeShare = 1.0;    ///< share of the GPU it gets when all slots are busy
-  bool estimate = false;        ///< figures scaled from another GPU model
-  std::vector<std::string> notes;  ///< about this workload only; the pool's notes cover sharing
+  double computeShare = 1.0;        ///< share of the GPU it gets when all slots are busy
+  bool estimate = false;            ///< figures scaled from another GPU model
+  std::vector<std::string> notes;   ///< about this workload only; the pool's notes cover sharing
 };
 
 /// Where one workload's pods go.
@@ -86,11 +86,11 @@ struct Plan {
   Capacity capacity = Capacity::OnDemand;
   Fleet baseline;
   Fleet fleet;
-  std::vector<Pool> pools;            ///< sorted by name
-  std::vector<Placement> placements;  ///< one per workload, in WorkloadSet order
-  Micros lowerBound = 0;              ///< no plan can cost less per hour
+  std::vector<Pool> pools;               ///< sorted by name
+  std::vector<Placement> placements;     ///< one per workload, in WorkloadSet order
+  Micros lowerBound = 0;                 ///< no plan can cost less per hour
   std::optional<Micros> anyModelHourly;  ///< estimate with --any-gpu-model, when it was off
-  std::vector<std::string> notes;     ///< assumptions and caveats for the user
+  std::vector<std::string> notes;        ///< assumptions and caveats for the user
 };
 
 /// Plans `set` against `catalog`. Errors: BadInput (a workload refers to something the

@@ -27,9 +27,9 @@ const char* isolationName(Isolation i);
 struct SourceRef {
   std::string file;
   int line = 0;
-  std::string field;  ///< e.g. "workloads[2]"
-  int modelLine = 0;   ///< line of gpu.model (0 when absent)
-  int currentLine = 0; ///< line of current.instanceType (0 when absent)
+  std::string field;    ///< e.g. "workloads[2]"
+  int modelLine = 0;    ///< line of gpu.model (0 when absent)
+  int currentLine = 0;  ///< line of current.instanceType (0 when absent)
 };
 
 /// One workload: `replicas` identical pods.
@@ -37,15 +37,15 @@ struct Workload {
   std::string name;
   std::string ns = "default";
   int replicas = 1;
-  std::string gpuModel;             ///< the model the figures were measured on
-  std::int64_t memoryMiB = 0;       ///< peak GPU memory per pod, rounded up to whole MiB
-  std::int64_t computePpm = 0;      ///< p95 busy share of one whole GPU, in millionths
-  std::optional<std::int64_t> cpuMillis;   ///< CPU request per pod
-  std::optional<std::int64_t> memoryBytes; ///< memory request per pod
+  std::string gpuModel;                     ///< the model the figures were measured on
+  std::int64_t memoryMiB = 0;               ///< peak GPU memory per pod, rounded up to whole MiB
+  std::int64_t computePpm = 0;              ///< p95 busy share of one whole GPU, in millionths
+  std::optional<std::int64_t> cpuMillis;    ///< CPU request per pod
+  std::optional<std::int64_t> memoryBytes;  ///< memory request per pod
   Isolation isolation = Isolation::None;
-  ModeMask sharing = kAllModes;     ///< modes the workload allows
+  ModeMask sharing = kAllModes;            ///< modes the workload allows
   std::optional<std::string> currentType;  ///< instance type each pod runs on today
-  ArchSet arch = archBit(Arch::Amd64);  ///< architectures it may run on
+  ArchSet arch = archBit(Arch::Amd64);     ///< architectures it may run on
   std::vector<std::string> instanceTypes;  ///< glob patterns; empty = any
   SourceRef source;
 

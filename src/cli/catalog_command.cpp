@@ -20,9 +20,7 @@ struct CatalogArgs {
   std::string pricing;
 };
 
-std::string price(const std::optional<Micros>& p) {
-  return p ? fmt::format("{}", static_cast<double>(*p) / 1e6) : "-";
-}
+std::string price(const std::optional<Micros>& p) { return p ? fmt::format("{}", static_cast<double>(*p) / 1e6) : "-"; }
 
 int runCatalog(const CatalogArgs& a) {
   auto catalog = io::builtinCatalog();
@@ -38,7 +36,9 @@ int runCatalog(const CatalogArgs& a) {
     out += fmt::format("{:<32} {:>8} {:>6} {:>11} {:>6} {:>10}\n", "MODEL", "MEM GiB", "CC", "MIG", "MPS", "REL THRU");
     for (const GpuModel& g : catalog->gpus) {
       out += fmt::format("{:<32} {:>8g} {:>6} {:>11} {:>6} {:>10}\n", g.name, g.memoryGiB, g.computeCapability,
-                         g.mig == MigSupport::Yes ? "yes" : g.mig == MigSupport::No ? "no" : "unverified",
+                         g.mig == MigSupport::Yes  ? "yes"
+                         : g.mig == MigSupport::No ? "no"
+                                                   : "unverified",
                          g.mpsMaxClients, g.relativeThroughput ? fmt::format("{:g}", *g.relativeThroughput) : "-");
     }
   } else {
@@ -49,8 +49,7 @@ int runCatalog(const CatalogArgs& a) {
     for (const InstanceType& t : catalog->instanceTypes) {
       out += fmt::format("{:<20} {:<30} {:>6g} {:>9.2f} {:>5} {:>8g} {:<6} {:>11} {:>9}\n", t.name, t.gpuModel,
                          t.gpuCount, static_cast<double>(t.gpuMemoryMiB) / 1024.0, t.vcpu,
-                         static_cast<double>(t.memoryMiB) / 1024.0, archName(t.arch), price(t.onDemand),
-                         price(t.spot));
+                         static_cast<double>(t.memoryMiB) / 1024.0, archName(t.arch), price(t.onDemand), price(t.spot));
     }
     for (const InstanceType& t : catalog->instanceTypes) {
       if (!t.note.empty()) out += fmt::format("# {}: {}\n", t.name, t.note);
@@ -62,9 +61,8 @@ int runCatalog(const CatalogArgs& a) {
 
 bool sameName(std::string_view a, std::string_view b) {
   auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) {
-           return lower(x) == lower(y);
-         });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
 }
 
 /// The one-line error for a name that picks no GPU of the MIG catalog, saying why if the GPU
@@ -96,11 +94,11 @@ std::string migSection(const MigGpu& gpu) {
   } else {
     out += fmt::format("# placements: ASSUMED, not observed on this GPU ({})\n", gpu.placementsReason);
   }
-  out += fmt::format("{:<12} {:>7} {:>6} {:>7} {:>3}  {}\n", "PROFILE", "COMPUTE", "MEMORY", "MEM GiB", "MAX",
-                     "STARTS");
+  out +=
+      fmt::format("{:<12} {:>7} {:>6} {:>7} {:>3}  {}\n", "PROFILE", "COMPUTE", "MEMORY", "MEM GiB", "MAX", "STARTS");
   for (const MigProfile& p : gpu.profiles) {
-    out += fmt::format("{:<12} {:>7} {:>6} {:>7g} {:>3}  {}\n", p.name, p.computeSlices, p.memorySlices,
-                       p.memoryGiB, p.maxCount, fmt::join(p.starts, ","));
+    out += fmt::format("{:<12} {:>7} {:>6} {:>7g} {:>3}  {}\n", p.name, p.computeSlices, p.memorySlices, p.memoryGiB,
+                       p.maxCount, fmt::join(p.starts, ","));
   }
   const std::vector<MigGeometry> geometries = maximalGeometries(gpu);
   std::vector<std::vector<int>> mixes;

@@ -20,8 +20,9 @@ const CommandEntry kCommands[] = {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"gpuslice: plan GPU sharing (time-slicing, MPS, MIG) on Amazon EKS and what it saves.\n"
-               "Exit codes: 0 ok, 1 bad input, 2 usage, 3 infeasible (a workload fits nowhere)."};
+  CLI::App app{
+      "gpuslice: plan GPU sharing (time-slicing, MPS, MIG) on Amazon EKS and what it saves.\n"
+      "Exit codes: 0 ok, 1 bad input, 2 usage, 3 infeasible (a workload fits nowhere)."};
   app.name("gpuslice");
   app.set_version_flag("--version", "gpuslice 0.1.0");
   app.require_subcommand(1);

@@ -1,9 +1,9 @@
 // gpuslice plan: read workloads and prices, plan, print.
 #include <fmt/format.h>
 
-#include <iostream>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <memory>
 
 #include "commands.h"
@@ -85,10 +85,14 @@ int runPlan(const PlanArgs& a) {
   if (!plan) return report(plan.error());
   const io::ReportInput in{*plan, *set, *catalog, options};
   std::string text;
-  if (a.format == "json") text = io::planJsonText(in);
-  else if (a.format == "yaml") text = io::planYamlText(in);
-  else if (a.format == "markdown") text = io::planMarkdown(in);
-  else text = io::planTable(in);
+  if (a.format == "json")
+    text = io::planJsonText(in);
+  else if (a.format == "yaml")
+    text = io::planYamlText(in);
+  else if (a.format == "markdown")
+    text = io::planMarkdown(in);
+  else
+    text = io::planTable(in);
   if (auto e = io::writeFileAtomic(a.output, text)) return report(*e);
   std::cout.flush();
   std::fflush(nullptr);
@@ -122,7 +126,8 @@ Runner registerPlan(CLI::App& app) {
   app.add_flag("--any-gpu-model", a->anyModel,
                "Let workloads move to other GPU models, scaling compute by relative throughput (every such "
                "placement is an estimate). Without it, plan still prints what moving would save");
-  app.add_option("--allow-instance-types", a->allow, "Only plan on instance types matching these globs, e.g. 'p3.*,g5.*'")
+  app.add_option("--allow-instance-types", a->allow,
+                 "Only plan on instance types matching these globs, e.g. 'p3.*,g5.*'")
       ->delimiter(',');
   app.add_option("--capacity", a->capacity, "Price instances on-demand or spot (spot needs spot prices in the table)")
       ->check(CLI::IsMember({"on-demand", "spot"}))

@@ -17,9 +17,7 @@ const T* findByName(const std::vector<T>& items, const std::string& name) {
 }
 }  // namespace
 
-const InstanceType* Catalog::findType(const std::string& name) const {
-  return findByName(instanceTypes, name);
-}
+const InstanceType* Catalog::findType(const std::string& name) const { return findByName(instanceTypes, name); }
 
 const GpuModel* Catalog::findGpu(const std::string& name) const { return findByName(gpus, name); }
 

@@ -1,7 +1,7 @@
 #include "diagnostics.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <set>
 
 namespace gpuslice::detail {
@@ -45,12 +45,14 @@ std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload&
         for (const GpuModel& m : ctx.catalog->gpus) {
           if (m.mig == MigSupport::Yes) capable.push_back(m.name);
         }
-        return fmt::format("it allows only MIG sharing, but {} GPUs have no MIG (MIG-capable models: {}); allow "
-                           "dedicated, time-slicing or mps in sharing",
-                           g->name, capable.empty() ? std::string("none") : fmt::format("{}", fmt::join(capable, ", ")));
+        return fmt::format(
+            "it allows only MIG sharing, but {} GPUs have no MIG (MIG-capable models: {}); allow "
+            "dedicated, time-slicing or mps in sharing",
+            g->name, capable.empty() ? std::string("none") : fmt::format("{}", fmt::join(capable, ", ")));
       }
-      return std::string("it allows only MIG sharing, which gpuslice does not plan yet; allow dedicated, "
-                         "time-slicing or mps in sharing");
+      return std::string(
+          "it allows only MIG sharing, which gpuslice does not plan yet; allow dedicated, "
+          "time-slicing or mps in sharing");
     }
     return fmt::format("no sharing mode is left: sharing allows [{}], isolation {} {}, and --strategy {} allows [{}]",
                        modeList(w.sharing), isolationName(w.isolation),
@@ -78,10 +80,10 @@ std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload&
     nodeFits = nodeFits || f.nodeCap >= 1;
   }
   if (w.memoryMiB > roomiest->usableMemoryMiB) {
-    return fmt::format("needs {} of GPU memory per pod, but the most any candidate GPU offers is {} ({}, after "
-                       "the {} MiB per-GPU overhead)",
-                       gib(w.memoryMiB), gib(roomiest->usableMemoryMiB), roomiest->type->name,
-                       ctx.options->gpuOverheadMiB);
+    return fmt::format(
+        "needs {} of GPU memory per pod, but the most any candidate GPU offers is {} ({}, after "
+        "the {} MiB per-GPU overhead)",
+        gib(w.memoryMiB), gib(roomiest->usableMemoryMiB), roomiest->type->name, ctx.options->gpuOverheadMiB);
   }
   if (!nodeFits) {
     return "its CPU or memory request is larger than what any candidate node can allocate to one pod";
@@ -90,10 +92,11 @@ std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload&
     return "its compute need, scaled to the candidate GPU models, is more than one whole GPU";
   }
   if (!(modes & bit(Mode::Dedicated))) {
-    return fmt::format("it allows only [{}], but two of its pods never fit one GPU safely ({} of memory and {:.1f}% "
-                       "of compute each, target {:.1f}%)",
-                       modeList(modes), gib(w.memoryMiB), static_cast<double>(w.computePpm) / 1e4,
-                       static_cast<double>(ctx.computeTargetPpm) / 1e4);
+    return fmt::format(
+        "it allows only [{}], but two of its pods never fit one GPU safely ({} of memory and {:.1f}% "
+        "of compute each, target {:.1f}%)",
+        modeList(modes), gib(w.memoryMiB), static_cast<double>(w.computePpm) / 1e4,
+        static_cast<double>(ctx.computeTargetPpm) / 1e4);
   }
   return "it fits no candidate in any mode it allows";
 }
@@ -113,12 +116,14 @@ std::vector<std::string> planNotes(const PlanContext& ctx, const std::vector<Wor
                                 capacityName(ctx.options->capacity), t.note.empty() ? "" : " (" + t.note + ")"));
   }
   if (std::any_of(plan.pools.begin(), plan.pools.end(), [](const Pool& p) { return p.estimate; })) {
-    notes.push_back("some workloads moved to another GPU model; their compute is scaled by a rough relative "
-                    "throughput figure (an estimate, not a measurement)");
+    notes.push_back(
+        "some workloads moved to another GPU model; their compute is scaled by a rough relative "
+        "throughput figure (an estimate, not a measurement)");
   }
   if (migCapable) {
-    notes.push_back("MIG planning is not available yet: workloads on MIG-capable GPUs were planned with "
-                    "dedicated, time-slicing and MPS only");
+    notes.push_back(
+        "MIG planning is not available yet: workloads on MIG-capable GPUs were planned with "
+        "dedicated, time-slicing and MPS only");
   }
   if (std::any_of(plan.pools.begin(), plan.pools.end(), [](const Pool& p) { return p.mode == Mode::Mps; })) {
     notes.push_back("MPS is marked experimental in the NVIDIA device plugin (since v0.15.0)");

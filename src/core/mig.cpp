@@ -1,7 +1,7 @@
 #include "gpuslice/mig.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <tuple>
 
 namespace gpuslice {
@@ -105,15 +105,15 @@ std::optional<std::string> whyInvalid(const MigGpu& gpu, const MigGeometry& geom
     }
     const int end = pl.start + p.memorySlices;
     if (pl.start < 0 || end > gpu.memorySlices) {
-      return fmt::format("{} needs memory slices {} to {}, but {} has slices 0 to {}", placementName(gpu, pl),
-                         pl.start, end - 1, gpu.name, gpu.memorySlices - 1);
+      return fmt::format("{} needs memory slices {} to {}, but {} has slices 0 to {}", placementName(gpu, pl), pl.start,
+                         end - 1, gpu.name, gpu.memorySlices - 1);
     }
     for (int s = pl.start; s < end; ++s) {
       long& o = owner[static_cast<std::size_t>(s)];
       if (o >= 0) {
         return fmt::format("{} and {} overlap on memory slice {}",
-                           placementName(gpu, geometry.placements[static_cast<std::size_t>(o)]),
-                           placementName(gpu, pl), s);
+                           placementName(gpu, geometry.placements[static_cast<std::size_t>(o)]), placementName(gpu, pl),
+                           s);
       }
       o = static_cast<long>(i);
     }

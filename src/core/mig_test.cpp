@@ -149,8 +149,9 @@ MigGpu keepOnly(MigGpu g, const std::set<std::string>& names) {
 
 TEST_CASE("seven 1g.10gb on an H100-80GB are valid and maximal; slot 7 stays unused") {
   const MigGpu g = h100();
-  const MigGeometry seven = geometry(g, {{"1g.10gb", 0}, {"1g.10gb", 1}, {"1g.10gb", 2}, {"1g.10gb", 3},
-                                         {"1g.10gb", 4}, {"1g.10gb", 5}, {"1g.10gb", 6}});
+  const MigGeometry seven = geometry(
+      g,
+      {{"1g.10gb", 0}, {"1g.10gb", 1}, {"1g.10gb", 2}, {"1g.10gb", 3}, {"1g.10gb", 4}, {"1g.10gb", 5}, {"1g.10gb", 6}});
   CHECK_FALSE(whyInvalid(g, seven).has_value());
   CHECK(independentMaximal(g, seven.placements));
   const auto all = maximalGeometries(g);
@@ -159,7 +160,8 @@ TEST_CASE("seven 1g.10gb on an H100-80GB are valid and maximal; slot 7 stays unu
   CHECK(computeSlicesUsed(g, seven) == 7);
   CHECK(profileCounts(g, seven) == std::vector<int>{7, 0, 0, 0, 0, 0, 0});
   // An eighth 1g cannot go to slot 7: no 1-slice profile starts there.
-  CHECK(*whyInvalid(g, geometry(g, {{"1g.10gb", 7}})) == "1g.10gb cannot start at memory slice 7 (allowed: 0, 1, 2, 3, 4, 5, 6)");
+  CHECK(*whyInvalid(g, geometry(g, {{"1g.10gb", 7}})) ==
+        "1g.10gb cannot start at memory slice 7 (allowed: 0, 1, 2, 3, 4, 5, 6)");
 }
 
 TEST_CASE("two 3g.40gb plus one 1g.10gb never fit, wherever the 1g goes") {
@@ -236,14 +238,25 @@ TEST_CASE("A100-40GB with 1g/2g/3g/4g/7g only: the 19 known layouts, 14 multiset
   CHECK(geos.size() == 19);
   CHECK(distinctMixes(g, geos) == 14);
   // The layouts of notes/mig-geometry.md, with short names (1g = 1g.5gb, ...).
-  const std::set<std::string> notes = {
-      "1g@0 1g@1 1g@2 1g@3 1g@4 1g@5 1g@6", "1g@0 1g@1 1g@2 1g@3 2g@4 1g@6", "1g@0 1g@1 1g@2 1g@3 3g@4",
-      "1g@0 1g@1 2g@2 1g@4 1g@5 1g@6",      "1g@0 1g@1 2g@2 2g@4 1g@6",      "1g@0 1g@1 2g@2 3g@4",
-      "2g@0 1g@2 1g@3 1g@4 1g@5 1g@6",      "2g@0 1g@2 1g@3 2g@4 1g@6",      "2g@0 1g@2 1g@3 3g@4",
-      "2g@0 2g@2 1g@4 1g@5 1g@6",           "2g@0 2g@2 2g@4 1g@6",           "2g@0 2g@2 3g@4",
-      "3g@0 1g@4 1g@5 1g@6",                "3g@0 2g@4 1g@6",                "3g@0 3g@4",
-      "4g@0 1g@4 1g@5 1g@6",                "4g@0 2g@4 1g@6",                "4g@0 3g@4",
-      "7g@0"};
+  const std::set<std::string> notes = {"1g@0 1g@1 1g@2 1g@3 1g@4 1g@5 1g@6",
+                                       "1g@0 1g@1 1g@2 1g@3 2g@4 1g@6",
+                                       "1g@0 1g@1 1g@2 1g@3 3g@4",
+                                       "1g@0 1g@1 2g@2 1g@4 1g@5 1g@6",
+                                       "1g@0 1g@1 2g@2 2g@4 1g@6",
+                                       "1g@0 1g@1 2g@2 3g@4",
+                                       "2g@0 1g@2 1g@3 1g@4 1g@5 1g@6",
+                                       "2g@0 1g@2 1g@3 2g@4 1g@6",
+                                       "2g@0 1g@2 1g@3 3g@4",
+                                       "2g@0 2g@2 1g@4 1g@5 1g@6",
+                                       "2g@0 2g@2 2g@4 1g@6",
+                                       "2g@0 2g@2 3g@4",
+                                       "3g@0 1g@4 1g@5 1g@6",
+                                       "3g@0 2g@4 1g@6",
+                                       "3g@0 3g@4",
+                                       "4g@0 1g@4 1g@5 1g@6",
+                                       "4g@0 2g@4 1g@6",
+                                       "4g@0 3g@4",
+                                       "7g@0"};
   std::set<std::string> ours;
   for (const MigGeometry& geo : geos) {
     std::string s;

@@ -12,10 +12,14 @@ std::int64_t reservedCpuMillis(int vcpu) {
   // Work in ten-thousandths of a millicore to keep the 0.25% step exact.
   std::int64_t r = 0;
   for (int core = 1; core <= vcpu; ++core) {
-    if (core == 1) r += 600000;       // 6% of 1000m
-    else if (core == 2) r += 100000;  // 1%
-    else if (core <= 4) r += 50000;   // 0.5%
-    else r += 25000;                  // 0.25%
+    if (core == 1)
+      r += 600000;  // 6% of 1000m
+    else if (core == 2)
+      r += 100000;  // 1%
+    else if (core <= 4)
+      r += 50000;  // 0.5%
+    else
+      r += 25000;  // 0.25%
   }
   return (r + 9999) / 10000;
 }

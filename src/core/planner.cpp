@@ -1,14 +1,14 @@
 #include "gpuslice/planner.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <future>
 #include <map>
 #include <numeric>
 
-#include "gpuslice/glob.h"
 #include "diagnostics.h"
+#include "gpuslice/glob.h"
 #include "pool_packing.h"
 #include "risk.h"
 #include "slot_fit.h"
@@ -17,30 +17,42 @@ namespace gpuslice {
 
 const char* strategyName(Strategy s) {
   switch (s) {
-    case Strategy::Auto: return "auto";
-    case Strategy::Dedicated: return "dedicated";
-    case Strategy::TimeSlicing: return "time-slicing";
-    case Strategy::Mps: return "mps";
-    case Strategy::Mig: return "mig";
+    case Strategy::Auto:
+      return "auto";
+    case Strategy::Dedicated:
+      return "dedicated";
+    case Strategy::TimeSlicing:
+      return "time-slicing";
+    case Strategy::Mps:
+      return "mps";
+    case Strategy::Mig:
+      return "mig";
   }
   return "?";
 }
 
 const char* modeName(Mode m) {
   switch (m) {
-    case Mode::Dedicated: return "dedicated";
-    case Mode::TimeSlicing: return "time-slicing";
-    case Mode::Mps: return "mps";
-    case Mode::Mig: return "mig";
+    case Mode::Dedicated:
+      return "dedicated";
+    case Mode::TimeSlicing:
+      return "time-slicing";
+    case Mode::Mps:
+      return "mps";
+    case Mode::Mig:
+      return "mig";
   }
   return "?";
 }
 
 const char* isolationName(Isolation i) {
   switch (i) {
-    case Isolation::None: return "none";
-    case Isolation::Memory: return "memory";
-    case Isolation::Full: return "full";
+    case Isolation::None:
+      return "none";
+    case Isolation::Memory:
+      return "memory";
+    case Isolation::Full:
+      return "full";
   }
   return "?";
 }
@@ -100,8 +112,8 @@ Result<PlanContext> makeContext(const Catalog& catalog, const PlanOptions& optio
 /// the result points at the workloads to plan.
 Result<const std::vector<Workload>*> resolveWorkloads(const WorkloadSet& set, const Catalog& catalog,
                                                       std::vector<Workload>& filled) {
-  const bool copy = std::any_of(set.workloads.begin(), set.workloads.end(),
-                                [](const Workload& w) { return w.gpuModel.empty(); });
+  const bool copy =
+      std::any_of(set.workloads.begin(), set.workloads.end(), [](const Workload& w) { return w.gpuModel.empty(); });
   if (copy) filled = set.workloads;
   const std::vector<Workload>& out = copy ? filled : set.workloads;
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -109,25 +121,24 @@ Result<const std::vector<Workload>*> resolveWorkloads(const WorkloadSet& set, co
     if (w.currentType) {
       const InstanceType* t = catalog.findType(*w.currentType);
       if (!t) {
-        return workloadError(w, ErrorKind::BadInput, ".current.instanceType",
-                             fmt::format("unknown instance type \"{}\" (not in the price table {})", *w.currentType,
-                                         catalog.file));
+        return workloadError(
+            w, ErrorKind::BadInput, ".current.instanceType",
+            fmt::format("unknown instance type \"{}\" (not in the price table {})", *w.currentType, catalog.file));
       }
       if (w.gpuModel.empty()) {
         filled[i].gpuModel = t->gpuModel;
       } else if (w.gpuModel != t->gpuModel) {
         return workloadError(w, ErrorKind::BadInput, ".gpu.model",
-                             fmt::format("\"{}\" does not match current.instanceType {}, which has {} GPUs",
-                                         w.gpuModel, t->name, t->gpuModel));
+                             fmt::format("\"{}\" does not match current.instanceType {}, which has {} GPUs", w.gpuModel,
+                                         t->name, t->gpuModel));
       }
     }
     if (w.gpuModel.empty()) {
-      return workloadError(w, ErrorKind::BadInput, ".gpu.model",
-                           "required when current.instanceType is not given");
+      return workloadError(w, ErrorKind::BadInput, ".gpu.model", "required when current.instanceType is not given");
     }
-    const bool known = catalog.findGpu(w.gpuModel) ||
-                       std::any_of(catalog.instanceTypes.begin(), catalog.instanceTypes.end(),
-                                   [&](const InstanceType& t) { return t.gpuModel == w.gpuModel; });
+    const bool known =
+        catalog.findGpu(w.gpuModel) || std::any_of(catalog.instanceTypes.begin(), catalog.instanceTypes.end(),
+                                                   [&](const InstanceType& t) { return t.gpuModel == w.gpuModel; });
     if (!known) {
       std::vector<std::string> names;
       for (const GpuModel& g : catalog.gpus) names.push_back(g.name);
@@ -142,10 +153,14 @@ std::string poolBaseName(const std::string& type, Mode mode, int replicas) {
   std::string name = type;
   std::replace(name.begin(), name.end(), '.', '-');
   switch (mode) {
-    case Mode::Dedicated: return name + "-dedicated";
-    case Mode::TimeSlicing: return fmt::format("{}-ts{}", name, replicas);
-    case Mode::Mps: return fmt::format("{}-mps{}", name, replicas);
-    case Mode::Mig: return name + "-mig";
+    case Mode::Dedicated:
+      return name + "-dedicated";
+    case Mode::TimeSlicing:
+      return fmt::format("{}-ts{}", name, replicas);
+    case Mode::Mps:
+      return fmt::format("{}-mps{}", name, replicas);
+    case Mode::Mig:
+      return name + "-mig";
   }
   return name;
 }
@@ -156,8 +171,7 @@ std::string nodeLimit(const Candidate& c, const std::vector<Workload>& ws, const
   for (std::size_t wi : members) {
     const Workload& w = ws[wi];
     if (w.cpuMillis && *w.cpuMillis > 0 && c.allocatable.cpuMillis / *w.cpuMillis == nodeCap) return "cpu";
-    if (w.memoryBytes && *w.memoryBytes > 0 && c.allocatable.memoryBytes / *w.memoryBytes == nodeCap)
-      return "memory";
+    if (w.memoryBytes && *w.memoryBytes > 0 && c.allocatable.memoryBytes / *w.memoryBytes == nodeCap) return "memory";
   }
   return "pods";
 }
@@ -284,7 +298,6 @@ Result<Fleet> baselineFleet(const PlanContext& ctx, const std::vector<Workload>&
   return fleet;
 }
 
-
 /// The smallest sum of node prices (any number of each) that reaches `need`: whatever a
 /// group of candidates is bought in, it is bought in whole nodes. Gives `need` rounded up
 /// when the search would be long (many nodes or many distinct prices); either is a valid
@@ -295,7 +308,7 @@ Micros smallestSumAtLeast(std::vector<Micros> prices, double need) {
   prices.erase(std::unique(prices.begin(), prices.end()), prices.end());
   if (prices.empty() || target <= 0) return std::max<Micros>(0, target);
   Micros best = (target + prices.back() - 1) / prices.back() * prices.back();  // cheapest type only
-  long long budget = 200000;                                                  // search steps
+  long long budget = 200000;                                                   // search steps
   // Depth-first over how many nodes of each price, dearest first, pruned by the best so far.
   auto search = [&](auto&& self, std::size_t i, Micros sum) -> void {
     if (--budget < 0) return;

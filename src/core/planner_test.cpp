@@ -39,8 +39,8 @@ Catalog testCatalog() {
   c.region = "us-east-1";
   c.file = "test-prices.yaml";
   c.instanceTypes = {
-      type("g4dn.xlarge", "T4", 1, 16, 4, 16, 0.526),       type("g6.xlarge", "L4", 1, 22.35, 4, 16, 0.8048),
-      type("g6f.large", "L4", 0.125, 2.79, 2, 8, 0.202),     type("p3.2xlarge", "V100", 1, 16, 8, 61, 3.06),
+      type("g4dn.xlarge", "T4", 1, 16, 4, 16, 0.526),    type("g6.xlarge", "L4", 1, 22.35, 4, 16, 0.8048),
+      type("g6f.large", "L4", 0.125, 2.79, 2, 8, 0.202), type("p3.2xlarge", "V100", 1, 16, 8, 61, 3.06),
       type("p3.8xlarge", "V100", 4, 16, 32, 244, 12.24),
   };
   std::sort(c.instanceTypes.begin(), c.instanceTypes.end(),
@@ -220,7 +220,8 @@ TEST_CASE("errors: infeasible, unknown references, MIG not yet") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == ErrorKind::Infeasible);
   CHECK(r.error().describe() ==
-        "w.yaml:7: workloads[0]: default/huge fits nowhere: needs 20.00 GiB of GPU memory per pod, but the most any candidate GPU offers is "
+        "w.yaml:7: workloads[0]: default/huge fits nowhere: needs 20.00 GiB of GPU memory per pod, but the most any "
+        "candidate GPU offers is "
         "15.50 GiB (p3.2xlarge, after the 512 MiB per-GPU overhead)");
 
   s.workloads[0] = workload("only-mig", "V100", 2, 0.1);
@@ -229,7 +230,8 @@ TEST_CASE("errors: infeasible, unknown references, MIG not yet") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == ErrorKind::Infeasible);
   CHECK(r.error().message ==
-        "default/only-mig fits nowhere: it allows only MIG sharing, but V100 GPUs have no MIG (MIG-capable models: A100); allow dedicated, "
+        "default/only-mig fits nowhere: it allows only MIG sharing, but V100 GPUs have no MIG (MIG-capable models: "
+        "A100); allow dedicated, "
         "time-slicing or mps in sharing");
 
   s.workloads[0] = workload("x", "V100", 2, 0.1);
@@ -237,8 +239,9 @@ TEST_CASE("errors: infeasible, unknown references, MIG not yet") {
   r = makePlan(s, catalog, {});
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == ErrorKind::BadInput);
-  CHECK(r.error().describe() ==
-        "w.yaml:7: workloads[0].gpu.model: \"V100\" does not match current.instanceType g4dn.xlarge, which has T4 GPUs");
+  CHECK(
+      r.error().describe() ==
+      "w.yaml:7: workloads[0].gpu.model: \"V100\" does not match current.instanceType g4dn.xlarge, which has T4 GPUs");
 
   s.workloads[0].currentType = "p9.huge";
   r = makePlan(s, catalog, {});

@@ -20,15 +20,15 @@ constexpr Mode kModes[] = {Mode::Dedicated, Mode::Mps, Mode::TimeSlicing};
 /// Workloads that look alike to the packer: same cheapest standalone type, same safe
 /// replica count there, same allowed modes. Per class candidate, the member minima.
 struct Bucket {
-  int best = 0;        // position in classCandidates
+  int best = 0;  // position in classCandidates
   int shareReplicas = 0;
-  double perPod = 0;   // standalone cost per pod of its members
+  double perPod = 0;  // standalone cost per pod of its members
   ModeMask modes = 0;
   long long pods = 0;
   std::vector<int> minTs, minMps, minCap;
   std::vector<char> allDed;
-  ModeMask modesAll = kAllModes;     // AND of the members' modes before the family choice
-  std::vector<int> anyTs, anyMps;    // their replica minima before the family choice
+  ModeMask modesAll = kAllModes;   // AND of the members' modes before the family choice
+  std::vector<int> anyTs, anyMps;  // their replica minima before the family choice
   std::vector<std::size_t> workloads;
 };
 
@@ -37,9 +37,7 @@ struct Score {
   Micros cost = 0;
   long long nodes = 0;
   long long penalty = 0;
-  bool operator<(const Score& o) const {
-    return std::tie(cost, nodes, penalty) < std::tie(o.cost, o.nodes, o.penalty);
-  }
+  bool operator<(const Score& o) const { return std::tie(cost, nodes, penalty) < std::tie(o.cost, o.nodes, o.penalty); }
   Score operator+(const Score& o) const { return {cost + o.cost, nodes + o.nodes, penalty + o.penalty}; }
 };
 
@@ -52,9 +50,7 @@ struct Choice {
   PoolShape shape;
 };
 
-int replicasFor(Mode m, int ts, int mps) {
-  return m == Mode::TimeSlicing ? ts : m == Mode::Mps ? mps : 1;
-}
+int replicasFor(Mode m, int ts, int mps) { return m == Mode::TimeSlicing ? ts : m == Mode::Mps ? mps : 1; }
 
 /// Cheapest standalone cost per pod of one workload over the class, and where.
 struct Standalone {
@@ -195,7 +191,10 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
         // by walking i downwards for fixed j.
         const Bucket& b = buckets[order[start + i]];
         if (i == j - 1) {
-          aggTs = b.minTs; aggMps = b.minMps; aggCap = b.minCap; aggDed = b.allDed;
+          aggTs = b.minTs;
+          aggMps = b.minMps;
+          aggCap = b.minCap;
+          aggDed = b.allDed;
         } else {
           for (std::size_t k = 0; k < T; ++k) {
             aggTs[k] = std::min(aggTs[k], b.minTs[k]);

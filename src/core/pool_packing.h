@@ -29,7 +29,7 @@ struct PackedPool {
 /// Result of packing one class of workloads (all admitted by the same candidates).
 struct Packing {
   std::vector<PackedPool> pools;
-  double lowerBoundMicros = 0;  ///< sum over pods of the cheapest standalone slot
+  double lowerBoundMicros = 0;    ///< sum over pods of the cheapest standalone slot
   Micros cheapestNodeForAll = 0;  ///< every plan buys a node at least this dear: the largest,
                                   ///< over members, of the cheapest candidate that fits it
 };

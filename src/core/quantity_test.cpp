@@ -72,9 +72,9 @@ TEST_CASE("memory quantities round fractions of a byte up") {
 }
 
 TEST_CASE("invalid quantities") {
-  for (const char* text : {"", " ", " 1", "1 ", "1 Gi", ".", "+", "-", "m", "Gi", "1..5", "1.5.", "1gi", "1GI", "1K",
-                           "1Kb", "1b", "1e", "1e+", "1e1.5", "1e3Gi", "1Gi2", "0x10", "1_000", "1,5", "\t1",
-                           "-1", "-0.5", "-1Gi", "-1e-9"}) {
+  for (const char* text : {"",      " ",    " 1",   "1 ",    "1 Gi", ".",   "+",  "-",    "m",    "Gi",
+                           "1..5",  "1.5.", "1gi",  "1GI",   "1K",   "1Kb", "1b", "1e",   "1e+",  "1e1.5",
+                           "1e3Gi", "1Gi2", "0x10", "1_000", "1,5",  "\t1", "-1", "-0.5", "-1Gi", "-1e-9"}) {
     CAPTURE(text);
     CHECK(parseCpuMillis(text) == kInvalid);
     CHECK(parseMemoryBytes(text) == kInvalid);

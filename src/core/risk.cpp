@@ -1,8 +1,8 @@
 #include "risk.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 namespace gpuslice::detail {
 
@@ -40,8 +40,8 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
       break;
   }
   if (r.estimate) {
-    r.notes.push_back(fmt::format("moved from {} to {}: compute scaled by relative throughput, an estimate",
-                                  w.gpuModel, pool.gpuModel));
+    r.notes.push_back(fmt::format("moved from {} to {}: compute scaled by relative throughput, an estimate", w.gpuModel,
+                                  pool.gpuModel));
   }
   return r;
 }
@@ -53,13 +53,15 @@ std::vector<std::string> poolNotes(const Pool& pool, const PlanOptions& options)
         "GPU memory is not enforced: a pod that goes past its measured peak by more than {} MiB can make any pod "
         "on its GPU fail with out-of-memory",
         pool.usableMemoryMiB - pool.replicas * pool.maxMemoryMiB));
-    notes.push_back(fmt::format("time-slicing context switches: slowdown of about {:.0f}% assumed when all {} "
-                                "replicas are busy (one published measurement; an estimate)",
-                                options.contextSwitchOverhead * 100, pool.replicas));
+    notes.push_back(
+        fmt::format("time-slicing context switches: slowdown of about {:.0f}% assumed when all {} "
+                    "replicas are busy (one published measurement; an estimate)",
+                    options.contextSwitchOverhead * 100, pool.replicas));
   } else if (pool.mode == Mode::Mps) {
-    notes.push_back(fmt::format("MPS caps each pod at {} MiB of GPU memory and 1/{} of the GPU's SMs; a pod past "
-                                "its memory limit fails alone",
-                                pool.usableMemoryMiB / pool.replicas, pool.replicas));
+    notes.push_back(
+        fmt::format("MPS caps each pod at {} MiB of GPU memory and 1/{} of the GPU's SMs; a pod past "
+                    "its memory limit fails alone",
+                    pool.usableMemoryMiB / pool.replicas, pool.replicas));
   }
   return notes;
 }

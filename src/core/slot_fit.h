@@ -17,7 +17,7 @@ namespace gpuslice::detail {
 struct Candidate {
   const InstanceType* type = nullptr;
   const GpuModel* gpu = nullptr;
-  int index = 0;                     ///< position in Catalog::instanceTypes (stable order)
+  int index = 0;  ///< position in Catalog::instanceTypes (stable order)
   Micros price = 0;
   Allocatable allocatable;
   std::int64_t usableMemoryMiB = 0;  ///< per GPU (or slice), after overhead
@@ -27,13 +27,13 @@ struct Candidate {
 
 /// The fit of one pod on one candidate. Zero replicas means "not in that mode".
 struct SlotFit {
-  bool any = false;            ///< fits in at least one mode
-  bool dedicated = false;      ///< fits a whole GPU (or the fractional slice)
-  int timeSlicing = 0;         ///< most safe time-slicing replicas, >= 2, or 0
-  int mps = 0;                 ///< most safe MPS replicas, >= 2, or 0
-  int nodeCap = 0;             ///< pods per node that CPU, memory and max-pods allow
-  std::int64_t computePpm = 0; ///< on this candidate's GPU model
-  bool estimate = false;       ///< scaled from another GPU model
+  bool any = false;             ///< fits in at least one mode
+  bool dedicated = false;       ///< fits a whole GPU (or the fractional slice)
+  int timeSlicing = 0;          ///< most safe time-slicing replicas, >= 2, or 0
+  int mps = 0;                  ///< most safe MPS replicas, >= 2, or 0
+  int nodeCap = 0;              ///< pods per node that CPU, memory and max-pods allow
+  std::int64_t computePpm = 0;  ///< on this candidate's GPU model
+  bool estimate = false;        ///< scaled from another GPU model
 };
 
 /// Pods per node and replicas for a pool of `pods` pods in `mode` on `c`, given
@@ -51,7 +51,7 @@ struct PlanContext {
   const PlanOptions* options = nullptr;
   std::vector<Candidate> candidates;  ///< priced types that pass the global filters
   std::int64_t computeTargetPpm = 1000000;
-  int gpuKinds = 0;                   ///< distinct Candidate::gpuKind values
+  int gpuKinds = 0;                                  ///< distinct Candidate::gpuKind values
   const std::vector<Workload>* workloads = nullptr;  ///< the resolved workloads planned
   std::vector<const GpuModel*> measuredOn;           ///< per workload: its gpu.model's entry
 

@@ -1,9 +1,9 @@
 #include "io/catalog_reader.h"
 
-#include <algorithm>
-#include <cmath>
 #include <fmt/format.h>
 #include <gpuslice/embedded.h>
+#include <algorithm>
+#include <cmath>
 
 #include "io/decode.h"
 
@@ -52,7 +52,8 @@ Result<std::optional<Micros>> price(const Decoder& d, const Node& parent, std::s
   if (!n || n->isNull()) return std::optional<Micros>{};
   auto v = d.number(*n, join(f, key));
   if (!v) return v.error();
-  if (!(*v > 0 && *v < 100000)) return d.error(*n, join(f, key), fmt::format("must be a price per hour in (0, 100000), got {}", n->text));
+  if (!(*v > 0 && *v < 100000))
+    return d.error(*n, join(f, key), fmt::format("must be a price per hour in (0, 100000), got {}", n->text));
   return std::optional<Micros>{std::llround(*v * 1e6)};
 }
 
@@ -71,7 +72,8 @@ Result<InstanceType> readType(const Decoder& d, const Node& n, const std::string
   t.gpuModel = *model;
   auto count = positive(d, *gpu, "count", gf, 64);
   if (!count) return count.error();
-  if (*count > 1 && *count != std::floor(*count)) return d.error(*gpu->find("count"), join(gf, "count"), "must be a whole number of GPUs, or a fraction below 1");
+  if (*count > 1 && *count != std::floor(*count))
+    return d.error(*gpu->find("count"), join(gf, "count"), "must be a whole number of GPUs, or a fraction below 1");
   t.gpuCount = *count;
   auto gmem = positive(d, *gpu, "memoryGiB", gf, 4096);
   if (!gmem) return gmem.error();
@@ -103,7 +105,9 @@ Result<InstanceType> readType(const Decoder& d, const Node& n, const std::string
 }
 
 Result<GpuModel> readGpu(const Decoder& d, const Node& n, const std::string& f) {
-  if (auto e = d.mapping(n, f, {"model", "memoryGiB", "computeCapability", "mig", "mpsMaxClients", "relativeThroughput"})) return *e;
+  if (auto e =
+          d.mapping(n, f, {"model", "memoryGiB", "computeCapability", "mig", "mpsMaxClients", "relativeThroughput"}))
+    return *e;
   GpuModel g;
   auto name = requiredString(d, n, "model", f);
   if (!name) return name.error();
@@ -116,10 +120,14 @@ Result<GpuModel> readGpu(const Decoder& d, const Node& n, const std::string& f) 
   g.computeCapability = *cc;
   auto mig = requiredString(d, n, "mig", f);
   if (!mig) return mig.error();
-  if (*mig == "yes") g.mig = MigSupport::Yes;
-  else if (*mig == "no") g.mig = MigSupport::No;
-  else if (*mig == "unverified") g.mig = MigSupport::Unverified;
-  else return d.error(*n.find("mig"), join(f, "mig"), "must be yes, no or unverified");
+  if (*mig == "yes")
+    g.mig = MigSupport::Yes;
+  else if (*mig == "no")
+    g.mig = MigSupport::No;
+  else if (*mig == "unverified")
+    g.mig = MigSupport::Unverified;
+  else
+    return d.error(*n.find("mig"), join(f, "mig"), "must be yes, no or unverified");
   const Node* mps = n.find("mpsMaxClients");
   if (!mps) return d.error(n, join(f, "mpsMaxClients"), "required");
   auto clients = d.integer(*mps, join(f, "mpsMaxClients"), 2, 48);
@@ -139,7 +147,8 @@ std::optional<Error> sortUnique(const Decoder& d, const Node& list, const std::s
                                 const char* what) {
   std::vector<std::size_t> order(items.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return items[a].name < items[b].name; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return items[a].name < items[b].name; });
   for (std::size_t i = 1; i < order.size(); ++i) {
     if (items[order[i]].name == items[order[i - 1]].name) {
       const std::size_t later = std::max(order[i], order[i - 1]);
@@ -214,7 +223,8 @@ Result<Catalog> builtinCatalog() {
   if (!gpus) return gpus.error();
   Catalog base;
   base.gpus = std::move(*gpus);
-  return readPriceTable(embedded::pricing_aws_us_east_1_yaml(), "<built-in>/pricing/aws-us-east-1.yaml", std::move(base));
+  return readPriceTable(embedded::pricing_aws_us_east_1_yaml(), "<built-in>/pricing/aws-us-east-1.yaml",
+                        std::move(base));
 }
 
 }  // namespace gpuslice::io

@@ -50,24 +50,38 @@ TEST_CASE("GPU table: MPS limits and MIG flags") {
   REQUIRE(catalog.ok());
   CHECK(catalog->findGpu("V100")->mpsMaxClients == 16);  // compute capability 7.0 < 7.5
   CHECK(catalog->findGpu("T4")->mpsMaxClients == 48);
-  for (const char* noMig : {"V100", "T4", "T4G", "A10G", "L4", "L40S"}) CHECK(catalog->findGpu(noMig)->mig == MigSupport::No);
+  for (const char* noMig : {"V100", "T4", "T4G", "A10G", "L4", "L40S"})
+    CHECK(catalog->findGpu(noMig)->mig == MigSupport::No);
   for (const char* mig : {"A100", "H100", "H200", "B200"}) CHECK(catalog->findGpu(mig)->mig == MigSupport::Yes);
 }
 
 TEST_CASE("a user price table replaces the built-in one; bad entries name line and field") {
   auto base = io::builtinCatalog();
   REQUIRE(base.ok());
-  const std::string head = "apiVersion: gpuslice.dev/v1alpha1\nkind: PriceTable\nmetadata: {region: us-west-2, currency: USD, date: '2026-11-01', source: mine}\ninstanceTypes:\n";
-  auto ok = io::readPriceTable(head + "  - {name: g5.xlarge, gpu: {model: A10G, count: 1, memoryGiB: 22.35}, vcpu: 4, memoryGiB: 16, arch: amd64, onDemand: 1.2, spot: 0.45}\n", "mine.yaml", *base);
+  const std::string head =
+      "apiVersion: gpuslice.dev/v1alpha1\nkind: PriceTable\nmetadata: {region: us-west-2, currency: USD, date: "
+      "'2026-11-01', source: mine}\ninstanceTypes:\n";
+  auto ok = io::readPriceTable(head +
+                                   "  - {name: g5.xlarge, gpu: {model: A10G, count: 1, memoryGiB: 22.35}, vcpu: 4, "
+                                   "memoryGiB: 16, arch: amd64, onDemand: 1.2, spot: 0.45}\n",
+                               "mine.yaml", *base);
   REQUIRE_MESSAGE(ok.ok(), (ok.ok() ? "" : ok.error().describe()));
   CHECK(ok->region == "us-west-2");
   CHECK(ok->instanceTypes.size() == 1);
   CHECK(*ok->instanceTypes[0].spot == 450000);
   CHECK(ok->file == "mine.yaml");
-  auto bad = io::readPriceTable(head + "  - {name: g5.xlarge, gpu: {model: A10G, count: 1, memoryGiB: 22.35}, vcpu: 4, memoryGiB: 16, arch: amd64, onDemand: -3}\n", "mine.yaml", *base);
+  auto bad = io::readPriceTable(head +
+                                    "  - {name: g5.xlarge, gpu: {model: A10G, count: 1, memoryGiB: 22.35}, vcpu: 4, "
+                                    "memoryGiB: 16, arch: amd64, onDemand: -3}\n",
+                                "mine.yaml", *base);
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().describe() == "mine.yaml:5: instanceTypes[0].onDemand: must be a price per hour in (0, 100000), got -3");
-  auto dup = io::readPriceTable(head + "  - {name: a, gpu: {model: T4, count: 1, memoryGiB: 16}, vcpu: 4, memoryGiB: 16, arch: amd64}\n  - {name: a, gpu: {model: T4, count: 1, memoryGiB: 16}, vcpu: 4, memoryGiB: 16, arch: amd64}\n", "mine.yaml", *base);
+  CHECK(bad.error().describe() ==
+        "mine.yaml:5: instanceTypes[0].onDemand: must be a price per hour in (0, 100000), got -3");
+  auto dup = io::readPriceTable(
+      head +
+          "  - {name: a, gpu: {model: T4, count: 1, memoryGiB: 16}, vcpu: 4, memoryGiB: 16, arch: amd64}\n  - {name: "
+          "a, gpu: {model: T4, count: 1, memoryGiB: 16}, vcpu: 4, memoryGiB: 16, arch: amd64}\n",
+      "mine.yaml", *base);
   REQUIRE_FALSE(dup.ok());
   CHECK(dup.error().describe() == "mine.yaml:6: instanceTypes[1]: duplicate instance type \"a\"");
 }

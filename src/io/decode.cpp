@@ -1,10 +1,10 @@
 #include "io/decode.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <fmt/format.h>
 
 namespace gpuslice::io {
 
@@ -33,10 +33,14 @@ std::string dns1123Problem(std::string_view s) {
 
 std::string shown(const Node& n) {
   switch (n.kind) {
-    case Node::Kind::Null: return "null";
-    case Node::Kind::Sequence: return "a list";
-    case Node::Kind::Mapping: return "a mapping";
-    case Node::Kind::Scalar: break;
+    case Node::Kind::Null:
+      return "null";
+    case Node::Kind::Sequence:
+      return "a list";
+    case Node::Kind::Mapping:
+      return "a mapping";
+    case Node::Kind::Scalar:
+      break;
   }
   std::string t = n.text.size() > 40 ? n.text.substr(0, 40) + "..." : n.text;
   return n.quoted ? "\"" + t + "\"" : t;
@@ -89,8 +93,7 @@ Result<double> Decoder::number(const Node& n, const Field& field) const {
   return v;
 }
 
-Result<std::int64_t> Decoder::integer(const Node& n, const Field& field, std::int64_t min,
-                                      std::int64_t max) const {
+Result<std::int64_t> Decoder::integer(const Node& n, const Field& field, std::int64_t min, std::int64_t max) const {
   auto v = number(n, field);
   if (!v) return v.error();
   if (*v != std::floor(*v)) return error(n, field, fmt::format("must be a whole number, got {}", n.text));

@@ -22,9 +22,9 @@ struct Node {
   int line = 0;  ///< 1-based line where the node starts
   std::string text;
   bool quoted = false;
-  std::vector<Node> items;                          ///< Sequence
-  std::vector<NodeMember> members;                  ///< Mapping, in document order
-  std::vector<int> keyLines;                        ///< Mapping: line of each key
+  std::vector<Node> items;          ///< Sequence
+  std::vector<NodeMember> members;  ///< Mapping, in document order
+  std::vector<int> keyLines;        ///< Mapping: line of each key
 
   bool isNull() const { return kind == Kind::Null; }
   bool isScalar() const { return kind == Kind::Scalar; }

@@ -301,7 +301,9 @@ TEST_CASE("yaml: flow style, JSON, aliases, byte order mark and CRLF") {
   REQUIRE(aliased.find("copy")->isMapping());
   CHECK(aliased.find("copy")->find("x")->text == "1");
 
-  const Node bom = yaml("\xEF\xBB\xBF" "a:\nb: 1\n");
+  const Node bom = yaml(
+      "\xEF\xBB\xBF"
+      "a:\nb: 1\n");
   CHECK(bom.find("a")->isNull());
   CHECK(bom.find("a")->line == 1);
   CHECK(bom.keyLines == std::vector<int>{1, 2});

@@ -1,14 +1,14 @@
 #include "io/files.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace gpuslice::io {
 
@@ -60,7 +60,6 @@ Result<std::string> readFile(const std::string& path) {
   return out;
 }
 
-
 std::optional<Error> writeFileAtomic(const std::string& requested, const std::string& content) {
   if (requested == "-") {
     std::cout << content << std::flush;
@@ -71,7 +70,7 @@ std::optional<Error> writeFileAtomic(const std::string& requested, const std::st
   if (char* real = ::realpath(requested.c_str(), nullptr)) {
     path = real;
     std::free(real);
-  } else if (struct stat ls {}; ::lstat(requested.c_str(), &ls) == 0 && S_ISLNK(ls.st_mode)) {
+  } else if (struct stat ls{}; ::lstat(requested.c_str(), &ls) == 0 && S_ISLNK(ls.st_mode)) {
     // A link to a file not there yet: create that file.
     char target[4096];
     const ssize_t n = ::readlink(requested.c_str(), target, sizeof target - 1);

@@ -2,12 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/stat.h>
-#include <unistd.h>
 
 using namespace gpuslice;
 
@@ -72,5 +72,6 @@ TEST_CASE("a device is written to, never renamed over") {
 TEST_CASE("unwritable place: an error naming the file, nothing written") {
   auto e = io::writeFileAtomic("/nonexistent-dir/x.json", "x");
   REQUIRE(e.has_value());
-  CHECK(e->describe() == "/nonexistent-dir/x.json: cannot create a temporary file next to it: No such file or directory");
+  CHECK(e->describe() ==
+        "/nonexistent-dir/x.json: cannot create a temporary file next to it: No such file or directory");
 }

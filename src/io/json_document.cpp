@@ -15,7 +15,6 @@ namespace {
 
 using namespace detail;
 
-
 /// Length of the valid UTF-8 sequence at `s`, or 0 if there is none.
 std::size_t utf8Length(const char* s, const char* end) {
   const auto* p = reinterpret_cast<const unsigned char*>(s);
@@ -56,8 +55,10 @@ bool isJsonNumber(std::string_view s) {
     return i > from;
   };
   if (at('-')) ++i;
-  if (at('0')) ++i;
-  else if (!digits()) return false;
+  if (at('0'))
+    ++i;
+  else if (!digits())
+    return false;
   if (at('.')) {
     ++i;
     if (!digits()) return false;
@@ -95,8 +96,10 @@ class JsonParser {
 
   void skipSpace() {
     for (; p_ != end_; ++p_) {
-      if (*p_ == '\n') ++line_;
-      else if (*p_ != ' ' && *p_ != '\t' && *p_ != '\r') return;
+      if (*p_ == '\n')
+        ++line_;
+      else if (*p_ != ' ' && *p_ != '\t' && *p_ != '\r')
+        return;
     }
   }
 
@@ -160,9 +163,12 @@ class JsonParser {
     for (int i = 2; i < 6; ++i) {
       const char h = p_[i];
       const char lower = static_cast<char>(h | 0x20);
-      if (h >= '0' && h <= '9') v = v << 4 | static_cast<std::uint32_t>(h - '0');
-      else if (lower >= 'a' && lower <= 'f') v = v << 4 | static_cast<std::uint32_t>(lower - 'a' + 10);
-      else return std::nullopt;
+      if (h >= '0' && h <= '9')
+        v = v << 4 | static_cast<std::uint32_t>(h - '0');
+      else if (lower >= 'a' && lower <= 'f')
+        v = v << 4 | static_cast<std::uint32_t>(lower - 'a' + 10);
+      else
+        return std::nullopt;
     }
     p_ += 6;
     return v;

@@ -1,9 +1,9 @@
 #include "io/mig_reader.h"
 
-#include <algorithm>
-#include <cmath>
 #include <fmt/format.h>
 #include <gpuslice/embedded.h>
+#include <algorithm>
+#include <cmath>
 
 #include "io/decode.h"
 
@@ -62,8 +62,7 @@ std::optional<ProfileName> parseProfileName(std::string_view s) {
   return p;
 }
 
-std::optional<Error> readStarts(const Decoder& d, const Node& n, const std::string& f, int gpuSlices,
-                                MigProfile& p) {
+std::optional<Error> readStarts(const Decoder& d, const Node& n, const std::string& f, int gpuSlices, MigProfile& p) {
   GS_TRY(d.sequence(n, f));
   if (n.items.empty()) return d.error(n, f, "must list at least one start");
   for (std::size_t i = 0; i < n.items.size(); ++i) {
@@ -77,8 +76,8 @@ std::optional<Error> readStarts(const Decoder& d, const Node& n, const std::stri
                                  p.memorySlices, start, gpuSlices));
     }
     if (!p.starts.empty() && start <= p.starts.back()) {
-      return d.error(n.items[i], fi, fmt::format("starts must be ascending without repeats, got {} after {}", start,
-                                                 p.starts.back()));
+      return d.error(n.items[i], fi,
+                     fmt::format("starts must be ascending without repeats, got {} after {}", start, p.starts.back()));
     }
     p.starts.push_back(start);
   }
@@ -86,8 +85,8 @@ std::optional<Error> readStarts(const Decoder& d, const Node& n, const std::stri
 }
 
 Result<MigProfile> readProfile(const Decoder& d, const Node& n, const std::string& f, const MigGpu& gpu) {
-  GS_TRY(d.mapping(n, f, {"name", "computeSlices", "memorySlices", "memoryGiB", "maxCount", "starts",
-                          "mediaExtensions"}));
+  GS_TRY(
+      d.mapping(n, f, {"name", "computeSlices", "memorySlices", "memoryGiB", "maxCount", "starts", "mediaExtensions"}));
   MigProfile p;
   auto name = requiredString(d, n, "name", f);
   if (!name) return name.error();
@@ -144,9 +143,12 @@ std::optional<Error> readSource(const Decoder& d, const Node& n, const std::stri
   GS_TRY(d.mapping(n, f, {"kind", "reason"}));
   auto kind = requiredString(d, n, "kind", f);
   if (!kind) return kind.error();
-  if (*kind == "observed") gpu.placementsSource = PlacementsSource::Observed;
-  else if (*kind == "assumed") gpu.placementsSource = PlacementsSource::Assumed;
-  else return d.error(*n.find("kind"), join(f, "kind"), "must be observed or assumed");
+  if (*kind == "observed")
+    gpu.placementsSource = PlacementsSource::Observed;
+  else if (*kind == "assumed")
+    gpu.placementsSource = PlacementsSource::Assumed;
+  else
+    return d.error(*n.find("kind"), join(f, "kind"), "must be observed or assumed");
   auto reason = requiredString(d, n, "reason", f);
   if (!reason) return reason.error();
   gpu.placementsReason = *reason;
@@ -154,8 +156,8 @@ std::optional<Error> readSource(const Decoder& d, const Node& n, const std::stri
 }
 
 Result<MigGpu> readGpu(const Decoder& d, const Node& n, const std::string& f) {
-  GS_TRY(d.mapping(n, f, {"name", "model", "instanceTypes", "memorySlices", "computeSlices", "placementsSource",
-                          "profiles"}));
+  GS_TRY(d.mapping(
+      n, f, {"name", "model", "instanceTypes", "memorySlices", "computeSlices", "placementsSource", "profiles"}));
   MigGpu gpu;
   auto name = requiredString(d, n, "name", f);
   if (!name) return name.error();

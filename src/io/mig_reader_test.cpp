@@ -73,8 +73,10 @@ TEST_CASE("MIG catalog GPUs agree with the price and GPU tables") {
 }
 
 TEST_CASE("a good small file decodes") {
-  auto r = io::readMigCatalog(gpu("      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, maxCount: 7, starts: [0, 1, 2, 3, 4, 5, 6]}\n"
-                                  "      - {name: 1g.10gb+me, computeSlices: 1, memorySlices: 1, memoryGiB: 10, maxCount: 1, starts: [0], mediaExtensions: true}\n"),
+  auto r = io::readMigCatalog(gpu("      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, maxCount: "
+                                  "7, starts: [0, 1, 2, 3, 4, 5, 6]}\n"
+                                  "      - {name: 1g.10gb+me, computeSlices: 1, memorySlices: 1, memoryGiB: 10, "
+                                  "maxCount: 1, starts: [0], mediaExtensions: true}\n"),
                               "mig.yaml");
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().describe()));
   REQUIRE(r->size() == 1);
@@ -85,30 +87,43 @@ TEST_CASE("a good small file decodes") {
 TEST_CASE("bad MIG catalogs: every error names file, line and field") {
   CHECK(errorOf("apiVersion: gpuslice.dev/v1alpha1\nkind: GpuCatalog\ngpus: []\n") ==
         "mig.yaml:2: kind: must be MigCatalog");
-  CHECK(errorOf(gpu("      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, maxCount: 7, starts: [0], id: 19}\n")) ==
-        "mig.yaml:11: gpus[0].profiles[0].id: unknown field (allowed here: name, computeSlices, memorySlices, memoryGiB, maxCount, starts, mediaExtensions)");
+  CHECK(errorOf(gpu("      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, maxCount: 7, starts: "
+                    "[0], id: 19}\n")) ==
+        "mig.yaml:11: gpus[0].profiles[0].id: unknown field (allowed here: name, computeSlices, memorySlices, "
+        "memoryGiB, maxCount, starts, mediaExtensions)");
   CHECK(errorOf(gpu("      - {name: 3g.40gb, computeSlices: 3, memorySlices: 4, memoryGiB: 40, maxCount: 2,\n"
                     "         starts: [0, 6]}\n")) ==
-        "mig.yaml:12: gpus[0].profiles[0].starts[1]: an instance of 4 memory slices starting at 6 would end past the GPU's 8 slices");
-  CHECK(errorOf(gpu("      - {name: 2g.20gb, computeSlices: 2, memorySlices: 2, memoryGiB: 20, maxCount: 3, starts: [0, 4, 2]}\n")) ==
+        "mig.yaml:12: gpus[0].profiles[0].starts[1]: an instance of 4 memory slices starting at 6 would end past the "
+        "GPU's 8 slices");
+  CHECK(errorOf(gpu("      - {name: 2g.20gb, computeSlices: 2, memorySlices: 2, memoryGiB: 20, maxCount: 3, starts: "
+                    "[0, 4, 2]}\n")) ==
         "mig.yaml:11: gpus[0].profiles[0].starts[2]: starts must be ascending without repeats, got 2 after 4");
-  CHECK(errorOf(gpu("      - {name: 2g.20gb, computeSlices: 3, memorySlices: 2, memoryGiB: 20, maxCount: 3, starts: [0]}\n")) ==
+  CHECK(errorOf(gpu(
+            "      - {name: 2g.20gb, computeSlices: 3, memorySlices: 2, memoryGiB: 20, maxCount: 3, starts: [0]}\n")) ==
         "mig.yaml:11: gpus[0].profiles[0].computeSlices: is 3, but the name 2g.20gb says 2");
-  CHECK(errorOf(gpu("      - {name: 7g.79gb, computeSlices: 7, memorySlices: 8, memoryGiB: 80, maxCount: 1, starts: [0]}\n")) ==
+  CHECK(errorOf(gpu(
+            "      - {name: 7g.79gb, computeSlices: 7, memorySlices: 8, memoryGiB: 80, maxCount: 1, starts: [0]}\n")) ==
         "mig.yaml:11: gpus[0].profiles[0].memoryGiB: is 80, but the name 7g.79gb says 79");
-  CHECK(errorOf(gpu("      - {name: 1g.10gb+me, computeSlices: 1, memorySlices: 1, memoryGiB: 10, maxCount: 1, starts: [0]}\n")) ==
+  CHECK(errorOf(gpu("      - {name: 1g.10gb+me, computeSlices: 1, memorySlices: 1, memoryGiB: 10, maxCount: 1, starts: "
+                    "[0]}\n")) ==
         "mig.yaml:11: gpus[0].profiles[0].mediaExtensions: must be true: the name 1g.10gb+me ends in +me");
-  CHECK(errorOf(gpu("      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, maxCount: 4, starts: [0, 2]}\n")) ==
+  CHECK(errorOf(gpu("      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, maxCount: 4, starts: "
+                    "[0, 2]}\n")) ==
         "mig.yaml:11: gpus[0].profiles[0].maxCount: is 4, but the profile has only 2 starts");
-  CHECK(errorOf(gpu("      - {name: 1g, computeSlices: 1, memorySlices: 1, memoryGiB: 10, maxCount: 1, starts: [0]}\n")) ==
+  CHECK(errorOf(
+            gpu("      - {name: 1g, computeSlices: 1, memorySlices: 1, memoryGiB: 10, maxCount: 1, starts: [0]}\n")) ==
         "mig.yaml:11: gpus[0].profiles[0].name: must look like <compute>g.<memory>gb, optionally with +me, got \"1g\"");
-  CHECK(errorOf(gpu("      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, maxCount: 1, starts: [0]}\n"
-                    "      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, maxCount: 1, starts: [1]}\n")) ==
+  CHECK(errorOf(gpu(
+            "      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, maxCount: 1, starts: [0]}\n"
+            "      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, maxCount: 1, starts: [1]}\n")) ==
         "mig.yaml:12: gpus[0].profiles[1]: duplicate profile \"1g.10gb\"");
-  CHECK(errorOf(kHead + "  - {name: X, model: X, instanceTypes: [x], memorySlices: 8, computeSlices: 7, placementsSource: {kind: measured, reason: r}, profiles: []}\n") ==
+  CHECK(errorOf(kHead + "  - {name: X, model: X, instanceTypes: [x], memorySlices: 8, computeSlices: 7, "
+                        "placementsSource: {kind: measured, reason: r}, profiles: []}\n") ==
         "mig.yaml:4: gpus[0].placementsSource.kind: must be observed or assumed");
-  CHECK(errorOf(kHead + "  - {name: X, model: X, instanceTypes: [x], memorySlices: 9, computeSlices: 7, placementsSource: {kind: assumed, reason: r}, profiles: []}\n") ==
+  CHECK(errorOf(kHead + "  - {name: X, model: X, instanceTypes: [x], memorySlices: 9, computeSlices: 7, "
+                        "placementsSource: {kind: assumed, reason: r}, profiles: []}\n") ==
         "mig.yaml:4: gpus[0].memorySlices: must be between 1 and 8, got 9");
-  CHECK(errorOf(kHead + "  - {name: X, model: X, instanceTypes: [x], memorySlices: 8, computeSlices: 7, placementsSource: {kind: assumed, reason: r}, profiles: []}\n") ==
+  CHECK(errorOf(kHead + "  - {name: X, model: X, instanceTypes: [x], memorySlices: 8, computeSlices: 7, "
+                        "placementsSource: {kind: assumed, reason: r}, profiles: []}\n") ==
         "mig.yaml:4: gpus[0].profiles: must list at least one profile");
 }

@@ -31,10 +31,14 @@ std::string percent(double x) { return fmt::format("{:.2f}%", x); }
 
 std::string slotText(const Pool& p) {
   switch (p.mode) {
-    case Mode::Dedicated: return "whole GPU";
-    case Mode::TimeSlicing: return fmt::format("1/{} time-sliced", p.replicas);
-    case Mode::Mps: return fmt::format("1/{} MPS", p.replicas);
-    case Mode::Mig: return "MIG";
+    case Mode::Dedicated:
+      return "whole GPU";
+    case Mode::TimeSlicing:
+      return fmt::format("1/{} time-sliced", p.replicas);
+    case Mode::Mps:
+      return fmt::format("1/{} MPS", p.replicas);
+    case Mode::Mig:
+      return "MIG";
   }
   return "";
 }
@@ -70,8 +74,10 @@ Summary summarize(const ReportInput& in) {
   Summary s;
   const Plan& p = in.plan;
   s.saved = p.baseline.hourly - p.fleet.hourly;
-  if (p.baseline.hourly > 0) s.savedPercent = 100.0 * static_cast<double>(s.saved) / static_cast<double>(p.baseline.hourly);
-  if (p.lowerBound > 0) s.gapPercent = 100.0 * static_cast<double>(p.fleet.hourly - p.lowerBound) / static_cast<double>(p.lowerBound);
+  if (p.baseline.hourly > 0)
+    s.savedPercent = 100.0 * static_cast<double>(s.saved) / static_cast<double>(p.baseline.hourly);
+  if (p.lowerBound > 0)
+    s.gapPercent = 100.0 * static_cast<double>(p.fleet.hourly - p.lowerBound) / static_cast<double>(p.lowerBound);
   for (const Workload& w : in.set.workloads) s.pods += w.replicas;
   return s;
 }
@@ -81,11 +87,10 @@ std::vector<Row> summaryRows(const Plan& p, const Summary& s, Row header) {
   auto line = [](std::string label, std::string what, Micros hourly) {
     return Row{std::move(label), std::move(what), money(hourly), money(hourly * kHoursPerMonth)};
   };
-  std::vector<Row> rows{std::move(header),
-                        line("baseline (whole GPU per pod)", fleetText(p.baseline), p.baseline.hourly),
-                        line("plan", fleetText(p.fleet), p.fleet.hourly),
-                        line("savings", percent(s.savedPercent), s.saved),
-                        line("lower bound", fmt::format("gap {}", percent(s.gapPercent)), p.lowerBound)};
+  std::vector<Row> rows{
+      std::move(header), line("baseline (whole GPU per pod)", fleetText(p.baseline), p.baseline.hourly),
+      line("plan", fleetText(p.fleet), p.fleet.hourly), line("savings", percent(s.savedPercent), s.saved),
+      line("lower bound", fmt::format("gap {}", percent(s.gapPercent)), p.lowerBound)};
   if (p.anyModelHourly) {
     rows.push_back(line("any GPU model (estimate)",
                         fmt::format("saves {} more", money(p.fleet.hourly - *p.anyModelHourly)), *p.anyModelHourly));
@@ -103,7 +108,8 @@ std::vector<std::string> allNotes(const Plan& p) {
 }
 
 std::vector<Row> poolRows(const Plan& p) {
-  std::vector<Row> rows{{"POOL", "INSTANCE", "NODES", "MODE", "REPLICAS", "PODS", "PODS/NODE", "LIMIT", "COST/H", "GPU BUSY", "GPU MEM"}};
+  std::vector<Row> rows{
+      {"POOL", "INSTANCE", "NODES", "MODE", "REPLICAS", "PODS", "PODS/NODE", "LIMIT", "COST/H", "GPU BUSY", "GPU MEM"}};
   for (const Pool& pool : p.pools) {
     rows.push_back({pool.name, pool.instanceType, std::to_string(pool.nodes), modeName(pool.mode),
                     std::to_string(pool.replicas), std::to_string(pool.pods), std::to_string(pool.podsPerNode),
@@ -166,9 +172,10 @@ std::string planMarkdown(const ReportInput& in) {
     }
     return out;
   };
-  std::string out = fmt::format("# gpuslice plan\n\n{} workloads, {} pods, strategy `{}`, {} prices for {} ({}, {}).\n\n",
-                                in.set.workloads.size(), s.pods, strategyName(p.strategy), capacityName(p.capacity),
-                                in.catalog.region, in.catalog.date, in.catalog.source);
+  std::string out =
+      fmt::format("# gpuslice plan\n\n{} workloads, {} pods, strategy `{}`, {} prices for {} ({}, {}).\n\n",
+                  in.set.workloads.size(), s.pods, strategyName(p.strategy), capacityName(p.capacity),
+                  in.catalog.region, in.catalog.date, in.catalog.source);
   out += table(summaryRows(p, s, {"", "instances", "per hour", "per month"}));
   out += "\n## Pools\n\n" + table(poolRows(p));
   out += "\n## Workloads\n\n" + table(workloadRows(in));

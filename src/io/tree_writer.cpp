@@ -19,9 +19,12 @@ void checkOrder(std::string& last, int count, std::string_view k) {
 }
 
 void appendNumber(std::string& out, double v) {
-  if (!std::isfinite(v)) out += "null";
-  else if (v == 0) out += '0';
-  else fmt::format_to(std::back_inserter(out), "{}", v);
+  if (!std::isfinite(v))
+    out += "null";
+  else if (v == 0)
+    out += '0';
+  else
+    fmt::format_to(std::back_inserter(out), "{}", v);
 }
 
 std::string numberText(double v) {
@@ -42,14 +45,26 @@ void appendJsonQuoted(std::string& out, std::string_view s) {
   }
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
-        else out += c;
+        if (static_cast<unsigned char>(c) < 0x20)
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
+        else
+          out += c;
     }
   }
   out += '"';
@@ -235,8 +250,10 @@ void YamlWriter::close() {
   Frame f = std::move(stack_.back());
   stack_.pop_back();
   if (f.count == 0) {
-    if (f.header.empty()) out_ += f.list ? "[]\n" : "{}\n";
-    else out_ += f.header + (f.header.back() == ' ' ? "" : " ") + (f.list ? "[]\n" : "{}\n");
+    if (f.header.empty())
+      out_ += f.list ? "[]\n" : "{}\n";
+    else
+      out_ += f.header + (f.header.back() == ' ' ? "" : " ") + (f.list ? "[]\n" : "{}\n");
   }
 }
 

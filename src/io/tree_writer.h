@@ -27,12 +27,30 @@ class TreeWriter {
   virtual void integer(std::int64_t v) = 0;
   virtual void boolean(bool v) = 0;
 
-  void field(std::string_view k, std::string_view v) { key(k); string(v); }
-  void field(std::string_view k, const char* v) { key(k); string(v); }
-  void field(std::string_view k, double v) { key(k); number(v); }
-  void field(std::string_view k, std::int64_t v) { key(k); integer(v); }
-  void field(std::string_view k, int v) { key(k); integer(v); }
-  void field(std::string_view k, bool v) { key(k); boolean(v); }
+  void field(std::string_view k, std::string_view v) {
+    key(k);
+    string(v);
+  }
+  void field(std::string_view k, const char* v) {
+    key(k);
+    string(v);
+  }
+  void field(std::string_view k, double v) {
+    key(k);
+    number(v);
+  }
+  void field(std::string_view k, std::int64_t v) {
+    key(k);
+    integer(v);
+  }
+  void field(std::string_view k, int v) {
+    key(k);
+    integer(v);
+  }
+  void field(std::string_view k, bool v) {
+    key(k);
+    boolean(v);
+  }
 
   /// For writing the items of the list now open in pieces, in parallel: a writer into
   /// `out` that writes items exactly as this one would at this point (`continuing`: after

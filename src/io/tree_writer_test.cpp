@@ -54,7 +54,8 @@ TEST_CASE("keys out of order are a programming error") {
 TEST_CASE("plain-safe strings") {
   CHECK(yamlPlainSafe("p3-2xlarge-mps4"));
   CHECK(yamlPlainSafe("ml/chat"));
-  for (std::string s : {"", "yes", "No", "null", "1.5", "2026-07-20", "0x1F", "a: b", "a #b", "-a", "'q'", "x:", ".inf", "1e3"}) {
+  for (std::string s :
+       {"", "yes", "No", "null", "1.5", "2026-07-20", "0x1F", "a: b", "a #b", "-a", "'q'", "x:", ".inf", "1e3"}) {
     CAPTURE(s);
     CHECK_FALSE(yamlPlainSafe(s));
   }
@@ -102,6 +103,7 @@ std::string document(bool split) {
 TEST_CASE("list items written in pieces come out as if written in one go") {
   CHECK(document<JsonWriter>(true) == document<JsonWriter>(false));
   CHECK(document<YamlWriter>(true) == document<YamlWriter>(false));
-  CHECK(document<YamlWriter>(false) == "a: 1\nlist:\n- i: 0\n  tags:\n  - t0\n- i: 1\n  tags:\n  - t1\n- i: 2\n  tags:\n  - t2\n"
-                                       "- i: 3\n  tags:\n  - t3\n- i: 4\n  tags:\n  - t4\nz: 2\n");
+  CHECK(document<YamlWriter>(false) ==
+        "a: 1\nlist:\n- i: 0\n  tags:\n  - t0\n- i: 1\n  tags:\n  - t1\n- i: 2\n  tags:\n  - t2\n"
+        "- i: 3\n  tags:\n  - t3\n- i: 4\n  tags:\n  - t4\nz: 2\n");
 }

@@ -1,8 +1,8 @@
 #include "io/workload_reader.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <future>
 #include <map>
 
@@ -15,14 +15,14 @@ namespace {
 
 constexpr const char* kApiVersion = "gpuslice.dev/v1alpha1";
 constexpr std::int64_t kMaxReplicas = 100000;
-constexpr double kMaxGpuMemoryGiB = 1024;            // larger than any GPU, with room to spare
-constexpr std::int64_t kMaxCpuMillis = 1024 * 1000;  // 1024 cores
+constexpr double kMaxGpuMemoryGiB = 1024;                         // larger than any GPU, with room to spare
+constexpr std::int64_t kMaxCpuMillis = 1024 * 1000;               // 1024 cores
 constexpr std::int64_t kMaxMemoryBytes = std::int64_t{64} << 40;  // 64 TiB
-constexpr std::size_t kParallelDecode = 4096;  // workloads in one file worth a second thread
+constexpr std::size_t kParallelDecode = 4096;                     // workloads in one file worth a second thread
 
 // A decode step that may fail; E is the error (if any).
-#define GS_TRY(expr)                 \
-  do {                               \
+#define GS_TRY(expr)                  \
+  do {                                \
     if (auto e_ = (expr)) return *e_; \
   } while (0)
 
@@ -47,7 +47,8 @@ std::optional<Error> readGpu(const Decoder& d, const Node& n, const std::string&
   if (!cmp) return d.error(n, Field(f, "compute"), "required (p95 busy fraction of one GPU, 0 < x <= 1)");
   auto c = d.number(*cmp, Field(f, "compute"));
   if (!c) return c.error();
-  if (!(*c > 0 && *c <= 1)) return d.error(*cmp, Field(f, "compute"), fmt::format("must be in (0, 1], got {}", cmp->text));
+  if (!(*c > 0 && *c <= 1))
+    return d.error(*cmp, Field(f, "compute"), fmt::format("must be in (0, 1], got {}", cmp->text));
   w.computePpm = std::max<std::int64_t>(1, std::llround(*c * 1e6));
   return std::nullopt;
 }
@@ -55,8 +56,7 @@ std::optional<Error> readGpu(const Decoder& d, const Node& n, const std::string&
 /// Passes each item of the list `n`, as a string, to `take(item, field, text)`, which may
 /// reject it. `ifEmpty`, when given, is the error for an empty list.
 template <class Take>
-std::optional<Error> eachString(const Decoder& d, const Node& n, const std::string& f, const char* ifEmpty,
-                                Take take) {
+std::optional<Error> eachString(const Decoder& d, const Node& n, const std::string& f, const char* ifEmpty, Take take) {
   GS_TRY(d.sequence(n, f));
   if (ifEmpty && n.items.empty()) return d.error(n, f, ifEmpty);
   for (std::size_t i = 0; i < n.items.size(); ++i) {
@@ -70,18 +70,18 @@ std::optional<Error> eachString(const Decoder& d, const Node& n, const std::stri
 
 std::optional<Error> readSharing(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
   w.sharing = 0;
-  return eachString(d, n, f, "must list at least one mode (dedicated, time-slicing, mps, mig)",
-                    [&](const Node& item, const std::string& field, const std::string& s) -> std::optional<Error> {
-                      for (Mode m : {Mode::Dedicated, Mode::TimeSlicing, Mode::Mps, Mode::Mig}) {
-                        if (s == modeName(m)) {
-                          w.sharing |= bit(m);
-                          return std::nullopt;
-                        }
-                      }
-                      return d.error(item, field,
-                                     fmt::format("unknown sharing mode {} (one of dedicated, time-slicing, mps, mig)",
-                                                 shown(item)));
-                    });
+  return eachString(
+      d, n, f, "must list at least one mode (dedicated, time-slicing, mps, mig)",
+      [&](const Node& item, const std::string& field, const std::string& s) -> std::optional<Error> {
+        for (Mode m : {Mode::Dedicated, Mode::TimeSlicing, Mode::Mps, Mode::Mig}) {
+          if (s == modeName(m)) {
+            w.sharing |= bit(m);
+            return std::nullopt;
+          }
+        }
+        return d.error(item, field,
+                       fmt::format("unknown sharing mode {} (one of dedicated, time-slicing, mps, mig)", shown(item)));
+      });
 }
 
 std::optional<Error> readArch(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
@@ -108,8 +108,9 @@ std::optional<Error> readPatterns(const Decoder& d, const Node& n, const std::st
 }
 
 std::optional<Error> readWorkload(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
-  GS_TRY(d.mapping(n, f, {"name", "namespace", "replicas", "gpu", "cpu", "memory", "isolation", "sharing", "current",
-                          "arch", "instanceTypes"}));
+  GS_TRY(d.mapping(n, f,
+                   {"name", "namespace", "replicas", "gpu", "cpu", "memory", "isolation", "sharing", "current", "arch",
+                    "instanceTypes"}));
   w.source = SourceRef{d.file(), n.line, f};
   const Node* name = n.find("name");
   if (!name) return d.error(n, Field(f, "name"), "required");
@@ -139,23 +140,31 @@ std::optional<Error> readWorkload(const Decoder& d, const Node& n, const std::st
     auto s = d.string(*cpu, Field(f, "cpu"));
     if (!s) return s.error();
     auto v = parseCpuMillis(*s);
-    if (!v || *v > kMaxCpuMillis) return d.error(*cpu, Field(f, "cpu"), fmt::format("must be a CPU quantity such as 500m or 2 (at most 1024), got {}", shown(*cpu)));
+    if (!v || *v > kMaxCpuMillis)
+      return d.error(*cpu, Field(f, "cpu"),
+                     fmt::format("must be a CPU quantity such as 500m or 2 (at most 1024), got {}", shown(*cpu)));
     w.cpuMillis = *v;
   }
   if (const Node* mem = n.find("memory")) {
     auto s = d.string(*mem, Field(f, "memory"));
     if (!s) return s.error();
     auto v = parseMemoryBytes(*s);
-    if (!v || *v > kMaxMemoryBytes) return d.error(*mem, Field(f, "memory"), fmt::format("must be a memory quantity such as 512Mi or 8Gi (at most 64Ti), got {}", shown(*mem)));
+    if (!v || *v > kMaxMemoryBytes)
+      return d.error(*mem, Field(f, "memory"),
+                     fmt::format("must be a memory quantity such as 512Mi or 8Gi (at most 64Ti), got {}", shown(*mem)));
     w.memoryBytes = *v;
   }
   if (const Node* iso = n.find("isolation")) {
     auto s = d.string(*iso, Field(f, "isolation"));
     if (!s) return s.error();
-    if (*s == "none") w.isolation = Isolation::None;
-    else if (*s == "memory") w.isolation = Isolation::Memory;
-    else if (*s == "full") w.isolation = Isolation::Full;
-    else return d.error(*iso, Field(f, "isolation"), fmt::format("must be none, memory or full, got {}", shown(*iso)));
+    if (*s == "none")
+      w.isolation = Isolation::None;
+    else if (*s == "memory")
+      w.isolation = Isolation::Memory;
+    else if (*s == "full")
+      w.isolation = Isolation::Full;
+    else
+      return d.error(*iso, Field(f, "isolation"), fmt::format("must be none, memory or full, got {}", shown(*iso)));
   }
   if (const Node* s = n.find("sharing")) GS_TRY(readSharing(d, *s, join(f, "sharing"), w));
   if (const Node* a = n.find("arch")) GS_TRY(readArch(d, *a, join(f, "arch"), w));
@@ -181,10 +190,12 @@ std::optional<Error> readDocument(const Decoder& d, const Node& root, WorkloadSe
   GS_TRY(d.mapping(root, "", {"apiVersion", "kind", "metadata", "spec"}));
   const Node* api = root.find("apiVersion");
   if (!api) return d.error(root, "apiVersion", fmt::format("required ({})", kApiVersion));
-  if (!api->isScalar() || api->text != kApiVersion) return d.error(*api, "apiVersion", fmt::format("must be {}, got {}", kApiVersion, shown(*api)));
+  if (!api->isScalar() || api->text != kApiVersion)
+    return d.error(*api, "apiVersion", fmt::format("must be {}, got {}", kApiVersion, shown(*api)));
   const Node* kind = root.find("kind");
   if (!kind) return d.error(root, "kind", "required (WorkloadSet)");
-  if (!kind->isScalar() || kind->text != "WorkloadSet") return d.error(*kind, "kind", fmt::format("must be WorkloadSet, got {}", shown(*kind)));
+  if (!kind->isScalar() || kind->text != "WorkloadSet")
+    return d.error(*kind, "kind", fmt::format("must be WorkloadSet, got {}", shown(*kind)));
   if (const Node* md = root.find("metadata")) GS_TRY(d.mapping(*md, "metadata", {"name", "labels", "annotations"}));
   const Node* spec = root.find("spec");
   if (!spec) return d.error(root, "spec", "required");
@@ -194,7 +205,9 @@ std::optional<Error> readDocument(const Decoder& d, const Node& root, WorkloadSe
     if (!r) return r.error();
     if (r->empty()) return d.error(*region, "region", "must not be empty");
     if (regionSeen && *r != set.region) {
-      return d.error(*region, "region", fmt::format("\"{}\" conflicts with region \"{}\" set in {}:{}", *r, set.region, set.regionSource.file, set.regionSource.line));
+      return d.error(*region, "region",
+                     fmt::format("\"{}\" conflicts with region \"{}\" set in {}:{}", *r, set.region,
+                                 set.regionSource.file, set.regionSource.line));
     }
     regionSeen = true;
     set.region = *r;
@@ -233,7 +246,8 @@ Result<WorkloadSet> readWorkloads(const std::vector<InputText>& inputs, std::vec
     if (auto e = readDocument(d, *doc, set, regionSeen)) return *e;
     if (keep) keep->push_back(std::move(*doc));
   }
-  if (set.workloads.empty()) return badInput(inputs.empty() ? "" : inputs.front().name, 0, "workloads", "no workloads to plan");
+  if (set.workloads.empty())
+    return badInput(inputs.empty() ? "" : inputs.front().name, 0, "workloads", "no workloads to plan");
   // Sort indices, then move: cheaper than sorting the workloads themselves.
   std::vector<std::size_t> order(set.workloads.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -252,7 +266,8 @@ Result<WorkloadSet> readWorkloads(const std::vector<InputText>& inputs, std::vec
     if (a.ns == b.ns && a.name == b.name) {
       // The sort is stable, so `a` came first in the input: report `b`, pointing at `a`.
       return Error{ErrorKind::BadInput, b.source.file, b.source.line, b.source.field + ".name",
-                   fmt::format("duplicate workload {} (first defined at {}:{})", b.qualifiedName(), a.source.file, a.source.line)};
+                   fmt::format("duplicate workload {} (first defined at {}:{})", b.qualifiedName(), a.source.file,
+                               a.source.line)};
     }
   }
   return set;

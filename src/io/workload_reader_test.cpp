@@ -82,7 +82,8 @@ TEST_CASE("every bad value names file, line and field") {
         "w.yaml:7: workloads[0].cpu: must be a CPU quantity such as 500m or 2 (at most 1024), got abc");
   CHECK(one(gpu + "      memory: -1Gi\n") ==
         "w.yaml:7: workloads[0].memory: must be a memory quantity such as 512Mi or 8Gi (at most 64Ti), got -1Gi");
-  CHECK(one(gpu + "      isolation: total\n") == "w.yaml:7: workloads[0].isolation: must be none, memory or full, got total");
+  CHECK(one(gpu + "      isolation: total\n") ==
+        "w.yaml:7: workloads[0].isolation: must be none, memory or full, got total");
   CHECK(one(gpu + "      sharing: [mig, slicing]\n") ==
         "w.yaml:7: workloads[0].sharing[1]: unknown sharing mode slicing (one of dedicated, time-slicing, mps, mig)");
   CHECK(one(gpu + "      arch: [x86]\n") == "w.yaml:7: workloads[0].arch[0]: must be amd64 or arm64, got x86");
@@ -94,27 +95,34 @@ TEST_CASE("every bad value names file, line and field") {
   CHECK(errorOf(std::string(kHead) + "    - name: a\n      namespace: " + std::string(64, 'n') + "\n" + gpu) ==
         "w.yaml:6: workloads[0].namespace: " + std::string(40, 'n') +
             "... is not a DNS-1123 label: it is 64 characters long, more than 63");
-  CHECK(errorOf("apiVersion: gpuslice.dev/v1alpha1\nkind: Plan\nspec: {}\n") == "w.yaml:2: kind: must be WorkloadSet, got Plan");
+  CHECK(errorOf("apiVersion: gpuslice.dev/v1alpha1\nkind: Plan\nspec: {}\n") ==
+        "w.yaml:2: kind: must be WorkloadSet, got Plan");
   CHECK(errorOf("apiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  workloads: []\n") ==
         "w.yaml:4: workloads: must list at least one workload");
 }
 
 TEST_CASE("files merge; duplicates and conflicting regions are errors") {
   const std::string a = std::string(kHead) + "    - name: x\n      gpu: {model: T4, memoryGiB: 1, compute: 0.1}\n";
-  auto merged = io::readWorkloads({{"a.yaml", a}, {"b.yaml", std::string(kHead) + "    - {name: w, gpu: {model: T4, memoryGiB: 1, compute: 0.1}}\n"}});
+  auto merged = io::readWorkloads(
+      {{"a.yaml", a},
+       {"b.yaml", std::string(kHead) + "    - {name: w, gpu: {model: T4, memoryGiB: 1, compute: 0.1}}\n"}});
   REQUIRE(merged.ok());
   CHECK(merged->workloads.size() == 2);
   CHECK(merged->workloads[0].name == "w");  // sorted by namespace, then name
   auto dup = io::readWorkloads({{"a.yaml", a}, {"b.yaml", a}});
   REQUIRE_FALSE(dup.ok());
-  CHECK(dup.error().describe() == "b.yaml:5: workloads[0].name: duplicate workload default/x (first defined at a.yaml:5)");
-  const std::string eu = "apiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  region: eu-west-1\n  workloads:\n"
-                         "    - {name: y, gpu: {model: T4, memoryGiB: 1, compute: 0.1}}\n";
-  const std::string us = "apiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  region: us-east-1\n  workloads:\n"
-                         "    - {name: z, gpu: {model: T4, memoryGiB: 1, compute: 0.1}}\n";
+  CHECK(dup.error().describe() ==
+        "b.yaml:5: workloads[0].name: duplicate workload default/x (first defined at a.yaml:5)");
+  const std::string eu =
+      "apiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  region: eu-west-1\n  workloads:\n"
+      "    - {name: y, gpu: {model: T4, memoryGiB: 1, compute: 0.1}}\n";
+  const std::string us =
+      "apiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  region: us-east-1\n  workloads:\n"
+      "    - {name: z, gpu: {model: T4, memoryGiB: 1, compute: 0.1}}\n";
   auto conflict = io::readWorkloads({{"us.yaml", us}, {"eu.yaml", eu}});
   REQUIRE_FALSE(conflict.ok());
-  CHECK(conflict.error().describe() == "eu.yaml:4: region: \"eu-west-1\" conflicts with region \"us-east-1\" set in us.yaml:4");
+  CHECK(conflict.error().describe() ==
+        "eu.yaml:4: region: \"eu-west-1\" conflicts with region \"us-east-1\" set in us.yaml:4");
 }
 
 TEST_CASE("large files decode on two threads; the first error in the file is the one reported") {
@@ -130,7 +138,7 @@ TEST_CASE("large files decode on two threads; the first error in the file is the
   auto ok = io::readWorkloads({{"big.json", fleet({})}});
   REQUIRE(ok.ok());
   CHECK(ok->workloads.size() == 6000);
-  CHECK(ok->workloads[0].name == "w0");      // sorted by name: w0, w1, w10, ...
+  CHECK(ok->workloads[0].name == "w0");  // sorted by name: w0, w1, w10, ...
   CHECK(ok->workloads[5999].name == "w999");
   CHECK(ok->workloads[5999].source.line == 999 + 2);  // one workload per line after the first
   auto both = io::readWorkloads({{"big.json", fleet({5000, 100})}});

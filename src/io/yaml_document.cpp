@@ -39,8 +39,10 @@ std::optional<int> tooDeepLine(std::string_view s) {
   std::size_t lineIndent = 0, lastOpen = npos;
   auto tooDeep = [&] {
     const int depth = static_cast<int>(indents.size()) + flow;
-    if (depth <= kMaxDepth) overLine.reset();
-    else if (!overLine) overLine = line;
+    if (depth <= kMaxDepth)
+      overLine.reset();
+    else if (!overLine)
+      overLine = line;
     return depth > kMaxDepth + 1;
   };
   auto endOfLine = [&](std::size_t i) { return std::min(s.find('\n', i), s.size()); };
@@ -121,7 +123,7 @@ std::optional<int> tooDeepLine(std::string_view s) {
 /// usual alias bomb cheap to reject.
 std::size_t expandedSize(const YAML::Node& n, int depth, std::size_t limit) {
   if ((!n.IsSequence() && !n.IsMap()) || depth > kMaxDepth) return 1;  // the conversion reports depth
-  std::vector<std::pair<YAML::Node, std::size_t>> sized;  // up to 8 collection children
+  std::vector<std::pair<YAML::Node, std::size_t>> sized;               // up to 8 collection children
   std::size_t total = 1;
   for (auto it = n.begin(); it != n.end() && total <= limit; ++it) {
     const YAML::Node child = n.IsMap() ? it->second : *it;
