@@ -17,42 +17,30 @@ namespace gpuslice {
 
 const char* strategyName(Strategy s) {
   switch (s) {
-    case Strategy::Auto:
-      return "auto";
-    case Strategy::Dedicated:
-      return "dedicated";
-    case Strategy::TimeSlicing:
-      return "time-slicing";
-    case Strategy::Mps:
-      return "mps";
-    case Strategy::Mig:
-      return "mig";
+    case Strategy::Auto: return "auto";
+    case Strategy::Dedicated: return "dedicated";
+    case Strategy::TimeSlicing: return "time-slicing";
+    case Strategy::Mps: return "mps";
+    case Strategy::Mig: return "mig";
   }
   return "?";
 }
 
 const char* modeName(Mode m) {
   switch (m) {
-    case Mode::Dedicated:
-      return "dedicated";
-    case Mode::TimeSlicing:
-      return "time-slicing";
-    case Mode::Mps:
-      return "mps";
-    case Mode::Mig:
-      return "mig";
+    case Mode::Dedicated: return "dedicated";
+    case Mode::TimeSlicing: return "time-slicing";
+    case Mode::Mps: return "mps";
+    case Mode::Mig: return "mig";
   }
   return "?";
 }
 
 const char* isolationName(Isolation i) {
   switch (i) {
-    case Isolation::None:
-      return "none";
-    case Isolation::Memory:
-      return "memory";
-    case Isolation::Full:
-      return "full";
+    case Isolation::None: return "none";
+    case Isolation::Memory: return "memory";
+    case Isolation::Full: return "full";
   }
   return "?";
 }
@@ -153,14 +141,10 @@ std::string poolBaseName(const std::string& type, Mode mode, int replicas) {
   std::string name = type;
   std::replace(name.begin(), name.end(), '.', '-');
   switch (mode) {
-    case Mode::Dedicated:
-      return name + "-dedicated";
-    case Mode::TimeSlicing:
-      return fmt::format("{}-ts{}", name, replicas);
-    case Mode::Mps:
-      return fmt::format("{}-mps{}", name, replicas);
-    case Mode::Mig:
-      return name + "-mig";
+    case Mode::Dedicated: return name + "-dedicated";
+    case Mode::TimeSlicing: return fmt::format("{}-ts{}", name, replicas);
+    case Mode::Mps: return fmt::format("{}-mps{}", name, replicas);
+    case Mode::Mig: return name + "-mig";
   }
   return name;
 }

@@ -12,20 +12,11 @@ ModeMask effectiveModes(const Workload& w, Strategy strategy) {
   if (w.isolation == Isolation::Full) m &= bit(Mode::Dedicated) | bit(Mode::Mig);
   if (w.isolation == Isolation::Memory) m &= bit(Mode::Dedicated) | bit(Mode::Mps) | bit(Mode::Mig);
   switch (strategy) {
-    case Strategy::Auto:
-      break;
-    case Strategy::Dedicated:
-      m &= bit(Mode::Dedicated);
-      break;
-    case Strategy::TimeSlicing:
-      m &= bit(Mode::Dedicated) | bit(Mode::TimeSlicing);
-      break;
-    case Strategy::Mps:
-      m &= bit(Mode::Dedicated) | bit(Mode::Mps);
-      break;
-    case Strategy::Mig:
-      m &= bit(Mode::Dedicated) | bit(Mode::Mig);
-      break;
+    case Strategy::Auto: break;
+    case Strategy::Dedicated: m &= bit(Mode::Dedicated); break;
+    case Strategy::TimeSlicing: m &= bit(Mode::Dedicated) | bit(Mode::TimeSlicing); break;
+    case Strategy::Mps: m &= bit(Mode::Dedicated) | bit(Mode::Mps); break;
+    case Strategy::Mig: m &= bit(Mode::Dedicated) | bit(Mode::Mig); break;
   }
   return m & ~bit(Mode::Mig);  // MIG planning is not available yet
 }
@@ -123,14 +114,10 @@ PoolShape shapePool(const Candidate& c, Mode mode, int minReplicas, int minNodeC
 
 int isolationPenalty(Mode m) {
   switch (m) {
-    case Mode::Dedicated:
-      return 0;
-    case Mode::Mig:
-      return 0;
-    case Mode::Mps:
-      return 1;
-    case Mode::TimeSlicing:
-      return 2;
+    case Mode::Dedicated: return 0;
+    case Mode::Mig: return 0;
+    case Mode::Mps: return 1;
+    case Mode::TimeSlicing: return 2;
   }
   return 3;
 }

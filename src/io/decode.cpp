@@ -33,14 +33,10 @@ std::string dns1123Problem(std::string_view s) {
 
 std::string shown(const Node& n) {
   switch (n.kind) {
-    case Node::Kind::Null:
-      return "null";
-    case Node::Kind::Sequence:
-      return "a list";
-    case Node::Kind::Mapping:
-      return "a mapping";
-    case Node::Kind::Scalar:
-      break;
+    case Node::Kind::Null: return "null";
+    case Node::Kind::Sequence: return "a list";
+    case Node::Kind::Mapping: return "a mapping";
+    case Node::Kind::Scalar: break;
   }
   std::string t = n.text.size() > 40 ? n.text.substr(0, 40) + "..." : n.text;
   return n.quoted ? "\"" + t + "\"" : t;

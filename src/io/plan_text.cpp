@@ -31,14 +31,10 @@ std::string percent(double x) { return fmt::format("{:.2f}%", x); }
 
 std::string slotText(const Pool& p) {
   switch (p.mode) {
-    case Mode::Dedicated:
-      return "whole GPU";
-    case Mode::TimeSlicing:
-      return fmt::format("1/{} time-sliced", p.replicas);
-    case Mode::Mps:
-      return fmt::format("1/{} MPS", p.replicas);
-    case Mode::Mig:
-      return "MIG";
+    case Mode::Dedicated: return "whole GPU";
+    case Mode::TimeSlicing: return fmt::format("1/{} time-sliced", p.replicas);
+    case Mode::Mps: return fmt::format("1/{} MPS", p.replicas);
+    case Mode::Mig: return "MIG";
   }
   return "";
 }
