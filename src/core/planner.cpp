@@ -301,11 +301,9 @@ Micros smallestSumAtLeast(std::vector<Micros> prices, double need) {
       return;
     }
     if (i == prices.size()) return;
-    const Micros most = (target - sum + prices[i] - 1) / prices[i];
-    for (Micros k = most; k >= 0 && budget >= 0; --k) {
-      if (sum + k * prices[i] >= best) continue;
-      self(self, i + 1, sum + k * prices[i]);
-    }
+    // Enough of this price to reach the target, but never a sum as dear as the best so far.
+    const Micros most = std::min((target - sum + prices[i] - 1) / prices[i], (best - sum - 1) / prices[i]);
+    for (Micros k = most; k >= 0 && budget >= 0; --k) self(self, i + 1, sum + k * prices[i]);
   };
   search(search, 0, 0);
   return budget < 0 ? target : best;
