@@ -19,6 +19,7 @@ constexpr double kMaxGpuMemoryGiB = 1024;                         // larger than
 constexpr std::int64_t kMaxCpuMillis = 1024 * 1000;               // 1024 cores
 constexpr std::int64_t kMaxMemoryBytes = std::int64_t{64} << 40;  // 64 TiB
 constexpr std::size_t kParallelDecode = 4096;                     // workloads in one file worth a second thread
+constexpr long long kMaxPods = 10'000'000;  // in all files together, so that pod and node counts fit an int
 
 // A decode step that may fail; E is the error (if any).
 #define GS_TRY(expr)                  \
@@ -260,6 +261,14 @@ Result<WorkloadSet> readWorkloads(const std::vector<InputText>& inputs, std::vec
   sorted.reserve(order.size());
   for (std::size_t i : order) sorted.push_back(std::move(set.workloads[i]));
   set.workloads = std::move(sorted);
+  long long pods = 0;
+  for (const Workload& w : set.workloads) {
+    pods += w.replicas;
+    if (pods > kMaxPods) {
+      return Error{ErrorKind::BadInput, w.source.file, w.source.line, w.source.field + ".replicas",
+                   fmt::format("the workloads add up to more than {} pods, more than gpuslice plans at once", kMaxPods)};
+    }
+  }
   for (std::size_t i = 1; i < set.workloads.size(); ++i) {
     const Workload& a = set.workloads[i - 1];
     const Workload& b = set.workloads[i];

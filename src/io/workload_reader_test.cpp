@@ -148,3 +148,15 @@ TEST_CASE("large files decode on two threads; the first error in the file is the
   REQUIRE_FALSE(late.ok());
   CHECK(late.error().describe() == "big.json:5002: workloads[5000].gpu.compute: must be in (0, 1], got 2");
 }
+
+TEST_CASE("more than ten million pods in all is an error naming the workload that crosses it") {
+  std::string text = "apiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  workloads:\n";
+  for (int i = 0; i < 101; ++i) {
+    text += "    - {name: w" + std::to_string(100 + i) + ", replicas: 100000, gpu: {model: T4, memoryGiB: 1, compute: 0.1}}\n";
+  }
+  auto r = io::readWorkloads({{"many.yaml", text}});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().describe() ==
+        "many.yaml:105: workloads[100].replicas: the workloads add up to more than 10000000 pods, more than gpuslice "
+        "plans at once");
+}
