@@ -56,7 +56,7 @@ std::optional<Error> Decoder::mapping(const Node& n, const Field& field,
   for (std::size_t i = 0; i < n.members.size(); ++i) {
     const std::string& key = n.members[i].first;
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      const int line = i < n.keyLines.size() ? n.keyLines[i] : n.members[i].second.line;
+      const int line = n.members[i].keyLine > 0 ? n.members[i].keyLine : n.members[i].second.line;
       return errorAtLine(line, join(field.str(), key),
                          fmt::format("unknown field (allowed here: {})", fmt::join(allowed, ", ")));
     }

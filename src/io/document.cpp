@@ -10,6 +10,13 @@ const Node* Node::find(std::string_view key) const {
   return nullptr;
 }
 
+std::vector<int> Node::keyLines() const {
+  std::vector<int> lines;
+  lines.reserve(members.size());
+  for (const auto& m : members) lines.push_back(m.keyLine);
+  return lines;
+}
+
 Result<Node> parseDocument(std::string_view text, const std::string& file) {
   const std::string_view rest = detail::withoutBom(text);
   const std::size_t first = rest.find_first_not_of(" \t\r\n");

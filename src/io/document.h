@@ -24,7 +24,6 @@ struct Node {
   bool quoted = false;
   std::vector<Node> items;          ///< Sequence
   std::vector<NodeMember> members;  ///< Mapping, in document order
-  std::vector<int> keyLines;        ///< Mapping: line of each key
 
   bool isNull() const { return kind == Kind::Null; }
   bool isScalar() const { return kind == Kind::Scalar; }
@@ -32,6 +31,8 @@ struct Node {
   bool isMapping() const { return kind == Kind::Mapping; }
   /// The member called `key`, or nullptr.
   const Node* find(std::string_view key) const;
+  /// Mapping: the line of each key, in order.
+  std::vector<int> keyLines() const;
 };
 
 /// One key and value of a mapping. (A struct rather than std::pair: a pair may not hold the
@@ -39,6 +40,7 @@ struct Node {
 struct NodeMember {
   std::string first;  ///< the key
   Node second;        ///< the value
+  int keyLine = 0;    ///< 1-based line of the key
 };
 
 /// Parses JSON text. Errors name `file` and the line; duplicate keys, nesting deeper

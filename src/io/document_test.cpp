@@ -75,7 +75,7 @@ TEST_CASE("json: values, kinds and line numbers") {
   REQUIRE(doc.isMapping());
   CHECK(doc.line == 1);
   CHECK(keys(doc) == std::vector<std::string>{"name", "count", "ratio", "on", "off", "none", "list", "empty"});
-  CHECK(doc.keyLines == std::vector<int>{2, 3, 4, 5, 6, 7, 8, 10});
+  CHECK(doc.keyLines() == std::vector<int>{2, 3, 4, 5, 6, 7, 8, 10});
 
   const Node* name = doc.find("name");
   REQUIRE(name);
@@ -103,7 +103,7 @@ TEST_CASE("json: values, kinds and line numbers") {
   CHECK(list->items[1].quoted);
   CHECK(list->items[2].isMapping());
   CHECK(list->items[2].line == 9);
-  CHECK(list->items[2].keyLines == std::vector<int>{9});
+  CHECK(list->items[2].keyLines() == std::vector<int>{9});
   CHECK(list->items[2].find("x")->isSequence());
   CHECK(list->items[2].find("x")->items.empty());
   CHECK(doc.find("empty")->isMapping());
@@ -118,7 +118,7 @@ TEST_CASE("json: top-level scalars, byte order mark and CRLF") {
   CHECK(json("null").isNull());
   CHECK(json("\xEF\xBB\xBF{}").isMapping());
   const Node doc = json("{\r\n\"a\": 1,\r\n\"b\": [\r\n2]}");
-  CHECK(doc.keyLines == std::vector<int>{2, 3});
+  CHECK(doc.keyLines() == std::vector<int>{2, 3});
   CHECK(doc.find("b")->items[0].line == 4);
 }
 
@@ -206,7 +206,7 @@ TEST_CASE("json: duplicate keys in a large object") {
   for (int i = 0; i < 40; ++i) text += "\"k" + std::to_string(i) + "\": 1,\n";
   const Node ok = json(text + "\"last\": 2\n}");
   CHECK(ok.members.size() == 41);
-  CHECK(ok.keyLines.back() == 42);
+  CHECK(ok.keyLines().back() == 42);
   const Error e = jsonError(text + "\"k7\": 2\n}");
   CHECK(e.message == "invalid JSON: duplicate key \"k7\"");
   CHECK(e.line == 42);
@@ -249,7 +249,7 @@ str: "null"
   CHECK(doc.line == 1);
   CHECK(keys(doc) == std::vector<std::string>{"name", "count", "quoted", "single", "tilde", "word", "empty", "tagged",
                                               "list", "nested", "capital", "str"});
-  CHECK(doc.keyLines == std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 17, 18});
+  CHECK(doc.keyLines() == std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 17, 18});
   CHECK(doc.find("name")->text == "demo");
   CHECK_FALSE(doc.find("name")->quoted);
   CHECK(doc.find("count")->text == "3");
@@ -284,14 +284,14 @@ str: "null"
   const Node* nested = doc.find("nested");
   CHECK(nested->isMapping());
   CHECK(nested->line == 16);
-  CHECK(nested->keyLines == std::vector<int>{16});
+  CHECK(nested->keyLines() == std::vector<int>{16});
   CHECK(nested->find("key")->text == "value");
 }
 
 TEST_CASE("yaml: flow style, JSON, aliases, byte order mark and CRLF") {
   const Node flow = yaml("{\"a\": [1, \"2\"],\n \"b\": null, c: {}}");
   CHECK(keys(flow) == std::vector<std::string>{"a", "b", "c"});
-  CHECK(flow.keyLines == std::vector<int>{1, 2, 2});
+  CHECK(flow.keyLines() == std::vector<int>{1, 2, 2});
   CHECK_FALSE(flow.find("a")->items[0].quoted);
   CHECK(flow.find("a")->items[1].quoted);
   CHECK(flow.find("b")->isNull());
@@ -306,12 +306,12 @@ TEST_CASE("yaml: flow style, JSON, aliases, byte order mark and CRLF") {
       "a:\nb: 1\n");
   CHECK(bom.find("a")->isNull());
   CHECK(bom.find("a")->line == 1);
-  CHECK(bom.keyLines == std::vector<int>{1, 2});
+  CHECK(bom.keyLines() == std::vector<int>{1, 2});
 
   const Node crlf = yaml("a: 1\r\nb:\r\nc: 2\r\n");
   CHECK(crlf.find("b")->isNull());
   CHECK(crlf.find("b")->line == 2);
-  CHECK(crlf.keyLines == std::vector<int>{1, 2, 3});
+  CHECK(crlf.keyLines() == std::vector<int>{1, 2, 3});
 
   const Node empty = yaml("---\n");
   CHECK(empty.isNull());
@@ -394,7 +394,7 @@ TEST_CASE("yaml: deep-looking text in strings, comments and block scalars is not
   CHECK(doc.find("b")->text == brackets);
   CHECK(doc.find("c")->text == brackets + "\n" + brackets + "\n");
   CHECK(doc.find("d")->text == "x" + brackets);
-  CHECK(doc.keyLines == std::vector<int>{1, 2, 4, 7});
+  CHECK(doc.keyLines() == std::vector<int>{1, 2, 4, 7});
 }
 
 TEST_CASE("yaml: alias expansion is capped") {

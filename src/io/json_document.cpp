@@ -238,7 +238,6 @@ class JsonParser {
     if (!open(out, Node::Kind::Mapping, '}', depth)) return !error_;
     std::size_t& hint = sizeHint(depth, true);
     out.members.reserve(std::min<std::size_t>(hint, 1024));
-    out.keyLines.reserve(out.members.capacity());
     KeyTracker keys;
     std::string key;
     for (;;) {
@@ -251,8 +250,9 @@ class JsonParser {
       if (p_ == end_ || *p_ != ':') return expected("expected ':' after object key");
       ++p_;
       skipSpace();
-      out.keyLines.push_back(keyLine);
-      auto& member = out.members.emplace_back(NodeMember{std::move(key), Node{}});
+      auto& member = out.members.emplace_back();
+      member.first = std::move(key);
+      member.keyLine = keyLine;
       if (!value(member.second, depth)) return false;
       skipSpace();
       if (p_ == end_ || (*p_ != ',' && *p_ != '}')) return expected("expected ',' or '}' after object member");
@@ -260,7 +260,6 @@ class JsonParser {
       skipSpace();
     }
     fitted(out.members, hint);
-    fitted(out.keyLines, hint);
     return true;
   }
 

@@ -237,7 +237,6 @@ class YamlConverter {
   bool mapping(const YAML::Node& in, Node& out, int depth) {
     out.kind = Node::Kind::Mapping;
     out.members.reserve(in.size());
-    out.keyLines.reserve(in.size());
     KeyTracker keys;
     for (auto it = in.begin(); it != in.end(); ++it) {
       const int keyLine = lineOf(it->first);
@@ -245,8 +244,9 @@ class YamlConverter {
         return fail(keyLine, it->first.IsNull() ? "empty or null mapping key" : "mapping keys must be scalars");
       const std::string& key = it->first.Scalar();
       if (keys.repeated(key, out.members)) return fail(keyLine, "duplicate key \"" + key + "\"");
-      out.keyLines.push_back(keyLine);
-      auto& member = out.members.emplace_back(NodeMember{key, Node{}});
+      auto& member = out.members.emplace_back();
+      member.first = key;
+      member.keyLine = keyLine;
       if (!convert(it->second, member.second, depth)) return false;
     }
     return true;
