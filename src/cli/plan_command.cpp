@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "gpuslice/planner.h"
+#include "gpuslice/quantity.h"
 #include "io/catalog_reader.h"
 #include "io/files.h"
 #include "io/plan_report.h"
@@ -33,6 +34,8 @@ struct PlanArgs {
   double headroom = 0;
   std::int64_t overhead = 512;
   int maxPods = 110;
+  std::string daemonSetCpu = "0";
+  std::string daemonSetMemory = "0";
   bool anyModel = false;
 };
 
@@ -81,6 +84,13 @@ int runPlan(const PlanArgs& a) {
   options.allowInstanceTypes = a.allow;
   options.capacity = a.capacity == "spot" ? Capacity::Spot : Capacity::OnDemand;
   options.maxPodsPerNode = a.maxPods;
+  const auto dsCpu = parseCpuMillis(a.daemonSetCpu);
+  if (!dsCpu) return report(Error{ErrorKind::Usage, "", 0, "--daemonset-cpu", fmt::format("not a CPU quantity: {}", a.daemonSetCpu)});
+  const auto dsMemory = parseMemoryBytes(a.daemonSetMemory);
+  if (!dsMemory) {
+    return report(Error{ErrorKind::Usage, "", 0, "--daemonset-memory", fmt::format("not a memory quantity: {}", a.daemonSetMemory)});
+  }
+  options.daemonSets = {*dsCpu, *dsMemory};
   auto plan = makePlan(*set, *catalog, options);
   if (!plan) return report(plan.error());
   const io::ReportInput in{*plan, *set, *catalog, options};
@@ -137,6 +147,12 @@ Runner registerPlan(CLI::App& app) {
                  "built-in table; the GPU-model table stays built in");
   app.add_option("--max-pods", a->maxPods, "Kubelet max-pods per node, used for node capacity and kube-reserved memory")
       ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  app.add_option("--daemonset-cpu", a->daemonSetCpu,
+                 "CPU that DaemonSet pods request on every node (e.g. 500m); taken from what workloads can use")
+      ->capture_default_str();
+  app.add_option("--daemonset-memory", a->daemonSetMemory,
+                 "Memory that DaemonSet pods request on every node (e.g. 1Gi); taken from what workloads can use")
       ->capture_default_str();
   app.add_option("--format", a->format, "Output format")
       ->check(CLI::IsMember({"table", "json", "yaml", "markdown"}))

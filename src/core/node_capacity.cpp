@@ -25,13 +25,14 @@ std::int64_t reservedCpuMillis(int vcpu) {
 }
 }  // namespace
 
-Allocatable nodeAllocatable(const InstanceType& type, int maxPods) {
+Allocatable nodeAllocatable(const InstanceType& type, int maxPods, DaemonSetRequests daemonSets) {
   Allocatable a;
   a.maxPods = maxPods;
   a.cpuMillis = std::max<std::int64_t>(0, std::int64_t{type.vcpu} * 1000 - reservedCpuMillis(type.vcpu));
   const std::int64_t capacity = type.memoryMiB * kMiB - (type.memoryMiB * kMiB * 75 + 999) / 1000;
   const std::int64_t reserved = (255 + 11 * std::int64_t{maxPods}) * kMiB + 100 * kMiB;
-  a.memoryBytes = std::max<std::int64_t>(0, capacity - reserved);
+  a.memoryBytes = std::max<std::int64_t>(0, capacity - reserved - daemonSets.memoryBytes);
+  a.cpuMillis = std::max<std::int64_t>(0, a.cpuMillis - daemonSets.cpuMillis);
   return a;
 }
 

@@ -77,7 +77,7 @@ Result<PlanContext> makeContext(const Catalog& catalog, const PlanOptions& optio
     c.gpu = catalog.findGpu(t.gpuModel);
     c.index = static_cast<int>(i);
     c.price = *price;
-    c.allocatable = nodeAllocatable(t, options.maxPodsPerNode);
+    c.allocatable = nodeAllocatable(t, options.maxPodsPerNode, options.daemonSets);
     c.gpus = t.wholeGpus();
     const double overhead = t.fractional() ? options.gpuOverheadMiB * t.gpuCount : options.gpuOverheadMiB;
     c.usableMemoryMiB = t.gpuMemoryMiB - static_cast<std::int64_t>(std::ceil(overhead));
@@ -248,7 +248,7 @@ Result<Fleet> baselineFleet(const PlanContext& ctx, const std::vector<Workload>&
       Candidate c;
       c.type = chosen;
       c.gpus = chosen->wholeGpus();
-      c.allocatable = nodeAllocatable(*chosen, ctx.options->maxPodsPerNode);
+      c.allocatable = nodeAllocatable(*chosen, ctx.options->maxPodsPerNode, ctx.options->daemonSets);
       // It runs there today, so at least one pod fits a node whatever the requests say.
       const int cap = std::max(1, detail::withNodeCap(detail::SlotFit{}, w, c).nodeCap);
       podsPerNode = std::min(c.gpus, cap);

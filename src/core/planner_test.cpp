@@ -186,6 +186,20 @@ TEST_CASE("CPU requests limit pods per node, and replicas follow") {
   CHECK(p.fleet.hourly == 2 * 3060000);
 }
 
+TEST_CASE("DaemonSet requests come off every node before the workloads'") {
+  WorkloadSet s = seed();
+  for (Workload& w : s.workloads) w.cpuMillis = 1900;  // 7910m allocatable: all four fit one p3.2xlarge
+  PlanOptions o;
+  CHECK(planOk(s, o).fleet.hourly == 3060000);
+  o.daemonSets = {500, 0};  // 7410m left: three per node
+  const Plan p = planOk(s, o);
+  CHECK(p.fleet.hourly == 2 * 3060000);
+  CHECK(p.pools[0].limitedBy == "cpu");
+  for (Workload& w : s.workloads) w.memoryBytes = std::int64_t{1} << 30;
+  o.daemonSets = {0, std::int64_t{60} << 30};  // more than a p3.2xlarge has: only p3.8xlarge is left
+  CHECK(planOk(s, o).fleet.instances == std::map<std::string, int>{{"p3.8xlarge", 1}});
+}
+
 TEST_CASE("fractional L4 slices are priced options for small pods") {
   WorkloadSet one;
   one.workloads.push_back(workload("small", "L4", 2, 0.1));

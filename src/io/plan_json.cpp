@@ -149,6 +149,8 @@ void writePlan(TreeWriter& w, const ReportInput& in) {
   w.beginMap();
   w.field("allowInstanceTypes", in.options.allowInstanceTypes);
   w.field("anyGpuModel", in.options.anyGpuModel);
+  w.field("daemonSetCpuMillis", in.options.daemonSets.cpuMillis);
+  w.field("daemonSetMemoryBytes", in.options.daemonSets.memoryBytes);
   w.field("gpuOverheadMiB", in.options.gpuOverheadMiB);
   w.field("headroom", in.options.headroom);
   w.field("maxPodsPerNode", in.options.maxPodsPerNode);
