@@ -133,7 +133,7 @@ std::vector<Row> workloadRows(const ReportInput& in) {
 std::string planTable(const ReportInput& in) {
   const Plan& p = in.plan;
   const Summary s = summarize(in);
-  std::string out = fmt::format("gpuslice plan: {} workloads, {} pods, strategy {}, {} prices for {} ({}, {})\n\n",
+  std::string out = fmt::format("gpuslice plan: {} workloads, {} pods, strategy {}, {} prices for {} of {} ({})\n\n",
                                 in.set.workloads.size(), s.pods, strategyName(p.strategy), capacityName(p.capacity),
                                 in.catalog.region, in.catalog.date, in.catalog.source);
   out += aligned(summaryRows(p, s, {"", "INSTANCES", "PER HOUR", "PER MONTH"}));
@@ -169,7 +169,7 @@ std::string planMarkdown(const ReportInput& in) {
     return out;
   };
   std::string out =
-      fmt::format("# gpuslice plan\n\n{} workloads, {} pods, strategy `{}`, {} prices for {} ({}, {}).\n\n",
+      fmt::format("# gpuslice plan\n\n{} workloads, {} pods, strategy `{}`, {} prices for {} of {} ({}).\n\n",
                   in.set.workloads.size(), s.pods, strategyName(p.strategy), capacityName(p.capacity),
                   in.catalog.region, in.catalog.date, in.catalog.source);
   out += table(summaryRows(p, s, {"", "instances", "per hour", "per month"}));
