@@ -13,11 +13,6 @@ namespace {
 
 constexpr const char* kApiVersion = "gpuslice.dev/v1alpha1";
 
-#define GS_TRY(expr)                  \
-  do {                                \
-    if (auto e_ = (expr)) return *e_; \
-  } while (0)
-
 std::optional<Error> header(const Decoder& d, const Node& root, std::string_view kind,
                             std::initializer_list<std::string_view> keys) {
   GS_TRY(d.mapping(root, "", keys));
@@ -28,14 +23,6 @@ std::optional<Error> header(const Decoder& d, const Node& root, std::string_view
   const Node* k = root.find("kind");
   if (!k || !k->isScalar() || k->text != kind) return d.error(k ? *k : root, "kind", fmt::format("must be {}", kind));
   return std::nullopt;
-}
-
-Result<std::string> requiredString(const Decoder& d, const Node& parent, std::string_view key, const std::string& f) {
-  const Node* n = parent.find(key);
-  if (!n) return d.error(parent, join(f, key), "required");
-  auto s = d.string(*n, join(f, key));
-  if (s && s->empty()) return d.error(*n, join(f, key), "must not be empty");
-  return s;
 }
 
 Result<double> positive(const Decoder& d, const Node& parent, std::string_view key, const std::string& f, double max) {

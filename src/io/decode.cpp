@@ -19,6 +19,14 @@ std::string join(const std::string& parent, std::string_view child) {
 
 std::string index(const std::string& parent, std::size_t i) { return fmt::format("{}[{}]", parent, i); }
 
+Result<std::string> requiredString(const Decoder& d, const Node& parent, std::string_view key, const std::string& f) {
+  const Node* n = parent.find(key);
+  if (!n) return d.error(parent, join(f, key), "required");
+  auto s = d.string(*n, join(f, key));
+  if (s && s->empty()) return d.error(*n, join(f, key), "must not be empty");
+  return s;
+}
+
 std::string dns1123Problem(std::string_view s) {
   if (s.empty()) return "is empty";
   if (s.size() > 63) return fmt::format("is {} characters long, more than 63", s.size());

@@ -53,6 +53,15 @@ class Decoder {
   std::string file_;
 };
 
+/// Returns the error from a step that yields std::optional<Error>, if it has one.
+#define GS_TRY(expr)                  \
+  do {                                \
+    if (auto e_ = (expr)) return *e_; \
+  } while (0)
+
+/// `parent`'s member `key` as a non-empty string (field path `f`.`key`).
+Result<std::string> requiredString(const Decoder& d, const Node& parent, std::string_view key, const std::string& f);
+
 /// "a.b" or "a[3]" style path joining; an empty parent gives just the child.
 std::string join(const std::string& parent, std::string_view child);
 std::string index(const std::string& parent, std::size_t i);

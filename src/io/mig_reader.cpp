@@ -14,19 +14,6 @@ namespace {
 constexpr const char* kApiVersion = "gpuslice.dev/v1alpha1";
 constexpr int kMaxSlices = 8;
 
-#define GS_TRY(expr)                  \
-  do {                                \
-    if (auto e_ = (expr)) return *e_; \
-  } while (0)
-
-Result<std::string> requiredString(const Decoder& d, const Node& parent, std::string_view key, const std::string& f) {
-  const Node* n = parent.find(key);
-  if (!n) return d.error(parent, join(f, key), "required");
-  auto s = d.string(*n, join(f, key));
-  if (s && s->empty()) return d.error(*n, join(f, key), "must not be empty");
-  return s;
-}
-
 Result<int> requiredInt(const Decoder& d, const Node& parent, std::string_view key, const std::string& f, int min,
                         int max) {
   const Node* n = parent.find(key);

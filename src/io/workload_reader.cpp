@@ -21,12 +21,6 @@ constexpr std::int64_t kMaxMemoryBytes = std::int64_t{64} << 40;  // 64 TiB
 constexpr std::size_t kParallelDecode = 4096;                     // workloads in one file worth a second thread
 constexpr long long kMaxPods = 10'000'000;  // in all files together, so that pod and node counts fit an int
 
-// A decode step that may fail; E is the error (if any).
-#define GS_TRY(expr)                  \
-  do {                                \
-    if (auto e_ = (expr)) return *e_; \
-  } while (0)
-
 std::optional<Error> readGpu(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
   GS_TRY(d.mapping(n, f, {"model", "memoryGiB", "compute"}));
   if (const Node* m = n.find("model")) {
@@ -265,8 +259,9 @@ Result<WorkloadSet> readWorkloads(const std::vector<InputText>& inputs, std::vec
   for (const Workload& w : set.workloads) {
     pods += w.replicas;
     if (pods > kMaxPods) {
-      return Error{ErrorKind::BadInput, w.source.file, w.source.line, w.source.field + ".replicas",
-                   fmt::format("the workloads add up to more than {} pods, more than gpuslice plans at once", kMaxPods)};
+      return Error{
+          ErrorKind::BadInput, w.source.file, w.source.line, w.source.field + ".replicas",
+          fmt::format("the workloads add up to more than {} pods, more than gpuslice plans at once", kMaxPods)};
     }
   }
   for (std::size_t i = 1; i < set.workloads.size(); ++i) {

@@ -152,7 +152,8 @@ TEST_CASE("large files decode on two threads; the first error in the file is the
 TEST_CASE("more than ten million pods in all is an error naming the workload that crosses it") {
   std::string text = "apiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  workloads:\n";
   for (int i = 0; i < 101; ++i) {
-    text += "    - {name: w" + std::to_string(100 + i) + ", replicas: 100000, gpu: {model: T4, memoryGiB: 1, compute: 0.1}}\n";
+    text += "    - {name: w" + std::to_string(100 + i) +
+            ", replicas: 100000, gpu: {model: T4, memoryGiB: 1, compute: 0.1}}\n";
   }
   auto r = io::readWorkloads({{"many.yaml", text}});
   REQUIRE_FALSE(r.ok());
