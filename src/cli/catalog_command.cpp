@@ -23,14 +23,8 @@ struct CatalogArgs {
 std::string price(const std::optional<Micros>& p) { return p ? fmt::format("{}", static_cast<double>(*p) / 1e6) : "-"; }
 
 int runCatalog(const CatalogArgs& a) {
-  auto catalog = io::builtinCatalog();
+  auto catalog = io::loadCatalog(a.pricing);
   if (!catalog) return report(catalog.error());
-  if (!a.pricing.empty()) {
-    auto text = io::readFile(a.pricing);
-    if (!text) return report(text.error());
-    catalog = io::readPriceTable(*text, a.pricing, std::move(*catalog));
-    if (!catalog) return report(catalog.error());
-  }
   std::string out;
   if (a.what == "gpus") {
     out += fmt::format("{:<32} {:>8} {:>6} {:>11} {:>6} {:>10}\n", "MODEL", "MEM GiB", "CC", "MIG", "MPS", "REL THRU");

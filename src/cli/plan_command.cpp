@@ -47,15 +47,6 @@ Strategy parseStrategy(const std::string& s) {
   return Strategy::Auto;
 }
 
-/// The catalog to plan against: the built-in one, or the user's price table.
-Result<Catalog> loadCatalog(const std::string& pricing) {
-  auto builtin = io::builtinCatalog();
-  if (!builtin || pricing.empty()) return builtin;
-  auto text = io::readFile(pricing);
-  if (!text) return text.error();
-  return io::readPriceTable(*text, pricing, std::move(*builtin));
-}
-
 int runPlan(const PlanArgs& a) {
   std::vector<io::InputText> inputs;
   for (const std::string& f : a.files) {
@@ -68,7 +59,7 @@ int runPlan(const PlanArgs& a) {
   static std::vector<io::Node> documents;
   auto set = io::readWorkloads(inputs, &documents);
   if (!set) return report(set.error());
-  auto catalog = loadCatalog(a.pricing);
+  auto catalog = io::loadCatalog(a.pricing);
   if (!catalog) return report(catalog.error());
   if (set->region != catalog->region) {
     const SourceRef& at = set->regionSource;
@@ -85,10 +76,13 @@ int runPlan(const PlanArgs& a) {
   options.capacity = a.capacity == "spot" ? Capacity::Spot : Capacity::OnDemand;
   options.maxPodsPerNode = a.maxPods;
   const auto dsCpu = parseCpuMillis(a.daemonSetCpu);
-  if (!dsCpu) return report(Error{ErrorKind::Usage, "", 0, "--daemonset-cpu", fmt::format("not a CPU quantity: {}", a.daemonSetCpu)});
+  if (!dsCpu)
+    return report(
+        Error{ErrorKind::Usage, "", 0, "--daemonset-cpu", fmt::format("not a CPU quantity: {}", a.daemonSetCpu)});
   const auto dsMemory = parseMemoryBytes(a.daemonSetMemory);
   if (!dsMemory) {
-    return report(Error{ErrorKind::Usage, "", 0, "--daemonset-memory", fmt::format("not a memory quantity: {}", a.daemonSetMemory)});
+    return report(Error{ErrorKind::Usage, "", 0, "--daemonset-memory",
+                        fmt::format("not a memory quantity: {}", a.daemonSetMemory)});
   }
   options.daemonSets = {*dsCpu, *dsMemory};
   auto plan = makePlan(*set, *catalog, options);

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "io/decode.h"
+#include "io/files.h"
 
 namespace gpuslice::io {
 
@@ -212,6 +213,14 @@ Result<Catalog> builtinCatalog() {
   base.gpus = std::move(*gpus);
   return readPriceTable(embedded::pricing_aws_us_east_1_yaml(), "<built-in>/pricing/aws-us-east-1.yaml",
                         std::move(base));
+}
+
+Result<Catalog> loadCatalog(const std::string& pricingFile) {
+  auto builtin = builtinCatalog();
+  if (!builtin || pricingFile.empty()) return builtin;
+  auto text = readFile(pricingFile);
+  if (!text) return text.error();
+  return readPriceTable(*text, pricingFile, std::move(*builtin));
 }
 
 }  // namespace gpuslice::io

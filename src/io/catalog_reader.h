@@ -19,4 +19,8 @@ Result<std::vector<GpuModel>> readGpuTable(std::string_view text, const std::str
 /// The catalog compiled into the binary: us-east-1 prices and the GPU-model table.
 Result<Catalog> builtinCatalog();
 
+/// The built-in catalog, or, when `pricingFile` is given, the built-in GPU-model table with
+/// that file's price table in place of the built-in one.
+Result<Catalog> loadCatalog(const std::string& pricingFile);
+
 }  // namespace gpuslice::io
