@@ -8,7 +8,6 @@
 #include "commands.h"
 #include "gpuslice/mig.h"
 #include "io/catalog_reader.h"
-#include "io/files.h"
 #include "io/mig_reader.h"
 
 namespace gpuslice::cli {
