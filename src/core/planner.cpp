@@ -197,8 +197,9 @@ void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std:
     pool.workloads = p.workloads;
     double compute = 0, memory = 0;
     for (std::size_t wi : p.workloads) {
-      const detail::SlotFit f = detail::gpuFitOf(ctx, ws[wi], c)  // only compute and estimate are used;
-                                pool.maxMemoryMiB = std::max(pool.maxMemoryMiB, ws[wi].memoryMiB);
+      // Only the pod's compute on this GPU and whether it is an estimate are needed here.
+      const detail::SlotFit f = detail::gpuFitOf(ctx, ws[wi], c);
+      pool.maxMemoryMiB = std::max(pool.maxMemoryMiB, ws[wi].memoryMiB);
       pool.maxComputePpm = std::max(pool.maxComputePpm, f.computePpm);
       pool.estimate = pool.estimate || f.estimate;
       compute += static_cast<double>(f.computePpm) * ws[wi].replicas;
