@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "gpuslice/mig.h"
+
 namespace gpuslice {
 
 /// Money in millionths of a US dollar, so sums of hourly prices stay exact.
@@ -67,9 +69,12 @@ struct Catalog {
   std::string file;                         ///< the table file read ("<built-in>/..." for the embedded one)
   std::vector<InstanceType> instanceTypes;  ///< sorted by name
   std::vector<GpuModel> gpus;               ///< sorted by name
+  std::vector<MigGpu> migGpus;              ///< MIG profiles per MIG-capable GPU, in catalog order
 
   const InstanceType* findType(const std::string& name) const;
   const GpuModel* findGpu(const std::string& name) const;
+  /// The MIG GPU of an instance type, or nullptr when its GPUs have no MIG profiles.
+  const MigGpu* findMigGpu(const std::string& instanceType) const;
   /// The price per hour at `capacity`, if the table has one.
   static std::optional<Micros> price(const InstanceType& t, Capacity capacity);
 };

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@ struct MigProfile {
   int maxCount = 0;              ///< instances of this profile one GPU allows
   std::vector<int> starts;       ///< memory slices where an instance may begin, ascending
   bool mediaExtensions = false;  ///< a `+me` profile; at most one of these per GPU
+  std::int64_t usableMiB = 0;    ///< memory a process in the instance can allocate, per the data file
 };
 
 /// Whether a GPU's starts were seen in real `nvidia-smi mig -lgipp` output or copied from

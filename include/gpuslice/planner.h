@@ -34,7 +34,14 @@ struct PlanOptions {
   bool estimateOtherModels = true;      ///< also price "--any-gpu-model" when it is off
 };
 
-/// One group of nodes with one instance type and one device-plugin config.
+/// One GPU instance of a MIG geometry.
+struct MigSlot {
+  std::string profile;  ///< e.g. 1g.10gb
+  int start = 0;        ///< first memory slice it occupies
+};
+
+/// One group of nodes with one instance type and one device-plugin config (and, for MIG,
+/// one mig-parted config).
 struct Pool {
   std::string name;  ///< DNS-1123 label, unique in the plan
   std::string instanceType;
@@ -55,6 +62,11 @@ struct Pool {
   bool estimate = false;               ///< holds a workload moved to another GPU model
   std::vector<std::string> notes;      ///< what sharing this pool means for its pods
   std::vector<std::size_t> workloads;  ///< indices into the WorkloadSet, sorted by name
+  // MIG pools only (mode Mig); every node of the pool has the same layout.
+  std::string migGpu;                          ///< the MIG GPU of the profiles, e.g. A100-40GB
+  std::string migStrategy;                     ///< "single": one profile on every GPU; else "mixed"
+  std::vector<std::vector<MigSlot>> geometry;  ///< per GPU of a node (gpusPerNode lists), by start
+  bool migPlacementsAssumed = false;           ///< the profiles' starts are assumed, not observed
 };
 
 /// What one pod of a workload risks in its slot.
@@ -73,8 +85,13 @@ struct Placement {
   std::size_t workload = 0;
   std::size_t pool = 0;
   std::int64_t computePpm = 0;  ///< per pod, on the pool's GPU model
+  std::string profile;          ///< MIG pools: the profile each pod gets
   Risk risk;
 };
+
+/// The extended resource each pod of `placement` requests: `nvidia.com/mig-<profile>` in a
+/// MIG pool of the mixed strategy, else `nvidia.com/gpu`.
+std::string resourceName(const Pool& pool, const Placement& placement);
 
 /// Instance counts by type, with their hourly cost.
 struct Fleet {

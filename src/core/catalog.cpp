@@ -21,6 +21,13 @@ const InstanceType* Catalog::findType(const std::string& name) const { return fi
 
 const GpuModel* Catalog::findGpu(const std::string& name) const { return findByName(gpus, name); }
 
+const MigGpu* Catalog::findMigGpu(const std::string& instanceType) const {
+  for (const MigGpu& g : migGpus) {
+    if (std::find(g.instanceTypes.begin(), g.instanceTypes.end(), instanceType) != g.instanceTypes.end()) return &g;
+  }
+  return nullptr;
+}
+
 std::optional<Micros> Catalog::price(const InstanceType& t, Capacity capacity) {
   return capacity == Capacity::Spot ? t.spot : t.onDemand;
 }

@@ -45,6 +45,11 @@ const char* isolationName(Isolation i) {
   return "?";
 }
 
+std::string resourceName(const Pool& pool, const Placement& placement) {
+  if (pool.mode == Mode::Mig && pool.migStrategy == "mixed") return "nvidia.com/mig-" + placement.profile;
+  return "nvidia.com/gpu";
+}
+
 namespace {
 
 using detail::Candidate;

@@ -7,6 +7,7 @@
 
 #include "io/decode.h"
 #include "io/files.h"
+#include "io/mig_reader.h"
 
 namespace gpuslice::io {
 
@@ -209,8 +210,11 @@ Result<std::vector<GpuModel>> readGpuTable(std::string_view text, const std::str
 Result<Catalog> builtinCatalog() {
   auto gpus = readGpuTable(embedded::catalog_gpus_yaml(), "<built-in>/catalog/gpus.yaml");
   if (!gpus) return gpus.error();
+  auto mig = builtinMigCatalog();
+  if (!mig) return mig.error();
   Catalog base;
   base.gpus = std::move(*gpus);
+  base.migGpus = std::move(*mig);
   return readPriceTable(embedded::pricing_aws_us_east_1_yaml(), "<built-in>/pricing/aws-us-east-1.yaml",
                         std::move(base));
 }
