@@ -35,13 +35,34 @@ void instances(TreeWriter& w, const Fleet& f) {
 }
 
 void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set) {
+  const bool mig = p.mode == Mode::Mig;
   w.beginMap();
   w.field("estimate", p.estimate);
+  if (mig) {
+    w.key("geometry");  // per GPU of a node, its instances
+    w.beginList();
+    for (const std::vector<MigSlot>& gpu : p.geometry) {
+      w.beginList();
+      for (const MigSlot& slot : gpu) {
+        w.beginMap();
+        w.field("profile", slot.profile);
+        w.field("start", slot.start);
+        w.endMap();
+      }
+      w.endList();
+    }
+    w.endList();
+  }
   w.field("gpuModel", p.gpuModel);
   w.field("gpusPerNode", p.gpusPerNode);
   w.field("hourlyCost", dollars(p.hourly));
   w.field("instanceType", p.instanceType);
   w.field("limitedBy", p.limitedBy);
+  if (mig) {
+    w.field("migGpu", p.migGpu);
+    w.field("migPlacementsAssumed", p.migPlacementsAssumed);
+    w.field("migStrategy", p.migStrategy);
+  }
   w.field("mode", modeName(p.mode));
   w.field("monthlyCost", monthly(p.hourly));
   w.field("name", p.name);
@@ -72,6 +93,7 @@ void workload(TreeWriter& w, const Workload& wl, const Placement& pl, const Pool
   w.field("name", wl.name);
   w.field("namespace", wl.ns);
   w.field("pool", pool.name);
+  if (pool.mode == Mode::Mig) w.field("profile", pl.profile);
   w.field("replicas", wl.replicas);
   w.key("risk");
   w.beginMap();

@@ -29,12 +29,12 @@ std::string fleetText(const Fleet& f) {
 
 std::string percent(double x) { return fmt::format("{:.2f}%", x); }
 
-std::string slotText(const Pool& p) {
+std::string slotText(const Pool& p, const Placement& pl) {
   switch (p.mode) {
     case Mode::Dedicated: return "whole GPU";
     case Mode::TimeSlicing: return fmt::format("1/{} time-sliced", p.replicas);
     case Mode::Mps: return fmt::format("1/{} MPS", p.replicas);
-    case Mode::Mig: return "MIG";
+    case Mode::Mig: return "MIG " + pl.profile;
   }
   return "";
 }
@@ -121,7 +121,7 @@ std::vector<Row> workloadRows(const ReportInput& in) {
     const Workload& w = in.set.workloads[wi];
     const Placement& pl = in.plan.placements[wi];
     const Pool& pool = in.plan.pools[pl.pool];
-    rows.push_back({w.ns, w.name, std::to_string(w.replicas), pool.name, slotText(pool),
+    rows.push_back({w.ns, w.name, std::to_string(w.replicas), pool.name, slotText(pool, pl),
                     fmt::format("{:.2f} GiB", static_cast<double>(pl.risk.memoryLimitMiB) / 1024.0), pl.risk.oom,
                     fmt::format("{:.1f}%", pl.risk.slowdownPercent), pl.risk.estimate ? "estimate" : ""});
   }
