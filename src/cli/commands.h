@@ -14,6 +14,7 @@ using Runner = std::function<int()>;
 /// Each subcommand adds its options to `app` and returns what runs it.
 Runner registerPlan(CLI::App& app);
 Runner registerCatalog(CLI::App& app);
+Runner registerRender(CLI::App& app);
 
 /// Prints "gpuslice: <error>" on stderr and returns the exit code for its kind.
 int report(const Error& e);

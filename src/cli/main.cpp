@@ -14,6 +14,8 @@ struct CommandEntry {
 
 const CommandEntry kCommands[] = {
     {"plan", "Plan pools, instance counts, cost, savings and risk for a set of workloads", gpuslice::cli::registerPlan},
+    {"render", "Write the manifests for a plan: ConfigMaps, Helm values, Karpenter objects, workload patches",
+     gpuslice::cli::registerRender},
     {"catalog", "Print the built-in (or a given) instance and GPU tables", gpuslice::cli::registerCatalog},
 };
 

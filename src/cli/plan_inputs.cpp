@@ -1,0 +1,88 @@
+#include "plan_inputs.h"
+
+#include <fmt/format.h>
+
+#include "gpuslice/quantity.h"
+#include "io/catalog_reader.h"
+#include "io/files.h"
+#include "io/workload_reader.h"
+
+namespace gpuslice::cli {
+
+namespace {
+
+Strategy parseStrategy(const std::string& s) {
+  if (s == "dedicated") return Strategy::Dedicated;
+  if (s == "time-slicing") return Strategy::TimeSlicing;
+  if (s == "mps") return Strategy::Mps;
+  if (s == "mig") return Strategy::Mig;
+  return Strategy::Auto;
+}
+
+}  // namespace
+
+void addPlanOptions(CLI::App& app, PlanInputs& in) {
+  app.add_option("--strategy", in.strategy, "Sharing modes to plan with, as for gpuslice plan")
+      ->check(CLI::IsMember({"auto", "dedicated", "time-slicing", "mps", "mig"}))
+      ->capture_default_str();
+  app.add_option("--headroom", in.headroom, "As for gpuslice plan")->check(CLI::Range(0.0, 0.95))->capture_default_str();
+  app.add_option("--gpu-overhead-mib", in.overhead, "As for gpuslice plan")
+      ->check(CLI::Range(0, 65536))
+      ->capture_default_str();
+  app.add_flag("--any-gpu-model", in.anyModel, "As for gpuslice plan");
+  app.add_option("--allow-instance-types", in.allow, "As for gpuslice plan")->delimiter(',');
+  app.add_option("--capacity", in.capacity, "As for gpuslice plan; also the NodePools' capacity type")
+      ->check(CLI::IsMember({"on-demand", "spot"}))
+      ->capture_default_str();
+  app.add_option("--pricing", in.pricing, "Price table file, as for gpuslice plan (also used with --plan)");
+  app.add_option("--max-pods", in.maxPods, "As for gpuslice plan")->check(CLI::Range(1, 1000))->capture_default_str();
+  app.add_option("--daemonset-cpu", in.daemonSetCpu, "As for gpuslice plan")->capture_default_str();
+  app.add_option("--daemonset-memory", in.daemonSetMemory, "As for gpuslice plan")->capture_default_str();
+}
+
+Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in) {
+  auto out = std::make_unique<PlannedInputs>();
+  std::vector<io::InputText> inputs;
+  for (const std::string& f : in.files) {
+    auto text = io::readFile(f);
+    if (!text) return text.error();
+    inputs.push_back({f == "-" ? "<stdin>" : f, std::move(*text)});
+  }
+  static std::vector<io::Node> documents;  // kept until exit, as plan does
+  auto set = io::readWorkloads(inputs, &documents);
+  if (!set) return set.error();
+  auto catalog = io::loadCatalog(in.pricing);
+  if (!catalog) return catalog.error();
+  if (set->region != catalog->region) {
+    const SourceRef& at = set->regionSource;
+    return Error{ErrorKind::BadInput, at.file.empty() ? in.files.front() : at.file, at.line, "region",
+                 fmt::format("no prices for {} in {} (it covers {}); pass --pricing FILE with a table for {}",
+                             set->region, catalog->file, catalog->region, set->region)};
+  }
+  PlanOptions& o = out->options;
+  o.strategy = parseStrategy(in.strategy);
+  o.headroom = in.headroom;
+  o.gpuOverheadMiB = in.overhead;
+  o.anyGpuModel = in.anyModel;
+  o.allowInstanceTypes = in.allow;
+  o.capacity = in.capacity == "spot" ? Capacity::Spot : Capacity::OnDemand;
+  o.maxPodsPerNode = in.maxPods;
+  const auto cpu = parseCpuMillis(in.daemonSetCpu);
+  if (!cpu) {
+    return Error{ErrorKind::Usage, "", 0, "--daemonset-cpu", fmt::format("not a CPU quantity: {}", in.daemonSetCpu)};
+  }
+  const auto memory = parseMemoryBytes(in.daemonSetMemory);
+  if (!memory) {
+    return Error{ErrorKind::Usage, "", 0, "--daemonset-memory",
+                 fmt::format("not a memory quantity: {}", in.daemonSetMemory)};
+  }
+  o.daemonSets = {*cpu, *memory};
+  auto plan = makePlan(*set, *catalog, o);
+  if (!plan) return plan.error();
+  out->set = std::move(*set);
+  out->catalog = std::move(*catalog);
+  out->plan = std::move(*plan);
+  return out;
+}
+
+}  // namespace gpuslice::cli

@@ -1,0 +1,44 @@
+// The inputs and options of a plan, shared by the commands that plan (render; plan may move
+// to it): workload files, price table and the planner's tuning options.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gpuslice/catalog.h"
+#include "gpuslice/planner.h"
+#include "gpuslice/workload.h"
+
+namespace gpuslice::cli {
+
+struct PlanInputs {
+  std::vector<std::string> files;
+  std::string strategy = "auto";
+  std::string capacity = "on-demand";
+  std::string pricing;
+  std::vector<std::string> allow;
+  double headroom = 0;
+  std::int64_t overhead = 512;
+  int maxPods = 110;
+  std::string daemonSetCpu = "0";
+  std::string daemonSetMemory = "0";
+  bool anyModel = false;
+};
+
+/// Adds the planner's options (not the files) to `app`.
+void addPlanOptions(CLI::App& app, PlanInputs& in);
+
+/// A plan made from the inputs, with what it was made from.
+struct PlannedInputs {
+  WorkloadSet set;
+  Catalog catalog;
+  PlanOptions options;
+  Plan plan;
+};
+
+/// Reads the workload files and the price table, checks the options and plans.
+Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in);
+
+}  // namespace gpuslice::cli

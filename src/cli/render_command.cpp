@@ -1,0 +1,144 @@
+// gpuslice render: plan (or read a saved plan), then write the manifests a cluster needs.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+#include "gpuslice/render.h"
+#include "io/catalog_reader.h"
+#include "io/files.h"
+#include "io/plan_reader.h"
+#include "io/render_output.h"
+#include "io/template_loader.h"
+#include "plan_inputs.h"
+
+namespace gpuslice::cli {
+
+namespace {
+
+struct RenderArgs {
+  PlanInputs plan;
+  std::string savedPlan;
+  std::string templates;
+  std::string outDir;
+  std::vector<std::string> only;
+  std::string format = "yaml";
+  std::string ami = "al2023";
+  std::string sharingVia = "gpu-operator";
+  std::string cluster;
+  std::string nodeRole;
+  bool renameByDefault = false;
+};
+
+Error usage(std::string field, std::string message) {
+  return Error{ErrorKind::Usage, "", 0, std::move(field), std::move(message)};
+}
+
+int runRender(const RenderArgs& a) {
+  if (a.plan.files.empty() == a.savedPlan.empty()) {
+    return report(usage("", "give workload files to plan from, or --plan FILE with a saved plan, not both"));
+  }
+  if (a.format == "kustomize" && a.outDir.empty()) {
+    return report(usage("--format", "kustomize writes a kustomization beside the files: it needs --out-dir DIR"));
+  }
+  RenderOptions options;
+  options.ami = a.ami == "bottlerocket" ? Ami::Bottlerocket : Ami::Al2023;
+  options.sharingVia = a.sharingVia == "bottlerocket" ? SharingVia::Bottlerocket : SharingVia::GpuOperator;
+  options.cluster = a.cluster;
+  options.nodeRole = a.nodeRole;
+  options.renameByDefault = a.renameByDefault;
+  options.kustomization = a.format == "kustomize";
+  if (!a.only.empty()) {
+    options.parts = 0;
+    for (const std::string& p : a.only) {
+      for (Part part : {Part::ConfigMaps, Part::Karpenter, Part::HelmValues, Part::Patches}) {
+        if (p == partName(part)) options.parts |= bit(part);
+      }
+    }
+  } else if (a.outDir.empty()) {
+    // What `kubectl apply -f -` takes: the Helm values and the patches are not whole objects.
+    options.parts = bit(Part::ConfigMaps) | bit(Part::Karpenter);
+  }
+  auto templates = io::loadTemplates(a.templates);
+  if (!templates) return report(templates.error());
+
+  static std::unique_ptr<PlannedInputs> planned;  // kept until exit
+  static io::SavedPlan saved;
+  const Plan* plan = nullptr;
+  const WorkloadSet* set = nullptr;
+  Catalog catalog;
+  if (!a.savedPlan.empty()) {
+    auto loaded = io::loadCatalog(a.plan.pricing);
+    if (!loaded) return report(loaded.error());
+    catalog = std::move(*loaded);
+    auto text = io::readFile(a.savedPlan);
+    if (!text) return report(text.error());
+    auto read = io::readPlan(*text, a.savedPlan == "-" ? "<stdin>" : a.savedPlan, catalog);
+    if (!read) return report(read.error());
+    saved = std::move(*read);
+    plan = &saved.plan;
+    set = &saved.set;
+  } else {
+    auto made = planFromInputs(a.plan);
+    if (!made) return report(made.error());
+    planned = std::move(*made);
+    plan = &planned->plan;
+    set = &planned->set;
+    catalog = planned->catalog;
+  }
+  auto manifests = render(*plan, *set, catalog, options, *templates);
+  if (!manifests) return report(manifests.error());
+  if (!a.outDir.empty()) {
+    if (auto e = io::writeManifests(a.outDir, *manifests)) return report(*e);
+  } else if (auto e = io::writeFileAtomic("-", io::manifestStream(*manifests))) {
+    return report(*e);
+  }
+  std::cout.flush();
+  std::fflush(nullptr);
+  std::_Exit(0);
+}
+
+}  // namespace
+
+Runner registerRender(CLI::App& app) {
+  auto a = std::make_shared<RenderArgs>();
+  app.description(
+      "Write what a cluster needs for a plan: the device-plugin and mig-parted ConfigMaps, GPU Operator\n"
+      "Helm values, Karpenter NodePools, EC2NodeClass and NodeOverlays, and per-workload patches.\n"
+      "Plans from workload files (same options as plan) or reads a saved plan (--plan). On stdout, one\n"
+      "YAML stream for kubectl apply -f - (ConfigMaps and Karpenter objects unless --only says otherwise);\n"
+      "with --out-dir, one file per object plus the Helm values and the patches.");
+  app.add_option("files", a->plan.files, "WorkloadSet files to plan from (as for gpuslice plan)");
+  addPlanOptions(app, a->plan);
+  app.add_option("--plan", a->savedPlan, "A saved plan (gpuslice plan --format json or yaml) instead of files");
+  app.add_option("--templates", a->templates,
+                 "Directory with copies of templates/*.yaml to use instead of the built-in ones (any missing "
+                 "file stays built in)");
+  app.add_option("--out-dir", a->outDir,
+                 "Write one file per manifest into DIR (each whole or not at all) instead of stdout");
+  app.add_option("--only", a->only, "Parts to write, comma-separated")
+      ->check(CLI::IsMember({"configmaps", "karpenter", "helm-values", "patches"}))
+      ->delimiter(',');
+  app.add_option("--format", a->format, "yaml, or kustomize: also a kustomization.yaml applying the patches")
+      ->check(CLI::IsMember({"yaml", "kustomize"}))
+      ->capture_default_str();
+  app.add_option("--ami", a->ami, "Node image of the EC2NodeClass")
+      ->check(CLI::IsMember({"al2023", "bottlerocket"}))
+      ->capture_default_str();
+  app.add_option("--sharing-via", a->sharingVia,
+                 "Who shares the GPUs: the GPU Operator's device plugin (ConfigMaps, node labels) or, with --ami "
+                 "bottlerocket, Bottlerocket's own (settings in the EC2NodeClass userData)")
+      ->check(CLI::IsMember({"gpu-operator", "bottlerocket"}))
+      ->capture_default_str();
+  app.add_option("--cluster", a->cluster, "EKS cluster name: the karpenter.sh/discovery tag of subnets and security groups");
+  app.add_option("--node-role", a->nodeRole, "IAM role of the nodes (EC2NodeClass spec.role)");
+  app.add_flag("--rename-by-default", a->renameByDefault,
+               "Advertise shared GPUs as nvidia.com/gpu.shared (device plugin renameByDefault); pods, overlays "
+               "and patches use that name");
+  return [a] { return runRender(*a); };
+}
+
+}  // namespace gpuslice::cli

@@ -1,0 +1,198 @@
+#include "io/plan_reader.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "io/decode.h"
+#include "io/document.h"
+
+namespace gpuslice::io {
+
+namespace {
+
+Result<const Node*> member(const Decoder& d, const Node& parent, std::string_view key, const std::string& f) {
+  const Node* n = parent.isMapping() ? parent.find(key) : nullptr;
+  if (!n) return d.error(parent, join(f, key), "required");
+  return n;
+}
+
+Result<std::int64_t> integerField(const Decoder& d, const Node& parent, std::string_view key, const std::string& f,
+                                  std::int64_t min, std::int64_t max) {
+  auto n = member(d, parent, key, f);
+  if (!n) return n.error();
+  return d.integer(**n, join(f, key), min, max);
+}
+
+Result<Mode> modeOf(const Decoder& d, const Node& pool, const std::string& f) {
+  auto s = requiredString(d, pool, "mode", f);
+  if (!s) return s.error();
+  for (Mode m : {Mode::Dedicated, Mode::TimeSlicing, Mode::Mps, Mode::Mig}) {
+    if (*s == modeName(m)) return m;
+  }
+  return d.error(*pool.find("mode"), join(f, "mode"),
+                 fmt::format("must be dedicated, time-slicing, mps or mig, got {}", *s));
+}
+
+std::optional<Error> readGeometry(const Decoder& d, const Node& node, Pool& p, const std::string& f) {
+  const std::string g = join(f, "geometry");
+  GS_TRY(d.sequence(node, g));
+  for (std::size_t i = 0; i < node.items.size(); ++i) {
+    const Node& gpu = node.items[i];
+    const std::string gf = index(g, i);
+    GS_TRY(d.sequence(gpu, gf));
+    if (gpu.items.empty()) return d.error(gpu, gf, "a MIG GPU needs at least one instance");
+    std::vector<MigSlot> slots;
+    for (std::size_t k = 0; k < gpu.items.size(); ++k) {
+      const Node& slot = gpu.items[k];
+      const std::string sf = index(gf, k);
+      if (!slot.isMapping()) return d.error(slot, sf, "must be a mapping");
+      auto profile = requiredString(d, slot, "profile", sf);
+      if (!profile) return profile.error();
+      auto start = integerField(d, slot, "start", sf, 0, 7);
+      if (!start) return start.error();
+      slots.push_back({*profile, static_cast<int>(*start)});
+    }
+    p.geometry.push_back(std::move(slots));
+  }
+  if (static_cast<int>(p.geometry.size()) != p.gpusPerNode) {
+    return d.error(node, g, fmt::format("has {} GPUs, but gpusPerNode is {}", p.geometry.size(), p.gpusPerNode));
+  }
+  return std::nullopt;
+}
+
+Result<Pool> readPool(const Decoder& d, const Node& node, const std::string& f, const Catalog& catalog) {
+  if (!node.isMapping()) return d.error(node, f, "must be a mapping");
+  Pool p;
+  auto name = requiredString(d, node, "name", f);
+  if (!name) return name.error();
+  if (auto why = dns1123Problem(*name); !why.empty()) return d.error(*node.find("name"), join(f, "name"), why);
+  p.name = *name;
+  auto type = requiredString(d, node, "instanceType", f);
+  if (!type) return type.error();
+  if (!catalog.findType(*type)) {
+    return d.error(*node.find("instanceType"), join(f, "instanceType"),
+                   fmt::format("{} is not in the price table {} (pass the plan's --pricing)", *type, catalog.file));
+  }
+  p.instanceType = *type;
+  auto model = requiredString(d, node, "gpuModel", f);
+  if (!model) return model.error();
+  p.gpuModel = *model;
+  auto mode = modeOf(d, node, f);
+  if (!mode) return mode.error();
+  p.mode = *mode;
+  auto replicas = integerField(d, node, "replicas", f, 1, 1000);
+  if (!replicas) return replicas.error();
+  p.replicas = static_cast<int>(*replicas);
+  if ((p.mode == Mode::TimeSlicing || p.mode == Mode::Mps) && p.replicas < 2) {
+    return d.error(*node.find("replicas"), join(f, "replicas"),
+                   fmt::format("a {} pool needs replicas >= 2 (the device plugin rejects fewer), got {}",
+                               modeName(p.mode), p.replicas));
+  }
+  auto nodes = integerField(d, node, "nodes", f, 0, 100000);
+  if (!nodes) return nodes.error();
+  p.nodes = static_cast<int>(*nodes);
+  auto gpus = integerField(d, node, "gpusPerNode", f, 1, 64);
+  if (!gpus) return gpus.error();
+  p.gpusPerNode = static_cast<int>(*gpus);
+  auto pods = integerField(d, node, "pods", f, 0, 10000000);
+  if (!pods) return pods.error();
+  p.pods = static_cast<int>(*pods);
+  if (p.mode == Mode::Mig) {
+    auto gpu = requiredString(d, node, "migGpu", f);
+    if (!gpu) return gpu.error();
+    p.migGpu = *gpu;
+    auto strategy = requiredString(d, node, "migStrategy", f);
+    if (!strategy) return strategy.error();
+    if (*strategy != "single" && *strategy != "mixed") {
+      return d.error(*node.find("migStrategy"), join(f, "migStrategy"),
+                     fmt::format("must be single or mixed, got {}", *strategy));
+    }
+    p.migStrategy = *strategy;
+    auto geometry = member(d, node, "geometry", f);
+    if (!geometry) return geometry.error();
+    if (auto e = readGeometry(d, **geometry, p, f)) return *e;
+  }
+  return p;
+}
+
+}  // namespace
+
+Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const Catalog& catalog) {
+  auto doc = parseDocument(text, file);
+  if (!doc) return doc.error();
+  const Decoder d(file);
+  const Node& root = *doc;
+  if (!root.isMapping()) return d.error(root, "", "a plan must be a mapping (gpuslice plan --format json)");
+  for (const auto& [key, want] : {std::pair{"apiVersion", "gpuslice.dev/v1alpha1"}, std::pair{"kind", "Plan"}}) {
+    auto s = requiredString(d, root, key, "");
+    if (!s) return s.error();
+    if (*s != want) {
+      return d.error(*root.find(key), key,
+                     fmt::format("must be {}: this file is not a plan of gpuslice plan --format json", want));
+    }
+  }
+  SavedPlan out;
+  auto planNode = member(d, root, "plan", "");
+  if (!planNode) return planNode.error();
+  const Node& plan = **planNode;
+  if (!plan.isMapping()) return d.error(plan, "plan", "must be a mapping");
+  auto capacity = requiredString(d, plan, "capacity", "plan");
+  if (!capacity) return capacity.error();
+  if (*capacity != "on-demand" && *capacity != "spot") {
+    return d.error(*plan.find("capacity"), "plan.capacity", fmt::format("must be on-demand or spot, got {}", *capacity));
+  }
+  out.plan.capacity = *capacity == "spot" ? Capacity::Spot : Capacity::OnDemand;
+  auto pools = member(d, plan, "pools", "plan");
+  if (!pools) return pools.error();
+  if (auto e = d.sequence(**pools, "plan.pools")) return *e;
+  std::map<std::string, std::size_t> poolIndex;
+  for (std::size_t i = 0; i < (*pools)->items.size(); ++i) {
+    const std::string f = index("plan.pools", i);
+    auto p = readPool(d, (*pools)->items[i], f, catalog);
+    if (!p) return p.error();
+    if (!poolIndex.emplace(p->name, i).second) {
+      return d.error(*(*pools)->items[i].find("name"), join(f, "name"), fmt::format("pool {} appears twice", p->name));
+    }
+    out.plan.pools.push_back(std::move(*p));
+  }
+  auto workloads = member(d, root, "workloads", "");
+  if (!workloads) return workloads.error();
+  if (auto e = d.sequence(**workloads, "workloads")) return *e;
+  for (std::size_t i = 0; i < (*workloads)->items.size(); ++i) {
+    const Node& w = (*workloads)->items[i];
+    const std::string f = index("workloads", i);
+    if (!w.isMapping()) return d.error(w, f, "must be a mapping");
+    Workload wl;
+    auto name = requiredString(d, w, "name", f);
+    if (!name) return name.error();
+    if (auto why = dns1123Problem(*name); !why.empty()) return d.error(*w.find("name"), join(f, "name"), why);
+    auto ns = requiredString(d, w, "namespace", f);
+    if (!ns) return ns.error();
+    if (auto why = dns1123Problem(*ns); !why.empty()) return d.error(*w.find("namespace"), join(f, "namespace"), why);
+    auto replicas = integerField(d, w, "replicas", f, 1, 10000000);
+    if (!replicas) return replicas.error();
+    wl.name = *name;
+    wl.ns = *ns;
+    wl.replicas = static_cast<int>(*replicas);
+    auto pool = requiredString(d, w, "pool", f);
+    if (!pool) return pool.error();
+    auto it = poolIndex.find(*pool);
+    if (it == poolIndex.end()) {
+      return d.error(*w.find("pool"), join(f, "pool"), fmt::format("no pool {} in plan.pools", *pool));
+    }
+    Placement pl;
+    pl.workload = i;
+    pl.pool = it->second;
+    if (out.plan.pools[it->second].mode == Mode::Mig) {
+      auto profile = requiredString(d, w, "profile", f);
+      if (!profile) return profile.error();
+      pl.profile = *profile;
+    }
+    out.set.workloads.push_back(std::move(wl));
+    out.plan.placements.push_back(std::move(pl));
+  }
+  return out;
+}
+
+}  // namespace gpuslice::io

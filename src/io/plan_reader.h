@@ -1,0 +1,27 @@
+// Reading a saved plan (`gpuslice plan --format json`, or yaml) back for `render --plan`.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "gpuslice/catalog.h"
+#include "gpuslice/planner.h"
+#include "gpuslice/workload.h"
+
+namespace gpuslice::io {
+
+/// What render needs of a saved plan: its pools and placements, and each workload's name and
+/// namespace (the WorkloadSet holds only those).
+struct SavedPlan {
+  Plan plan;
+  WorkloadSet set;
+};
+
+/// Reads the fields render uses (other fields are ignored, so plans from newer versions still
+/// read): plan.capacity; plan.pools[] name, instanceType, gpuModel, mode, replicas, nodes,
+/// gpusPerNode, pods and, for MIG pools, migGpu, migStrategy and geometry; workloads[] name,
+/// namespace, replicas, pool and, in MIG pools, profile. Errors name file, line and field:
+/// an instance type the catalog lacks, a pool no workload names, replicas < 2 when shared.
+Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const Catalog& catalog);
+
+}  // namespace gpuslice::io
