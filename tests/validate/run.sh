@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Validates `gpuslice render` output with real validators (see validate.mjs): several renders
+# (seed, mixed fleet, saved MIG plans, Bottlerocket, renameByDefault, spot, the stdout stream)
+# must pass; each file in bad/ must fail with the message its first line expects (so the
+# validator is known to catch what it claims); and, where kubectl is installed, a
+# --format kustomize render is built by `kubectl kustomize` over stand-in Deployments, whose
+# patched result is checked and validated too.
+#
+# Usage: run.sh PATH_TO_GPUSLICE SHARED_REFERENCE_DIR
+# Needs node and `npm ci` here (package-lock.json). Without them it SKIPS (exit 77, which ctest
+# shows as skipped) unless CI=true, where it fails. Without kubectl the kustomize step is
+# skipped with a message (kubectl is not in Debian's archive).
+# Prints `ok <check>` / `FAIL <check>` and then one line `N passed, M failed`.
+set -u
+export LC_ALL=C
+bin=$1
+reference=$2
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+examples=$here/../../examples
+
+if ! command -v node >/dev/null || [[ ! -d $here/node_modules/ajv || ! -d $here/node_modules/@marcbachmann/cel-js || ! -d $here/node_modules/yaml ]]; then
+  msg="node or the validator's npm packages are missing (run: npm ci --prefix tests/validate)"
+  if [[ ${CI:-} == true ]]; then
+    echo "FAIL render validation: $msg"
+    exit 1
+  fi
+  echo "SKIP render validation: $msg"
+  exit 77
+fi
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/gpuslice-validate.XXXXXX") || exit 2
+trap 'rm -rf -- "$scratch"' EXIT
+passed=0
+failed=0
+pass() { echo "ok $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; shift; printf '%s\n' "$@"; failed=$((failed + 1)); }
+
+validate() {  # name files...
+  local name=$1
+  shift
+  local out
+  if out=$(node "$here/validate.mjs" --reference "$reference" "$@" 2>&1); then
+    pass "$name ($out)"
+  else
+    fail "$name" "$out"
+  fi
+}
+
+render_dir() {  # name args... : renders every part into a directory and validates it
+  local name=$1
+  shift
+  local dir=$scratch/$name
+  local err
+  if ! err=$("$bin" render "$@" --cluster demo --node-role KarpenterNodeRole-demo --out-dir "$dir" 2>&1 >/dev/null); then
+    fail "$name" "render failed: $err"
+    return
+  fi
+  validate "$name" "$dir"/*.yaml
+}
+
+render_dir seed "$examples/seed-four-workloads.yaml"
+render_dir seed-rename "$examples/seed-four-workloads.yaml" --rename-by-default
+render_dir seed-time-slicing-bottlerocket "$examples/seed-four-workloads.yaml" --strategy time-slicing --ami bottlerocket
+render_dir seed-bottlerocket-sharing "$examples/seed-four-workloads.yaml" --ami bottlerocket --sharing-via bottlerocket
+render_dir mixed-fleet "$examples/mixed-fleet.yaml"
+render_dir mixed-fleet-rename "$examples/mixed-fleet.yaml" --rename-by-default --ami bottlerocket --sharing-via bottlerocket
+render_dir mig-mixed-plan --plan "$here/fixtures/mig-mixed-plan.json"
+render_dir mig-single-plan --plan "$here/fixtures/mig-single-plan.json" --rename-by-default
+render_dir mig-single-bottlerocket --plan "$here/fixtures/mig-single-plan.json" --ami bottlerocket --sharing-via bottlerocket
+if [[ -f $examples/mig-h100.yaml ]]; then
+  render_dir mig-h100-example "$examples/mig-h100.yaml"
+fi
+if "$bin" render "$examples/seed-four-workloads.yaml" --cluster demo --node-role R >"$scratch/stream.yaml" 2>/dev/null; then
+  validate stdout-stream "$scratch/stream.yaml"
+else
+  fail stdout-stream "render to stdout failed"
+fi
+
+for f in "$here"/bad/*.yaml; do
+  expect=$(head -1 "$f" | sed 's/^# expect: //')
+  out=$(node "$here/validate.mjs" --reference "$reference" "$f" 2>&1)
+  if [[ $? == 1 && $out == *"$expect"* ]]; then
+    pass "rejects bad/$(basename "$f")"
+  else
+    fail "rejects bad/$(basename "$f")" "expected a failure containing: $expect" "got: $out"
+  fi
+done
+
+if command -v kubectl >/dev/null; then
+  dir=$scratch/kustomize
+  if "$bin" render "$examples/mixed-fleet.yaml" --format kustomize --cluster demo --node-role R --out-dir "$dir" >/dev/null 2>&1 &&
+    node "$here/kustomize_fixture.mjs" "$dir" && kubectl kustomize "$dir" >"$scratch/kustomized.yaml" 2>"$scratch/kustomize.err"; then
+    if out=$(node "$here/kustomize_check.mjs" "$dir" "$scratch/kustomized.yaml" 2>&1); then
+      pass "kubectl kustomize ($out)"
+      validate kustomized-output "$scratch/kustomized.yaml"
+    else
+      fail "kubectl kustomize" "$out"
+    fi
+  else
+    fail "kubectl kustomize" "$(cat "$scratch/kustomize.err" 2>/dev/null)"
+  fi
+else
+  echo "SKIP kubectl kustomize: kubectl is not installed"
+fi
+
+echo "$passed passed, $failed failed"
+[[ $failed == 0 ]]
