@@ -27,6 +27,11 @@ struct MigProfile {
 /// another GPU with the same slice fractions.
 enum class PlacementsSource { Observed, Assumed };
 
+/// Whether a GPU's usableMiB figures were read off a real `nvidia-smi mig -lgip` printout of that
+/// GPU, or derived (NVIDIA's go-nvml mock, partly the nominal sizes): plans should treat the
+/// latter as less certain.
+enum class MemorySource { Observed, Assumed };
+
 /// One MIG-capable GPU with its profiles.
 struct MigGpu {
   std::string name;   ///< e.g. A100-40GB
@@ -37,6 +42,9 @@ struct MigGpu {
   PlacementsSource placementsSource = PlacementsSource::Assumed;
   std::string placementsReason;
   std::vector<MigProfile> profiles;  ///< in catalog order; placements refer to them by index
+  /// Where the profiles' usableMiB come from, with the reason given in the data file.
+  MemorySource memorySource = MemorySource::Assumed;
+  std::string memoryReason;
 };
 
 /// One GPU instance: profile `profile` (an index into MigGpu::profiles) at memory slice

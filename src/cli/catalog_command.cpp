@@ -87,11 +87,16 @@ std::string migSection(const MigGpu& gpu) {
   } else {
     out += fmt::format("# placements: ASSUMED, not observed on this GPU ({})\n", gpu.placementsReason);
   }
-  out +=
-      fmt::format("{:<12} {:>7} {:>6} {:>7} {:>3}  {}\n", "PROFILE", "COMPUTE", "MEMORY", "MEM GiB", "MAX", "STARTS");
+  if (gpu.memorySource == MemorySource::Observed) {
+    out += fmt::format("# usable memory: observed ({})\n", gpu.memoryReason);
+  } else {
+    out += fmt::format("# usable memory: ASSUMED, not observed on this GPU ({})\n", gpu.memoryReason);
+  }
+  out += fmt::format("{:<12} {:>7} {:>6} {:>7} {:>10} {:>3}  {}\n", "PROFILE", "COMPUTE", "MEMORY", "MEM GiB",
+                     "USABLE GiB", "MAX", "STARTS");
   for (const MigProfile& p : gpu.profiles) {
-    out += fmt::format("{:<12} {:>7} {:>6} {:>7g} {:>3}  {}\n", p.name, p.computeSlices, p.memorySlices, p.memoryGiB,
-                       p.maxCount, fmt::join(p.starts, ","));
+    out += fmt::format("{:<12} {:>7} {:>6} {:>7g} {:>10.2f} {:>3}  {}\n", p.name, p.computeSlices, p.memorySlices,
+                       p.memoryGiB, static_cast<double>(p.usableMiB) / 1024.0, p.maxCount, fmt::join(p.starts, ","));
   }
   const std::vector<MigGeometry> geometries = maximalGeometries(gpu);
   std::vector<std::vector<int>> mixes;

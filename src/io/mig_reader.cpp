@@ -72,8 +72,9 @@ std::optional<Error> readStarts(const Decoder& d, const Node& n, const std::stri
 }
 
 Result<MigProfile> readProfile(const Decoder& d, const Node& n, const std::string& f, const MigGpu& gpu) {
-  GS_TRY(
-      d.mapping(n, f, {"name", "computeSlices", "memorySlices", "memoryGiB", "maxCount", "starts", "mediaExtensions"}));
+  GS_TRY(d.mapping(
+      n, f,
+      {"name", "computeSlices", "memorySlices", "memoryGiB", "usableMiB", "maxCount", "starts", "mediaExtensions"}));
   MigProfile p;
   auto name = requiredString(d, n, "name", f);
   if (!name) return name.error();
@@ -102,6 +103,19 @@ Result<MigProfile> readProfile(const Decoder& d, const Node& n, const std::strin
                    fmt::format("is {}, but the name {} says {}", gib->text, p.name, parsed->memoryGiB));
   }
   p.memoryGiB = *g;
+  const Node* usable = n.find("usableMiB");
+  if (!usable) return d.error(n, join(f, "usableMiB"), "required");
+  auto mib = d.number(*usable, join(f, "usableMiB"));
+  if (!mib) return mib.error();
+  if (!(*mib >= 1) || *mib != std::floor(*mib)) {
+    return d.error(*usable, join(f, "usableMiB"), fmt::format("must be a positive whole number, got {}", usable->text));
+  }
+  const std::int64_t nominalMiB = std::int64_t{parsed->memoryGiB} * 1024;
+  if (*mib > static_cast<double>(nominalMiB)) {
+    return d.error(*usable, join(f, "usableMiB"),
+                   fmt::format("must be at most memoryGiB x 1024 ({}), got {}", nominalMiB, usable->text));
+  }
+  p.usableMiB = static_cast<std::int64_t>(*mib);
   const Node* starts = n.find("starts");
   if (!starts) return d.error(n, join(f, "starts"), "required");
   GS_TRY(readStarts(d, *starts, join(f, "starts"), gpu.memorySlices, p));
@@ -126,25 +140,45 @@ Result<MigProfile> readProfile(const Decoder& d, const Node& n, const std::strin
   return p;
 }
 
-std::optional<Error> readSource(const Decoder& d, const Node& n, const std::string& f, MigGpu& gpu) {
-  GS_TRY(d.mapping(n, f, {"kind", "reason"}));
-  auto kind = requiredString(d, n, "kind", f);
+/// A `{kind: observed | assumed, reason: ...}` mapping: whether some facts about a GPU were seen
+/// on that GPU, and why we believe them.
+struct Provenance {
+  bool observed = false;
+  std::string reason;
+};
+
+Result<Provenance> readProvenance(const Decoder& d, const Node& gpu, std::string_view key, const std::string& gf) {
+  const std::string f = join(gf, key);
+  const Node* n = gpu.find(key);
+  if (!n) return d.error(gpu, f, "required (kind: observed or assumed, and a reason)");
+  GS_TRY(d.mapping(*n, f, {"kind", "reason"}));
+  auto kind = requiredString(d, *n, "kind", f);
   if (!kind) return kind.error();
-  if (*kind == "observed")
-    gpu.placementsSource = PlacementsSource::Observed;
-  else if (*kind == "assumed")
-    gpu.placementsSource = PlacementsSource::Assumed;
-  else
-    return d.error(*n.find("kind"), join(f, "kind"), "must be observed or assumed");
-  auto reason = requiredString(d, n, "reason", f);
+  if (*kind != "observed" && *kind != "assumed") {
+    return d.error(*n->find("kind"), join(f, "kind"), "must be observed or assumed");
+  }
+  auto reason = requiredString(d, *n, "reason", f);
   if (!reason) return reason.error();
-  gpu.placementsReason = *reason;
+  return Provenance{*kind == "observed", *reason};
+}
+
+/// Usable memory follows the memory slices alone: an error if `p` disagrees with an earlier
+/// profile of as many slices (a typo, or a figure copied from the wrong row).
+std::optional<Error> checkSameMemory(const Decoder& d, const Node& n, const std::string& f, const MigGpu& gpu,
+                                     const MigProfile& p) {
+  for (const MigProfile& earlier : gpu.profiles) {
+    if (earlier.memorySlices != p.memorySlices || earlier.usableMiB == p.usableMiB) continue;
+    return d.error(*n.find("usableMiB"), join(f, "usableMiB"),
+                   fmt::format("is {}, but {}, also of {} memory slices, has {}", p.usableMiB, earlier.name,
+                               p.memorySlices, earlier.usableMiB));
+  }
   return std::nullopt;
 }
 
 Result<MigGpu> readGpu(const Decoder& d, const Node& n, const std::string& f) {
-  GS_TRY(d.mapping(
-      n, f, {"name", "model", "instanceTypes", "memorySlices", "computeSlices", "placementsSource", "profiles"}));
+  GS_TRY(d.mapping(n, f,
+                   {"name", "model", "instanceTypes", "memorySlices", "computeSlices", "placementsSource",
+                    "memorySource", "profiles"}));
   MigGpu gpu;
   auto name = requiredString(d, n, "name", f);
   if (!name) return name.error();
@@ -167,9 +201,14 @@ Result<MigGpu> readGpu(const Decoder& d, const Node& n, const std::string& f) {
   auto compute = requiredInt(d, n, "computeSlices", f, 1, kMaxSlices);
   if (!compute) return compute.error();
   gpu.computeSlices = *compute;
-  const Node* source = n.find("placementsSource");
-  if (!source) return d.error(n, join(f, "placementsSource"), "required (kind: observed or assumed, and a reason)");
-  GS_TRY(readSource(d, *source, join(f, "placementsSource"), gpu));
+  auto placements = readProvenance(d, n, "placementsSource", f);
+  if (!placements) return placements.error();
+  gpu.placementsSource = placements->observed ? PlacementsSource::Observed : PlacementsSource::Assumed;
+  gpu.placementsReason = placements->reason;
+  auto usable = readProvenance(d, n, "memorySource", f);
+  if (!usable) return usable.error();
+  gpu.memorySource = usable->observed ? MemorySource::Observed : MemorySource::Assumed;
+  gpu.memoryReason = usable->reason;
   const Node* profiles = n.find("profiles");
   const std::string pf = join(f, "profiles");
   if (!profiles) return d.error(n, pf, "required");
@@ -183,6 +222,7 @@ Result<MigGpu> readGpu(const Decoder& d, const Node& n, const std::string& f) {
         return d.error(profiles->items[i], index(pf, i), fmt::format("duplicate profile \"{}\"", p->name));
       }
     }
+    GS_TRY(checkSameMemory(d, profiles->items[i], index(pf, i), gpu, *p));
     gpu.profiles.push_back(std::move(*p));
   }
   return gpu;
