@@ -20,14 +20,15 @@ bool plainSafe(const std::string& s) {
   }
   // Numbers, dates and times in either version: only digits, hex letters, signs, points,
   // underscores, colons and radix prefixes.
-  bool numberish = true;
+  bool numberish = true, hasDigit = false;
   for (char c : lower) {
+    hasDigit = hasDigit || digit(c);
     if (!(digit(c) || (c >= 'a' && c <= 'f') || c == '.' || c == '-' || c == '+' || c == '_' || c == ':' ||
           c == 'x' || c == 'o')) {
       numberish = false;
     }
   }
-  if (numberish || lower == ".inf" || lower == "-.inf" || lower == "+.inf" || lower == ".nan") return false;
+  if ((numberish && hasDigit) || lower == ".inf" || lower == "-.inf" || lower == "+.inf" || lower == ".nan") return false;
   if (!(letter(s.front()) || digit(s.front()) || s.front() == '/' || s.front() == '_' || s.front() == '.')) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
