@@ -124,7 +124,7 @@ std::optional<Error> checkTemplate(const Template& t) {
     const Value* v = t.root.find(key);
     if (!v || !v->isString() || v->text != want) {
       return Error{ErrorKind::BadInput, t.file, v ? v->line : t.root.line, key,
-                   fmt::format("must be {} (this template renders a {})", want, spec->kind)};
+                   fmt::format("must be {}, the {} of what {} renders", want, key, t.name)};
     }
   }
   std::set<std::string> used;

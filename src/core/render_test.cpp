@@ -320,7 +320,7 @@ TEST_CASE("render: a saved plan's errors name its file, line and field") {
   std::string one = pool;
   one.replace(one.find("\"replicas\": 2"), 13, "\"replicas\": 1");
   CHECK(read(head + one + tail) ==
-        "plan.json:3: plan.pools[0].replicas: a time-slicing pool needs replicas >= 2 (the device plugin rejects "
+        "plan.json:3: plan.pools[0].replicas: time-slicing needs replicas >= 2 (the device plugin rejects "
         "fewer), got 1");
   std::string type = pool;
   type.replace(type.find("g5.xlarge"), 9, "g9.huge");

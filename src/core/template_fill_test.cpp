@@ -75,7 +75,7 @@ TEST_CASE("render: checkTemplate wants the object's kind, known placeholders and
       "spec:\n  template:\n    spec:\n      nodeClassRef: {name: \"${nodeClass}\"}\n";
   CHECK(check("nodepool.yaml", pool) == "ok");
   CHECK(check("nodepool.yaml", "apiVersion: karpenter.sh/v1beta1\nkind: NodePool\n") ==
-        "t/nodepool.yaml:1: apiVersion: must be karpenter.sh/v1 (this template renders a NodePool)");
+        "t/nodepool.yaml:1: apiVersion: must be karpenter.sh/v1, the apiVersion of what nodepool.yaml renders");
   CHECK(check("nodepool.yaml", pool + "  weight: ${weight}\n") ==
         "t/nodepool.yaml:9: spec.weight: unknown placeholder ${weight}; nodepool.yaml knows ${name}, ${devicePluginConfig}, "
         "${migConfig}, ${nodeClass}, ${instanceType}, ${gpuNameRequirement}, ${capacityType}, ${limits}");

@@ -86,7 +86,7 @@ Result<Pool> readPool(const Decoder& d, const Node& node, const std::string& f, 
   p.replicas = static_cast<int>(*replicas);
   if ((p.mode == Mode::TimeSlicing || p.mode == Mode::Mps) && p.replicas < 2) {
     return d.error(*node.find("replicas"), join(f, "replicas"),
-                   fmt::format("a {} pool needs replicas >= 2 (the device plugin rejects fewer), got {}",
+                   fmt::format("{} needs replicas >= 2 (the device plugin rejects fewer), got {}",
                                modeName(p.mode), p.replicas));
   }
   auto nodes = integerField(d, node, "nodes", f, 0, 100000);
