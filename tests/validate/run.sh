@@ -67,9 +67,6 @@ render_dir mixed-fleet-rename "$examples/mixed-fleet.yaml" --rename-by-default -
 render_dir mig-mixed-plan --plan "$here/fixtures/mig-mixed-plan.json"
 render_dir mig-single-plan --plan "$here/fixtures/mig-single-plan.json" --rename-by-default
 render_dir mig-single-bottlerocket --plan "$here/fixtures/mig-single-plan.json" --ami bottlerocket --sharing-via bottlerocket
-if [[ -f $examples/mig-h100.yaml ]]; then
-  render_dir mig-h100-example "$examples/mig-h100.yaml"
-fi
 if "$bin" render "$examples/seed-four-workloads.yaml" --cluster demo --node-role R >"$scratch/stream.yaml" 2>/dev/null; then
   validate stdout-stream "$scratch/stream.yaml"
 else
