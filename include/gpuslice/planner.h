@@ -32,6 +32,7 @@ struct PlanOptions {
   int maxReplicas = 48;                 ///< time-slicing replicas cap; MPS uses the GPU's client limit
   double contextSwitchOverhead = 0.20;  ///< time-slicing slowdown estimate when the GPU is busy
   bool estimateOtherModels = true;      ///< also price "--any-gpu-model" when it is off
+  ModeMask withoutModes = 0;            ///< modes no workload may use (the planner's own retries)
 };
 
 /// One GPU instance of a MIG geometry.

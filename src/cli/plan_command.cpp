@@ -115,7 +115,7 @@ Runner registerPlan(CLI::App& app) {
       ->required();
   app.add_option("--strategy", a->strategy,
                  "auto mixes modes per workload; dedicated, time-slicing or mps use only that mode (plus dedicated "
-                 "where a workload cannot share); mig is not available yet")
+                 "where a workload cannot share); mig uses MIG instances (A100, H100, H200, B200) and whole GPUs")
       ->check(CLI::IsMember({"auto", "dedicated", "time-slicing", "mps", "mig"}))
       ->capture_default_str();
   app.add_option("--headroom", a->headroom,

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <set>
 
+#include "mig_planning.h"
+
 namespace gpuslice::detail {
 
 namespace {
@@ -33,38 +35,67 @@ std::string constraints(const PlanContext& ctx, const Workload& w) {
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
+/// Why a workload that allows only MIG has no MIG slot among `admitted`.
+std::optional<std::string> whyNoMig(const PlanContext& ctx, const Workload& w, const std::vector<int>& admitted) {
+  const Candidate* roomiest = nullptr;  // the candidate with the largest MIG instance
+  std::int64_t roomiestMiB = 0;
+  bool nodeFits = false;
+  for (int k : admitted) {
+    const Candidate& c = ctx.candidates[static_cast<std::size_t>(k)];
+    if (!c.mig) continue;
+    if (migProfileFor(ctx, w, c) && withNodeCap(SlotFit{}, w, c).nodeCap >= 1) return std::nullopt;
+    nodeFits = nodeFits || withNodeCap(SlotFit{}, w, c).nodeCap >= 1;
+    for (const MigProfile& p : c.mig->profiles) {
+      if (!roomiest || p.usableMiB > roomiestMiB) {
+        roomiest = &c;
+        roomiestMiB = p.usableMiB;
+      }
+    }
+  }
+  if (!roomiest) {
+    std::set<std::string> capable;
+    for (const MigGpu& g : ctx.catalog->migGpus) {
+      capable.insert(fmt::format("{} ({})", g.name, fmt::join(g.instanceTypes, ", ")));
+    }
+    std::set<std::string> models;
+    for (int k : admitted) models.insert(ctx.candidates[static_cast<std::size_t>(k)].type->gpuModel);
+    return fmt::format(
+        "it allows only MIG sharing, but {} GPUs have no MIG ({}); allow dedicated, time-slicing or mps in sharing",
+        fmt::join(models, " and "),
+        capable.empty() ? std::string("the catalog has no MIG profiles for any GPU")
+                        : fmt::format("MIG is available on {}", fmt::join(capable, ", ")));
+  }
+  if (!nodeFits) return "its CPU or memory request is larger than what any candidate node can allocate to one pod";
+  return fmt::format(
+      "it allows only MIG sharing, but no MIG profile holds one pod ({} of memory and {:.1f}% of compute): the "
+      "largest instance, on {}, has {} usable after the {} MiB overhead",
+      gib(w.memoryMiB), static_cast<double>(w.computePpm) / 1e4, roomiest->type->name,
+      gib(roomiestMiB - ctx.options->gpuOverheadMiB), ctx.options->gpuOverheadMiB);
+}
+
 }  // namespace
 
 std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload& w, const std::vector<int>& admitted) {
-  const ModeMask modes = effectiveModes(w, ctx.options->strategy);
+  const ModeMask modes = effectiveModes(w, *ctx.options);
   if (modes == 0) {
-    if ((w.sharing & ~bit(Mode::Mig)) == 0) {
-      const GpuModel* g = ctx.measuredGpu(w);
-      if (g && g->mig == MigSupport::No && !ctx.options->anyGpuModel) {
-        std::vector<std::string> capable;
-        for (const GpuModel& m : ctx.catalog->gpus) {
-          if (m.mig == MigSupport::Yes) capable.push_back(m.name);
-        }
-        return fmt::format(
-            "it allows only MIG sharing, but {} GPUs have no MIG (MIG-capable models: {}); allow "
-            "dedicated, time-slicing or mps in sharing",
-            g->name, capable.empty() ? std::string("none") : fmt::format("{}", fmt::join(capable, ", ")));
-      }
-      return std::string(
-          "it allows only MIG sharing, which gpuslice does not plan yet; allow dedicated, "
-          "time-slicing or mps in sharing");
-    }
     return fmt::format("no sharing mode is left: sharing allows [{}], isolation {} {}, and --strategy {} allows [{}]",
                        modeList(w.sharing), isolationName(w.isolation),
                        w.isolation == Isolation::Full     ? "allows only dedicated or MIG"
                        : w.isolation == Isolation::Memory ? "rules out time-slicing"
                                                           : "allows every mode",
                        strategyName(ctx.options->strategy),
-                       modeList(effectiveModes(Workload{}, ctx.options->strategy)));
+                       modeList(effectiveModes(Workload{}, *ctx.options)));
   }
   if (admitted.empty()) {
     return fmt::format("no priced instance type with a{} {} GPU matches its constraints ({})",
                        ctx.options->anyGpuModel ? "ny GPU model, or a" : "", w.gpuModel, constraints(ctx, w));
+  }
+  if (modes == bit(Mode::Mig)) return whyNoMig(ctx, w, admitted);
+  if (modes & bit(Mode::Mig)) {
+    for (int k : admitted) {
+      const Candidate& c = ctx.candidates[static_cast<std::size_t>(k)];
+      if (migProfileFor(ctx, w, c) && withNodeCap(SlotFit{}, w, c).nodeCap >= 1) return std::nullopt;
+    }
   }
   const Candidate* roomiest = nullptr;
   bool computeFits = false, nodeFits = false;
@@ -104,12 +135,7 @@ std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload&
 std::vector<std::string> planNotes(const PlanContext& ctx, const std::vector<Workload>& ws, const Plan& plan) {
   std::vector<std::string> notes;
   std::set<std::string> models;
-  bool migCapable = false;
-  for (const Workload& w : ws) {
-    models.insert(w.gpuModel);
-    const GpuModel* g = ctx.catalog->findGpu(w.gpuModel);
-    if (g && g->mig != MigSupport::No && (w.sharing & bit(Mode::Mig))) migCapable = true;
-  }
+  for (const Workload& w : ws) models.insert(w.gpuModel);
   for (const InstanceType& t : ctx.catalog->instanceTypes) {
     if (Catalog::price(t, ctx.options->capacity) || !(models.count(t.gpuModel) || ctx.options->anyGpuModel)) continue;
     notes.push_back(fmt::format("{} has no {} price in the table and was not considered{}", t.name,
@@ -120,10 +146,10 @@ std::vector<std::string> planNotes(const PlanContext& ctx, const std::vector<Wor
         "some workloads moved to another GPU model; their compute is scaled by a rough relative "
         "throughput figure (an estimate, not a measurement)");
   }
-  if (migCapable) {
+  if (std::any_of(plan.pools.begin(), plan.pools.end(), [](const Pool& p) { return p.mode == Mode::Mig; })) {
     notes.push_back(
-        "MIG planning is not available yet: workloads on MIG-capable GPUs were planned with "
-        "dedicated, time-slicing and MPS only");
+        "MIG pods get the smallest profile that holds their peak memory and compute; +me (media extension) "
+        "profiles are never assigned");
   }
   if (std::any_of(plan.pools.begin(), plan.pools.end(), [](const Pool& p) { return p.mode == Mode::Mps; })) {
     notes.push_back("MPS is marked experimental in the NVIDIA device plugin (since v0.15.0)");

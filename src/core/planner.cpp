@@ -5,10 +5,13 @@
 #include <cmath>
 #include <future>
 #include <map>
+#include <memory>
 #include <numeric>
+#include <set>
 
 #include "diagnostics.h"
 #include "gpuslice/glob.h"
+#include "mig_planning.h"
 #include "pool_packing.h"
 #include "risk.h"
 #include "slot_fit.h"
@@ -84,6 +87,7 @@ Result<PlanContext> makeContext(const Catalog& catalog, const PlanOptions& optio
     c.price = *price;
     c.allocatable = nodeAllocatable(t, options.maxPodsPerNode, options.daemonSets);
     c.gpus = t.wholeGpus();
+    if (!t.fractional()) c.mig = catalog.findMigGpu(t.name);
     const double overhead = t.fractional() ? options.gpuOverheadMiB * t.gpuCount : options.gpuOverheadMiB;
     c.usableMemoryMiB = t.gpuMemoryMiB - static_cast<std::int64_t>(std::ceil(overhead));
     // The GPU side of a fit depends on the model, the usable memory and the slice share only.
@@ -165,6 +169,22 @@ std::string nodeLimit(const Candidate& c, const std::vector<Workload>& ws, const
   return "pods";
 }
 
+/// The MIG GPU, strategy and per-GPU layout of a MIG pool.
+void describeMig(const MigGpu& gpu, const std::vector<MigGeometry>& layout, Pool& pool) {
+  pool.migGpu = gpu.name;
+  pool.migPlacementsAssumed = gpu.placementsSource == PlacementsSource::Assumed;
+  std::set<std::size_t> profiles;
+  for (const MigGeometry& g : layout) {
+    std::vector<MigSlot>& slots = pool.geometry.emplace_back();
+    for (const MigPlacement& p : g.placements) {
+      slots.push_back(MigSlot{gpu.profiles[p.profile].name, p.start});
+      profiles.insert(p.profile);
+    }
+  }
+  // The single strategy shows every instance as nvidia.com/gpu: right only when they are alike.
+  pool.migStrategy = profiles.size() == 1 ? "single" : "mixed";
+}
+
 /// Turns packed pools into named, described pools and per-workload placements.
 void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std::vector<PackedPool>& packed,
                    Plan& plan) {
@@ -200,10 +220,12 @@ void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std:
     pool.hourly = c.price * p.shape.nodes;
     pool.usableMemoryMiB = c.usableMemoryMiB;
     pool.workloads = p.workloads;
+    if (p.migGpu) describeMig(*p.migGpu, p.migLayout, pool);
     double compute = 0, memory = 0;
     for (std::size_t wi : p.workloads) {
       // Only the pod's compute on this GPU and whether it is an estimate are needed here.
       const detail::SlotFit f = detail::gpuFitOf(ctx, ws[wi], c);
+      if (p.migGpu) plan.placements[wi].profile = p.migGpu->profiles[*detail::migProfileFor(ctx, ws[wi], c)].name;
       pool.maxMemoryMiB = std::max(pool.maxMemoryMiB, ws[wi].memoryMiB);
       pool.maxComputePpm = std::max(pool.maxComputePpm, f.computePpm);
       pool.estimate = pool.estimate || f.estimate;
@@ -226,10 +248,19 @@ void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std:
   for (std::size_t i : order) sorted.push_back(std::move(plan.pools[i]));
   plan.pools = std::move(sorted);
   for (std::size_t pi = 0; pi < plan.pools.size(); ++pi) {
-    plan.pools[pi].notes = detail::poolNotes(plan.pools[pi], *ctx.options);
-    for (std::size_t wi : plan.pools[pi].workloads) {
-      plan.placements[wi].pool = pi;
-      plan.placements[wi].risk = detail::assessRisk(ws[wi], plan.pools[pi], plan.placements[wi], *ctx.options);
+    const Pool& pool = plan.pools[pi];
+    const MigGpu* gpu = pool.mode == Mode::Mig ? ctx.catalog->findMigGpu(pool.instanceType) : nullptr;
+    plan.pools[pi].notes = detail::poolNotes(pool, *ctx.options, gpu);
+    for (std::size_t wi : pool.workloads) {
+      Placement& placement = plan.placements[wi];
+      placement.pool = pi;
+      const MigProfile* profile = nullptr;
+      if (gpu) {
+        for (const MigProfile& m : gpu->profiles) {
+          if (m.name == placement.profile) profile = &m;
+        }
+      }
+      placement.risk = detail::assessRisk(ws[wi], pool, placement, *ctx.options, gpu, profile);
     }
   }
   for (const Pool& p : plan.pools) {
@@ -337,6 +368,7 @@ std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, con
   p.ctx.workloads = &ws;
   p.ctx.measuredOn.reserve(ws.size());
   for (const Workload& w : ws) p.ctx.measuredOn.push_back(catalog.findGpu(w.gpuModel));
+  detail::chooseMigBoundWeights(p.ctx, ws);
 
   // Classes: workloads admitted by exactly the same candidates. Admission depends only on
   // the model, the architectures and the instance-type patterns, so it is worked out once
@@ -382,7 +414,7 @@ std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, con
   }
   // In the order of the admitted candidates (classOf is sorted), for deterministic output.
   for (const auto& [admitted, index] : classOf) {
-    detail::Packing packing = detail::packClass(p.ctx, ws, classes[index].second, admitted);
+    detail::Packing packing = detail::packClassWithMig(p.ctx, ws, classes[index].second, admitted);
     auto& [fractional, node] = components[root(static_cast<std::size_t>(admitted.front()))];
     fractional += packing.lowerBoundMicros;
     node = std::max(node, packing.cheapestNodeForAll);
@@ -400,44 +432,141 @@ std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, con
   return std::nullopt;
 }
 
+}  // namespace
+
+namespace {
+
+/// One packing and its described pools, before the baseline and notes.
+struct Attempt {
+  std::unique_ptr<Prepared> prepared;  // the plan's context points into it
+  Plan plan;
+};
+
+Result<Attempt> attempt(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options) {
+  Attempt a;
+  a.prepared = std::make_unique<Prepared>();
+  if (auto e = packAll(set, catalog, options, *a.prepared)) return *e;
+  a.plan.strategy = options.strategy;
+  a.plan.capacity = options.capacity;
+  describePools(a.prepared->ctx, *a.prepared->workloads, a.prepared->pools, a.plan);
+  return a;
+}
+
+bool hasModeIn(const Plan& plan, Mode mode) {
+  return std::any_of(plan.pools.begin(), plan.pools.end(), [&](const Pool& p) { return p.mode == mode; });
+}
+
+/// Whether some workload could take MPS and some MIG: then the planner plans without each in
+/// turn, since the NVIDIA device plugin does not run MPS beside MIG's mixed strategy and MPS
+/// only ever shares whole GPUs. gpuslice keeps the rule simple: MPS or MIG, never both.
+bool mpsAndMigPossible(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options) {
+  std::set<std::string> migModels;  // models of priced, allowed instance types with MIG
+  for (const InstanceType& t : catalog.instanceTypes) {
+    if (Catalog::price(t, options.capacity) && !t.fractional() && globMatchAny(options.allowInstanceTypes, t.name) &&
+        catalog.findMigGpu(t.name)) {
+      migModels.insert(t.gpuModel);
+    }
+  }
+  bool mps = false, mig = false;
+  for (const Workload& w : set.workloads) {
+    const ModeMask modes = detail::effectiveModes(w, options);
+    mps = mps || (modes & bit(Mode::Mps));
+    if (!mig && (modes & bit(Mode::Mig))) {
+      std::string model = w.gpuModel;
+      if (model.empty() && w.currentType) {
+        if (const InstanceType* t = catalog.findType(*w.currentType)) model = t->gpuModel;
+      }
+      mig = options.anyGpuModel ? !migModels.empty() : migModels.count(model) > 0;
+    }
+    if (mps && mig) return true;
+  }
+  return false;
+}
+
+/// The plan: one packing, or, where MPS and MIG could both be used, the cheaper (then fewer
+/// nodes) of the packing without MPS and the one without MIG, the second on another thread
+/// when `parallel`. Its lower bound holds for every plan that does not use both.
+Result<Attempt> bestAttempt(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options,
+                            bool parallel, std::string* note) {
+  if (!mpsAndMigPossible(set, catalog, options)) return attempt(set, catalog, options);
+  PlanOptions noMps = options, noMig = options;
+  noMps.withoutModes |= bit(Mode::Mps);
+  noMig.withoutModes |= bit(Mode::Mig);
+  std::future<Result<Attempt>> second;
+  if (parallel) second = std::async(std::launch::async, [&] { return attempt(set, catalog, noMig); });
+  auto withoutMps = attempt(set, catalog, noMps);
+  auto withoutMig = parallel ? second.get() : attempt(set, catalog, noMig);
+  if (!withoutMps && !withoutMig) {
+    return Error{ErrorKind::Infeasible, "", 0, "",
+                 fmt::format("some workloads need MPS and others MIG, which gpuslice never plans together (the "
+                             "NVIDIA device plugin runs MPS only on whole GPUs and not beside MIG's mixed "
+                             "strategy). Without MPS: {} Without MIG: {}",
+                             withoutMps.error().message, withoutMig.error().message)};
+  }
+  // Cost, then nodes, then the isolation penalty (time-slicing worst), as pools are chosen.
+  auto score = [](const Plan& p) {
+    long long nodes = 0, penalty = 0;
+    for (const Pool& pool : p.pools) {
+      nodes += pool.nodes;
+      penalty += static_cast<long long>(detail::isolationPenalty(pool.mode)) * pool.pods;
+    }
+    return std::make_tuple(p.fleet.hourly, nodes, penalty);
+  };
+  const bool mpsWins = !withoutMps || (withoutMig && score(withoutMig->plan) <= score(withoutMps->plan));
+  double bound = (mpsWins ? *withoutMig : *withoutMps).prepared->lowerBoundMicros;
+  if (withoutMps && withoutMig) {
+    bound = std::min(withoutMps->prepared->lowerBoundMicros, withoutMig->prepared->lowerBoundMicros);
+    if (note && hasModeIn(withoutMig->plan, Mode::Mps) && hasModeIn(withoutMps->plan, Mode::Mig)) {
+      const Plan& other = mpsWins ? withoutMps->plan : withoutMig->plan;
+      *note = fmt::format(
+          "MPS and MIG are never planned together (the NVIDIA device plugin runs MPS only on whole GPUs and not "
+          "beside MIG's mixed strategy): planned without {}; without {} instead the plan costs ${:.2f}/h",
+          mpsWins ? "MIG" : "MPS", mpsWins ? "MPS" : "MIG", static_cast<double>(other.fleet.hourly) / 1e6);
+    }
+  }
+  Attempt chosen = std::move(mpsWins ? *withoutMig : *withoutMps);
+  chosen.prepared->lowerBoundMicros = bound;
+  return chosen;
+}
+
 /// Hourly cost of the plan with --any-gpu-model, for the estimate printed without it.
 std::optional<Micros> anyModelCost(const WorkloadSet& set, const Catalog& catalog, PlanOptions options) {
   options.anyGpuModel = true;
-  Prepared p;
-  if (packAll(set, catalog, options, p)) return std::nullopt;
-  Micros total = 0;
-  for (const PackedPool& pool : p.pools) total += detail::poolCost(p.ctx, pool);
-  return total;
+  auto a = bestAttempt(set, catalog, options, false, nullptr);
+  if (!a) return std::nullopt;
+  return a->plan.fleet.hourly;
 }
 
 }  // namespace
 
 Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options) {
-  if (options.strategy == Strategy::Mig) {
-    return Error{ErrorKind::Usage, "", 0, "--strategy",
-                 "mig: MIG planning is not available yet; use auto, dedicated, time-slicing or mps"};
-  }
   // The "what if workloads could move GPU models" estimate is a second, independent
   // packing: run it on the other core while this plan is made.
   std::future<std::optional<Micros>> other;
   if (!options.anyGpuModel && options.estimateOtherModels) {
     other = std::async(std::launch::async, [&set, &catalog, options] { return anyModelCost(set, catalog, options); });
   }
-  Prepared p;
-  if (auto e = packAll(set, catalog, options, p)) return *e;
-  const PlanContext& ctx = p.ctx;
-  Plan plan;
-  plan.strategy = options.strategy;
-  plan.capacity = options.capacity;
-  describePools(ctx, *p.workloads, p.pools, plan);
-  plan.lowerBound = static_cast<Micros>(std::floor(p.lowerBoundMicros + 1e-6));
+  std::string note;
+  auto best = bestAttempt(set, catalog, options, !other.valid(), &note);
+  if (!best) return best.error();
+  const PlanContext& ctx = best->prepared->ctx;
+  Plan plan = std::move(best->plan);
+  // One MIG strategy for the whole cluster: mixed as soon as one pool needs it.
+  if (std::any_of(plan.pools.begin(), plan.pools.end(),
+                  [](const Pool& p) { return p.mode == Mode::Mig && p.migStrategy == "mixed"; })) {
+    for (Pool& p : plan.pools) {
+      if (p.mode == Mode::Mig) p.migStrategy = "mixed";
+    }
+  }
+  plan.lowerBound = static_cast<Micros>(std::floor(best->prepared->lowerBoundMicros + 1e-6));
   plan.lowerBound = std::min(plan.lowerBound, plan.fleet.hourly);
 
-  auto baseline = baselineFleet(ctx, *p.workloads);
+  auto baseline = baselineFleet(ctx, *best->prepared->workloads);
   if (!baseline) return baseline.error();
   plan.baseline = std::move(*baseline);
 
-  plan.notes = detail::planNotes(ctx, *p.workloads, plan);
+  plan.notes = detail::planNotes(ctx, *best->prepared->workloads, plan);
+  if (!note.empty()) plan.notes.push_back(note);
   if (other.valid()) plan.anyModelHourly = other.get();
   return plan;
 }

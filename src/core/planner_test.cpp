@@ -226,7 +226,7 @@ TEST_CASE("cross-model moves only with anyGpuModel, and are marked estimates") {
   CHECK(p.pools[0].estimate);
 }
 
-TEST_CASE("errors: infeasible, unknown references, MIG not yet") {
+TEST_CASE("errors: infeasible, unknown references; --strategy mig without MIG GPUs") {
   static const Catalog catalog = testCatalog();
   WorkloadSet s;
   s.workloads.push_back(workload("huge", "V100", 20, 0.5));
@@ -244,9 +244,8 @@ TEST_CASE("errors: infeasible, unknown references, MIG not yet") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == ErrorKind::Infeasible);
   CHECK(r.error().message ==
-        "default/only-mig fits nowhere: it allows only MIG sharing, but V100 GPUs have no MIG (MIG-capable models: "
-        "A100); allow dedicated, "
-        "time-slicing or mps in sharing");
+        "default/only-mig fits nowhere: it allows only MIG sharing, but V100 GPUs have no MIG (the catalog has no "
+        "MIG profiles for any GPU); allow dedicated, time-slicing or mps in sharing");
 
   s.workloads[0] = workload("x", "V100", 2, 0.1);
   s.workloads[0].currentType = "g4dn.xlarge";
@@ -265,8 +264,10 @@ TEST_CASE("errors: infeasible, unknown references, MIG not yet") {
 
   PlanOptions mig;
   mig.strategy = Strategy::Mig;
-  r = makePlan(seed(), catalog, mig);
-  CHECK(r.error().kind == ErrorKind::Usage);
+  r = makePlan(seed(), catalog, mig);  // V100s have no MIG: whole GPUs
+  REQUIRE(r.ok());
+  CHECK(r->fleet.hourly == 12240000);
+  for (const Pool& p : r->pools) CHECK(p.mode == Mode::Dedicated);
 
   PlanOptions spot;
   spot.capacity = Capacity::Spot;

@@ -72,9 +72,17 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
   std::vector<SlotFit> kindFit(static_cast<std::size_t>(ctx.gpuKinds));
   std::vector<std::size_t> kindFitFor(static_cast<std::size_t>(ctx.gpuKinds), SIZE_MAX);  // workload it is for
 
+  // Node caps depend on the CPU and memory requests only, which few distinct values cover.
+  std::map<std::pair<std::int64_t, std::int64_t>, std::vector<int>> capsByRequests;
   for (std::size_t wi : members) {
     const Workload& w = workloads[wi];
-    ModeMask modes = effectiveModes(w, ctx.options->strategy);
+    std::vector<int>& caps = capsByRequests[{w.cpuMillis.value_or(0), w.memoryBytes.value_or(0)}];
+    if (caps.empty()) {
+      for (std::size_t k = 0; k < T; ++k) {
+        caps.push_back(nodeCapOf(w, ctx.candidates[static_cast<std::size_t>(classCandidates[k])]));
+      }
+    }
+    ModeMask modes = effectiveModes(w, *ctx.options) & ~bit(Mode::Mig);  // MIG is packed elsewhere
     Standalone alone;
     Micros cheapestFit = 0;
     for (std::size_t k = 0; k < T; ++k) {
@@ -84,7 +92,7 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
         kindFit[kind] = gpuFitOf(ctx, w, c);
         kindFitFor[kind] = wi;
       }
-      SlotFit f = withNodeCap(kindFit[kind], w, c);
+      SlotFit f = withNodeCap(kindFit[kind], caps[k]);
       if (!(modes & bit(Mode::Dedicated))) f.dedicated = false;
       if (!(modes & bit(Mode::TimeSlicing))) f.timeSlicing = 0;
       if (!(modes & bit(Mode::Mps))) f.mps = 0;
@@ -113,6 +121,8 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
     }
     out.lowerBoundMicros += alone.perPod * w.replicas;
     out.cheapestNodeForAll = std::max(out.cheapestNodeForAll, cheapestFit);
+    out.perPod.push_back(alone.perPod);
+    out.cheapestFit.push_back(cheapestFit);
     // A pod that allows both time-slicing and MPS joins one family, so that runs of
     // buckets share a sharing mode: MPS (better isolated) unless its client limit is what
     // stops more replicas on its cheapest type. The lower bound above keeps both.
@@ -278,6 +288,7 @@ void mergePools(const PlanContext& ctx, std::vector<PackedPool>& pools) {
       bool merged = false;
       for (std::size_t j = first; j < out.size() && !merged; ++j) {
         PackedPool& a = out[j];
+        if (a.mode == Mode::Mig || b.mode == Mode::Mig) continue;  // MIG pools are laid out whole
         const int cap = std::min(a.minNodeCap, b.minNodeCap);
         const int tsAll = std::min(a.minTimeSlicingAll, b.minTimeSlicingAll);
         const int mpsAll = std::min(a.minMpsAll, b.minMpsAll);

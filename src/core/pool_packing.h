@@ -24,6 +24,9 @@ struct PackedPool {
   int minTimeSlicingAll = 0;
   int minMpsAll = 0;
   std::vector<std::size_t> workloads;
+  // MIG pools (mode Mig) only: the MIG GPU and each GPU's geometry, the same on every node.
+  const MigGpu* migGpu = nullptr;
+  std::vector<MigGeometry> migLayout;
 };
 
 /// Result of packing one class of workloads (all admitted by the same candidates).
@@ -32,6 +35,8 @@ struct Packing {
   double lowerBoundMicros = 0;    ///< sum over pods of the cheapest standalone slot
   Micros cheapestNodeForAll = 0;  ///< every plan buys a node at least this dear: the largest,
                                   ///< over members, of the cheapest candidate that fits it
+  std::vector<double> perPod;      ///< per member: its cheapest standalone cost per pod (inf if none)
+  std::vector<Micros> cheapestFit;  ///< per member: the cheapest candidate that fits it (0 if none)
 };
 
 /// Packs `members` (indices into `workloads`), all of which admit exactly the candidates

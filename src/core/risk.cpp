@@ -10,14 +10,24 @@ namespace {
 double round2(double x) { return std::round(x * 100.0) / 100.0; }
 }  // namespace
 
-Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement, const PlanOptions& options) {
+Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement, const PlanOptions& options,
+                const MigGpu* gpu, const MigProfile* profile) {
   Risk r;
   r.estimate = placement.risk.estimate;
   const double c = static_cast<double>(placement.computePpm) / 1e6;
   const int n = pool.replicas;
   switch (pool.mode) {
-    case Mode::Dedicated:
     case Mode::Mig:
+      if (gpu && profile) {
+        r.oom = "isolated";
+        r.memoryLimitMiB = profile->usableMiB - options.gpuOverheadMiB;
+        r.memorySlackMiB = r.memoryLimitMiB - w.memoryMiB;
+        r.computeShare = static_cast<double>(profile->computeSlices) / gpu->computeSlices;
+        r.slowdownPercent = round2(std::max(0.0, c / r.computeShare - 1.0) * 100.0);
+        break;
+      }
+      [[fallthrough]];
+    case Mode::Dedicated:
       r.oom = "isolated";
       r.memoryLimitMiB = pool.usableMemoryMiB;
       r.memorySlackMiB = pool.usableMemoryMiB - w.memoryMiB;
@@ -46,8 +56,19 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
   return r;
 }
 
-std::vector<std::string> poolNotes(const Pool& pool, const PlanOptions& options) {
+std::vector<std::string> poolNotes(const Pool& pool, const PlanOptions& options, const MigGpu* gpu) {
   std::vector<std::string> notes;
+  if (pool.mode == Mode::Mig && gpu) {
+    notes.push_back(fmt::format(
+        "each pod has its own MIG instance (memory, SMs, L2 and memory bandwidth isolated); usable memory per "
+        "profile is the catalog's figure less the {} MiB overhead and depends on the driver",
+        options.gpuOverheadMiB));
+    if (gpu->placementsSource == PlacementsSource::Assumed) {
+      notes.push_back(fmt::format("ASSUMPTION: the {} layout uses assumed MIG placements ({}); check `nvidia-smi mig "
+                                  "-lgipp` on one node before relying on it",
+                                  gpu->name, gpu->placementsReason));
+    }
+  }
   if (pool.mode == Mode::TimeSlicing) {
     notes.push_back(fmt::format(
         "GPU memory is not enforced: a pod that goes past its measured peak by more than {} MiB can make any pod "

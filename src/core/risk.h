@@ -9,10 +9,14 @@ namespace gpuslice::detail {
 ///  - dedicated: no slowdown, memory isolated;
 ///  - time-slicing: with all r replicas busy a pod gets 1/r of the GPU's time, so it slows
 ///    by max(1, c*r) * (1 + context-switch overhead) - 1; memory is not enforced;
-///  - MPS: each client is capped at 1/r of the SMs and of memory, slowdown max(0, c*r - 1).
-Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement, const PlanOptions& options);
+///  - MPS: each client is capped at 1/r of the SMs and of memory, slowdown max(0, c*r - 1);
+///  - MIG: the pod's instance (`profile`, of `gpu`) is its own: memory isolated, compute share
+///    slices / total, slowdown max(0, c / share - 1).
+Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement, const PlanOptions& options,
+                const MigGpu* gpu = nullptr, const MigProfile* profile = nullptr);
 
-/// What sharing in `pool` means for every pod in it (memory enforcement, slowdown).
-std::vector<std::string> poolNotes(const Pool& pool, const PlanOptions& options);
+/// What sharing in `pool` means for every pod in it (memory enforcement, slowdown; for MIG,
+/// `gpu`'s assumed placements).
+std::vector<std::string> poolNotes(const Pool& pool, const PlanOptions& options, const MigGpu* gpu = nullptr);
 
 }  // namespace gpuslice::detail

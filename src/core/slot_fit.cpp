@@ -7,18 +7,19 @@
 
 namespace gpuslice::detail {
 
-ModeMask effectiveModes(const Workload& w, Strategy strategy) {
+ModeMask effectiveModes(const Workload& w, const PlanOptions& options) {
   ModeMask m = w.sharing;
   if (w.isolation == Isolation::Full) m &= bit(Mode::Dedicated) | bit(Mode::Mig);
   if (w.isolation == Isolation::Memory) m &= bit(Mode::Dedicated) | bit(Mode::Mps) | bit(Mode::Mig);
-  switch (strategy) {
+  m &= ~options.withoutModes;
+  switch (options.strategy) {
     case Strategy::Auto: break;
     case Strategy::Dedicated: m &= bit(Mode::Dedicated); break;
     case Strategy::TimeSlicing: m &= bit(Mode::Dedicated) | bit(Mode::TimeSlicing); break;
     case Strategy::Mps: m &= bit(Mode::Dedicated) | bit(Mode::Mps); break;
     case Strategy::Mig: m &= bit(Mode::Dedicated) | bit(Mode::Mig); break;
   }
-  return m & ~bit(Mode::Mig);  // MIG planning is not available yet
+  return m;
 }
 
 bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c) {
@@ -64,12 +65,18 @@ SlotFit gpuFitOf(const PlanContext& ctx, const Workload& w, const Candidate& c) 
   return f;
 }
 
-SlotFit withNodeCap(SlotFit f, const Workload& w, const Candidate& c) {
+int nodeCapOf(const Workload& w, const Candidate& c) {
   const Allocatable& a = c.allocatable;
   std::int64_t cap = a.maxPods;
   if (w.cpuMillis && *w.cpuMillis > 0) cap = std::min(cap, a.cpuMillis / *w.cpuMillis);
   if (w.memoryBytes && *w.memoryBytes > 0) cap = std::min(cap, a.memoryBytes / *w.memoryBytes);
-  f.nodeCap = static_cast<int>(cap);
+  return static_cast<int>(cap);
+}
+
+SlotFit withNodeCap(SlotFit f, const Workload& w, const Candidate& c) { return withNodeCap(f, nodeCapOf(w, c)); }
+
+SlotFit withNodeCap(SlotFit f, int nodeCap) {
+  f.nodeCap = nodeCap;
   if (f.nodeCap < 1) {
     f.dedicated = false;
     f.timeSlicing = f.mps = 0;

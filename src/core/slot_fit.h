@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,8 @@
 #include "gpuslice/workload.h"
 
 namespace gpuslice::detail {
+
+class MigCover;
 
 /// An instance type as the planner uses it: catalog entry plus derived figures.
 struct Candidate {
@@ -23,6 +27,7 @@ struct Candidate {
   std::int64_t usableMemoryMiB = 0;  ///< per GPU (or slice), after overhead
   int gpus = 1;                      ///< whole GPUs, 1 for a fractional type
   int gpuKind = 0;                   ///< candidates of one kind fit a pod's GPU needs alike
+  const MigGpu* mig = nullptr;       ///< its GPUs' MIG profiles; null without MIG (or fractional)
 };
 
 /// The fit of one pod on one candidate. Zero replicas means "not in that mode".
@@ -54,6 +59,10 @@ struct PlanContext {
   int gpuKinds = 0;                                  ///< distinct Candidate::gpuKind values
   const std::vector<Workload>* workloads = nullptr;  ///< the resolved workloads planned
   std::vector<const GpuModel*> measuredOn;           ///< per workload: its gpu.model's entry
+  /// Covering solvers per MIG GPU, made on first use; they keep what they have worked out.
+  mutable std::map<const MigGpu*, std::shared_ptr<MigCover>> migCovers;
+  /// Per MIG GPU, per profile: the share of a GPU the lower bound charges a MIG pod.
+  mutable std::map<const MigGpu*, std::vector<double>> migBoundWeights;
 
   /// The GPU-model entry of the model `w` was measured on (nullptr if the table lacks it).
   /// `w` must be one of `*workloads`.
@@ -62,8 +71,9 @@ struct PlanContext {
   }
 };
 
-/// The modes a workload may use under the run's strategy (no MIG yet).
-ModeMask effectiveModes(const Workload& w, Strategy strategy);
+/// The modes a workload may use under the run's strategy, its isolation and the modes the
+/// run leaves out.
+ModeMask effectiveModes(const Workload& w, const PlanOptions& options);
 
 /// True if `c` passes the workload's own filters (model, arch, instanceTypes).
 bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c);
@@ -76,6 +86,12 @@ SlotFit gpuFitOf(const PlanContext& ctx, const Workload& w, const Candidate& c);
 
 /// `gpu` (from gpuFitOf on a candidate of c's kind) completed with c's node cap.
 SlotFit withNodeCap(SlotFit gpu, const Workload& w, const Candidate& c);
+
+/// `gpu` completed with a node cap worked out before (nodeCapOf): no slot below 1.
+SlotFit withNodeCap(SlotFit gpu, int nodeCap);
+
+/// Pods of `w` that CPU, memory and max-pods allow on one node of `c`.
+int nodeCapOf(const Workload& w, const Candidate& c);
 
 /// Shape of a pool in `mode` with the given member minima; podsPerNode 0 if impossible.
 PoolShape shapePool(const Candidate& c, Mode mode, int minReplicas, int minNodeCap, long long pods);
