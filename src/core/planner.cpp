@@ -348,6 +348,7 @@ Micros smallestSumAtLeast(std::vector<Micros> prices, double need) {
 
 /// What every planning run starts from: resolved workloads and the context over them.
 struct Prepared {
+  PlanOptions options;           ///< the context points at this copy
   std::vector<Workload> filled;  ///< a copy, only when some gpu.model had to be filled in
   const std::vector<Workload>* workloads = nullptr;
   PlanContext ctx;
@@ -358,7 +359,8 @@ struct Prepared {
 /// Resolves the workloads, groups them by the candidates that admit them and packs each
 /// group into pools. Fills `p` in place (its context points into it).
 std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options, Prepared& p) {
-  auto ctx = makeContext(catalog, options);
+  p.options = options;
+  auto ctx = makeContext(catalog, p.options);
   if (!ctx) return ctx.error();
   p.ctx = std::move(*ctx);
   auto resolved = resolveWorkloads(set, catalog, p.filled);
@@ -436,24 +438,29 @@ std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, con
 
 namespace {
 
-/// One packing and its described pools, before the baseline and notes.
+/// One packing, not yet described; its cost, nodes and isolation penalty decide between
+/// packings as they decide between pools.
 struct Attempt {
-  std::unique_ptr<Prepared> prepared;  // the plan's context points into it
-  Plan plan;
+  std::unique_ptr<Prepared> prepared;  // its context points into it
+  std::tuple<Micros, long long, long long> score;
 };
 
 Result<Attempt> attempt(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options) {
   Attempt a;
   a.prepared = std::make_unique<Prepared>();
   if (auto e = packAll(set, catalog, options, *a.prepared)) return *e;
-  a.plan.strategy = options.strategy;
-  a.plan.capacity = options.capacity;
-  describePools(a.prepared->ctx, *a.prepared->workloads, a.prepared->pools, a.plan);
+  auto& [cost, nodes, penalty] = a.score;
+  for (const PackedPool& pool : a.prepared->pools) {
+    cost += detail::poolCost(a.prepared->ctx, pool);
+    nodes += pool.shape.nodes;
+    penalty += static_cast<long long>(detail::isolationPenalty(pool.mode)) * pool.pods;
+  }
   return a;
 }
 
-bool hasModeIn(const Plan& plan, Mode mode) {
-  return std::any_of(plan.pools.begin(), plan.pools.end(), [&](const Pool& p) { return p.mode == mode; });
+bool hasModeIn(const Attempt& a, Mode mode) {
+  return std::any_of(a.prepared->pools.begin(), a.prepared->pools.end(),
+                     [&](const PackedPool& p) { return p.mode == mode; });
 }
 
 /// Whether some workload could take MPS and some MIG: then the planner plans without each in
@@ -503,25 +510,16 @@ Result<Attempt> bestAttempt(const WorkloadSet& set, const Catalog& catalog, cons
                              "strategy). Without MPS: {} Without MIG: {}",
                              withoutMps.error().message, withoutMig.error().message)};
   }
-  // Cost, then nodes, then the isolation penalty (time-slicing worst), as pools are chosen.
-  auto score = [](const Plan& p) {
-    long long nodes = 0, penalty = 0;
-    for (const Pool& pool : p.pools) {
-      nodes += pool.nodes;
-      penalty += static_cast<long long>(detail::isolationPenalty(pool.mode)) * pool.pods;
-    }
-    return std::make_tuple(p.fleet.hourly, nodes, penalty);
-  };
-  const bool mpsWins = !withoutMps || (withoutMig && score(withoutMig->plan) <= score(withoutMps->plan));
+  const bool mpsWins = !withoutMps || (withoutMig && withoutMig->score <= withoutMps->score);
   double bound = (mpsWins ? *withoutMig : *withoutMps).prepared->lowerBoundMicros;
   if (withoutMps && withoutMig) {
     bound = std::min(withoutMps->prepared->lowerBoundMicros, withoutMig->prepared->lowerBoundMicros);
-    if (note && hasModeIn(withoutMig->plan, Mode::Mps) && hasModeIn(withoutMps->plan, Mode::Mig)) {
-      const Plan& other = mpsWins ? withoutMps->plan : withoutMig->plan;
+    if (note && hasModeIn(*withoutMig, Mode::Mps) && hasModeIn(*withoutMps, Mode::Mig)) {
+      const Micros other = std::get<0>(mpsWins ? withoutMps->score : withoutMig->score);
       *note = fmt::format(
           "MPS and MIG are never planned together (the NVIDIA device plugin runs MPS only on whole GPUs and not "
           "beside MIG's mixed strategy): planned without {}; without {} instead the plan costs ${:.2f}/h",
-          mpsWins ? "MIG" : "MPS", mpsWins ? "MPS" : "MIG", static_cast<double>(other.fleet.hourly) / 1e6);
+          mpsWins ? "MIG" : "MPS", mpsWins ? "MPS" : "MIG", static_cast<double>(other) / 1e6);
     }
   }
   Attempt chosen = std::move(mpsWins ? *withoutMig : *withoutMps);
@@ -534,7 +532,7 @@ std::optional<Micros> anyModelCost(const WorkloadSet& set, const Catalog& catalo
   options.anyGpuModel = true;
   auto a = bestAttempt(set, catalog, options, false, nullptr);
   if (!a) return std::nullopt;
-  return a->plan.fleet.hourly;
+  return std::get<0>(a->score);
 }
 
 }  // namespace
@@ -550,7 +548,10 @@ Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const Plan
   auto best = bestAttempt(set, catalog, options, !other.valid(), &note);
   if (!best) return best.error();
   const PlanContext& ctx = best->prepared->ctx;
-  Plan plan = std::move(best->plan);
+  Plan plan;
+  plan.strategy = options.strategy;
+  plan.capacity = options.capacity;
+  describePools(ctx, *best->prepared->workloads, best->prepared->pools, plan);
   // One MIG strategy for the whole cluster: mixed as soon as one pool needs it.
   if (std::any_of(plan.pools.begin(), plan.pools.end(),
                   [](const Pool& p) { return p.mode == Mode::Mig && p.migStrategy == "mixed"; })) {
