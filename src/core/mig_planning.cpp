@@ -315,7 +315,7 @@ double migGpuShare(const MigGpu& gpu, std::size_t profile) {
 std::optional<std::size_t> migProfileFor(const PlanContext& ctx, const Workload& w, const Candidate& c) {
   if (!c.mig) return std::nullopt;
   const MigGpu& gpu = *c.mig;
-  const std::int64_t compute = gpuFitOf(ctx, w, c).computePpm;
+  const std::int64_t compute = computeOn(ctx, w, c);
   std::optional<std::size_t> best;
   auto key = [&](std::size_t p) {
     return std::make_tuple(migGpuShare(gpu, p), gpu.profiles[p].memorySlices, gpu.profiles[p].computeSlices, p);
@@ -376,7 +376,7 @@ Packing packClassWithMig(const PlanContext& ctx, const std::vector<Workload>& wo
     for (std::size_t j = 0; j < migCandidates.size(); ++j) {
       const Candidate& c = ctx.candidates[static_cast<std::size_t>(migCandidates[j])];
       const auto p = migProfileFor(ctx, w, c);
-      const int cap = withNodeCap(SlotFit{}, w, c).nodeCap;
+      const int cap = nodeCapOf(w, c);
       if (!p || cap < 1) continue;
       table.profile[j][i] = static_cast<int>(*p);
       table.cap[j][i] = cap;

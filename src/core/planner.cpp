@@ -494,7 +494,7 @@ bool mpsAndMigPossible(const WorkloadSet& set, const Catalog& catalog, const Pla
 /// nodes) of the packing without MPS and the one without MIG, the second on another thread
 /// when `parallel`. Its lower bound holds for every plan that does not use both.
 Result<Attempt> bestAttempt(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options,
-                            bool parallel, std::string* note) {
+                            bool parallel, std::string* note, ModeMask* left = nullptr) {
   if (!mpsAndMigPossible(set, catalog, options)) return attempt(set, catalog, options);
   PlanOptions noMps = options, noMig = options;
   noMps.withoutModes |= bit(Mode::Mps);
@@ -522,15 +522,19 @@ Result<Attempt> bestAttempt(const WorkloadSet& set, const Catalog& catalog, cons
           mpsWins ? "MIG" : "MPS", mpsWins ? "MPS" : "MIG", static_cast<double>(other) / 1e6);
     }
   }
+  if (left) *left = bit(mpsWins ? Mode::Mig : Mode::Mps);
   Attempt chosen = std::move(mpsWins ? *withoutMig : *withoutMps);
   chosen.prepared->lowerBoundMicros = bound;
   return chosen;
 }
 
-/// Hourly cost of the plan with --any-gpu-model, for the estimate printed without it.
-std::optional<Micros> anyModelCost(const WorkloadSet& set, const Catalog& catalog, PlanOptions options) {
+/// Hourly cost of the plan with --any-gpu-model, for the estimate printed without it; with
+/// the modes the plan left out (MPS or MIG) left out too, when it left one out.
+std::optional<Micros> anyModelCost(const WorkloadSet& set, const Catalog& catalog, PlanOptions options,
+                                   ModeMask left) {
   options.anyGpuModel = true;
-  auto a = bestAttempt(set, catalog, options, false, nullptr);
+  options.withoutModes |= left;
+  auto a = left ? attempt(set, catalog, options) : bestAttempt(set, catalog, options, false, nullptr);
   if (!a) return std::nullopt;
   return std::get<0>(a->score);
 }
@@ -538,15 +542,17 @@ std::optional<Micros> anyModelCost(const WorkloadSet& set, const Catalog& catalo
 }  // namespace
 
 Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options) {
+  std::string note;
+  ModeMask left = 0;
+  auto best = bestAttempt(set, catalog, options, true, &note, &left);
+  if (!best) return best.error();
   // The "what if workloads could move GPU models" estimate is a second, independent
-  // packing: run it on the other core while this plan is made.
+  // packing: run it on the other core while this plan is described.
   std::future<std::optional<Micros>> other;
   if (!options.anyGpuModel && options.estimateOtherModels) {
-    other = std::async(std::launch::async, [&set, &catalog, options] { return anyModelCost(set, catalog, options); });
+    other = std::async(std::launch::async,
+                       [&set, &catalog, options, left] { return anyModelCost(set, catalog, options, left); });
   }
-  std::string note;
-  auto best = bestAttempt(set, catalog, options, !other.valid(), &note);
-  if (!best) return best.error();
   const PlanContext& ctx = best->prepared->ctx;
   Plan plan;
   plan.strategy = options.strategy;

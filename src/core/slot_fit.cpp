@@ -32,19 +32,21 @@ bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c) {
   return from && from->relativeThroughput && c.gpu && c.gpu->relativeThroughput;
 }
 
+std::int64_t computeOn(const PlanContext& ctx, const Workload& w, const Candidate& c, bool* estimate) {
+  const GpuModel* measured = ctx.measuredGpu(w);
+  const bool sameModel = measured && c.gpu ? measured == c.gpu : c.type->gpuModel == w.gpuModel;
+  if (estimate) *estimate = !sameModel;
+  if (sameModel) return w.computePpm;
+  const double from = *measured->relativeThroughput;
+  const double to = *c.gpu->relativeThroughput;
+  const auto scaled = static_cast<std::int64_t>(std::ceil(static_cast<double>(w.computePpm) * from / to - 1e-9));
+  return std::max<std::int64_t>(1, scaled);
+}
+
 SlotFit gpuFitOf(const PlanContext& ctx, const Workload& w, const Candidate& c) {
   SlotFit f;
   const InstanceType& t = *c.type;
-  f.computePpm = w.computePpm;
-  const GpuModel* measured = ctx.measuredGpu(w);
-  const bool sameModel = measured && c.gpu ? measured == c.gpu : t.gpuModel == w.gpuModel;
-  if (!sameModel) {
-    const double from = *measured->relativeThroughput;
-    const double to = *c.gpu->relativeThroughput;
-    f.computePpm = static_cast<std::int64_t>(std::ceil(static_cast<double>(w.computePpm) * from / to - 1e-9));
-    f.computePpm = std::max<std::int64_t>(1, f.computePpm);
-    f.estimate = true;
-  }
+  f.computePpm = computeOn(ctx, w, c, &f.estimate);
   if (w.memoryMiB > c.usableMemoryMiB) return f;
   if (t.fractional()) {
     const auto share = static_cast<std::int64_t>(std::llround(t.gpuCount * 1e6));

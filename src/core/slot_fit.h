@@ -81,6 +81,10 @@ bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c);
 /// The fit of one pod of `w` on `c` (assumes admits()).
 SlotFit fitOf(const PlanContext& ctx, const Workload& w, const Candidate& c);
 
+/// The compute of one pod of `w` on c's GPU model: as measured on the same model, else scaled
+/// by relative throughput (then `*estimate` is set, when given).
+std::int64_t computeOn(const PlanContext& ctx, const Workload& w, const Candidate& c, bool* estimate = nullptr);
+
 /// The GPU side of fitOf, without the node cap: the same for all candidates of one gpuKind.
 SlotFit gpuFitOf(const PlanContext& ctx, const Workload& w, const Candidate& c);
 
