@@ -262,3 +262,82 @@ TEST_CASE("mig plan: cost equals the brute-force optimum over every split into p
     CHECK(plan.lowerBound <= plan.fleet.hourly);
   }
 }
+
+TEST_CASE("mig plan: workloads that need MPS and others that need MIG cannot be planned together") {
+  WorkloadSet set;
+  set.workloads = {migWorkload("isolated", "H100", 8 * 1024, 0.1, 2),
+                   migWorkload("mps-only", "H100", 4 * 1024, 0.1, 2, bit(Mode::Mps), Isolation::None)};
+  auto plan = makePlan(set, builtin(), only({"p5.4xlarge"}));
+  REQUIRE_FALSE(plan);
+  CHECK(plan.error().kind == ErrorKind::Infeasible);
+  CHECK(plan.error().message.rfind("some workloads need MPS and others MIG, which gpuslice never plans together", 0) ==
+        0);
+}
+
+TEST_CASE("mig plan: random fleets keep every MIG pool sound and never mix MPS with MIG") {
+  const Catalog& catalog = builtin();
+  std::mt19937 rng(7);
+  const char* models[] = {"A100", "H100", "H200"};
+  int withMig = 0, withMps = 0;  // the rounds must exercise both
+  for (int round = 0; round < 40; ++round) {
+    std::vector<Workload> ws;
+    const int n = 1 + static_cast<int>(rng() % 12);
+    for (int i = 0; i < n; ++i) {
+      Workload w = migWorkload("w" + std::to_string(i), models[rng() % 3],
+                               static_cast<std::int64_t>(512 + rng() % (30 * 1024)), 0.01 + (rng() % 60) / 100.0,
+                               1 + static_cast<int>(rng() % 9), kAllModes,
+                               static_cast<Isolation>(rng() % 3));
+      if (rng() % 3 == 0) w.cpuMillis = 1000 * (1 + static_cast<std::int64_t>(rng() % 24));
+      ws.push_back(w);
+    }
+    INFO("round " << round);
+    const Plan plan = planOf(ws, PlanOptions{});
+    auto summary = [](const Plan& p) {
+      std::string out = std::to_string(p.fleet.hourly);
+      for (const Pool& pool : p.pools) out += " " + pool.name + ":" + std::to_string(pool.nodes) + ":" + layout(pool);
+      for (const Placement& pl : p.placements) out += " " + std::to_string(pl.pool) + pl.profile;
+      return out;
+    };
+    CHECK(summary(plan) == summary(planOf(ws, PlanOptions{})));
+    bool mps = false, mig = false;
+    for (const Pool& p : plan.pools) {
+      mps = mps || p.mode == Mode::Mps;
+      mig = mig || p.mode == Mode::Mig;
+      if (p.mode != Mode::Mig) continue;
+      const MigGpu* gpu = catalog.findMigGpu(p.instanceType);
+      REQUIRE(gpu);
+      REQUIRE(p.geometry.size() == static_cast<std::size_t>(p.gpusPerNode));
+      std::map<std::string, long long> supply, demand;
+      for (const auto& g : p.geometry) {
+        std::vector<MigPlacement> placements;
+        for (const MigSlot& slot : g) {
+          supply[slot.profile] += p.nodes;
+          for (std::size_t k = 0; k < gpu->profiles.size(); ++k) {
+            if (gpu->profiles[k].name == slot.profile) placements.push_back({k, slot.start});
+          }
+        }
+        CHECK_FALSE(whyInvalid(*gpu, MigGeometry::of(placements)));
+      }
+      for (std::size_t wi : p.workloads) {
+        const Placement& pl = plan.placements[wi];
+        demand[pl.profile] += ws[wi].replicas;
+        const MigProfile* prof = nullptr;
+        for (const MigProfile& m : gpu->profiles) {
+          if (m.name == pl.profile) prof = &m;
+        }
+        REQUIRE(prof);
+        CHECK_FALSE(prof->mediaExtensions);
+        CHECK(ws[wi].memoryMiB <= prof->usableMiB - 512);
+        CHECK(pl.computePpm * gpu->computeSlices <= prof->computeSlices * 1000000LL);
+      }
+      for (const auto& [profile, d] : demand) CHECK(d <= supply[profile]);
+      if (p.migStrategy == "single") CHECK(supply.size() == 1);
+    }
+    CHECK_FALSE((mps && mig));
+    CHECK(plan.lowerBound <= plan.fleet.hourly);
+    withMig += mig;
+    withMps += mps;
+  }
+  CHECK(withMig >= 5);
+  CHECK(withMps >= 5);
+}
