@@ -64,6 +64,8 @@ render_dir seed-time-slicing-bottlerocket "$examples/seed-four-workloads.yaml" -
 render_dir seed-bottlerocket-sharing "$examples/seed-four-workloads.yaml" --ami bottlerocket --sharing-via bottlerocket
 render_dir mixed-fleet "$examples/mixed-fleet.yaml"
 render_dir mixed-fleet-rename "$examples/mixed-fleet.yaml" --rename-by-default --ami bottlerocket --sharing-via bottlerocket
+render_dir mig-h100 "$examples/mig-h100.yaml"
+render_dir mig-h100-strategy-mig "$examples/mig-h100.yaml" --strategy mig
 render_dir mig-mixed-plan --plan "$here/fixtures/mig-mixed-plan.json"
 render_dir mig-single-plan --plan "$here/fixtures/mig-single-plan.json" --rename-by-default
 render_dir mig-single-bottlerocket --plan "$here/fixtures/mig-single-plan.json" --ami bottlerocket --sharing-via bottlerocket
