@@ -22,22 +22,42 @@ Strategy parseStrategy(const std::string& s) {
 }  // namespace
 
 void addPlanOptions(CLI::App& app, PlanInputs& in) {
-  app.add_option("--strategy", in.strategy, "Sharing modes to plan with, as for gpuslice plan")
+  app.add_option("--strategy", in.strategy,
+                 "auto mixes modes per workload; dedicated, time-slicing or mps use only that mode (plus dedicated "
+                 "where a workload cannot share); mig uses MIG instances (A100, H100, H200, B200) and whole GPUs")
       ->check(CLI::IsMember({"auto", "dedicated", "time-slicing", "mps", "mig"}))
       ->capture_default_str();
-  app.add_option("--headroom", in.headroom, "As for gpuslice plan")->check(CLI::Range(0.0, 0.95))->capture_default_str();
-  app.add_option("--gpu-overhead-mib", in.overhead, "As for gpuslice plan")
+  app.add_option("--headroom", in.headroom,
+                 "Keep this share of every shared GPU's compute free: pools keep replicas x peak compute <= 1 - H")
+      ->check(CLI::Range(0.0, 0.95))
+      ->capture_default_str();
+  app.add_option("--gpu-overhead-mib", in.overhead,
+                 "GPU memory per GPU (and per MIG instance) kept for the driver, the MPS server and CUDA contexts; "
+                 "pools keep replicas x peak memory <= GPU memory - N")
       ->check(CLI::Range(0, 65536))
       ->capture_default_str();
-  app.add_flag("--any-gpu-model", in.anyModel, "As for gpuslice plan");
-  app.add_option("--allow-instance-types", in.allow, "As for gpuslice plan")->delimiter(',');
-  app.add_option("--capacity", in.capacity, "As for gpuslice plan; also the NodePools' capacity type")
+  app.add_flag("--any-gpu-model", in.anyModel,
+               "Let workloads move to other GPU models, scaling compute by relative throughput (every such "
+               "placement is an estimate). Without it, plan still prints what moving would save");
+  app.add_option("--allow-instance-types", in.allow, "Only plan on instance types matching these globs, e.g. 'p3.*,g5.*'")
+      ->delimiter(',');
+  app.add_option("--capacity", in.capacity,
+                 "Price instances on-demand or spot (spot needs spot prices in the table); render also sets the "
+                 "NodePools' capacity type from it")
       ->check(CLI::IsMember({"on-demand", "spot"}))
       ->capture_default_str();
-  app.add_option("--pricing", in.pricing, "Price table file, as for gpuslice plan (also used with --plan)");
-  app.add_option("--max-pods", in.maxPods, "As for gpuslice plan")->check(CLI::Range(1, 1000))->capture_default_str();
-  app.add_option("--daemonset-cpu", in.daemonSetCpu, "As for gpuslice plan")->capture_default_str();
-  app.add_option("--daemonset-memory", in.daemonSetMemory, "As for gpuslice plan")->capture_default_str();
+  app.add_option("--pricing", in.pricing,
+                 "Price table file (same format as the built-in pricing/aws-us-east-1.yaml). It REPLACES the "
+                 "built-in table; the GPU-model table stays built in");
+  app.add_option("--max-pods", in.maxPods, "Kubelet max-pods per node, used for node capacity and kube-reserved memory")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  app.add_option("--daemonset-cpu", in.daemonSetCpu,
+                 "CPU that DaemonSet pods request on every node (e.g. 500m); taken from what workloads can use")
+      ->capture_default_str();
+  app.add_option("--daemonset-memory", in.daemonSetMemory,
+                 "Memory that DaemonSet pods request on every node (e.g. 1Gi); taken from what workloads can use")
+      ->capture_default_str();
 }
 
 Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in) {

@@ -1,5 +1,5 @@
-// The inputs and options of a plan, shared by the commands that plan (render; plan may move
-// to it): workload files, price table and the planner's tuning options.
+// The inputs and options of a plan, shared by the commands that plan (plan and render):
+// workload files, price table and the planner's tuning options.
 #pragma once
 
 #include <CLI/CLI.hpp>
