@@ -79,6 +79,12 @@ std::vector<MigGeometry> maximalGeometries(const MigGpu& gpu);
 /// How many instances of each profile `geometry` holds, indexed like `gpu.profiles`.
 std::vector<int> profileCounts(const MigGpu& gpu, const MigGeometry& geometry);
 
+/// Memory a process can allocate in one instance of `profile` on a GPU of `gpuMemoryMiB` (as
+/// the price table gives it): the catalog's usable figure, but never more than the profile's
+/// share of the whole GPU's memory (memory slices / the GPU's slices), since some catalog
+/// figures are derived rather than observed.
+std::int64_t instanceMemoryMiB(const MigGpu& gpu, std::size_t profile, std::int64_t gpuMemoryMiB);
+
 /// Compute slices the geometry's instances use together.
 int computeSlicesUsed(const MigGpu& gpu, const MigGeometry& geometry);
 

@@ -45,10 +45,11 @@ std::optional<std::string> whyNoMig(const PlanContext& ctx, const Workload& w, c
     if (!c.mig) continue;
     if (migProfileFor(ctx, w, c) && withNodeCap(SlotFit{}, w, c).nodeCap >= 1) return std::nullopt;
     nodeFits = nodeFits || withNodeCap(SlotFit{}, w, c).nodeCap >= 1;
-    for (const MigProfile& p : c.mig->profiles) {
-      if (!roomiest || p.usableMiB > roomiestMiB) {
+    for (std::size_t p = 0; p < c.mig->profiles.size(); ++p) {
+      const std::int64_t mib = instanceMemoryMiB(*c.mig, p, c.type->gpuMemoryMiB);
+      if (!roomiest || mib > roomiestMiB) {
         roomiest = &c;
-        roomiestMiB = p.usableMiB;
+        roomiestMiB = mib;
       }
     }
   }

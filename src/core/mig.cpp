@@ -159,6 +159,11 @@ std::vector<int> profileCounts(const MigGpu& gpu, const MigGeometry& geometry) {
   return counts;
 }
 
+std::int64_t instanceMemoryMiB(const MigGpu& gpu, std::size_t profile, std::int64_t gpuMemoryMiB) {
+  const MigProfile& p = gpu.profiles[profile];
+  return std::min(p.usableMiB, gpuMemoryMiB * p.memorySlices / gpu.memorySlices);
+}
+
 int computeSlicesUsed(const MigGpu& gpu, const MigGeometry& geometry) {
   int sum = 0;
   for (const MigPlacement& pl : geometry.placements) {

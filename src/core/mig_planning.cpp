@@ -323,7 +323,7 @@ std::optional<std::size_t> migProfileFor(const PlanContext& ctx, const Workload&
   for (std::size_t p = 0; p < gpu.profiles.size(); ++p) {
     const MigProfile& m = gpu.profiles[p];
     if (m.mediaExtensions) continue;
-    if (m.usableMiB - ctx.options->gpuOverheadMiB < w.memoryMiB) continue;
+    if (instanceMemoryMiB(gpu, p, c.type->gpuMemoryMiB) - ctx.options->gpuOverheadMiB < w.memoryMiB) continue;
     // compute <= slices / total x target, in whole numbers.
     if (compute * gpu.computeSlices > m.computeSlices * ctx.computeTargetPpm) continue;
     if (!best || key(p) < key(*best)) best = p;

@@ -341,3 +341,27 @@ TEST_CASE("mig plan: random fleets keep every MIG pool sound and never mix MPS w
   CHECK(withMig >= 5);
   CHECK(withMps >= 5);
 }
+
+TEST_CASE("mig plan: an instance never gets more memory than its share of the whole GPU") {
+  const Catalog& catalog = builtin();
+  const MigGpu* b200 = catalog.findMigGpu("p6-b200.48xlarge");
+  const MigGpu* h100 = catalog.findMigGpu("p5.48xlarge");
+  REQUIRE(b200);
+  REQUIRE(h100);
+  const std::int64_t b200MiB = catalog.findType("p6-b200.48xlarge")->gpuMemoryMiB;
+  const std::int64_t h100MiB = catalog.findType("p5.48xlarge")->gpuMemoryMiB;
+  auto index = [](const MigGpu& g, const std::string& name) {
+    for (std::size_t p = 0; p < g.profiles.size(); ++p) {
+      if (g.profiles[p].name == name) return p;
+    }
+    FAIL("no profile " << name);
+    return std::size_t{0};
+  };
+  // B200's catalog figures come from test data and exceed the GPU the price table describes.
+  CHECK(b200->profiles[index(*b200, "7g.180gb")].usableMiB == 184320);
+  CHECK(instanceMemoryMiB(*b200, index(*b200, "7g.180gb"), b200MiB) == b200MiB);
+  CHECK(instanceMemoryMiB(*b200, index(*b200, "1g.23gb"), b200MiB) == b200MiB / 8);
+  // H100's observed figures are below their share and stand.
+  CHECK(instanceMemoryMiB(*h100, index(*h100, "1g.10gb"), h100MiB) == 9984);
+  CHECK(instanceMemoryMiB(*h100, index(*h100, "7g.80gb"), h100MiB) == 81152);
+}

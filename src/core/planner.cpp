@@ -260,7 +260,8 @@ void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std:
           if (m.name == placement.profile) profile = &m;
         }
       }
-      placement.risk = detail::assessRisk(ws[wi], pool, placement, *ctx.options, gpu, profile);
+      placement.risk = detail::assessRisk(ws[wi], pool, placement, *ctx.options, gpu, profile,
+                                          ctx.catalog->findType(pool.instanceType)->gpuMemoryMiB);
     }
   }
   for (const Pool& p : plan.pools) {

@@ -10,10 +10,10 @@ namespace gpuslice::detail {
 ///  - time-slicing: with all r replicas busy a pod gets 1/r of the GPU's time, so it slows
 ///    by max(1, c*r) * (1 + context-switch overhead) - 1; memory is not enforced;
 ///  - MPS: each client is capped at 1/r of the SMs and of memory, slowdown max(0, c*r - 1);
-///  - MIG: the pod's instance (`profile`, of `gpu`) is its own: memory isolated, compute share
-///    slices / total, slowdown max(0, c / share - 1).
+///  - MIG: the pod's instance (`profile`, of `gpu`, whose whole memory is `gpuMemoryMiB`) is
+///    its own: memory isolated, compute share slices / total, slowdown max(0, c / share - 1).
 Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement, const PlanOptions& options,
-                const MigGpu* gpu = nullptr, const MigProfile* profile = nullptr);
+                const MigGpu* gpu = nullptr, const MigProfile* profile = nullptr, std::int64_t gpuMemoryMiB = 0);
 
 /// What sharing in `pool` means for every pod in it (memory enforcement, slowdown; for MIG,
 /// `gpu`'s assumed placements).
