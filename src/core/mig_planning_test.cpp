@@ -365,3 +365,16 @@ TEST_CASE("mig plan: an instance never gets more memory than its share of the wh
   CHECK(instanceMemoryMiB(*h100, index(*h100, "1g.10gb"), h100MiB) == 9984);
   CHECK(instanceMemoryMiB(*h100, index(*h100, "7g.80gb"), h100MiB) == 81152);
 }
+
+TEST_CASE("mig plan: a workload that allows MIG but fits no profile is told why") {
+  // MPS left out: with both allowed the plan without MIG wins, and MIG is not considered at all.
+  const ModeMask noMps = bit(Mode::Dedicated) | bit(Mode::TimeSlicing) | bit(Mode::Mig);
+  const Plan plan = planOf({migWorkload("big", "H100", 79 * 1024, 0.3, 1, noMps, Isolation::None)},
+                           only({"p5.4xlarge"}));
+  REQUIRE(plan.pools.size() == 1);
+  CHECK(plan.pools[0].mode == Mode::Dedicated);
+  REQUIRE(plan.placements[0].risk.notes.size() == 1);
+  CHECK(plan.placements[0].risk.notes[0] ==
+        "not MIG-eligible: no MIG profile holds one pod (79.00 GiB, 30.0% compute); the largest instance, on "
+        "p5.4xlarge, has 78.75 GiB usable after the overhead and 7 of 7 compute slices");
+}

@@ -169,6 +169,31 @@ std::string nodeLimit(const Candidate& c, const std::vector<Workload>& ws, const
   return "pods";
 }
 
+/// Why a workload that allows MIG, on a model some candidate offers MIG for, has no MIG
+/// profile that holds it; nullopt otherwise.
+std::optional<std::string> notMigEligible(const PlanContext& ctx, const Workload& w) {
+  if (!(detail::effectiveModes(w, *ctx.options) & bit(Mode::Mig))) return std::nullopt;
+  const Candidate* roomiest = nullptr;
+  std::int64_t roomiestMiB = 0;
+  for (const Candidate& c : ctx.candidates) {
+    if (!c.mig || !detail::admits(ctx, w, c)) continue;
+    if (detail::migProfileFor(ctx, w, c)) return std::nullopt;
+    for (std::size_t p = 0; p < c.mig->profiles.size(); ++p) {
+      const std::int64_t mib = instanceMemoryMiB(*c.mig, p, c.type->gpuMemoryMiB);
+      if (!roomiest || mib > roomiestMiB) {
+        roomiest = &c;
+        roomiestMiB = mib;
+      }
+    }
+  }
+  if (!roomiest) return std::nullopt;
+  return fmt::format(
+      "not MIG-eligible: no MIG profile holds one pod ({:.2f} GiB, {:.1f}% compute); the largest instance, on {}, "
+      "has {:.2f} GiB usable after the overhead and 7 of 7 compute slices",
+      static_cast<double>(w.memoryMiB) / 1024.0, static_cast<double>(w.computePpm) / 1e4, roomiest->type->name,
+      static_cast<double>(roomiestMiB - ctx.options->gpuOverheadMiB) / 1024.0);
+}
+
 /// The MIG GPU, strategy and per-GPU layout of a MIG pool.
 void describeMig(const MigGpu& gpu, const std::vector<MigGeometry>& layout, Pool& pool) {
   pool.migGpu = gpu.name;
@@ -262,6 +287,9 @@ void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std:
       }
       placement.risk = detail::assessRisk(ws[wi], pool, placement, *ctx.options, gpu, profile,
                                           ctx.catalog->findType(pool.instanceType)->gpuMemoryMiB);
+      if (pool.mode != Mode::Mig) {
+        if (auto why = notMigEligible(ctx, ws[wi])) placement.risk.notes.push_back(*why);
+      }
     }
   }
   for (const Pool& p : plan.pools) {
