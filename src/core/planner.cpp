@@ -272,6 +272,14 @@ void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std:
   std::vector<Pool> sorted;
   for (std::size_t i : order) sorted.push_back(std::move(plan.pools[i]));
   plan.pools = std::move(sorted);
+  // The GPU Operator has one MIG strategy for the whole cluster: mixed as soon as one pool
+  // needs it.
+  if (std::any_of(plan.pools.begin(), plan.pools.end(),
+                  [](const Pool& p) { return p.mode == Mode::Mig && p.migStrategy == "mixed"; })) {
+    for (Pool& p : plan.pools) {
+      if (p.mode == Mode::Mig) p.migStrategy = "mixed";
+    }
+  }
   for (std::size_t pi = 0; pi < plan.pools.size(); ++pi) {
     const Pool& pool = plan.pools[pi];
     const MigGpu* gpu = pool.mode == Mode::Mig ? ctx.catalog->findMigGpu(pool.instanceType) : nullptr;
@@ -587,13 +595,6 @@ Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const Plan
   plan.strategy = options.strategy;
   plan.capacity = options.capacity;
   describePools(ctx, *best->prepared->workloads, best->prepared->pools, plan);
-  // One MIG strategy for the whole cluster: mixed as soon as one pool needs it.
-  if (std::any_of(plan.pools.begin(), plan.pools.end(),
-                  [](const Pool& p) { return p.mode == Mode::Mig && p.migStrategy == "mixed"; })) {
-    for (Pool& p : plan.pools) {
-      if (p.mode == Mode::Mig) p.migStrategy = "mixed";
-    }
-  }
   plan.lowerBound = static_cast<Micros>(std::floor(best->prepared->lowerBoundMicros + 1e-6));
   plan.lowerBound = std::min(plan.lowerBound, plan.fleet.hourly);
 
