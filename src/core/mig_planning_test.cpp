@@ -378,3 +378,17 @@ TEST_CASE("mig plan: a workload that allows MIG but fits no profile is told why"
         "not MIG-eligible: no MIG profile holds one pod (79.00 GiB, 30.0% compute); the largest instance, on "
         "p5.4xlarge, has 78.75 GiB usable after the overhead and 7 of 7 compute slices");
 }
+
+TEST_CASE("mig plan: when CPU holds fewer pods per node than the layout has instances, nodes are added") {
+  // p5.4xlarge allocates a little under 16 CPUs: three 4-CPU pods per node, though its one
+  // GPU holds seven 1g.10gb instances.
+  Workload w = migWorkload("cpu-heavy", "H100", 8 * 1024, 0.1, 7);
+  w.cpuMillis = 4000;
+  const Plan plan = planOf({w}, only({"p5.4xlarge"}));
+  REQUIRE(plan.pools.size() == 1);
+  const Pool& p = plan.pools[0];
+  CHECK(p.nodes == 3);
+  CHECK(p.podsPerNode == 3);
+  CHECK(p.limitedBy == "cpu");
+  CHECK(plan.fleet.hourly == 3 * kP5Small);
+}
