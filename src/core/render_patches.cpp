@@ -35,8 +35,8 @@ Result<std::vector<Manifest>> renderPatches(const RenderContext& c) {
     if (!patch) return patch.error();
     out.push_back({Part::Patches,
                    fmt::format("patch-{}.{}.yaml", w.ns, w.name),
-                   {fmt::format("Workload {}/{}: {} pods in pool {}, one {} each. Merge into its Deployment, e.g.", w.ns,
-                                w.name, w.replicas, pool.name, resource),
+                   {fmt::format("Workload {}/{}: {} pod{} in pool {}, one {} each. Merge into its Deployment, e.g.",
+                                w.ns, w.name, w.replicas, w.replicas == 1 ? "" : "s", pool.name, resource),
                     fmt::format("kubectl patch deployment {} -n {} --patch-file patch-{}.{}.yaml", w.name, w.ns, w.ns,
                                 w.name)},
                    std::move(*patch),
