@@ -1,22 +1,38 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target with clang (ASan + UBSan) and fuzzes for SECONDS (default 60),
-# starting from the examples and the golden-test inputs. Usage: fuzz/run.sh BUILD_DIR [SECONDS]
-# BUILD_DIR is a configured CMake build of the project (for the embedded data sources).
+# Builds the libFuzzer targets with clang (ASan + UBSan) and fuzzes each for SECONDS (default
+# 60): fuzz_plan (workload files, planned and printed) from the examples and the golden-test
+# inputs, then fuzz_render (saved plans, rendered) from plans of those examples.
+# Usage: fuzz/run.sh BUILD_DIR [SECONDS]
+# BUILD_DIR is a configured and built CMake build of the project (for the embedded data
+# sources and the gpuslice binary that writes the render corpus).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:?usage: fuzz/run.sh BUILD_DIR [SECONDS]}" && pwd)
 seconds=${2:-60}
 out=$build/fuzz
-mkdir -p "$out/corpus"
-cmake --build "$build" --target gpuslice_data >/dev/null
+mkdir -p "$out/corpus" "$out/corpus-render"
+cmake --build "$build" --target gpuslice_data gpuslice >/dev/null
 sources=$(ls "$root"/src/core/*.cpp "$root"/src/io/*.cpp | grep -v '_test\.cpp$')
-clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -I"$root/include" -I"$root/src" -I"$build/embed" \
-  "$root/fuzz/fuzz_plan.cpp" $sources "$build"/embed/*.cpp \
-  -lyaml-cpp -lfmt -lpthread -o "$out/fuzz_plan"
+flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+  -I"$root/include" -I"$root/src" -I"$build/embed")
+for target in fuzz_plan fuzz_render; do
+  clang++ "${flags[@]}" "$root/fuzz/$target.cpp" $sources "$build"/embed/*.cpp \
+    -lyaml-cpp -lfmt -lpthread -o "$out/$target" &
+done
+wait
 cp "$root"/examples/*.yaml "$out/corpus/" 2>/dev/null || true
 find "$root/tests/golden/cases" -name '*.yaml' -o -name '*.json' | while read -r f; do
   cp "$f" "$out/corpus/$(echo "$f" | md5sum | cut -c1-12)-$(basename "$f")"
 done
+for f in "$root"/examples/*.yaml; do
+  "$build/gpuslice" plan "$f" --format json -o "$out/corpus-render/$(basename "$f" .yaml).json" || true
+done
+find "$root/tests/golden/cases" "$root/tests/validate" -name '*plan*.json' | while read -r f; do
+  cp "$f" "$out/corpus-render/$(echo "$f" | md5sum | cut -c1-12)-$(basename "$f")"
+done
+echo "-- fuzz_plan"
 "$out/fuzz_plan" "$out/corpus" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
+  -print_final_stats=1 2>&1 | tail -n 12
+echo "-- fuzz_render"
+"$out/fuzz_render" "$out/corpus-render" -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=4096 \
   -print_final_stats=1 2>&1 | tail -n 12
