@@ -33,8 +33,9 @@ struct Block {
   PackedPool pool;
 };
 
-/// The pool holding the workloads `members` (with their profiles `profileOf`, node caps
-/// `capOf`, parallel to `members`) on candidate `k`, or !ok when one layout cannot hold them.
+/// The pool (without its members) for `demand` instances per profile, `pods` pods and at most
+/// `cap` pods per node by CPU and memory on candidate `k`: the fewest identical nodes and their
+/// layout; !ok when no one layout can hold the demand.
 Block layoutBlock(const PlanContext& ctx, int k, const std::vector<int>& demand, long long pods, int cap) {
   Block b;
   const Candidate& c = ctx.candidates[static_cast<std::size_t>(k)];
@@ -44,7 +45,7 @@ Block layoutBlock(const PlanContext& ctx, int k, const std::vector<int>& demand,
   if (!layout) return b;
   std::vector<long long> supply(gpu.profiles.size(), 0);  // instances per node
   for (std::size_t g : layout->perGpu) {
-    const std::vector<int> counts = profileCounts(gpu, cover.geometries()[g]);
+    const std::vector<int>& counts = cover.counts(g);
     for (std::size_t p = 0; p < counts.size(); ++p) supply[p] += counts[p];
   }
   long long instances = 0;
