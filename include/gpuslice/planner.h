@@ -28,7 +28,7 @@ struct PlanOptions {
   std::vector<std::string> allowInstanceTypes;  ///< globs; empty = all
   Capacity capacity = Capacity::OnDemand;
   int maxPodsPerNode = 110;
-  DaemonSetRequests daemonSets;      ///< taken from every node before workloads
+  DaemonSetRequests daemonSets;         ///< taken from every node before workloads
   int maxReplicas = 48;                 ///< time-slicing replicas cap; MPS uses the GPU's client limit
   double contextSwitchOverhead = 0.20;  ///< time-slicing slowdown estimate when the GPU is busy
   bool estimateOtherModels = true;      ///< also price "--any-gpu-model" when it is off

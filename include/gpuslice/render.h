@@ -33,8 +33,8 @@ enum class SharingVia { GpuOperator, Bottlerocket };
 struct RenderOptions {
   Ami ami = Ami::Al2023;
   SharingVia sharingVia = SharingVia::GpuOperator;
-  std::string cluster;   ///< karpenter.sh/discovery tag value for subnets and security groups
-  std::string nodeRole;  ///< IAM role of the nodes
+  std::string cluster;           ///< karpenter.sh/discovery tag value for subnets and security groups
+  std::string nodeRole;          ///< IAM role of the nodes
   bool renameByDefault = false;  ///< shared GPUs are advertised as nvidia.com/gpu.shared
   PartMask parts = kAllParts;
   bool kustomization = false;  ///< also emit a kustomization.yaml that applies the patches

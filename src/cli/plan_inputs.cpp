@@ -39,7 +39,8 @@ void addPlanOptions(CLI::App& app, PlanInputs& in) {
   app.add_flag("--any-gpu-model", in.anyModel,
                "Let workloads move to other GPU models, scaling compute by relative throughput (every such "
                "placement is an estimate). Without it, plan still prints what moving would save");
-  app.add_option("--allow-instance-types", in.allow, "Only plan on instance types matching these globs, e.g. 'p3.*,g5.*'")
+  app.add_option("--allow-instance-types", in.allow,
+                 "Only plan on instance types matching these globs, e.g. 'p3.*,g5.*'")
       ->delimiter(',');
   app.add_option("--capacity", in.capacity,
                  "Price instances on-demand or spot (spot needs spot prices in the table); render also sets the "

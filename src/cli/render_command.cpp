@@ -133,7 +133,8 @@ Runner registerRender(CLI::App& app) {
                  "bottlerocket, Bottlerocket's own (settings in the EC2NodeClass userData)")
       ->check(CLI::IsMember({"gpu-operator", "bottlerocket"}))
       ->capture_default_str();
-  app.add_option("--cluster", a->cluster, "EKS cluster name: the karpenter.sh/discovery tag of subnets and security groups");
+  app.add_option("--cluster", a->cluster,
+                 "EKS cluster name: the karpenter.sh/discovery tag of subnets and security groups");
   app.add_option("--node-role", a->nodeRole, "IAM role of the nodes (EC2NodeClass spec.role)");
   app.add_flag("--rename-by-default", a->renameByDefault,
                "Advertise shared GPUs as nvidia.com/gpu.shared (device plugin renameByDefault); pods, overlays "

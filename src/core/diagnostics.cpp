@@ -84,8 +84,7 @@ std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload&
                        w.isolation == Isolation::Full     ? "allows only dedicated or MIG"
                        : w.isolation == Isolation::Memory ? "rules out time-slicing"
                                                           : "allows every mode",
-                       strategyName(ctx.options->strategy),
-                       modeList(effectiveModes(Workload{}, *ctx.options)));
+                       strategyName(ctx.options->strategy), modeList(effectiveModes(Workload{}, *ctx.options)));
   }
   if (admitted.empty()) {
     return fmt::format("no priced instance type with a{} {} GPU matches its constraints ({})",

@@ -23,20 +23,23 @@ bool plainSafe(const std::string& s) {
   bool numberish = true, hasDigit = false;
   for (char c : lower) {
     hasDigit = hasDigit || digit(c);
-    if (!(digit(c) || (c >= 'a' && c <= 'f') || c == '.' || c == '-' || c == '+' || c == '_' || c == ':' ||
-          c == 'x' || c == 'o')) {
+    if (!(digit(c) || (c >= 'a' && c <= 'f') || c == '.' || c == '-' || c == '+' || c == '_' || c == ':' || c == 'x' ||
+          c == 'o')) {
       numberish = false;
     }
   }
-  if ((numberish && hasDigit) || lower == ".inf" || lower == "-.inf" || lower == "+.inf" || lower == ".nan") return false;
-  if (!(letter(s.front()) || digit(s.front()) || s.front() == '/' || s.front() == '_' || s.front() == '.')) return false;
+  if ((numberish && hasDigit) || lower == ".inf" || lower == "-.inf" || lower == "+.inf" || lower == ".nan")
+    return false;
+  if (!(letter(s.front()) || digit(s.front()) || s.front() == '/' || s.front() == '_' || s.front() == '.'))
+    return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     const bool ok = letter(c) || digit(c) || c == '-' || c == '.' || c == '_' || c == '/' || c == '+' || c == '=' ||
-                    c == '%' || c == ':' || c == ',' || c == '(' || c == ')' || c == '@' || (c == ' ' && i + 1 < s.size());
+                    c == '%' || c == ':' || c == ',' || c == '(' || c == ')' || c == '@' ||
+                    (c == ' ' && i + 1 < s.size());
     if (!ok) return false;
     if (c == ':' && (i + 1 == s.size() || s[i + 1] == ' ')) return false;  // "a: b" is a mapping
-    if (c == ' ' && s[i + 1] == '#') return false;                           // " #" starts a comment
+    if (c == ' ' && s[i + 1] == '#') return false;                         // " #" starts a comment
     if (c == '@' && i == 0) return false;
   }
   return s.back() != ' ';

@@ -168,7 +168,8 @@ MigOption packOnCandidate(const PlanContext& ctx, const std::vector<Workload>& w
   for (std::size_t mask = full; mask; mask ^= firstGroup[mask]) {
     PackedPool& pool = out.pools.emplace_back(blocks[firstGroup[mask]].pool);
     for (std::size_t pos = 0; pos < m; ++pos) {
-      if (firstGroup[mask] >> pos & 1) pool.workloads.insert(pool.workloads.end(), itemMembers[pos].begin(), itemMembers[pos].end());
+      if (firstGroup[mask] >> pos & 1)
+        pool.workloads.insert(pool.workloads.end(), itemMembers[pos].begin(), itemMembers[pos].end());
     }
   }
   return out;
@@ -472,7 +473,7 @@ Packing packClassWithMig(const PlanContext& ctx, const std::vector<Workload>& wo
   for (std::size_t o = 0; o < 2; ++o) {
     auto [mig, rest] = o == 0 ? base : split(cheaperOnMig);
     if (o == 1 && mig == base.first) continue;
-    Packing packing = o == 0 ? std::move(basePacking)
+    Packing packing = o == 0         ? std::move(basePacking)
                       : rest.empty() ? Packing{}
                                      : packClass(ctx, workloads, rest, classCandidates);
     MigOption migPools = packMig(ctx, workloads, table, mig);

@@ -54,7 +54,8 @@ std::string layout(const Pool& p) {
   std::string out;
   for (const auto& gpu : p.geometry) {
     out += out.empty() ? "" : " | ";
-    for (std::size_t i = 0; i < gpu.size(); ++i) out += (i ? " " : "") + gpu[i].profile + "@" + std::to_string(gpu[i].start);
+    for (std::size_t i = 0; i < gpu.size(); ++i)
+      out += (i ? " " : "") + gpu[i].profile + "@" + std::to_string(gpu[i].start);
   }
   return out;
 }
@@ -94,8 +95,9 @@ TEST_CASE("mig plan: an eighth 1g.10gb pod needs a second p5 GPU") {
 
 TEST_CASE("mig plan: two 3g.40gb and one 1g.10gb never share one GPU; 4g.40gb and 3g.40gb do") {
   // 30 GiB and 40% of an H100: 3g.40gb (3/7 = 42.9%); 8 GiB and 10%: 1g.10gb.
-  const Plan invalid = planOf({migWorkload("big", "H100", 30 * 1024, 0.40, 2), migWorkload("small", "H100", 8 * 1024, 0.10)},
-                              only({"p5.4xlarge"}));
+  const Plan invalid =
+      planOf({migWorkload("big", "H100", 30 * 1024, 0.40, 2), migWorkload("small", "H100", 8 * 1024, 0.10)},
+             only({"p5.4xlarge"}));
   CHECK(invalid.fleet.hourly == 2 * kP5Small);
   CHECK(invalid.placements[0].profile == "3g.40gb");
   CHECK(invalid.placements[1].profile == "1g.10gb");
@@ -238,7 +240,9 @@ TEST_CASE("mig plan: cost equals the brute-force optimum over every split into p
         for (int b = 0; b < blocks; ++b) {
           std::vector<int> demand(gpu->profiles.size(), 0);
           for (int j = 0; j < n; ++j) {
-            if (block[static_cast<std::size_t>(j)] == b) demand[static_cast<std::size_t>(profileOf[static_cast<std::size_t>(j)])] += ws[static_cast<std::size_t>(j)].replicas;
+            if (block[static_cast<std::size_t>(j)] == b)
+              demand[static_cast<std::size_t>(profileOf[static_cast<std::size_t>(j)])] +=
+                  ws[static_cast<std::size_t>(j)].replicas;
           }
           const int k = bruteNodesOneGpu(mixes, demand);
           if (k < 0) return;  // no one layout holds this pool
@@ -285,8 +289,7 @@ TEST_CASE("mig plan: random fleets keep every MIG pool sound and never mix MPS w
     for (int i = 0; i < n; ++i) {
       Workload w = migWorkload("w" + std::to_string(i), models[rng() % 3],
                                static_cast<std::int64_t>(512 + rng() % (30 * 1024)), 0.01 + (rng() % 60) / 100.0,
-                               1 + static_cast<int>(rng() % 9), kAllModes,
-                               static_cast<Isolation>(rng() % 3));
+                               1 + static_cast<int>(rng() % 9), kAllModes, static_cast<Isolation>(rng() % 3));
       if (rng() % 3 == 0) w.cpuMillis = 1000 * (1 + static_cast<std::int64_t>(rng() % 24));
       ws.push_back(w);
     }
@@ -369,8 +372,8 @@ TEST_CASE("mig plan: an instance never gets more memory than its share of the wh
 TEST_CASE("mig plan: a workload that allows MIG but fits no profile is told why") {
   // MPS left out: with both allowed the plan without MIG wins, and MIG is not considered at all.
   const ModeMask noMps = bit(Mode::Dedicated) | bit(Mode::TimeSlicing) | bit(Mode::Mig);
-  const Plan plan = planOf({migWorkload("big", "H100", 79 * 1024, 0.3, 1, noMps, Isolation::None)},
-                           only({"p5.4xlarge"}));
+  const Plan plan =
+      planOf({migWorkload("big", "H100", 79 * 1024, 0.3, 1, noMps, Isolation::None)}, only({"p5.4xlarge"}));
   REQUIRE(plan.pools.size() == 1);
   CHECK(plan.pools[0].mode == Mode::Dedicated);
   REQUIRE(plan.placements[0].risk.notes.size() == 1);

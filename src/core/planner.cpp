@@ -530,8 +530,8 @@ bool mpsAndMigPossible(const WorkloadSet& set, const Catalog& catalog, const Pla
 /// The plan: one packing, or, where MPS and MIG could both be used, the cheaper (then fewer
 /// nodes) of the packing without MPS and the one without MIG, the second on another thread
 /// when `parallel`. Its lower bound holds for every plan that does not use both.
-Result<Attempt> bestAttempt(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options,
-                            bool parallel, std::string* note, ModeMask* left = nullptr) {
+Result<Attempt> bestAttempt(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options, bool parallel,
+                            std::string* note, ModeMask* left = nullptr) {
   if (!mpsAndMigPossible(set, catalog, options)) return attempt(set, catalog, options);
   PlanOptions noMps = options, noMig = options;
   noMps.withoutModes |= bit(Mode::Mps);
@@ -567,8 +567,7 @@ Result<Attempt> bestAttempt(const WorkloadSet& set, const Catalog& catalog, cons
 
 /// Hourly cost of the plan with --any-gpu-model, for the estimate printed without it; with
 /// the modes the plan left out (MPS or MIG) left out too, when it left one out.
-std::optional<Micros> anyModelCost(const WorkloadSet& set, const Catalog& catalog, PlanOptions options,
-                                   ModeMask left) {
+std::optional<Micros> anyModelCost(const WorkloadSet& set, const Catalog& catalog, PlanOptions options, ModeMask left) {
   options.anyGpuModel = true;
   options.withoutModes |= left;
   auto a = left ? attempt(set, catalog, options) : bestAttempt(set, catalog, options, false, nullptr);

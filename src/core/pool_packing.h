@@ -32,10 +32,10 @@ struct PackedPool {
 /// Result of packing one class of workloads (all admitted by the same candidates).
 struct Packing {
   std::vector<PackedPool> pools;
-  double lowerBoundMicros = 0;    ///< sum over pods of the cheapest standalone slot
-  Micros cheapestNodeForAll = 0;  ///< every plan buys a node at least this dear: the largest,
-                                  ///< over members, of the cheapest candidate that fits it
-  std::vector<double> perPod;      ///< per member: its cheapest standalone cost per pod (inf if none)
+  double lowerBoundMicros = 0;      ///< sum over pods of the cheapest standalone slot
+  Micros cheapestNodeForAll = 0;    ///< every plan buys a node at least this dear: the largest,
+                                    ///< over members, of the cheapest candidate that fits it
+  std::vector<double> perPod;       ///< per member: its cheapest standalone cost per pod (inf if none)
   std::vector<Micros> cheapestFit;  ///< per member: the cheapest candidate that fits it (0 if none)
 };
 

@@ -161,12 +161,13 @@ Result<std::vector<Manifest>> renderHelmValues(const RenderContext& c, const Con
   auto values = c.fill("gpu-operator-values.yaml", b);
   if (!values) return values.error();
   std::vector<Manifest> out;
-  out.push_back({Part::HelmValues,
-                 "gpu-operator-values.yaml",
-                 {"GPU Operator Helm values (not a Kubernetes object), e.g.",
-                  "helm upgrade --install gpu-operator nvidia/gpu-operator -n gpu-operator -f gpu-operator-values.yaml"},
-                 std::move(*values),
-                 false});
+  out.push_back(
+      {Part::HelmValues,
+       "gpu-operator-values.yaml",
+       {"GPU Operator Helm values (not a Kubernetes object), e.g.",
+        "helm upgrade --install gpu-operator nvidia/gpu-operator -n gpu-operator -f gpu-operator-values.yaml"},
+       std::move(*values),
+       false});
   return out;
 }
 

@@ -164,7 +164,8 @@ Result<std::vector<Manifest>> renderKarpenter(const RenderContext& c) {
     if (!type) return planError(p, fmt::format("instance type {} is not in the catalog", p.instanceType));
     Bindings b;
     b["name"] = Value::string(p.name);
-    b["devicePluginConfig"] = viaBottlerocket ? std::nullopt : std::optional<Value>(Value::string(devicePluginKey(c, p)));
+    b["devicePluginConfig"] =
+        viaBottlerocket ? std::nullopt : std::optional<Value>(Value::string(devicePluginKey(c, p)));
     b["migConfig"] =
         p.mode == Mode::Mig && !viaBottlerocket ? std::optional<Value>(Value::string(p.name)) : std::nullopt;
     b["nodeClass"] = Value::string(className);

@@ -33,14 +33,14 @@ Result<std::vector<Manifest>> renderPatches(const RenderContext& c) {
     b["gpuRequest"] = std::move(request);
     auto patch = c.fill("workload-patch.yaml", b);
     if (!patch) return patch.error();
-    out.push_back({Part::Patches,
-                   fmt::format("patch-{}.{}.yaml", w.ns, w.name),
-                   {fmt::format("Workload {}/{}: {} pod{} in pool {}, one {} each. Merge into its Deployment, e.g.",
-                                w.ns, w.name, w.replicas, w.replicas == 1 ? "" : "s", pool.name, resource),
-                    fmt::format("kubectl patch deployment {} -n {} --patch-file patch-{}.{}.yaml", w.name, w.ns, w.ns,
-                                w.name)},
-                   std::move(*patch),
-                   false});
+    out.push_back(
+        {Part::Patches,
+         fmt::format("patch-{}.{}.yaml", w.ns, w.name),
+         {fmt::format("Workload {}/{}: {} pod{} in pool {}, one {} each. Merge into its Deployment, e.g.", w.ns, w.name,
+                      w.replicas, w.replicas == 1 ? "" : "s", pool.name, resource),
+          fmt::format("kubectl patch deployment {} -n {} --patch-file patch-{}.{}.yaml", w.name, w.ns, w.ns, w.name)},
+         std::move(*patch),
+         false});
   }
   return out;
 }

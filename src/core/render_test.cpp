@@ -141,10 +141,11 @@ TEST_CASE("render: MIG mixed pool: mig-parted layout, mig-<profile> resources, o
   const Value* dp = find(*r, "configmap-device-plugin.yaml")->body.at({"data", "mig-mixed"});
   REQUIRE(dp);
   CHECK(dp->text == "version: v1\nflags:\n  migStrategy: mixed\n");
-  CHECK(text(*r, "nodeoverlay-p4d-mig.yaml").find("  capacity:\n"
-                                                 "    nvidia.com/mig-1g.5gb: \"32\"\n"
-                                                 "    nvidia.com/mig-2g.10gb: \"4\"\n"
-                                                 "    nvidia.com/mig-3g.20gb: \"4\"\n") != std::string::npos);
+  CHECK(text(*r, "nodeoverlay-p4d-mig.yaml")
+            .find("  capacity:\n"
+                  "    nvidia.com/mig-1g.5gb: \"32\"\n"
+                  "    nvidia.com/mig-2g.10gb: \"4\"\n"
+                  "    nvidia.com/mig-3g.20gb: \"4\"\n") != std::string::npos);
   CHECK(text(*r, "patch-ml.llm.yaml").find("requests:\n              nvidia.com/mig-3g.20gb: 1\n") !=
         std::string::npos);
   const std::string pool = text(*r, "nodepool-p4d-mig.yaml");
@@ -186,7 +187,8 @@ TEST_CASE("render: MIG single pool requests nvidia.com/gpu; the node counts ever
           "\"h100.80gb\" = \"3g.40gb\"\n");
     const std::string values = text(*b, "gpu-operator-values.yaml");
     CHECK(values.find("devicePlugin:\n  enabled: false\n  config: {}\n") != std::string::npos);
-    CHECK(text(*b, "nodepool-p5-mig.yaml").find("nvidia.com/") == text(*b, "nodepool-p5-mig.yaml").find("nvidia.com/gpu\n"));
+    CHECK(text(*b, "nodepool-p5-mig.yaml").find("nvidia.com/") ==
+          text(*b, "nodepool-p5-mig.yaml").find("nvidia.com/gpu\n"));
   }
 }
 
@@ -330,6 +332,7 @@ TEST_CASE("render: a saved plan's errors name its file, line and field") {
   std::string orphan = tail;
   orphan.replace(orphan.find("\"pool\": \"p\""), 11, "\"pool\": \"q\"");
   CHECK(read(head + pool + orphan) == "plan.json:3: workloads[0].pool: no pool q in plan.pools");
-  CHECK(read(R"({"apiVersion": "v1", "kind": "Plan"})") ==
-        "plan.json:1: apiVersion: must be gpuslice.dev/v1alpha1: this file is not a plan of gpuslice plan --format json");
+  CHECK(
+      read(R"({"apiVersion": "v1", "kind": "Plan"})") ==
+      "plan.json:1: apiVersion: must be gpuslice.dev/v1alpha1: this file is not a plan of gpuslice plan --format json");
 }

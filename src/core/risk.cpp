@@ -83,9 +83,10 @@ std::vector<std::string> poolNotes(const Pool& pool, const PlanOptions& options,
         "profile is the catalog's figure less the {} MiB overhead and depends on the driver",
         options.gpuOverheadMiB));
     if (gpu->placementsSource == PlacementsSource::Assumed) {
-      notes.push_back(fmt::format("ASSUMPTION: the {} layout uses assumed MIG placements ({}); check `nvidia-smi mig "
-                                  "-lgipp` on one node before relying on it",
-                                  gpu->name, gpu->placementsReason));
+      notes.push_back(
+          fmt::format("ASSUMPTION: the {} layout uses assumed MIG placements ({}); check `nvidia-smi mig "
+                      "-lgipp` on one node before relying on it",
+                      gpu->name, gpu->placementsReason));
     }
   }
   if (pool.mode == Mode::TimeSlicing) {

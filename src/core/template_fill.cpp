@@ -52,7 +52,9 @@ Result<std::vector<Piece>> split(const Template& t, const std::string& s, int li
   return pieces;
 }
 
-std::string join(const std::string& parent, const std::string& key) { return parent.empty() ? key : parent + "." + key; }
+std::string join(const std::string& parent, const std::string& key) {
+  return parent.empty() ? key : parent + "." + key;
+}
 
 using Visit = std::function<std::optional<Error>(const std::string&, int)>;
 
@@ -89,14 +91,13 @@ std::optional<Error> walk(const Template& t, const Value& v, const std::string& 
 }
 
 bool scalarKind(Value::Kind k) {
-  return k == Value::Kind::String || k == Value::Kind::Integer || k == Value::Kind::Number ||
-         k == Value::Kind::Boolean;
+  return k == Value::Kind::String || k == Value::Kind::Integer || k == Value::Kind::Number || k == Value::Kind::Boolean;
 }
 
 /// Fills `v`; `absent` is set when `v` is exactly a placeholder bound to nothing, `splice`
 /// when it is exactly a placeholder bound to a sequence (the caller decides what that means).
-std::optional<Error> fillNode(const Template& t, Value& v, const Bindings& b, const std::string& field,
-                              bool& absent, bool& exact) {
+std::optional<Error> fillNode(const Template& t, Value& v, const Bindings& b, const std::string& field, bool& absent,
+                              bool& exact) {
   absent = false;
   exact = false;
   switch (v.kind) {

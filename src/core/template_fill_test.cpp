@@ -60,8 +60,7 @@ TEST_CASE("render: template errors name the template file and line") {
         "t/x.yaml:2: a.${k}: placeholders may not appear in keys; bind a whole mapping instead");
   CHECK(fillError("a: x-${m}\n", {{"m", Value::map()}}) ==
         "t/x.yaml:1: a: ${m} is a list or mapping here and can only stand alone as the whole value, not inside text");
-  CHECK(fillError("a: x-${m\n", {}) ==
-        "t/x.yaml:1: a: unterminated placeholder '${m' (write $${ for a literal ${)");
+  CHECK(fillError("a: x-${m\n", {}) == "t/x.yaml:1: a: unterminated placeholder '${m' (write $${ for a literal ${)");
   CHECK(fillError("a: ${9x}\n", {}) == "t/x.yaml:1: a: malformed placeholder '${9x}': a name is letters and digits");
 }
 
@@ -77,7 +76,8 @@ TEST_CASE("render: checkTemplate wants the object's kind, known placeholders and
   CHECK(check("nodepool.yaml", "apiVersion: karpenter.sh/v1beta1\nkind: NodePool\n") ==
         "t/nodepool.yaml:1: apiVersion: must be karpenter.sh/v1, the apiVersion of what nodepool.yaml renders");
   CHECK(check("nodepool.yaml", pool + "  weight: ${weight}\n") ==
-        "t/nodepool.yaml:9: spec.weight: unknown placeholder ${weight}; nodepool.yaml knows ${name}, ${devicePluginConfig}, "
+        "t/nodepool.yaml:9: spec.weight: unknown placeholder ${weight}; nodepool.yaml knows ${name}, "
+        "${devicePluginConfig}, "
         "${migConfig}, ${nodeClass}, ${instanceType}, ${gpuNameRequirement}, ${capacityType}, ${limits}");
   CHECK(check("nodeoverlay.yaml", "apiVersion: karpenter.sh/v1alpha1\nkind: NodeOverlay\nmetadata: {name: x}\n") ==
         "t/nodeoverlay.yaml:1: must use the placeholder ${name} (the pool's name)");

@@ -85,9 +85,9 @@ Result<Pool> readPool(const Decoder& d, const Node& node, const std::string& f, 
   if (!replicas) return replicas.error();
   p.replicas = static_cast<int>(*replicas);
   if ((p.mode == Mode::TimeSlicing || p.mode == Mode::Mps) && p.replicas < 2) {
-    return d.error(*node.find("replicas"), join(f, "replicas"),
-                   fmt::format("{} needs replicas >= 2 (the device plugin rejects fewer), got {}",
-                               modeName(p.mode), p.replicas));
+    return d.error(
+        *node.find("replicas"), join(f, "replicas"),
+        fmt::format("{} needs replicas >= 2 (the device plugin rejects fewer), got {}", modeName(p.mode), p.replicas));
   }
   auto nodes = integerField(d, node, "nodes", f, 0, 100000);
   if (!nodes) return nodes.error();
@@ -140,7 +140,8 @@ Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const
   auto capacity = requiredString(d, plan, "capacity", "plan");
   if (!capacity) return capacity.error();
   if (*capacity != "on-demand" && *capacity != "spot") {
-    return d.error(*plan.find("capacity"), "plan.capacity", fmt::format("must be on-demand or spot, got {}", *capacity));
+    return d.error(*plan.find("capacity"), "plan.capacity",
+                   fmt::format("must be on-demand or spot, got {}", *capacity));
   }
   out.plan.capacity = *capacity == "spot" ? Capacity::Spot : Capacity::OnDemand;
   auto pools = member(d, plan, "pools", "plan");
