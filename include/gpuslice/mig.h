@@ -85,6 +85,10 @@ std::vector<int> profileCounts(const MigGpu& gpu, const MigGeometry& geometry);
 /// figures are derived rather than observed.
 std::int64_t instanceMemoryMiB(const MigGpu& gpu, std::size_t profile, std::int64_t gpuMemoryMiB);
 
+/// The least share of a GPU one instance of `profile` takes: the larger of its compute slices
+/// over the GPU's and its memory slices over the GPU's.
+double gpuShare(const MigGpu& gpu, std::size_t profile);
+
 /// Compute slices the geometry's instances use together.
 int computeSlicesUsed(const MigGpu& gpu, const MigGeometry& geometry);
 

@@ -43,14 +43,13 @@ std::optional<std::string> whyNoMig(const PlanContext& ctx, const Workload& w, c
   for (int k : admitted) {
     const Candidate& c = ctx.candidates[static_cast<std::size_t>(k)];
     if (!c.mig) continue;
-    if (migProfileFor(ctx, w, c) && withNodeCap(SlotFit{}, w, c).nodeCap >= 1) return std::nullopt;
-    nodeFits = nodeFits || withNodeCap(SlotFit{}, w, c).nodeCap >= 1;
-    for (std::size_t p = 0; p < c.mig->profiles.size(); ++p) {
-      const std::int64_t mib = instanceMemoryMiB(*c.mig, p, c.type->gpuMemoryMiB);
-      if (!roomiest || mib > roomiestMiB) {
-        roomiest = &c;
-        roomiestMiB = mib;
-      }
+    const bool nodeHolds = nodeCapOf(w, c) >= 1;
+    if (nodeHolds && migProfileFor(ctx, w, c)) return std::nullopt;
+    nodeFits = nodeFits || nodeHolds;
+    const std::int64_t mib = largestInstanceMiB(c);
+    if (!roomiest || mib > roomiestMiB) {
+      roomiest = &c;
+      roomiestMiB = mib;
     }
   }
   if (!roomiest) {
@@ -94,7 +93,7 @@ std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload&
   if (modes & bit(Mode::Mig)) {
     for (int k : admitted) {
       const Candidate& c = ctx.candidates[static_cast<std::size_t>(k)];
-      if (migProfileFor(ctx, w, c) && withNodeCap(SlotFit{}, w, c).nodeCap >= 1) return std::nullopt;
+      if (nodeCapOf(w, c) >= 1 && migProfileFor(ctx, w, c)) return std::nullopt;
     }
   }
   const Candidate* roomiest = nullptr;

@@ -159,6 +159,12 @@ std::vector<int> profileCounts(const MigGpu& gpu, const MigGeometry& geometry) {
   return counts;
 }
 
+double gpuShare(const MigGpu& gpu, std::size_t profile) {
+  const MigProfile& p = gpu.profiles[profile];
+  return std::max(static_cast<double>(p.computeSlices) / std::max(gpu.computeSlices, 1),
+                  static_cast<double>(p.memorySlices) / std::max(gpu.memorySlices, 1));
+}
+
 std::int64_t instanceMemoryMiB(const MigGpu& gpu, std::size_t profile, std::int64_t gpuMemoryMiB) {
   const MigProfile& p = gpu.profiles[profile];
   return std::min(p.usableMiB, gpuMemoryMiB * p.memorySlices / gpu.memorySlices);

@@ -153,11 +153,7 @@ MigCover::MigCover(const MigGpu& gpu) : gpu_(gpu) {
   }
 }
 
-double MigCover::gpuShare(std::size_t profile) const {
-  const MigProfile& p = gpu_.profiles[profile];
-  return std::max(static_cast<double>(p.computeSlices) / std::max(gpu_.computeSlices, 1),
-                  static_cast<double>(p.memorySlices) / std::max(gpu_.memorySlices, 1));
-}
+double MigCover::gpuShare(std::size_t profile) const { return gpuslice::gpuShare(gpu_, profile); }
 
 std::optional<MigCover::Counts> MigCover::reduce(const std::vector<int>& demand) const {
   if (demand.size() != gpu_.profiles.size()) {

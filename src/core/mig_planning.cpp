@@ -198,7 +198,7 @@ MigOption packMig(const PlanContext& ctx, const std::vector<Workload>& ws, const
       if (table.profile[j][at] < 0) continue;
       const Candidate& c = ctx.candidates[static_cast<std::size_t>(table.candidates[j])];
       const double x =
-          static_cast<double>(c.price) / c.gpus * migGpuShare(*c.mig, static_cast<std::size_t>(table.profile[j][at]));
+          static_cast<double>(c.price) / c.gpus * gpuShare(*c.mig, static_cast<std::size_t>(table.profile[j][at]));
       if (x < perPod) {
         perPod = x;
         cheapest = j;
@@ -308,10 +308,13 @@ std::vector<double> boundWeights(const MigCover& cover, const std::vector<long l
 
 }  // namespace
 
-double migGpuShare(const MigGpu& gpu, std::size_t profile) {
-  const MigProfile& p = gpu.profiles[profile];
-  return std::max(static_cast<double>(p.computeSlices) / gpu.computeSlices,
-                  static_cast<double>(p.memorySlices) / gpu.memorySlices);
+std::int64_t largestInstanceMiB(const Candidate& c) {
+  std::int64_t most = 0;
+  if (!c.mig) return most;
+  for (std::size_t p = 0; p < c.mig->profiles.size(); ++p) {
+    most = std::max(most, instanceMemoryMiB(*c.mig, p, c.type->gpuMemoryMiB));
+  }
+  return most;
 }
 
 std::optional<std::size_t> migProfileFor(const PlanContext& ctx, const Workload& w, const Candidate& c) {
@@ -320,7 +323,7 @@ std::optional<std::size_t> migProfileFor(const PlanContext& ctx, const Workload&
   const std::int64_t compute = computeOn(ctx, w, c);
   std::optional<std::size_t> best;
   auto key = [&](std::size_t p) {
-    return std::make_tuple(migGpuShare(gpu, p), gpu.profiles[p].memorySlices, gpu.profiles[p].computeSlices, p);
+    return std::make_tuple(gpuShare(gpu, p), gpu.profiles[p].memorySlices, gpu.profiles[p].computeSlices, p);
   };
   for (std::size_t p = 0; p < gpu.profiles.size(); ++p) {
     const MigProfile& m = gpu.profiles[p];
@@ -385,7 +388,7 @@ Packing packClassWithMig(const PlanContext& ctx, const std::vector<Workload>& wo
       // GPU weight only: a per-pod node-cap term would not add up over a node's mixed pods.
       const double perPod = static_cast<double>(c.price) * ctx.migBoundWeights.at(c.mig)[*p] / c.gpus;
       migPerPod[i] = std::min(migPerPod[i], perPod);
-      migCost[i] = std::min(migCost[i], static_cast<double>(c.price) * migGpuShare(*c.mig, *p) / c.gpus);
+      migCost[i] = std::min(migCost[i], static_cast<double>(c.price) * gpuShare(*c.mig, *p) / c.gpus);
       if (migCheapest[i] == 0 || c.price < migCheapest[i]) migCheapest[i] = c.price;
     }
     if (migCheapest[i] == 0) continue;

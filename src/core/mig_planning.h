@@ -18,9 +18,9 @@ namespace gpuslice::detail {
 /// does or `c` has no MIG.
 std::optional<std::size_t> migProfileFor(const PlanContext& ctx, const Workload& w, const Candidate& c);
 
-/// The least share of a GPU one instance of `profile` takes: max(compute, memory) slices over
-/// the GPU's slices.
-double migGpuShare(const MigGpu& gpu, std::size_t profile);
+/// The most memory one MIG instance of `c` gives a process (its largest profile, within its
+/// share of the GPU); 0 without MIG.
+std::int64_t largestInstanceMiB(const Candidate& c);
 
 /// Chooses, per MIG GPU of the candidates, the per-profile weights the lower bound charges a
 /// MIG pod (a share of a GPU that no layout exceeds in total), the strongest for the MIG pods

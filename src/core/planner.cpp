@@ -178,12 +178,10 @@ std::optional<std::string> notMigEligible(const PlanContext& ctx, const Workload
   for (const Candidate& c : ctx.candidates) {
     if (!c.mig || !detail::admits(ctx, w, c)) continue;
     if (detail::migProfileFor(ctx, w, c)) return std::nullopt;
-    for (std::size_t p = 0; p < c.mig->profiles.size(); ++p) {
-      const std::int64_t mib = instanceMemoryMiB(*c.mig, p, c.type->gpuMemoryMiB);
-      if (!roomiest || mib > roomiestMiB) {
-        roomiest = &c;
-        roomiestMiB = mib;
-      }
+    const std::int64_t mib = detail::largestInstanceMiB(c);
+    if (!roomiest || mib > roomiestMiB) {
+      roomiest = &c;
+      roomiestMiB = mib;
     }
   }
   if (!roomiest) return std::nullopt;
@@ -284,17 +282,17 @@ void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std:
     const Pool& pool = plan.pools[pi];
     const MigGpu* gpu = pool.mode == Mode::Mig ? ctx.catalog->findMigGpu(pool.instanceType) : nullptr;
     plan.pools[pi].notes = detail::poolNotes(pool, *ctx.options, gpu);
+    const std::int64_t gpuMemoryMiB = gpu ? ctx.catalog->findType(pool.instanceType)->gpuMemoryMiB : 0;
     for (std::size_t wi : pool.workloads) {
       Placement& placement = plan.placements[wi];
       placement.pool = pi;
-      const MigProfile* profile = nullptr;
+      std::optional<std::size_t> profile;
       if (gpu) {
-        for (const MigProfile& m : gpu->profiles) {
-          if (m.name == placement.profile) profile = &m;
-        }
+        auto it = std::find_if(gpu->profiles.begin(), gpu->profiles.end(),
+                               [&](const MigProfile& m) { return m.name == placement.profile; });
+        if (it != gpu->profiles.end()) profile = static_cast<std::size_t>(it - gpu->profiles.begin());
       }
-      placement.risk = detail::assessRisk(ws[wi], pool, placement, *ctx.options, gpu, profile,
-                                          ctx.catalog->findType(pool.instanceType)->gpuMemoryMiB);
+      placement.risk = detail::assessRisk(ws[wi], pool, placement, *ctx.options, gpu, profile, gpuMemoryMiB);
       if (pool.mode != Mode::Mig) {
         if (auto why = notMigEligible(ctx, ws[wi])) placement.risk.notes.push_back(*why);
       }

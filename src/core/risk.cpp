@@ -11,7 +11,7 @@ double round2(double x) { return std::round(x * 100.0) / 100.0; }
 }  // namespace
 
 Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement, const PlanOptions& options,
-                const MigGpu* gpu, const MigProfile* profile, std::int64_t gpuMemoryMiB) {
+                const MigGpu* gpu, std::optional<std::size_t> profile, std::int64_t gpuMemoryMiB) {
   Risk r;
   r.estimate = placement.risk.estimate;
   const double c = static_cast<double>(placement.computePpm) / 1e6;
@@ -20,10 +20,9 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
     case Mode::Mig:
       if (gpu && profile) {
         r.oom = "isolated";
-        const auto index = static_cast<std::size_t>(profile - gpu->profiles.data());
-        r.memoryLimitMiB = instanceMemoryMiB(*gpu, index, gpuMemoryMiB) - options.gpuOverheadMiB;
+        r.memoryLimitMiB = instanceMemoryMiB(*gpu, *profile, gpuMemoryMiB) - options.gpuOverheadMiB;
         r.memorySlackMiB = r.memoryLimitMiB - w.memoryMiB;
-        r.computeShare = static_cast<double>(profile->computeSlices) / gpu->computeSlices;
+        r.computeShare = static_cast<double>(gpu->profiles[*profile].computeSlices) / gpu->computeSlices;
         r.slowdownPercent = round2(std::max(0.0, c / r.computeShare - 1.0) * 100.0);
         break;
       }
