@@ -218,24 +218,6 @@ MigOption packMig(const PlanContext& ctx, const std::vector<Workload>& ws, const
   return best;
 }
 
-/// Cost, nodes and isolation penalty of a set of pools.
-struct Score {
-  Micros cost = 0;
-  long long nodes = 0;
-  long long penalty = 0;
-  bool operator<(const Score& o) const { return std::tie(cost, nodes, penalty) < std::tie(o.cost, o.nodes, o.penalty); }
-};
-
-Score scoreOf(const PlanContext& ctx, const std::vector<PackedPool>& pools) {
-  Score s;
-  for (const PackedPool& p : pools) {
-    s.cost += poolCost(ctx, p);
-    s.nodes += p.shape.nodes;
-    s.penalty += isolationPenalty(p.mode) * p.pods;
-  }
-  return s;
-}
-
 /// Per-profile weights y >= 0 with, on every layout the planner uses, sum of count x y <= 1:
 /// each pod then needs at least y of a GPU, so the weights summed over pods bound the GPUs
 /// from below. Of all such y, the one with the largest y . demand: the dual of the covering
@@ -472,7 +454,7 @@ Packing packClassWithMig(const PlanContext& ctx, const std::vector<Workload>& wo
     cheaperOnMig[i] = optional[i] && migCost[i] < basePacking.perPod[r];
     ++r;
   }
-  std::optional<Score> bestScore;
+  std::optional<PackingScore> bestScore;
   for (std::size_t o = 0; o < 2; ++o) {
     auto [mig, rest] = o == 0 ? base : split(cheaperOnMig);
     if (o == 1 && mig == base.first) continue;
@@ -482,7 +464,7 @@ Packing packClassWithMig(const PlanContext& ctx, const std::vector<Workload>& wo
     MigOption migPools = packMig(ctx, workloads, table, mig);
     if (!migPools.ok) continue;
     for (PackedPool& p : migPools.pools) packing.pools.push_back(std::move(p));
-    const Score s = scoreOf(ctx, packing.pools);
+    const PackingScore s = scoreOf(ctx, packing.pools);
     if (!bestScore || s < *bestScore) {
       bestScore = s;
       out.pools = std::move(packing.pools);

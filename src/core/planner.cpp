@@ -477,19 +477,14 @@ namespace {
 /// packings as they decide between pools.
 struct Attempt {
   std::unique_ptr<Prepared> prepared;  // its context points into it
-  std::tuple<Micros, long long, long long> score;
+  detail::PackingScore score;
 };
 
 Result<Attempt> attempt(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options) {
   Attempt a;
   a.prepared = std::make_unique<Prepared>();
   if (auto e = packAll(set, catalog, options, *a.prepared)) return *e;
-  auto& [cost, nodes, penalty] = a.score;
-  for (const PackedPool& pool : a.prepared->pools) {
-    cost += detail::poolCost(a.prepared->ctx, pool);
-    nodes += pool.shape.nodes;
-    penalty += static_cast<long long>(detail::isolationPenalty(pool.mode)) * pool.pods;
-  }
+  a.score = detail::scoreOf(a.prepared->ctx, a.prepared->pools);
   return a;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <tuple>
 #include <vector>
 
 #include "slot_fit.h"
@@ -51,6 +52,21 @@ void mergePools(const PlanContext& ctx, std::vector<PackedPool>& pools);
 /// The cost of a pool, per hour.
 inline Micros poolCost(const PlanContext& ctx, const PackedPool& p) {
   return ctx.candidates[static_cast<std::size_t>(p.candidate)].price * p.shape.nodes;
+}
+
+/// How sets of pools compare, least first: hourly cost, then nodes, then the isolation
+/// penalty per pod (dedicated and MIG before MPS before time-slicing).
+using PackingScore = std::tuple<Micros, long long, long long>;
+
+inline PackingScore scoreOf(const PlanContext& ctx, const std::vector<PackedPool>& pools) {
+  PackingScore s{0, 0, 0};
+  auto& [cost, nodes, penalty] = s;
+  for (const PackedPool& p : pools) {
+    cost += poolCost(ctx, p);
+    nodes += p.shape.nodes;
+    penalty += static_cast<long long>(isolationPenalty(p.mode)) * p.pods;
+  }
+  return s;
 }
 
 }  // namespace gpuslice::detail
