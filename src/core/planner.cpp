@@ -12,6 +12,7 @@
 #include "diagnostics.h"
 #include "gpuslice/glob.h"
 #include "mig_planning.h"
+#include "pool_bound.h"
 #include "pool_packing.h"
 #include "risk.h"
 #include "slot_fit.h"
@@ -443,7 +444,12 @@ std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, con
     while (componentOfCandidate[k] != k) k = componentOfCandidate[k] = componentOfCandidate[componentOfCandidate[k]];
     return k;
   };
-  std::map<std::size_t, std::pair<double, Micros>> components;  // root -> (fractional, node)
+  struct Component {
+    double fractional = 0;  // the per-pod bound
+    Micros node = 0;        // the dearest of the members' cheapest fitting nodes
+    std::vector<std::size_t> members;
+  };
+  std::map<std::size_t, Component> components;  // by root candidate
   for (const auto& [admitted, index] : classOf) {
     for (std::size_t i = 1; i < admitted.size(); ++i) {
       componentOfCandidate[root(static_cast<std::size_t>(admitted[i]))] = root(static_cast<std::size_t>(admitted[0]));
@@ -452,17 +458,23 @@ std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, con
   // In the order of the admitted candidates (classOf is sorted), for deterministic output.
   for (const auto& [admitted, index] : classOf) {
     detail::Packing packing = detail::packClassWithMig(p.ctx, ws, classes[index].second, admitted);
-    auto& [fractional, node] = components[root(static_cast<std::size_t>(admitted.front()))];
-    fractional += packing.lowerBoundMicros;
-    node = std::max(node, packing.cheapestNodeForAll);
+    Component& comp = components[root(static_cast<std::size_t>(admitted.front()))];
+    comp.fractional += packing.lowerBoundMicros;
+    comp.node = std::max(comp.node, packing.cheapestNodeForAll);
+    comp.members.insert(comp.members.end(), classes[index].second.begin(), classes[index].second.end());
     for (PackedPool& pool : packing.pools) p.pools.push_back(std::move(pool));
   }
-  for (const auto& [r, bound] : components) {
+  for (const auto& [r, comp] : components) {
     std::vector<Micros> prices;
+    std::vector<int> candidates;
     for (std::size_t k = 0; k < p.ctx.candidates.size(); ++k) {
-      if (root(k) == r) prices.push_back(p.ctx.candidates[k].price);
+      if (root(k) != r) continue;
+      prices.push_back(p.ctx.candidates[k].price);
+      candidates.push_back(static_cast<int>(k));
     }
-    const double need = std::max(bound.first, static_cast<double>(bound.second));
+    // Whole nodes: the node LP, where pods of a kind are too few to fill their cheapest node.
+    const double nodes = detail::nodeLpBound(p.ctx, ws, comp.members, candidates);
+    const double need = std::max({comp.fractional, static_cast<double>(comp.node), nodes});
     p.lowerBoundMicros += static_cast<double>(smallestSumAtLeast(prices, need));
   }
   detail::mergePools(p.ctx, p.pools);
