@@ -12,6 +12,7 @@
 #include "diagnostics.h"
 #include "gpuslice/glob.h"
 #include "mig_planning.h"
+#include "pool_improve.h"
 #include "pool_packing.h"
 #include "risk.h"
 #include "slot_fit.h"
@@ -466,6 +467,7 @@ std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, con
     p.lowerBoundMicros += static_cast<double>(smallestSumAtLeast(prices, need));
   }
   detail::mergePools(p.ctx, p.pools);
+  detail::improvePools(p.ctx, ws, p.pools);
   return std::nullopt;
 }
 
