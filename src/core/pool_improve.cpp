@@ -20,8 +20,8 @@ constexpr Mode kModes[] = {Mode::Dedicated, Mode::Mps, Mode::TimeSlicing};
 /// a pool): kStepBudget over the workloads, between the two limits. Small fleets, where a
 /// partly used node is a large share of the cost, get the most; on large ones the pools are
 /// full and there is little to gain.
-constexpr long long kStepBudget = 50'000'000'000;
-constexpr long long kMinSteps = 1'000'000;
+constexpr long long kStepBudget = 30'000'000'000;
+constexpr long long kMinSteps = 300'000;
 constexpr long long kMaxSteps = 5'000'000;
 /// Rounds over all pools; the search stops earlier when a round changes nothing.
 constexpr int kRounds = 4;
