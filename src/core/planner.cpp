@@ -13,6 +13,7 @@
 #include "gpuslice/glob.h"
 #include "mig_planning.h"
 #include "pool_bound.h"
+#include "pool_improve.h"
 #include "pool_packing.h"
 #include "risk.h"
 #include "slot_fit.h"
@@ -478,6 +479,7 @@ std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, con
     p.lowerBoundMicros += static_cast<double>(smallestSumAtLeast(prices, need));
   }
   detail::mergePools(p.ctx, p.pools);
+  detail::improvePools(p.ctx, ws, p.pools);
   return std::nullopt;
 }
 

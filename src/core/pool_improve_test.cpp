@@ -1,0 +1,314 @@
+// The local search after packing: hand-worked cases through makePlan, and random fleets packed
+// with and without it.
+#include "core/pool_improve.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+
+#include "core/pool_packing.h"
+#include "core/slot_fit.h"
+#include "gpuslice/node_capacity.h"
+#include "gpuslice/planner.h"
+
+using namespace gpuslice;
+using namespace gpuslice::detail;
+
+namespace {
+
+InstanceType type(std::string name, std::string gpu, double count, double gpuGiB, int vcpu, double memGiB,
+                  double price) {
+  InstanceType t;
+  t.name = std::move(name);
+  t.gpuModel = std::move(gpu);
+  t.gpuCount = count;
+  t.gpuMemoryMiB = static_cast<std::int64_t>(gpuGiB * 1024);
+  t.vcpu = vcpu;
+  t.memoryMiB = static_cast<std::int64_t>(memGiB * 1024);
+  t.onDemand = static_cast<Micros>(price * 1e6 + 0.5);
+  return t;
+}
+
+// V100 types as in the built-in table (p3dn: 32 GiB GPUs), and T4 ones.
+Catalog testCatalog() {
+  Catalog c;
+  c.region = "us-east-1";
+  c.file = "test-prices.yaml";
+  c.instanceTypes = {
+      type("g4dn.xlarge", "T4", 1, 16, 4, 16, 0.526),        type("g4dn.12xlarge", "T4", 4, 16, 48, 192, 3.912),
+      type("p3.2xlarge", "V100", 1, 16, 8, 61, 3.06),        type("p3.8xlarge", "V100", 4, 16, 32, 244, 12.24),
+      type("p3dn.24xlarge", "V100", 8, 32, 96, 768, 31.212),
+  };
+  std::sort(c.instanceTypes.begin(), c.instanceTypes.end(),
+            [](const InstanceType& a, const InstanceType& b) { return a.name < b.name; });
+  GpuModel t4, v100;
+  t4.name = "T4";
+  t4.mpsMaxClients = 48;
+  v100.name = "V100";
+  v100.mpsMaxClients = 16;
+  c.gpus = {t4, v100};
+  return c;
+}
+
+Workload workload(std::string name, std::string model, double memGiB, double compute, int replicas) {
+  Workload w;
+  w.name = std::move(name);
+  w.ns = "ml";
+  w.gpuModel = std::move(model);
+  w.memoryMiB = static_cast<std::int64_t>(memGiB * 1024);
+  w.computePpm = static_cast<std::int64_t>(compute * 1e6 + 0.5);
+  w.replicas = replicas;
+  w.source = {"w.yaml", 7, "workloads[0]"};
+  return w;
+}
+
+/// The planner's context for `ws`, built as makePlan builds it.
+PlanContext contextFor(const Catalog& catalog, const PlanOptions& options, const std::vector<Workload>& ws) {
+  PlanContext ctx;
+  ctx.catalog = &catalog;
+  ctx.options = &options;
+  ctx.computeTargetPpm = static_cast<std::int64_t>(std::llround((1.0 - options.headroom) * 1e6));
+  std::map<std::tuple<std::string, std::int64_t, double>, int> kinds;
+  for (std::size_t i = 0; i < catalog.instanceTypes.size(); ++i) {
+    const InstanceType& t = catalog.instanceTypes[i];
+    Candidate c;
+    c.type = &t;
+    c.gpu = catalog.findGpu(t.gpuModel);
+    c.index = static_cast<int>(i);
+    c.price = *Catalog::price(t, options.capacity);
+    c.allocatable = nodeAllocatable(t, options.maxPodsPerNode, options.daemonSets);
+    c.gpus = t.wholeGpus();
+    c.usableMemoryMiB = t.gpuMemoryMiB - static_cast<std::int64_t>(std::ceil(options.gpuOverheadMiB));
+    c.gpuKind = kinds.emplace(std::make_tuple(t.gpuModel, c.usableMemoryMiB, 0.0), static_cast<int>(kinds.size()))
+                    .first->second;
+    ctx.candidates.push_back(c);
+  }
+  ctx.gpuKinds = static_cast<int>(kinds.size());
+  ctx.workloads = &ws;
+  for (const Workload& w : ws) ctx.measuredOn.push_back(catalog.findGpu(w.gpuModel));
+  return ctx;
+}
+
+/// packClass per class and mergePools, as packAll does before improvePools.
+std::vector<PackedPool> packed(const PlanContext& ctx, const std::vector<Workload>& ws) {
+  std::map<std::vector<int>, std::vector<std::size_t>> classes;
+  for (std::size_t i = 0; i < ws.size(); ++i) {
+    std::vector<int> admitted;
+    for (std::size_t k = 0; k < ctx.candidates.size(); ++k) {
+      if (admits(ctx, ws[i], ctx.candidates[k])) admitted.push_back(static_cast<int>(k));
+    }
+    classes[admitted].push_back(i);
+  }
+  std::vector<PackedPool> pools;
+  for (const auto& [admitted, members] : classes) {
+    for (PackedPool& p : packClass(ctx, ws, members, admitted).pools) pools.push_back(std::move(p));
+  }
+  mergePools(ctx, pools);
+  return pools;
+}
+
+/// Every workload in one pool; each pool's fields agree with its members and its shape is safe.
+void checkSound(const PlanContext& ctx, const std::vector<Workload>& ws, const std::vector<PackedPool>& pools) {
+  std::vector<int> seen(ws.size(), 0);
+  for (const PackedPool& p : pools) {
+    const Candidate& c = ctx.candidates[static_cast<std::size_t>(p.candidate)];
+    REQUIRE_FALSE(p.workloads.empty());
+    long long pods = 0;
+    int minTs = 1 << 30, minMps = 1 << 30, minCap = 1 << 30;
+    for (std::size_t wi : p.workloads) {
+      const Workload& w = ws[wi];
+      ++seen[wi];
+      pods += w.replicas;
+      REQUIRE(admits(ctx, w, c));
+      CHECK((effectiveModes(w, *ctx.options) & bit(p.mode)) != 0);
+      const SlotFit f = fitOf(ctx, w, c);
+      if (p.mode == Mode::Dedicated) CHECK(f.dedicated);
+      if (p.mode == Mode::TimeSlicing) CHECK(f.timeSlicing >= p.shape.replicas);
+      if (p.mode == Mode::Mps) CHECK(f.mps >= p.shape.replicas);
+      CHECK(p.shape.podsPerNode <= f.nodeCap);
+      minTs = std::min(minTs, f.timeSlicing);
+      minMps = std::min(minMps, f.mps);
+      minCap = std::min(minCap, f.nodeCap);
+    }
+    CHECK(pods == p.pods);
+    CHECK(p.shape.podsPerNode >= 1);
+    CHECK(p.shape.podsPerNode <= c.gpus * p.shape.replicas);
+    CHECK(static_cast<long long>(p.shape.nodes) * p.shape.podsPerNode >= p.pods);
+    CHECK(static_cast<long long>(p.shape.nodes - 1) * p.shape.podsPerNode < p.pods);
+    CHECK(p.minNodeCap == minCap);
+    if (p.mode == Mode::TimeSlicing) CHECK(p.minTimeSlicing >= p.shape.replicas);
+    if (p.mode == Mode::Mps) CHECK(p.minMps >= p.shape.replicas);
+    CHECK(p.minTimeSlicing <= minTs);
+    CHECK(p.minMps <= minMps);
+  }
+  for (std::size_t i = 0; i < ws.size(); ++i) CHECK(seen[i] == 1);
+}
+
+std::string summary(const PlanContext& ctx, const std::vector<PackedPool>& pools) {
+  std::string out;
+  for (const PackedPool& p : pools) {
+    out += ctx.candidates[static_cast<std::size_t>(p.candidate)].type->name + "/" + modeName(p.mode) +
+           std::to_string(p.shape.replicas) + "x" + std::to_string(p.shape.nodes) + ":";
+    for (std::size_t w : p.workloads) out += std::to_string(w) + ",";
+    out += " ";
+  }
+  return out;
+}
+
+/// The cheapest one pool for `members` on any candidate in any mode, shaped by shapePool; -1
+/// when there is none.
+Micros cheapestPool(const PlanContext& ctx, const std::vector<Workload>& ws, const std::vector<std::size_t>& members) {
+  Micros cheapest = -1;
+  for (const Candidate& c : ctx.candidates) {
+    for (Mode m : {Mode::Dedicated, Mode::Mps, Mode::TimeSlicing}) {
+      int replicas = 1 << 30, cap = 1 << 30;
+      long long pods = 0;
+      bool ok = true;
+      for (std::size_t wi : members) {
+        const Workload& w = ws[wi];
+        if (!admits(ctx, w, c) || !(effectiveModes(w, *ctx.options) & bit(m))) ok = false;
+        if (!ok) break;
+        const SlotFit f = fitOf(ctx, w, c);
+        if (m == Mode::Dedicated && !f.dedicated) ok = false;
+        replicas = std::min(replicas, m == Mode::TimeSlicing ? f.timeSlicing : m == Mode::Mps ? f.mps : 1);
+        cap = std::min(cap, f.nodeCap);
+        pods += w.replicas;
+      }
+      if (!ok) continue;
+      const PoolShape s = shapePool(c, m, replicas, cap, pods);
+      if (s.podsPerNode < 1) continue;
+      const Micros cost = c.price * s.nodes;
+      if (cheapest < 0 || cost < cheapest) cheapest = cost;
+    }
+  }
+  return cheapest;
+}
+
+/// The least cost of any split of `ws` into pools: every set partition, each block in its
+/// cheapest pool.
+Micros bruteForce(const PlanContext& ctx, const std::vector<Workload>& ws) {
+  const int n = static_cast<int>(ws.size());
+  std::vector<int> block(static_cast<std::size_t>(n), 0);
+  Micros best = -1;
+  std::function<void(int, int)> partitions = [&](int i, int blocks) {
+    if (i == n) {
+      Micros total = 0;
+      for (int b = 0; b < blocks; ++b) {
+        std::vector<std::size_t> members;
+        for (int j = 0; j < n; ++j) {
+          if (block[static_cast<std::size_t>(j)] == b) members.push_back(static_cast<std::size_t>(j));
+        }
+        const Micros cost = cheapestPool(ctx, ws, members);
+        if (cost < 0) return;
+        total += cost;
+      }
+      if (best < 0 || total < best) best = total;
+      return;
+    }
+    for (int b = 0; b <= blocks; ++b) {
+      block[static_cast<std::size_t>(i)] = b;
+      partitions(i + 1, std::max(blocks, b + 1));
+    }
+  };
+  partitions(0, 0);
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("improvePools: random small fleets stay sound, never cost more, and are deterministic") {
+  const Catalog catalog = testCatalog();
+  std::mt19937 rng(20261123);
+  const char* models[] = {"T4", "V100"};
+  int cheaper = 0, optimal = 0, brute = 0;
+  for (int round = 0; round < 400; ++round) {
+    std::vector<Workload> ws;
+    const int n = 1 + static_cast<int>(rng() % 12);
+    const char* model = models[rng() % 2];
+    for (int i = 0; i < n; ++i) {
+      Workload w = workload("w" + std::to_string(i), model, 0.25 + (rng() % 1200) / 100.0, 0.01 + (rng() % 90) / 100.0,
+                            1 + static_cast<int>(rng() % 9));
+      if (rng() % 5 == 0) w.isolation = Isolation::Memory;
+      if (rng() % 8 == 0) w.isolation = Isolation::Full;
+      if (rng() % 3 == 0) {
+        const ModeMask subsets[] = {1, 2 | 1, 4 | 1, 2 | 4 | 1, 2 | 4, 4};
+        w.sharing = subsets[rng() % 6];
+      }
+      if (rng() % 3 == 0) w.cpuMillis = 500 + static_cast<std::int64_t>(rng() % 12000);
+      ws.push_back(w);
+    }
+    PlanOptions o;
+    o.headroom = rng() % 4 == 0 ? 0.1 : 0.0;
+    const PlanContext ctx = contextFor(catalog, o, ws);
+    bool fits = true;  // every workload has a pool of its own (else makePlan reports it)
+    for (std::size_t i = 0; i < ws.size(); ++i) fits = fits && cheapestPool(ctx, ws, {i}) >= 0;
+    if (!fits) continue;
+    INFO("round " << round);
+    const std::vector<PackedPool> before = packed(ctx, ws);
+    checkSound(ctx, ws, before);
+    std::vector<PackedPool> after = before;
+    improvePools(ctx, ws, after);
+    checkSound(ctx, ws, after);
+    const PackingScore a = scoreOf(ctx, after), b = scoreOf(ctx, before);
+    CHECK(a <= b);
+    cheaper += std::get<0>(a) < std::get<0>(b);
+    std::vector<PackedPool> again = before;
+    improvePools(ctx, ws, again);
+    CHECK(summary(ctx, again) == summary(ctx, after));
+    if (n <= 6) {
+      const Micros least = bruteForce(ctx, ws);
+      CHECK(least <= std::get<0>(a));
+      ++brute;
+      optimal += least == std::get<0>(a);
+    }
+  }
+  MESSAGE("cheaper in " << cheaper << " rounds; optimal in " << optimal << " of " << brute << " brute-forced");
+  CHECK(cheaper >= 5);  // the rounds must exercise the search
+}
+
+namespace {
+
+Plan planOf(const Catalog& catalog, std::vector<Workload> ws, PlanOptions o = {}) {
+  o.estimateOtherModels = false;
+  WorkloadSet set;
+  set.workloads = std::move(ws);
+  auto plan = makePlan(set, catalog, o);
+  REQUIRE_MESSAGE(plan.ok(), (plan.ok() ? "" : plan.error().describe()));
+  return *plan;
+}
+
+std::string poolsOf(const Plan& p) {
+  std::string out;
+  for (const Pool& pool : p.pools) {
+    out += pool.name + " nodes=" + std::to_string(pool.nodes) + " pods=" + std::to_string(pool.pods) + " [";
+    for (std::size_t wi : pool.workloads) out += std::to_string(wi) + " ";
+    out += "] ";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("improvePools: a one-pod workload moves into the free GPUs of another pool's last node") {
+  const Catalog catalog = testCatalog();
+  // etl's CPU request lets a g4dn.12xlarge hold four of its pods, so its five pods leave
+  // three GPUs of a second node free; probe needs a whole GPU and fits one of them.
+  std::vector<Workload> ws = {workload("train", "T4", 8, 0.8, 7), workload("etl", "T4", 4, 0.34, 5),
+                              workload("probe", "T4", 2.5, 0.9, 1)};
+  ws[1].cpuMillis = 11000;
+  ws[2].sharing = bit(Mode::Dedicated);
+  PlanOptions o;
+  const PlanContext ctx = contextFor(catalog, o, ws);
+  const std::vector<PackedPool> before = packed(ctx, ws);
+  CHECK(std::get<0>(scoreOf(ctx, before)) == 8 * 526000 + 2 * 3912000);  // probe on a node of its own
+  const Plan p = planOf(catalog, ws);
+  CHECK(p.fleet.hourly == 7 * 526000 + 2 * 3912000);
+  CHECK(poolsOf(p) == "g4dn-12xlarge-dedicated nodes=2 pods=6 [1 2 ] g4dn-xlarge-dedicated nodes=7 pods=7 [0 ] ");
+}
