@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -27,6 +28,13 @@ constexpr long long kMaxSteps = 5'000'000;
 constexpr int kRounds = 4;
 /// Pools of at most this many members are also tried dissolved whole into the others.
 constexpr std::size_t kDissolveMembers = 24;
+/// Two pools are re-split together when they hold at most this many members and pods.
+constexpr std::size_t kResplitMembers = 160;
+constexpr long long kResplitPods = 2048;
+/// Steps the re-splits of one call may take, counted apart from the other moves: the same
+/// budget over the workloads, between two limits of their own.
+constexpr long long kResplitMinSteps = 200'000;
+constexpr long long kResplitMaxSteps = 2'000'000;
 
 struct Score {
   Micros cost = 0;
@@ -86,6 +94,16 @@ struct Offer {
   Micros price = 0;
   int gpus = 1;
   bool fractional = false;
+};
+
+/// One way to run a pool in a re-split: a group candidate, a mode, and the least safe replicas
+/// and node cap its members must have; which members of the two pools can join it.
+struct Kind {
+  std::size_t k = 0;
+  Mode mode = Mode::Dedicated;
+  int perNode = 0;
+  Micros price = 0;
+  std::vector<std::uint64_t> joins;  ///< a bit per member of the two pools
 };
 
 /// Candidates that workloads can move between: a component of "some workload admits both".
@@ -157,6 +175,8 @@ class Search {
 
   bool relocate(std::vector<std::size_t> set);
   bool merge(std::size_t a, std::size_t b);
+  bool resplit(std::size_t a, std::size_t b);
+  bool resplitRound();
   bool improvePool(std::size_t p);
   bool mergeRound(Group& g);
 
@@ -176,6 +196,12 @@ class Search {
   std::vector<Minima> scratch_;
   long long steps_ = 0;
   long long stepLimit_ = kMaxSteps;
+  /// Pairs of pools already re-split, by what their members were: tried again only when
+  /// one of them changed.
+  std::set<std::pair<std::tuple<long long, std::size_t, std::size_t>, std::tuple<long long, std::size_t, std::size_t>>>
+      resplitTried_;
+  long long resplitSteps_ = 0;
+  long long resplitLimit_ = kResplitMaxSteps;
 };
 
 const std::vector<char>& Search::admitted(std::size_t w) {
@@ -335,6 +361,7 @@ bool Search::prepare() {
   poolOfInput_.assign(input_.size(), kNone);
   const auto n = std::max<long long>(1, static_cast<long long>(ws_.size()));
   stepLimit_ = std::clamp(kStepBudget / n, kMinSteps, kMaxSteps);
+  resplitLimit_ = std::clamp(kStepBudget / n, kResplitMinSteps, kResplitMaxSteps);
   // Workloads move among the instance types of one GPU model: without --any-gpu-model they
   // are admitted by no others; with it, moving them between models is left to packClass.
   auto keyOf = [&](std::size_t k) { return ctx_.candidates[k].type->gpuModel; };
@@ -553,6 +580,266 @@ bool Search::mergeRound(Group& g) {
   return improved;
 }
 
+using Bits = std::vector<std::uint64_t>;
+
+bool test(const Bits& b, std::size_t i) { return (b[i / 64] >> (i % 64)) & 1U; }
+
+/// b |= b << shift, over the first `bits` bits.
+void orShifted(Bits& b, long long shift, std::size_t bits) {
+  const std::size_t words = b.size();
+  const auto whole = static_cast<std::size_t>(shift / 64);
+  const auto part = static_cast<unsigned>(shift % 64);
+  for (std::size_t i = words; i-- > whole;) {
+    std::uint64_t v = b[i - whole] << part;
+    if (part != 0 && i > whole) v |= b[i - whole - 1] >> (64 - part);
+    b[i] |= v;
+  }
+  if (bits % 64 != 0) b[words - 1] &= (std::uint64_t{1} << (bits % 64)) - 1;
+}
+
+/// Nodes and score of `pods` pods on kind `t` (none for no pods).
+Score scoreOn(const Kind& t, long long pods) {
+  if (pods == 0) return {};
+  const long long nodes = (pods + t.perNode - 1) / t.perNode;
+  return {t.price * nodes, nodes, static_cast<long long>(isolationPenalty(t.mode)) * pods};
+}
+
+/// Re-splits the members of pools `a` and `b` into at most two pools from scratch: for every
+/// pair of kinds that some member can join, the members only one of them takes go there, and
+/// the pods of the rest are divided by an exact subset sum. Finds the splits that a move of a
+/// few workloads at a time cannot reach, where every single step costs as much as before.
+bool Search::resplit(std::size_t a, std::size_t b) {
+  const std::size_t group = pools_[a].group;
+  const Group& g = groups_[group];
+  std::vector<std::size_t> all = pools_[a].members;
+  all.insert(all.end(), pools_[b].members.begin(), pools_[b].members.end());
+  const long long total = pools_[a].pods + pools_[b].pods;
+  const std::size_t n = all.size();
+  if (n < 2 || n > kResplitMembers || total > kResplitPods) return false;
+  const std::size_t K = g.candidates.size();
+  std::vector<Fit> fit(n * K);
+  std::vector<long long> pods(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Fit* f = fits(all[i]);
+    std::copy(f, f + K, fit.begin() + static_cast<std::ptrdiff_t>(i * K));
+    pods[i] = ws_[all[i]].replicas;
+  }
+  const std::size_t words = (n + 63) / 64;
+  // The kinds: per candidate and mode, each least safe replica count and node cap found among
+  // the members, less those that a smaller count or cap matches in pods per node.
+  std::vector<Kind> kinds;
+  std::vector<int> caps, rs;
+  for (std::size_t j = 0; j < K; ++j) {
+    const Offer& o = g.offers[j];
+    caps.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (fit[i * K + j].cap > 0) caps.push_back(fit[i * K + j].cap);
+    }
+    std::sort(caps.begin(), caps.end());
+    caps.erase(std::unique(caps.begin(), caps.end()), caps.end());
+    for (Mode mode : kModes) {
+      if (mode != Mode::Dedicated && o.fractional) continue;
+      rs.clear();
+      for (std::size_t i = 0; i < n; ++i) {
+        const Fit& f = fit[i * K + j];
+        const int r = mode == Mode::Dedicated ? (f.ded ? 1 : 0) : mode == Mode::Mps ? f.mps : f.ts;
+        if (f.cap > 0 && r >= (mode == Mode::Dedicated ? 1 : 2)) rs.push_back(r);
+      }
+      std::sort(rs.begin(), rs.end());
+      rs.erase(std::unique(rs.begin(), rs.end()), rs.end());
+      for (std::size_t ri = 0; ri < rs.size(); ++ri) {
+        int lastPerNode = 0;
+        for (int c : caps) {
+          const int most = (c + o.gpus - 1) / o.gpus;  // replicas past this add no pods per node
+          if (ri > 0 && rs[ri - 1] >= most) continue;  // a smaller count does as well
+          const int replicas = mode == Mode::Dedicated ? 1 : std::min(rs[ri], most);
+          if (mode != Mode::Dedicated && replicas < 2) continue;
+          const int perNode = std::min(o.gpus * replicas, c);
+          if (perNode == lastPerNode) continue;  // a smaller cap does as well
+          lastPerNode = perNode;
+          Kind t{j, mode, perNode, o.price, Bits(words, 0)};
+          bool any = false;
+          for (std::size_t i = 0; i < n; ++i) {
+            const Fit& f = fit[i * K + j];
+            const int r = mode == Mode::Dedicated ? (f.ded ? 1 : 0) : mode == Mode::Mps ? f.mps : f.ts;
+            if (f.cap >= c && r >= rs[ri]) {
+              t.joins[i / 64] |= std::uint64_t{1} << (i % 64);
+              any = true;
+            }
+          }
+          if (any) kinds.push_back(std::move(t));
+        }
+      }
+    }
+  }
+  // Cheapest per pod first: once all pods at a kind's rate cost more than the best split, no
+  // pair with a later kind can do better.
+  auto rate = [](const Kind& t) { return static_cast<double>(t.price) / t.perNode; };
+  std::stable_sort(kinds.begin(), kinds.end(), [&](const Kind& x, const Kind& y) { return rate(x) < rate(y); });
+  resplitSteps_ += static_cast<long long>(n * K * 4 + kinds.size() * n);
+  const Score before = pools_[a].choice.score + pools_[b].choice.score;
+  Score best = before;
+  std::size_t bestA = kNone, bestB = kNone;
+  long long bestPodsA = 0;
+  const std::size_t bits = static_cast<std::size_t>(total) + 1;
+  Bits reach((bits + 63) / 64);
+  std::vector<std::size_t> flex;
+  const std::uint64_t lastWord = n % 64 == 0 ? ~std::uint64_t{0} : (std::uint64_t{1} << (n % 64)) - 1;
+  for (std::size_t x = 0; x < kinds.size() && resplitSteps_ < resplitLimit_; ++x) {
+    const Kind& A = kinds[x];
+    // All pods at the cheaper rate of the two (less a micro for rounding) bound any split.
+    if (static_cast<Micros>(static_cast<double>(total) * rate(A)) - 1 > best.cost) break;
+    for (std::size_t y = x; y < kinds.size(); ++y) {
+      const Kind& B = kinds[y];
+      resplitSteps_ += static_cast<long long>(1 + words);
+      bool covered = true;
+      for (std::size_t w = 0; w < words && covered; ++w) {
+        const std::uint64_t used = w + 1 < words ? ~std::uint64_t{0} : lastWord;
+        covered = ((A.joins[w] | B.joins[w]) & used) == used;
+      }
+      if (!covered) continue;
+      if (x == y) {  // one pool
+        const Score s = scoreOn(A, total);
+        if (s < best) {
+          best = s;
+          bestA = x;
+          bestB = y;
+          bestPodsA = total;
+        }
+        continue;
+      }
+      long long onlyA = 0, onlyB = 0;
+      flex.clear();
+      for (std::size_t i = 0; i < n; ++i) {
+        const bool inA = test(A.joins, i), inB = test(B.joins, i);
+        if (inA && inB) {
+          flex.push_back(i);
+        } else {
+          (inA ? onlyA : onlyB) += pods[i];
+        }
+      }
+      resplitSteps_ += static_cast<long long>(n);
+      // Neither part costs less than the members only it takes.
+      if (scoreOn(A, onlyA).cost + scoreOn(B, onlyB).cost > best.cost) continue;
+      std::fill(reach.begin(), reach.end(), 0);
+      reach[0] = 1;
+      for (std::size_t i : flex) orShifted(reach, pods[i], bits);
+      const long long flexPods = total - onlyA - onlyB;
+      resplitSteps_ += static_cast<long long>(flex.size() * reach.size()) + flexPods;
+      for (long long s = 0; s <= flexPods; ++s) {
+        if (!test(reach, static_cast<std::size_t>(s))) continue;
+        const Score sc = scoreOn(A, onlyA + s) + scoreOn(B, total - onlyA - s);
+        if (sc < best) {
+          best = sc;
+          bestA = x;
+          bestB = y;
+          bestPodsA = onlyA + s;
+        }
+      }
+    }
+  }
+  if (bestA == kNone) return false;
+  // Which members go to A: those B cannot take, and a subset of the rest with the pods found,
+  // read back from the first item that reached each sum.
+  const Kind& A = kinds[bestA];
+  const Kind& B = kinds[bestB];
+  std::vector<char> toA(n, 0);
+  long long onlyA = 0;
+  flex.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool inA = test(A.joins, i), inB = bestA == bestB || test(B.joins, i);
+    if (inA && !inB) {
+      toA[i] = 1;
+      onlyA += pods[i];
+    } else if (inA) {
+      flex.push_back(i);
+    }
+  }
+  if (bestA == bestB) {
+    std::fill(toA.begin(), toA.end(), 1);
+  } else {
+    std::vector<std::ptrdiff_t> first(bits, -1);
+    first[0] = static_cast<std::ptrdiff_t>(n);
+    for (std::size_t i : flex) {
+      for (long long s = total; s >= pods[i]; --s) {
+        if (first[static_cast<std::size_t>(s)] < 0 && first[static_cast<std::size_t>(s - pods[i])] >= 0) {
+          first[static_cast<std::size_t>(s)] = static_cast<std::ptrdiff_t>(i);
+        }
+      }
+    }
+    for (long long s = bestPodsA - onlyA; s > 0;) {
+      const auto i = static_cast<std::size_t>(first[static_cast<std::size_t>(s)]);
+      toA[i] = 1;
+      s -= pods[i];
+    }
+  }
+  Undo u;
+  begin(u, group);
+  save(u, a);
+  save(u, b);
+  for (std::size_t w : all) u.owners.emplace_back(w, owner_[w]);
+  Pool& pa = pools_[a];
+  Pool& pb = pools_[b];
+  pa.members.clear();
+  pb.members.clear();
+  pa.pods = pb.pods = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    Pool& to = toA[i] ? pa : pb;
+    to.members.push_back(all[i]);
+    to.pods += pods[i];
+    owner_[all[i]] = toA[i] ? a : b;
+  }
+  pa.alive = pb.alive = true;
+  recompute(pa);
+  recompute(pb);
+  return finish(u, group);
+}
+
+/// Re-splits two pools of one group at a time, the pairs whose unused slots cost the most
+/// first, within the step budget; a pair is tried again only once one of its pools changed.
+bool Search::resplitRound() {
+  auto members = [&](std::size_t p) {
+    const Pool& pool = pools_[p];
+    std::size_t sum = 0;
+    for (std::size_t w : pool.members) sum += w;
+    return std::make_tuple(pool.pods, pool.members.size(), sum);
+  };
+  auto waste = [&](std::size_t p) {
+    const Pool& pool = pools_[p];
+    const Offer& c = groups_[pool.group].offers[pool.choice.k];
+    return static_cast<double>(pool.choice.nodes * pool.choice.podsPerNode - pool.pods) * static_cast<double>(c.price) /
+           static_cast<double>(std::max(1, pool.choice.podsPerNode));
+  };
+  std::vector<std::tuple<long long, std::size_t, std::size_t>> signature(pools_.size());
+  for (std::size_t p = 0; p < pools_.size(); ++p) {
+    if (pools_[p].alive) signature[p] = members(p);
+  }
+  resplitSteps_ += static_cast<long long>(ws_.size());
+  std::vector<std::tuple<double, std::size_t, std::size_t>> pairs;
+  for (const Group& g : groups_) {
+    for (std::size_t i = 0; i < g.pools.size(); ++i) {
+      const std::size_t a = g.pools[i];
+      if (!pools_[a].alive || pools_[a].members.size() >= kResplitMembers) continue;
+      for (std::size_t j = i + 1; j < g.pools.size(); ++j) {
+        const std::size_t b = g.pools[j];
+        if (!pools_[b].alive || pools_[a].members.size() + pools_[b].members.size() > kResplitMembers) continue;
+        if (resplitTried_.count({signature[a], signature[b]}) != 0) continue;
+        pairs.emplace_back(-(waste(a) + waste(b)), a, b);
+      }
+    }
+  }
+  resplitSteps_ += static_cast<long long>(pairs.size());
+  std::sort(pairs.begin(), pairs.end());
+  bool improved = false;
+  for (const auto& [w, a, b] : pairs) {
+    if (resplitSteps_ >= resplitLimit_) break;
+    if (!pools_[a].alive || !pools_[b].alive) continue;
+    if (!resplitTried_.emplace(members(a), members(b)).second) continue;
+    improved = resplit(a, b) || improved;
+  }
+  return improved;
+}
+
 /// The moves that start from one pool: re-shape it; free its last node; take out the members
 /// that hold its replicas or pods per node down; dissolve it when small; move each member.
 bool Search::improvePool(std::size_t p) {
@@ -666,6 +953,7 @@ void Search::run() {
       if (pools_[i].alive) improved = improvePool(i) || improved;
     }
     for (Group& g : groups_) improved = mergeRound(g) || improved;
+    improved = resplitRound() || improved;
     if (!improved) break;
   }
 }
