@@ -312,3 +312,48 @@ TEST_CASE("improvePools: a one-pod workload moves into the free GPUs of another 
   CHECK(p.fleet.hourly == 7 * 526000 + 2 * 3912000);
   CHECK(poolsOf(p) == "g4dn-12xlarge-dedicated nodes=2 pods=6 [1 2 ] g4dn-xlarge-dedicated nodes=7 pods=7 [0 ] ");
 }
+
+TEST_CASE("improvePools: two pools swap workloads to fill a node, re-split from scratch") {
+  const Catalog catalog = testCatalog();
+  // prep asks for more CPU than a g4dn.xlarge has, so it needs a g4dn.12xlarge; the other
+  // two GPUs of that node should hold embed (2 pods), not probe (1 pod), so that the
+  // xlarge pool needs one node fewer. Moving one workload at a time never pays: embed does
+  // not fit beside probe, and probe alone out of the 12xlarge costs a node more.
+  std::vector<Workload> ws = {workload("prep", "T4", 0.6, 0.63, 2), workload("train", "T4", 10.9, 0.16, 9),
+                              workload("probe", "T4", 0.8, 0.59, 1), workload("embed", "T4", 10.5, 0.35, 2),
+                              workload("serve", "T4", 10.2, 0.29, 8)};
+  ws[0].cpuMillis = 5977;
+  for (Workload& w : ws) w.sharing = bit(Mode::Dedicated);
+  PlanOptions o;
+  const PlanContext ctx = contextFor(catalog, o, ws);
+  std::vector<PackedPool> pools = packed(ctx, ws);
+  CHECK(std::get<0>(scoreOf(ctx, pools)) == 3912000 + 20 * 526000);
+  // (The moves of one or a few workloads out of one pool stop at prep with probe, and 19
+  // xlarge nodes.)
+  improvePools(ctx, ws, pools);
+  checkSound(ctx, ws, pools);
+  CHECK(std::get<0>(scoreOf(ctx, pools)) == 3912000 + 18 * 526000);
+  CHECK(bruteForce(ctx, ws) == 3912000 + 18 * 526000);
+  CHECK(summary(ctx, pools) == "g4dn.xlarge/dedicated1x18:1,2,4, g4dn.12xlarge/dedicated1x1:0,3, ");
+}
+
+TEST_CASE("improvePools: three pools re-split into two when no two of them can") {
+  const Catalog catalog = testCatalog();
+  // batch's CPU lets only 2 of its pods on a p3.8xlarge and 7 on a p3dn.24xlarge. Two
+  // p3dn nodes (16 GPUs, 14 pods under batch's cap) hold batch, eval and tune; sweep, which
+  // needs most of a GPU's compute, is cheapest on p3.2xlarge nodes of its own. The search
+  // without re-splits, and with re-splits of two pools only, stops at p3.2xlarge x3 (eval),
+  // p3.8xlarge x4 (batch) and p3.8xlarge x3 (sweep, tune): $94.86 an hour.
+  std::vector<Workload> ws = {workload("batch", "V100", 11.62, 0.13, 8), workload("eval", "V100", 9.48, 0.2, 3),
+                              workload("sweep", "V100", 1.5, 0.89, 9), workload("tune", "V100", 5.31, 0.74, 3)};
+  ws[0].cpuMillis = 12246;
+  ws[1].cpuMillis = 566;
+  PlanOptions o;
+  const PlanContext ctx = contextFor(catalog, o, ws);
+  std::vector<PackedPool> pools = packed(ctx, ws);
+  improvePools(ctx, ws, pools);
+  checkSound(ctx, ws, pools);
+  CHECK(std::get<0>(scoreOf(ctx, pools)) == 9 * 3060000 + 2 * 31212000);
+  CHECK(bruteForce(ctx, ws) == 9 * 3060000 + 2 * 31212000);
+  CHECK(summary(ctx, pools) == "p3.2xlarge/dedicated1x9:2, p3dn.24xlarge/dedicated1x2:0,1,3, ");
+}
