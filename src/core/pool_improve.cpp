@@ -172,7 +172,7 @@ class Search {
 
   void begin(Undo& u, std::size_t group);
   void save(Undo& u, std::size_t pool);
-  bool finish(Undo& u, std::size_t group);
+  bool finish(Undo& u, std::size_t group, bool sideways = false);
   void rollback(Undo& u, std::size_t group);
 
   bool relocate(std::vector<std::size_t> set);
@@ -428,7 +428,7 @@ void Search::save(Undo& u, std::size_t pool) {
 }
 
 /// Keeps the move if it lowered the score of the pools it touched, else undoes it.
-bool Search::finish(Undo& u, std::size_t group) {
+bool Search::finish(Undo& u, std::size_t group, bool sideways) {
   Score before, after;
   for (const auto& [i, old] : u.saved) {
     if (old.alive) before = before + old.choice.score;
@@ -445,7 +445,19 @@ bool Search::finish(Undo& u, std::size_t group) {
   }
   for (std::size_t i = u.pools; i < pools_.size(); ++i) poolsAfter += pools_[i].alive ? 1 : 0;
   const bool cheaper = std::tie(after.cost, after.nodes) < std::tie(before.cost, before.nodes);
-  if (after < before && (cheaper || poolsAfter <= poolsBefore)) {
+  // A sideways move keeps the score and gathers the touched pools' free slots into one pool,
+  // where other workloads can use them: the most free slots of one pool must grow.
+  auto mostFree = [](const Pool& p) { return p.alive ? p.choice.nodes * p.choice.podsPerNode - p.pods : 0; };
+  bool gathers = false;
+  if (sideways && after == before && poolsAfter <= poolsBefore) {
+    long long freeBefore = 0, freeAfter = 0;
+    for (const auto& [i, old] : u.saved) {
+      freeBefore = std::max(freeBefore, mostFree(old));
+      freeAfter = std::max(freeAfter, mostFree(pools_[i]));
+    }
+    gathers = freeAfter > freeBefore;
+  }
+  if ((after < before && (cheaper || poolsAfter <= poolsBefore)) || gathers) {
     for (const auto& s : u.saved) pools_[s.first].changed = true;
     return true;
   }
@@ -607,6 +619,11 @@ Score scoreOn(const Kind& t, long long pods) {
   return {t.price * nodes, nodes, static_cast<long long>(isolationPenalty(t.mode)) * pods};
 }
 
+/// Free slots of `pods` pods on kind `t`.
+long long freeOn(const Kind& t, long long pods) {
+  return pods == 0 ? 0 : (pods + t.perNode - 1) / t.perNode * t.perNode - pods;
+}
+
 /// Re-splits the members of pools `a` and `b` into at most two pools from scratch: for every
 /// pair of kinds that some member can join, the members only one of them takes go there, and
 /// the pods of the rest are divided by an exact subset sum. Finds the splits that a move of a
@@ -712,6 +729,10 @@ bool Search::resplit(const std::vector<std::size_t>& ps) {
   std::stable_sort(kinds.begin(), kinds.end(), [&](const Kind& x, const Kind& y) { return rate(x) < rate(y); });
   resplitSteps_ += static_cast<long long>(n * K * 4 + kinds.size() * n);
   Score best = before;
+  long long bestFree = 0;  // most free slots of one pool, for a split that keeps the score
+  for (std::size_t p : ps) {
+    bestFree = std::max(bestFree, pools_[p].choice.nodes * pools_[p].choice.podsPerNode - pools_[p].pods);
+  }
   std::vector<int> to;  // per member: the position in `ps` of its pool, once a split beats the pools
   if (ps.size() == 3) {
     to = split3(kinds, pods, total, best);
@@ -771,6 +792,14 @@ bool Search::resplit(const std::vector<std::size_t>& ps) {
             bestA = x;
             bestB = y;
             bestPodsA = onlyA + s;
+          } else if (sc == before && best == before) {
+            const long long most = std::max(freeOn(A, onlyA + s), freeOn(B, total - onlyA - s));
+            if (most > bestFree) {
+              bestFree = most;
+              bestA = x;
+              bestB = y;
+              bestPodsA = onlyA + s;
+            }
           }
         }
       }
@@ -829,7 +858,7 @@ bool Search::resplit(const std::vector<std::size_t>& ps) {
     owner_[all[i]] = p;
   }
   for (std::size_t p : ps) recompute(pools_[p]);
-  return finish(u, group);
+  return finish(u, group, ps.size() == 2);
 }
 
 /// The split of the members (pods per member; a member may join the kinds whose bit it has)

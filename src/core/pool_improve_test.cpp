@@ -357,3 +357,25 @@ TEST_CASE("improvePools: three pools re-split into two when no two of them can")
   CHECK(bruteForce(ctx, ws) == 9 * 3060000 + 2 * 31212000);
   CHECK(summary(ctx, pools) == "p3.2xlarge/dedicated1x9:2, p3dn.24xlarge/dedicated1x2:0,1,3, ");
 }
+
+TEST_CASE("improvePools: a re-split at the same cost that gathers free GPUs opens a cheaper one") {
+  const Catalog catalog = testCatalog();
+  // CPU requests keep train, shard and probe on g4dn.12xlarge nodes (5, 3 and 7 pods a
+  // node). Every re-split of the first packing's two pools, and every move of workloads,
+  // costs as much or more; one re-split at the same cost leaves the free GPUs in one pool,
+  // and from there tokenize goes to an xlarge node of its own in MPS and a 12xlarge is freed.
+  std::vector<Workload> ws = {workload("tokenize", "T4", 4.55, 0.17, 3), workload("train", "T4", 11.28, 0.64, 8),
+                              workload("shard", "T4", 5.61, 0.45, 7), workload("probe", "T4", 1.59, 0.81, 5)};
+  ws[1].cpuMillis = 8762;
+  ws[2].cpuMillis = 12051;
+  ws[3].cpuMillis = 6227;
+  PlanOptions o;
+  const PlanContext ctx = contextFor(catalog, o, ws);
+  std::vector<PackedPool> pools = packed(ctx, ws);
+  improvePools(ctx, ws, pools);
+  checkSound(ctx, ws, pools);
+  // Without the move at the same cost: 7 x g4dn.12xlarge (train, shard | tokenize, probe).
+  CHECK(std::get<0>(scoreOf(ctx, pools)) == 6 * 3912000 + 526000);
+  CHECK(bruteForce(ctx, ws) == 6 * 3912000 + 526000);
+  CHECK(summary(ctx, pools) == "g4dn.12xlarge/dedicated1x2:1, g4dn.12xlarge/dedicated1x4:2,3, g4dn.xlarge/mps3x1:0, ");
+}
