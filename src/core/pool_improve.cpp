@@ -99,13 +99,13 @@ struct Offer {
 };
 
 /// One way to run a pool in a re-split: a group candidate, a mode, and the least safe replicas
-/// and node cap its members must have; which members of the two pools can join it.
+/// and node cap its members must have; which members of the pools re-split can join it.
 struct Kind {
   std::size_t k = 0;
   Mode mode = Mode::Dedicated;
   int perNode = 0;
   Micros price = 0;
-  std::vector<std::uint64_t> joins;  ///< a bit per member of the two pools
+  std::vector<std::uint64_t> joins;  ///< a bit per member of the pools re-split
 };
 
 /// Candidates that workloads can move between: a component of "some workload admits both".
@@ -427,7 +427,8 @@ void Search::save(Undo& u, std::size_t pool) {
   steps_ += static_cast<long long>(pools_[pool].members.size());
 }
 
-/// Keeps the move if it lowered the score of the pools it touched, else undoes it.
+/// Keeps the move if it lowered the score of the pools it touched (or, `sideways`, kept it and
+/// gathered free slots), else undoes it.
 bool Search::finish(Undo& u, std::size_t group, bool sideways) {
   Score before, after;
   for (const auto& [i, old] : u.saved) {
@@ -624,10 +625,12 @@ long long freeOn(const Kind& t, long long pods) {
   return pods == 0 ? 0 : (pods + t.perNode - 1) / t.perNode * t.perNode - pods;
 }
 
-/// Re-splits the members of pools `a` and `b` into at most two pools from scratch: for every
-/// pair of kinds that some member can join, the members only one of them takes go there, and
-/// the pods of the rest are divided by an exact subset sum. Finds the splits that a move of a
-/// few workloads at a time cannot reach, where every single step costs as much as before.
+/// Re-splits the members of the two or three pools `ps` (of one group) into as many pools or
+/// fewer, from scratch: for every two (three) kinds that members can join, the members only
+/// one of them takes go there, and the pods of the rest are divided by an exact subset sum.
+/// Finds the splits that a move of a few workloads at a time cannot reach, where every single
+/// step costs as much as before. Two pools may also be re-split at the same score when that
+/// gathers their free slots into one of them (see finish).
 bool Search::resplit(const std::vector<std::size_t>& ps) {
   const std::size_t group = pools_[ps.front()].group;
   const Group& g = groups_[group];
