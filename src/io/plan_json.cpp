@@ -179,7 +179,8 @@ void writePlan(TreeWriter& w, const ReportInput& in) {
   w.endMap();
   w.key("workloads");
   w.beginList();
-  // One item per workload: for large plans, the second half is written on the other core.
+  // One item per workload: for large plans, the second half is written on the other core
+  // into a text of its own, appended when the first half is written.
   const std::size_t n = in.set.workloads.size();
   auto items = [&](TreeWriter& out, std::size_t from, std::size_t to) {
     for (std::size_t wi = from; wi < to; ++wi) {
@@ -190,13 +191,11 @@ void writePlan(TreeWriter& w, const ReportInput& in) {
   if (n < kParallelItems) {
     items(w, 0, n);
   } else {
-    std::string firstText, secondText;
-    auto firstWriter = w.itemWriter(firstText, false);
+    std::string secondText;
     auto secondWriter = w.itemWriter(secondText, true);
     auto second = std::async(std::launch::async, [&] { items(*secondWriter, n / 2, n); });
-    items(*firstWriter, 0, n / 2);
+    items(w, 0, n / 2);
     second.get();
-    w.appendItems(firstText, static_cast<int>(n / 2));
     w.appendItems(secondText, static_cast<int>(n - n / 2));
   }
   w.endList();
