@@ -9,6 +9,10 @@ namespace gpuslice::io {
 namespace {
 
 constexpr std::size_t kParallelItems = 4096;  // workloads worth a second thread
+// More report text per workload than JSON or YAML takes (about 600 bytes, with its pool's
+// list entry). Reserving that much up front only claims address space: pages are touched
+// as they are written, and the text is never copied to grow.
+constexpr std::size_t kReserveBytesPerWorkload = 1024;
 
 double dollars(Micros m) { return static_cast<double>(m) / 1e6; }
 double monthly(Micros m) { return static_cast<double>(m * kHoursPerMonth) / 1e6; }
@@ -192,6 +196,7 @@ void writePlan(TreeWriter& w, const ReportInput& in) {
     items(w, 0, n);
   } else {
     std::string secondText;
+    secondText.reserve((n - n / 2) * kReserveBytesPerWorkload);
     auto secondWriter = w.itemWriter(secondText, true);
     auto second = std::async(std::launch::async, [&] { items(*secondWriter, n / 2, n); });
     items(w, 0, n / 2);
@@ -206,6 +211,7 @@ namespace {
 template <class Writer>
 std::string render(const ReportInput& in) {
   std::string out;
+  out.reserve((in.set.workloads.size() + 16) * kReserveBytesPerWorkload);
   Writer w(out);
   writePlan(w, in);
   return out;
