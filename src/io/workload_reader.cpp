@@ -27,7 +27,7 @@ std::optional<Error> readGpu(const Decoder& d, const Node& n, const std::string&
     auto v = d.string(*m, Field(f, "model"));
     if (!v) return v.error();
     if (v->empty()) return d.error(*m, Field(f, "model"), "must not be empty");
-    w.gpuModel = *v;
+    w.gpuModel = std::move(*v);
     w.source.modelLine = m->line;
   }
   const Node* mem = n.find("memoryGiB");
@@ -114,14 +114,14 @@ std::optional<Error> readWorkload(const Decoder& d, const Node& n, const std::st
   if (const std::string why = dns1123Problem(*nm); !why.empty()) {
     return d.error(*name, Field(f, "name"), fmt::format("{} is not a DNS-1123 label: it {}", shown(*name), why));
   }
-  w.name = *nm;
+  w.name = std::move(*nm);
   if (const Node* ns = n.find("namespace")) {
     auto v = d.string(*ns, Field(f, "namespace"));
     if (!v) return v.error();
     if (const std::string why = dns1123Problem(*v); !why.empty()) {
       return d.error(*ns, Field(f, "namespace"), fmt::format("{} is not a DNS-1123 label: it {}", shown(*ns), why));
     }
-    w.ns = *v;
+    w.ns = std::move(*v);
   }
   if (const Node* r = n.find("replicas")) {
     auto v = d.integer(*r, Field(f, "replicas"), 1, kMaxReplicas);
@@ -172,7 +172,7 @@ std::optional<Error> readWorkload(const Decoder& d, const Node& n, const std::st
     auto s = d.string(*t, Field(cf, "instanceType"));
     if (!s) return s.error();
     if (s->empty()) return d.error(*t, Field(cf, "instanceType"), "must not be empty");
-    w.currentType = *s;
+    w.currentType = std::move(*s);
     w.source.currentLine = t->line;
   }
   if (w.gpuModel.empty() && !w.currentType) {
