@@ -2,6 +2,7 @@
 // so every decoder can report "<file>:<line>: <field>: <message>".
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,11 +18,11 @@ struct NodeMember;
 /// from a plain scalar (1.5, true, null). JSON strings are quoted; JSON numbers,
 /// true, false and null are plain.
 struct Node {
-  enum class Kind { Null, Scalar, Sequence, Mapping };
+  enum class Kind : std::uint8_t { Null, Scalar, Sequence, Mapping };
   Kind kind = Kind::Null;
-  int line = 0;  ///< 1-based line where the node starts
+  bool quoted = false;  // beside kind, so that both share the padding before line
+  int line = 0;         ///< 1-based line where the node starts
   std::string text;
-  bool quoted = false;
   std::vector<Node> items;          ///< Sequence
   std::vector<NodeMember> members;  ///< Mapping, in document order
 

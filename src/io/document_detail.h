@@ -16,6 +16,9 @@ namespace gpuslice::io::detail {
 constexpr int kMaxDepth = 256;
 constexpr std::size_t kMaxExpandedNodes = 10'000'000;
 constexpr std::size_t npos = std::string_view::npos;
+/// JSON text from the start of an array to the end of the document worth parsing that
+/// array in two parts on two threads.
+constexpr std::ptrdiff_t kSplitBytes = std::ptrdiff_t{1} << 20;
 
 inline std::string_view withoutBom(std::string_view s) { return s.substr(0, 3) == "\xEF\xBB\xBF" ? s.substr(3) : s; }
 

@@ -2,8 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
+
+#include "io/document_detail.h"
 
 using gpuslice::Error;
 using gpuslice::ErrorKind;
@@ -223,6 +227,73 @@ TEST_CASE("json: nesting is limited to 256 levels") {
   CHECK(e.line == 257);
   e = jsonError(repeat("[", 1000000));
   CHECK(e.line == 1);
+}
+
+/// A JSON object {"big": [...], "after": true} whose array, one element per line from line 2,
+/// is long enough to be parsed in two parts. Element i is `element(i)`; its strings hold
+/// brackets, braces, commas and escaped quotes, which must not be taken for structure.
+std::string bigArray(const std::function<std::string(int)>& element, int* count = nullptr) {
+  std::string text = "{\"big\": [";
+  int i = 0;
+  for (; text.size() < 3 * gpuslice::io::detail::kSplitBytes; ++i) text += (i ? ",\n" : "\n") + element(i);
+  if (count) *count = i;
+  return text + "\n],\n\"after\": true}";
+}
+
+std::string trickyElement(int i) {
+  return "{\"s\": \"],[{\\\"x\\\": " + std::to_string(i) +
+         "},\\\\\", \"n\": [1, {\"k\": \"}\\n]\"}], \"i\": " + std::to_string(i) + "}";
+}
+
+TEST_CASE("json: a large array is parsed in two parts into the same nodes and lines") {
+  int count = 0;
+  const Node root = json(bigArray(trickyElement, &count));
+  const Node& big = *root.find("big");
+  REQUIRE(big.items.size() == static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    const Node& item = big.items[static_cast<std::size_t>(i)];
+    CAPTURE(i);
+    REQUIRE(item.members.size() == 3);
+    CHECK(item.line == i + 2);
+    CHECK(item.find("s")->text == "],[{\"x\": " + std::to_string(i) + "},\\");
+    CHECK(item.find("n")->items[1].find("k")->text == "}\n]");
+    CHECK(item.find("i")->text == std::to_string(i));
+  }
+  CHECK(root.members[1].keyLine == count + 3);
+  CHECK(root.find("after")->text == "true");
+}
+
+TEST_CASE("json: errors in a large array name the first problem in the document") {
+  int count = 0;
+  bigArray(trickyElement, &count);
+  const int late = count - 10, early = 10;
+  auto with = [&](std::initializer_list<int> bad, const std::string& wrong) {
+    return bigArray(
+        [&](int i) { return std::find(bad.begin(), bad.end(), i) != bad.end() ? wrong : trickyElement(i); });
+  };
+  Error e = jsonError(with({late}, "{\"a\": tru}"));
+  CHECK(e.message == "invalid JSON: invalid literal \"tru\"");
+  CHECK(e.line == late + 2);
+  e = jsonError(with({late}, "{\"a\": 1, \"a\": 2}"));
+  CHECK(e.message == "invalid JSON: duplicate key \"a\"");
+  CHECK(e.line == late + 2);
+  e = jsonError(with({early, late}, "[1 2]"));
+  CHECK(e.message == "invalid JSON: expected ',' or ']' after array element");
+  CHECK(e.line == early + 2);
+  // An unterminated string early on runs to the end of its line.
+  e = jsonError(with({early}, "{\"a\": \"b}"));
+  CHECK(e.message == "invalid JSON: unescaped control character in string");
+  CHECK(e.line == early + 2);
+  // A stray closing bracket early on ends the array there.
+  e = jsonError(with({early}, "1]"));
+  CHECK(e.message == "invalid JSON: expected a string key after ','");
+  CHECK(e.line == early + 3);
+  // Cut after an element's comma, past the middle: the second part meets the end.
+  std::string cut = bigArray(trickyElement);
+  cut.resize(cut.rfind('\n', 2 * gpuslice::io::detail::kSplitBytes) + 1);
+  e = jsonError(cut);
+  CHECK(e.message == "invalid JSON: unexpected end of input");
+  CHECK(e.line == static_cast<int>(std::count(cut.begin(), cut.end(), '\n')) + 1);
 }
 
 TEST_CASE("yaml: values, kinds and line numbers") {

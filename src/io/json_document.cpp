@@ -1,8 +1,10 @@
-// parseJson: a recursive-descent JSON parser that keeps line numbers.
+// parseJson: a recursive-descent JSON parser that keeps line numbers. A large array (a
+// WorkloadSet's workloads) is parsed in two parts on two threads.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <future>
 #include <optional>
 #include <string>
 
@@ -71,10 +73,39 @@ bool isJsonNumber(std::string_view s) {
   return i == s.size();
 }
 
+/// In the array whose first element starts at `from`, the position just after the first
+/// comma between two of its elements at or past `target`; nullptr if the array ends first.
+/// Only strings and brackets are looked at: the parsers check everything else, and on
+/// malformed text the answer may be wrong, which the parsers then notice.
+const char* elementBoundary(const char* from, const char* end, const char* target) {
+  int depth = 0;
+  for (const char* p = from; p < end; ++p) {
+    switch (*p) {
+      case '"':
+        for (++p; p < end && *p != '"'; ++p)
+          if (*p == '\\') ++p;  // the escaped character cannot end the string
+        break;
+      case '[':
+      case '{': ++depth; break;
+      case ']':
+      case '}':
+        if (--depth < 0) return nullptr;
+        break;
+      case ',':
+        if (depth == 0 && p >= target) return p + 1;
+        break;
+      default: break;
+    }
+  }
+  return nullptr;
+}
+
 class JsonParser {
  public:
-  JsonParser(std::string_view text, const std::string& file)
-      : p_(text.data()), end_(text.data() + text.size()), file_(file), sizeHints_(2 * kMaxDepth + 4) {}
+  /// `split`: the first array opened with at least kSplitBytes of text left is parsed in
+  /// two parts on two threads. Errors then are not reliable (parseJson parses again).
+  JsonParser(std::string_view text, const std::string& file, bool split)
+      : p_(text.data()), end_(text.data() + text.size()), file_(file), mayPart_(split), sizeHints_(2 * kMaxDepth + 4) {}
 
   Result<Node> run() {
     skipSpace();
@@ -222,15 +253,55 @@ class JsonParser {
   bool array(Node& out, int depth) {
     if (!open(out, Node::Kind::Sequence, ']', depth)) return !error_;
     std::size_t& hint = sizeHint(depth, false);
+    if (mayPart_ && end_ - p_ >= kSplitBytes) {
+      mayPart_ = false;
+      if (const char* mid = elementBoundary(p_, end_, p_ + (end_ - p_) / 2)) {
+        if (!arrayInParts(out.items, depth, mid)) return false;
+        fitted(out.items, hint);
+        return true;
+      }
+    }
     out.items.reserve(std::min<std::size_t>(hint, 1024));
+    if (!elements(out.items, depth, nullptr)) return false;
+    fitted(out.items, hint);
+    return true;
+  }
+
+  /// Array elements, appended to `items`, and the closing bracket. With `stop` (just after a
+  /// comma between elements), only the elements before it.
+  bool elements(std::vector<Node>& items, int depth, const char* stop) {
     for (;;) {
-      if (!value(out.items.emplace_back(), depth)) return false;
+      if (!value(items.emplace_back(), depth)) return false;
       skipSpace();
       if (p_ == end_ || (*p_ != ',' && *p_ != ']')) return expected("expected ',' or ']' after array element");
-      if (*p_++ == ']') break;
+      if (*p_++ == ']') return stop == nullptr || fail("the array ended before its split point");
+      if (p_ == stop) return true;
       skipSpace();
     }
-    fitted(out.items, hint);
+  }
+
+  /// The elements of the array at `p_`: those before `mid` here, the rest (and the closing
+  /// bracket) meanwhile on a second thread by a parser that starts at `mid` on the line
+  /// `mid` is on. This parser then goes on where that one stopped.
+  bool arrayInParts(std::vector<Node>& items, int depth, const char* mid) {
+    JsonParser rest(std::string_view(mid, static_cast<std::size_t>(end_ - mid)), file_, false);
+    rest.line_ = line_ + static_cast<int>(std::count(p_, mid, '\n'));
+    rest.sizeHints_ = sizeHints_;
+    std::vector<Node> restItems;
+    auto restDone = std::async(std::launch::async, [&] {
+      rest.skipSpace();
+      return rest.elements(restItems, depth, nullptr);
+    });
+    const bool firstOk = elements(items, depth, mid);
+    if (!restDone.get()) {
+      error_ = rest.error_;
+      return false;
+    }
+    if (!firstOk) return false;
+    items.reserve(items.size() + restItems.size());
+    std::move(restItems.begin(), restItems.end(), std::back_inserter(items));
+    p_ = rest.p_;
+    line_ = rest.line_;
     return true;
   }
 
@@ -268,13 +339,19 @@ class JsonParser {
   const std::string& file_;
   int line_ = 1;
   std::optional<Error> error_;
+  bool mayPart_;
   std::vector<std::size_t> sizeHints_;
 };
 
 }  // namespace
 
 Result<Node> parseJson(std::string_view text, const std::string& file) {
-  return JsonParser(withoutBom(text), file).run();
+  text = withoutBom(text);
+  auto root = JsonParser(text, file, true).run();
+  // Errors come from a parse in one part, so that they name the first problem in the
+  // document, as they would without the split.
+  if (!root) return JsonParser(text, file, false).run();
+  return root;
 }
 
 }  // namespace gpuslice::io

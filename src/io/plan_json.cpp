@@ -9,6 +9,10 @@ namespace gpuslice::io {
 namespace {
 
 constexpr std::size_t kParallelItems = 4096;  // workloads worth a second thread
+// More report text per workload than JSON or YAML takes (about 600 bytes, with its pool's
+// list entry). Reserving that much up front only claims address space: pages are touched
+// as they are written, and the text is never copied to grow.
+constexpr std::size_t kReserveBytesPerWorkload = 1024;
 
 double dollars(Micros m) { return static_cast<double>(m) / 1e6; }
 double monthly(Micros m) { return static_cast<double>(m * kHoursPerMonth) / 1e6; }
@@ -179,7 +183,8 @@ void writePlan(TreeWriter& w, const ReportInput& in) {
   w.endMap();
   w.key("workloads");
   w.beginList();
-  // One item per workload: for large plans, the second half is written on the other core.
+  // One item per workload: for large plans, the second half is written on the other core
+  // into a text of its own, appended when the first half is written.
   const std::size_t n = in.set.workloads.size();
   auto items = [&](TreeWriter& out, std::size_t from, std::size_t to) {
     for (std::size_t wi = from; wi < to; ++wi) {
@@ -190,13 +195,12 @@ void writePlan(TreeWriter& w, const ReportInput& in) {
   if (n < kParallelItems) {
     items(w, 0, n);
   } else {
-    std::string firstText, secondText;
-    auto firstWriter = w.itemWriter(firstText, false);
+    std::string secondText;
+    secondText.reserve((n - n / 2) * kReserveBytesPerWorkload);
     auto secondWriter = w.itemWriter(secondText, true);
     auto second = std::async(std::launch::async, [&] { items(*secondWriter, n / 2, n); });
-    items(*firstWriter, 0, n / 2);
+    items(w, 0, n / 2);
     second.get();
-    w.appendItems(firstText, static_cast<int>(n / 2));
     w.appendItems(secondText, static_cast<int>(n - n / 2));
   }
   w.endList();
@@ -207,6 +211,7 @@ namespace {
 template <class Writer>
 std::string render(const ReportInput& in) {
   std::string out;
+  out.reserve((in.set.workloads.size() + 16) * kReserveBytesPerWorkload);
   Writer w(out);
   writePlan(w, in);
   return out;

@@ -27,7 +27,7 @@ std::optional<Error> readGpu(const Decoder& d, const Node& n, const std::string&
     auto v = d.string(*m, Field(f, "model"));
     if (!v) return v.error();
     if (v->empty()) return d.error(*m, Field(f, "model"), "must not be empty");
-    w.gpuModel = *v;
+    w.gpuModel = std::move(*v);
     w.source.modelLine = m->line;
   }
   const Node* mem = n.find("memoryGiB");
@@ -114,14 +114,14 @@ std::optional<Error> readWorkload(const Decoder& d, const Node& n, const std::st
   if (const std::string why = dns1123Problem(*nm); !why.empty()) {
     return d.error(*name, Field(f, "name"), fmt::format("{} is not a DNS-1123 label: it {}", shown(*name), why));
   }
-  w.name = *nm;
+  w.name = std::move(*nm);
   if (const Node* ns = n.find("namespace")) {
     auto v = d.string(*ns, Field(f, "namespace"));
     if (!v) return v.error();
     if (const std::string why = dns1123Problem(*v); !why.empty()) {
       return d.error(*ns, Field(f, "namespace"), fmt::format("{} is not a DNS-1123 label: it {}", shown(*ns), why));
     }
-    w.ns = *v;
+    w.ns = std::move(*v);
   }
   if (const Node* r = n.find("replicas")) {
     auto v = d.integer(*r, Field(f, "replicas"), 1, kMaxReplicas);
@@ -172,7 +172,7 @@ std::optional<Error> readWorkload(const Decoder& d, const Node& n, const std::st
     auto s = d.string(*t, Field(cf, "instanceType"));
     if (!s) return s.error();
     if (s->empty()) return d.error(*t, Field(cf, "instanceType"), "must not be empty");
-    w.currentType = *s;
+    w.currentType = std::move(*s);
     w.source.currentLine = t->line;
   }
   if (w.gpuModel.empty() && !w.currentType) {
@@ -260,11 +260,21 @@ Result<WorkloadSet> readWorkloads(const std::vector<InputText>& inputs, std::vec
   std::vector<std::size_t> order(set.workloads.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   auto less = [&](std::size_t a, std::size_t b) {
-    const std::string_view x = key(a), y = key(b);
-    return x != y ? x < y : a < b;
+    const int c = key(a).compare(key(b));
+    return c != 0 ? c < 0 : a < b;
   };
   if (!std::is_sorted(order.begin(), order.end(), less)) {
-    std::sort(order.begin(), order.end(), less);
+    // `less` orders every pair, so sorting halves on two threads and merging them gives the
+    // same order as one sort.
+    const auto mid = order.begin() + static_cast<std::ptrdiff_t>(order.size() / 2);
+    if (order.size() < kParallelDecode) {
+      std::sort(order.begin(), order.end(), less);
+    } else {
+      auto firstHalf = std::async(std::launch::async, [&] { std::sort(order.begin(), mid, less); });
+      std::sort(mid, order.end(), less);
+      firstHalf.get();
+      std::inplace_merge(order.begin(), mid, order.end(), less);
+    }
     std::vector<Workload> sorted;
     sorted.reserve(order.size());
     for (std::size_t i : order) sorted.push_back(std::move(set.workloads[i]));
