@@ -11,6 +11,7 @@
 #include "gpuslice/mig.h"
 #include "gpuslice/planner.h"
 #include "io/catalog_reader.h"
+#include "test_support.h"
 
 using namespace gpuslice;
 
@@ -233,30 +234,19 @@ TEST_CASE("mig plan: cost equals the brute-force optimum over every split into p
     // Brute force: every set partition of the workloads into pools, each pool the fewest
     // identical one-GPU nodes.
     int best = 1 << 30;
-    std::vector<int> block(static_cast<std::size_t>(n), 0);
-    std::function<void(int, int)> partitions = [&](int i, int blocks) {
-      if (i == n) {
-        int nodes = 0;
-        for (int b = 0; b < blocks; ++b) {
-          std::vector<int> demand(gpu->profiles.size(), 0);
-          for (int j = 0; j < n; ++j) {
-            if (block[static_cast<std::size_t>(j)] == b)
-              demand[static_cast<std::size_t>(profileOf[static_cast<std::size_t>(j)])] +=
-                  ws[static_cast<std::size_t>(j)].replicas;
-          }
-          const int k = bruteNodesOneGpu(mixes, demand);
-          if (k < 0) return;  // no one layout holds this pool
-          nodes += k;
+    testing::forEachSplit(n, [&](const std::vector<int>& block, int blocks) {
+      int nodes = 0;
+      for (int b = 0; b < blocks; ++b) {
+        std::vector<int> demand(gpu->profiles.size(), 0);
+        for (std::size_t j = 0; j < ws.size(); ++j) {
+          if (block[j] == b) demand[static_cast<std::size_t>(profileOf[j])] += ws[j].replicas;
         }
-        best = std::min(best, nodes);
-        return;
+        const int k = bruteNodesOneGpu(mixes, demand);
+        if (k < 0) return;  // no one layout holds this pool
+        nodes += k;
       }
-      for (int b = 0; b <= blocks; ++b) {
-        block[static_cast<std::size_t>(i)] = b;
-        partitions(i + 1, std::max(blocks, b + 1));
-      }
-    };
-    partitions(0, 0);
+      best = std::min(best, nodes);
+    });
     const Plan plan = planOf(ws, only({"p5.4xlarge"}));
     INFO("round " << round);
     CHECK(plan.fleet.hourly == kP5Small * best);

@@ -7,23 +7,11 @@
 #include <set>
 
 #include "gpuslice/node_capacity.h"
+#include "test_support.h"
 
 using namespace gpuslice;
 
 namespace {
-
-InstanceType type(std::string name, std::string gpu, double count, double gpuGiB, int vcpu, double memGiB,
-                  double price) {
-  InstanceType t;
-  t.name = std::move(name);
-  t.gpuModel = std::move(gpu);
-  t.gpuCount = count;
-  t.gpuMemoryMiB = static_cast<std::int64_t>(gpuGiB * 1024);
-  t.vcpu = vcpu;
-  t.memoryMiB = static_cast<std::int64_t>(memGiB * 1024);
-  t.onDemand = static_cast<Micros>(price * 1e6 + 0.5);
-  return t;
-}
 
 GpuModel gpu(std::string name, int mps, std::optional<double> throughput) {
   GpuModel g;
@@ -35,31 +23,20 @@ GpuModel gpu(std::string name, int mps, std::optional<double> throughput) {
 
 // A small catalog with the figures of the built-in table.
 Catalog testCatalog() {
-  Catalog c;
-  c.region = "us-east-1";
-  c.file = "test-prices.yaml";
-  c.instanceTypes = {
-      type("g4dn.xlarge", "T4", 1, 16, 4, 16, 0.526),    type("g6.xlarge", "L4", 1, 22.35, 4, 16, 0.8048),
-      type("g6f.large", "L4", 0.125, 2.79, 2, 8, 0.202), type("p3.2xlarge", "V100", 1, 16, 8, 61, 3.06),
-      type("p3.8xlarge", "V100", 4, 16, 32, 244, 12.24),
-  };
-  std::sort(c.instanceTypes.begin(), c.instanceTypes.end(),
-            [](const InstanceType& a, const InstanceType& b) { return a.name < b.name; });
-  c.gpus = {gpu("A100", 48, 2.08), gpu("L4", 48, 0.57), gpu("T4", 48, 0.43), gpu("V100", 16, 1.0)};
+  Catalog c = testing::catalogOf(
+      {
+          testing::instanceType("g4dn.xlarge", "T4", 1, 16, 4, 16, 0.526),
+          testing::instanceType("g6.xlarge", "L4", 1, 22.35, 4, 16, 0.8048),
+          testing::instanceType("g6f.large", "L4", 0.125, 2.79, 2, 8, 0.202),
+          testing::instanceType("p3.2xlarge", "V100", 1, 16, 8, 61, 3.06),
+          testing::instanceType("p3.8xlarge", "V100", 4, 16, 32, 244, 12.24),
+      },
+      {gpu("A100", 48, 2.08), gpu("L4", 48, 0.57), gpu("T4", 48, 0.43), gpu("V100", 16, 1.0)});
   c.gpus[0].mig = MigSupport::Yes;
   return c;
 }
 
-Workload workload(std::string name, std::string model, double memGiB, double compute, int replicas = 1) {
-  Workload w;
-  w.name = std::move(name);
-  w.gpuModel = std::move(model);
-  w.memoryMiB = static_cast<std::int64_t>(memGiB * 1024);
-  w.computePpm = static_cast<std::int64_t>(compute * 1e6 + 0.5);
-  w.replicas = replicas;
-  w.source = {"w.yaml", 7, "workloads[0]"};
-  return w;
-}
+using testing::workload;
 
 WorkloadSet seed() {
   WorkloadSet s;

@@ -11,6 +11,7 @@
 
 #include "gpuslice/planner.h"
 #include "io/catalog_reader.h"
+#include "test_support.h"
 
 using namespace gpuslice;
 
@@ -23,15 +24,9 @@ const Catalog& builtin() {
 
 Workload make(std::string name, std::string model, double memGiB, double compute, int replicas, Isolation isolation,
               ModeMask sharing = kAllModes) {
-  Workload w;
-  w.name = std::move(name);
-  w.gpuModel = std::move(model);
-  w.memoryMiB = static_cast<std::int64_t>(memGiB * 1024);
-  w.computePpm = static_cast<std::int64_t>(compute * 1e6 + 0.5);
-  w.replicas = replicas;
+  Workload w = testing::workload(std::move(name), std::move(model), memGiB, compute, replicas);
   w.isolation = isolation;
   w.sharing = sharing;
-  w.source = {"w.yaml", 7, "workloads[0]"};
   return w;
 }
 
@@ -84,35 +79,25 @@ TEST_CASE("node bound: never above the cheapest plan over every split of a small
     auto whole = planOf(ws, types);
     if (!whole) continue;  // e.g. MPS and MIG both needed
     Micros best = whole->fleet.hourly;
-    std::vector<int> block(static_cast<std::size_t>(n), 0);
-    std::function<void(int, int)> splits = [&](int i, int blocks) {
-      if (i == n) {
-        Micros cost = 0;
-        bool mps = false, mig = false;
-        for (int b = 0; b < blocks; ++b) {
-          std::vector<Workload> part;
-          for (int j = 0; j < n; ++j) {
-            if (block[static_cast<std::size_t>(j)] == b) part.push_back(ws[static_cast<std::size_t>(j)]);
-          }
-          auto p = planOf(part, types);
-          if (!p) return;
-          for (const Pool& pool : p->pools) {
-            mps = mps || pool.mode == Mode::Mps;
-            mig = mig || pool.mode == Mode::Mig;
-          }
-          cost += p->fleet.hourly;
+    testing::forEachSplit(n, [&](const std::vector<int>& block, int blocks) {
+      Micros cost = 0;
+      bool mps = false, mig = false;
+      for (int b = 0; b < blocks; ++b) {
+        std::vector<Workload> part;
+        for (std::size_t j = 0; j < ws.size(); ++j) {
+          if (block[j] == b) part.push_back(ws[j]);
         }
-        // Groups planned apart may together use MPS and MIG, which no plan of the whole may.
-        if (mps && mig) return;
-        best = std::min(best, cost);
-        return;
+        auto p = planOf(part, types);
+        if (!p) return;
+        for (const Pool& pool : p->pools) {
+          mps = mps || pool.mode == Mode::Mps;
+          mig = mig || pool.mode == Mode::Mig;
+        }
+        cost += p->fleet.hourly;
       }
-      for (int b = 0; b <= blocks; ++b) {
-        block[static_cast<std::size_t>(i)] = b;
-        splits(i + 1, std::max(blocks, b + 1));
-      }
-    };
-    splits(0, 0);
+      // Groups planned apart may together use MPS and MIG, which no plan of the whole may.
+      if (!(mps && mig)) best = std::min(best, cost);
+    });
     INFO("round " << round);
     CHECK(whole->lowerBound <= best);
   }

@@ -17,55 +17,34 @@
 #include "core/slot_fit.h"
 #include "gpuslice/node_capacity.h"
 #include "gpuslice/planner.h"
+#include "test_support.h"
 
 using namespace gpuslice;
 using namespace gpuslice::detail;
 
 namespace {
 
-InstanceType type(std::string name, std::string gpu, double count, double gpuGiB, int vcpu, double memGiB,
-                  double price) {
-  InstanceType t;
-  t.name = std::move(name);
-  t.gpuModel = std::move(gpu);
-  t.gpuCount = count;
-  t.gpuMemoryMiB = static_cast<std::int64_t>(gpuGiB * 1024);
-  t.vcpu = vcpu;
-  t.memoryMiB = static_cast<std::int64_t>(memGiB * 1024);
-  t.onDemand = static_cast<Micros>(price * 1e6 + 0.5);
-  return t;
-}
-
 // V100 types as in the built-in table (p3dn: 32 GiB GPUs), and T4 ones.
 Catalog testCatalog() {
-  Catalog c;
-  c.region = "us-east-1";
-  c.file = "test-prices.yaml";
-  c.instanceTypes = {
-      type("g4dn.xlarge", "T4", 1, 16, 4, 16, 0.526),        type("g4dn.12xlarge", "T4", 4, 16, 48, 192, 3.912),
-      type("p3.2xlarge", "V100", 1, 16, 8, 61, 3.06),        type("p3.8xlarge", "V100", 4, 16, 32, 244, 12.24),
-      type("p3dn.24xlarge", "V100", 8, 32, 96, 768, 31.212),
-  };
-  std::sort(c.instanceTypes.begin(), c.instanceTypes.end(),
-            [](const InstanceType& a, const InstanceType& b) { return a.name < b.name; });
   GpuModel t4, v100;
   t4.name = "T4";
   t4.mpsMaxClients = 48;
   v100.name = "V100";
   v100.mpsMaxClients = 16;
-  c.gpus = {t4, v100};
-  return c;
+  return testing::catalogOf(
+      {
+          testing::instanceType("g4dn.xlarge", "T4", 1, 16, 4, 16, 0.526),
+          testing::instanceType("g4dn.12xlarge", "T4", 4, 16, 48, 192, 3.912),
+          testing::instanceType("p3.2xlarge", "V100", 1, 16, 8, 61, 3.06),
+          testing::instanceType("p3.8xlarge", "V100", 4, 16, 32, 244, 12.24),
+          testing::instanceType("p3dn.24xlarge", "V100", 8, 32, 96, 768, 31.212),
+      },
+      {t4, v100});
 }
 
 Workload workload(std::string name, std::string model, double memGiB, double compute, int replicas) {
-  Workload w;
-  w.name = std::move(name);
+  Workload w = testing::workload(std::move(name), std::move(model), memGiB, compute, replicas);
   w.ns = "ml";
-  w.gpuModel = std::move(model);
-  w.memoryMiB = static_cast<std::int64_t>(memGiB * 1024);
-  w.computePpm = static_cast<std::int64_t>(compute * 1e6 + 0.5);
-  w.replicas = replicas;
-  w.source = {"w.yaml", 7, "workloads[0]"};
   return w;
 }
 
@@ -194,30 +173,20 @@ Micros cheapestPool(const PlanContext& ctx, const std::vector<Workload>& ws, con
 /// The least cost of any split of `ws` into pools: every set partition, each block in its
 /// cheapest pool.
 Micros bruteForce(const PlanContext& ctx, const std::vector<Workload>& ws) {
-  const int n = static_cast<int>(ws.size());
-  std::vector<int> block(static_cast<std::size_t>(n), 0);
   Micros best = -1;
-  std::function<void(int, int)> partitions = [&](int i, int blocks) {
-    if (i == n) {
-      Micros total = 0;
-      for (int b = 0; b < blocks; ++b) {
-        std::vector<std::size_t> members;
-        for (int j = 0; j < n; ++j) {
-          if (block[static_cast<std::size_t>(j)] == b) members.push_back(static_cast<std::size_t>(j));
-        }
-        const Micros cost = cheapestPool(ctx, ws, members);
-        if (cost < 0) return;
-        total += cost;
+  testing::forEachSplit(static_cast<int>(ws.size()), [&](const std::vector<int>& block, int blocks) {
+    Micros total = 0;
+    for (int b = 0; b < blocks; ++b) {
+      std::vector<std::size_t> members;
+      for (std::size_t j = 0; j < ws.size(); ++j) {
+        if (block[j] == b) members.push_back(j);
       }
-      if (best < 0 || total < best) best = total;
-      return;
+      const Micros cost = cheapestPool(ctx, ws, members);
+      if (cost < 0) return;
+      total += cost;
     }
-    for (int b = 0; b <= blocks; ++b) {
-      block[static_cast<std::size_t>(i)] = b;
-      partitions(i + 1, std::max(blocks, b + 1));
-    }
-  };
-  partitions(0, 0);
+    if (best < 0 || total < best) best = total;
+  });
   return best;
 }
 
