@@ -260,14 +260,14 @@ double nodeLpBound(const PlanContext& ctx, const std::vector<Workload>& workload
     for (std::size_t k = 0; k < n; ++k) {
       const Candidate& c = ctx.candidates[static_cast<std::size_t>(candidates[k])];
       if (!admits(ctx, w, c)) continue;
-      const SlotFit s = fitOf(ctx, w, c);
+      const SlotFit s = inModes(fitOf(ctx, w, c), modes);
       Fit& f = fits[k];
       f.present = true;
       f.cap = s.nodeCap;
-      f.dedicated = s.dedicated && (modes & bit(Mode::Dedicated));
+      f.dedicated = s.dedicated;
       if (!c.type->fractional()) {
-        if (modes & bit(Mode::TimeSlicing)) f.timeSlicing = s.timeSlicing;
-        if (modes & bit(Mode::Mps)) f.mps = s.mps;
+        f.timeSlicing = s.timeSlicing;
+        f.mps = s.mps;
       }
       if (c.mig && (modes & bit(Mode::Mig))) {
         if (const auto p = migProfileFor(ctx, w, c)) {

@@ -58,13 +58,13 @@ const Fit* Search::fits(std::size_t w) {
     if (!ok[static_cast<std::size_t>(g.candidates[j])]) continue;
     auto it = std::find_if(byKind.begin(), byKind.end(), [&](const auto& e) { return e.first == c.gpuKind; });
     if (it == byKind.end()) it = byKind.insert(byKind.end(), {c.gpuKind, gpuFitOf(ctx_, wl, c)});
-    const SlotFit f = withNodeCap(it->second, wl, c);
+    const SlotFit f = inModes(withNodeCap(it->second, wl, c), modes);
     if (f.nodeCap < 1) continue;
     Fit& x = out[j];
     x.cap = f.nodeCap;
-    x.ded = f.dedicated && (modes & bit(Mode::Dedicated));
-    x.ts = (modes & bit(Mode::TimeSlicing)) ? f.timeSlicing : 0;
-    x.mps = (modes & bit(Mode::Mps)) ? f.mps : 0;
+    x.ded = f.dedicated;
+    x.ts = f.timeSlicing;
+    x.mps = f.mps;
   }
   steps_ += static_cast<long long>(g.candidates.size()) * 8;
   return out;

@@ -92,10 +92,7 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
         kindFit[kind] = gpuFitOf(ctx, w, c);
         kindFitFor[kind] = wi;
       }
-      SlotFit f = withNodeCap(kindFit[kind], caps[k]);
-      if (!(modes & bit(Mode::Dedicated))) f.dedicated = false;
-      if (!(modes & bit(Mode::TimeSlicing))) f.timeSlicing = 0;
-      if (!(modes & bit(Mode::Mps))) f.mps = 0;
+      const SlotFit f = inModes(withNodeCap(kindFit[kind], caps[k]), modes);
       fits[k] = f;
       if (f.nodeCap < 1) continue;
       // Standalone pods per node, as shapePool would give for a pool of this pod alone:

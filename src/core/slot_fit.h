@@ -94,6 +94,14 @@ SlotFit withNodeCap(SlotFit gpu, const Workload& w, const Candidate& c);
 /// `gpu` completed with a node cap worked out before (nodeCapOf): no slot below 1.
 SlotFit withNodeCap(SlotFit gpu, int nodeCap);
 
+/// `f` without the slots of the modes `modes` leaves out (dedicated, time-slicing, MPS).
+inline SlotFit inModes(SlotFit f, ModeMask modes) {
+  if (!(modes & bit(Mode::Dedicated))) f.dedicated = false;
+  if (!(modes & bit(Mode::TimeSlicing))) f.timeSlicing = 0;
+  if (!(modes & bit(Mode::Mps))) f.mps = 0;
+  return f;
+}
+
 /// Pods of `w` that CPU, memory and max-pods allow on one node of `c`.
 int nodeCapOf(const Workload& w, const Candidate& c);
 
