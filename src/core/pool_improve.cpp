@@ -519,6 +519,17 @@ void Search::run() {
     improved = resplitRound() || improved;
     if (!improved) break;
   }
+  // The level search re-cuts whole GPU models; the moves above then tidy what it made.
+  if (levelRound()) {
+    for (int round = 0; round < kRounds && steps_ < stepLimit_; ++round) {
+      bool improved = false;
+      for (std::size_t i = 0; i < pools_.size() && steps_ < stepLimit_; ++i) {
+        if (pools_[i].alive) improved = improvePool(i) || improved;
+      }
+      for (Group& g : groups_) improved = mergeRound(g) || improved;
+      if (!improved) break;
+    }
+  }
 }
 
 void Search::writeBack(std::vector<PackedPool>& out) {

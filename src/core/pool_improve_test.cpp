@@ -348,3 +348,33 @@ TEST_CASE("improvePools: a re-split at the same cost that gathers free GPUs open
   CHECK(bruteForce(ctx, ws) == 6 * 3912000 + 526000);
   CHECK(summary(ctx, pools) == "g4dn.12xlarge/dedicated1x2:1, g4dn.12xlarge/dedicated1x4:2,3, g4dn.xlarge/mps3x1:0, ");
 }
+
+TEST_CASE("improvePools: the level search re-chooses each workload's type and mode when no few moves pay") {
+  const Catalog catalog = testCatalog();
+  // All five fit 8 pods of every p3.8xlarge (the packer's choice: $97.92 an hour), and
+  // moving one workload or re-splitting two or three pools never pays. The cheapest plan
+  // gives each its own way to run: w2 (whole GPU, most compute) on p3.2xlarge, w0 and w3
+  // dedicated on p3.8xlarge, and w1 and w4 time-sliced two to a GPU on one p3dn.24xlarge.
+  std::vector<Workload> ws = {workload("w0", "V100", 1, 0.5, 4), workload("w1", "V100", 1, 0.5, 7),
+                              workload("w2", "V100", 1, 0.5, 5), workload("w3", "V100", 1, 0.5, 8),
+                              workload("w4", "V100", 1, 0.5, 8)};
+  const std::int64_t mib[] = {3000, 8673, 11202, 9922, 10895};
+  const std::int64_t ppm[] = {670000, 120000, 790000, 660000, 310000};
+  for (std::size_t i = 0; i < ws.size(); ++i) {
+    ws[i].memoryMiB = mib[i];
+    ws[i].computePpm = ppm[i];
+  }
+  ws[0].cpuMillis = 2835;
+  ws[2].sharing = bit(Mode::Dedicated) | bit(Mode::Mps);
+  ws[4].sharing = bit(Mode::Dedicated) | bit(Mode::TimeSlicing);
+  ws[4].cpuMillis = 4123;
+  PlanOptions o;
+  const PlanContext ctx = contextFor(catalog, o, ws);
+  std::vector<PackedPool> pools = packed(ctx, ws);
+  improvePools(ctx, ws, pools);
+  checkSound(ctx, ws, pools);
+  CHECK(std::get<0>(scoreOf(ctx, pools)) == 5 * 3060000 + 3 * 12240000 + 31212000);
+  CHECK(bruteForce(ctx, ws) == 5 * 3060000 + 3 * 12240000 + 31212000);
+  CHECK(summary(ctx, pools) ==
+        "p3.2xlarge/dedicated1x5:2, p3.8xlarge/dedicated1x3:0,3, p3dn.24xlarge/time-slicing2x1:1,4, ");
+}

@@ -39,6 +39,12 @@ constexpr long long kResplit3Pods = 128;
 /// budget over the workloads, between two limits of their own.
 constexpr long long kResplitMinSteps = 200'000;
 constexpr long long kResplitMaxSteps = 2'000'000;
+/// The level search (pool_levels.cpp): GPU models of at most this many workloads, at most
+/// this many rounds over their workloads, and at most this many families scored (or, when
+/// cutting families into pools, subset-sum cells) per call.
+constexpr std::size_t kLevelMembers = 2000;
+constexpr int kLevelRounds = 8;
+constexpr long long kLevelEvals = 3'000'000;
 
 struct Score {
   Micros cost = 0;
@@ -185,6 +191,7 @@ class Search {
   bool resplitRound();
   bool improvePool(std::size_t p);
   bool mergeRound(Group& g);
+  bool levelRound();
 
   const PlanContext& ctx_;
   const std::vector<Workload>& ws_;
@@ -207,6 +214,7 @@ class Search {
   std::set<std::vector<std::tuple<long long, std::size_t, std::size_t>>> resplitTried_;
   long long resplitSteps_ = 0;
   long long resplitLimit_ = kResplitMaxSteps;
+  long long levelEvals_ = 0;
 };
 
 }  // namespace gpuslice::detail::search
