@@ -33,6 +33,7 @@ struct PlanOptions {
   double contextSwitchOverhead = 0.20;  ///< time-slicing slowdown estimate when the GPU is busy
   bool estimateOtherModels = true;      ///< also price "--any-gpu-model" when it is off
   ModeMask withoutModes = 0;            ///< modes no workload may use (the planner's own retries)
+  bool levelSearch = true;              ///< re-choose families in the pool search (off for the estimate)
 };
 
 /// One GPU instance of a MIG geometry.

@@ -577,6 +577,7 @@ Result<Attempt> bestAttempt(const WorkloadSet& set, const Catalog& catalog, cons
 std::optional<Micros> anyModelCost(const WorkloadSet& set, const Catalog& catalog, PlanOptions options, ModeMask left) {
   options.anyGpuModel = true;
   options.withoutModes |= left;
+  options.levelSearch = false;  // an estimate: the quicker search will do
   auto a = left ? attempt(set, catalog, options) : bestAttempt(set, catalog, options, false, nullptr);
   if (!a) return std::nullopt;
   return std::get<0>(a->score);

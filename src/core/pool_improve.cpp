@@ -174,6 +174,7 @@ bool Search::prepare() {
   const auto n = std::max<long long>(1, static_cast<long long>(ws_.size()));
   stepLimit_ = std::clamp(kStepBudget / n, kMinSteps, kMaxSteps);
   resplitLimit_ = std::clamp(kStepBudget / n, kResplitMinSteps, kResplitMaxSteps);
+  levelLimit_ = std::clamp(kLevelBudget / n, kLevelMinEvals, kLevelMaxEvals);
   // Workloads move among the instance types of one GPU model: without --any-gpu-model they
   // are admitted by no others; with it, moving them between models is left to packClass.
   auto keyOf = [&](std::size_t k) { return ctx_.candidates[k].type->gpuModel; };
@@ -520,7 +521,7 @@ void Search::run() {
     if (!improved) break;
   }
   // The level search re-cuts whole GPU models; the moves above then tidy what it made.
-  if (levelRound()) {
+  if (ctx_.options->levelSearch && levelRound()) {
     for (int round = 0; round < kRounds && steps_ < stepLimit_; ++round) {
       bool improved = false;
       for (std::size_t i = 0; i < pools_.size() && steps_ < stepLimit_; ++i) {

@@ -378,3 +378,31 @@ TEST_CASE("improvePools: the level search re-chooses each workload's type and mo
   CHECK(summary(ctx, pools) ==
         "p3.2xlarge/dedicated1x5:2, p3.8xlarge/dedicated1x3:0,3, p3dn.24xlarge/time-slicing2x1:1,4, ");
 }
+
+TEST_CASE("improvePools: the level search leaves the packer's families when descending from them cannot pay") {
+  const Catalog catalog = testCatalog();
+  // Moves of one or two workloads from the packer's families stop at 5 p3.2xlarge nodes (w2
+  // and w3 in MPS) and 3 p3.8xlarge nodes (the rest dedicated): $52.02 an hour. Starting
+  // again from each workload's cheapest family per pod, or draining a family, finds the
+  // cheapest plan: w1 on whole p3.2xlarge GPUs, w2 in MPS three to a GPU, and the other four
+  // in MPS two to a GPU on one p3dn.24xlarge.
+  std::vector<Workload> ws = {workload("w0", "V100", 1, 0.5, 8), workload("w1", "V100", 1, 0.5, 2),
+                              workload("w2", "V100", 1, 0.5, 9), workload("w3", "V100", 1, 0.5, 4),
+                              workload("w4", "V100", 1, 0.5, 1), workload("w5", "V100", 1, 0.5, 1)};
+  const std::int64_t mib[] = {12021, 6400, 1003, 4710, 3471, 1361};
+  const std::int64_t ppm[] = {30000, 830000, 290000, 30000, 30000, 450000};
+  for (std::size_t i = 0; i < ws.size(); ++i) {
+    ws[i].memoryMiB = mib[i];
+    ws[i].computePpm = ppm[i];
+  }
+  ws[3].sharing = bit(Mode::Dedicated) | bit(Mode::TimeSlicing) | bit(Mode::Mps);
+  ws[4].cpuMillis = 6453;
+  PlanOptions o;
+  const PlanContext ctx = contextFor(catalog, o, ws);
+  std::vector<PackedPool> pools = packed(ctx, ws);
+  improvePools(ctx, ws, pools);
+  checkSound(ctx, ws, pools);
+  CHECK(std::get<0>(scoreOf(ctx, pools)) == 5 * 3060000 + 31212000);
+  CHECK(bruteForce(ctx, ws) == 5 * 3060000 + 31212000);
+  CHECK(summary(ctx, pools) == "p3.2xlarge/dedicated1x2:1, p3.2xlarge/mps3x3:2, p3dn.24xlarge/mps2x1:0,3,4,5, ");
+}

@@ -39,12 +39,19 @@ constexpr long long kResplit3Pods = 128;
 /// budget over the workloads, between two limits of their own.
 constexpr long long kResplitMinSteps = 200'000;
 constexpr long long kResplitMaxSteps = 2'000'000;
-/// The level search (pool_levels.cpp): GPU models of at most this many workloads, at most
-/// this many rounds over their workloads, and at most this many families scored (or, when
-/// cutting families into pools, subset-sum cells) per call.
+/// The level search (pool_levels.cpp): GPU models of at most kLevelMembers workloads; per
+/// descent at most kLevelRounds rounds over their workloads; pairs of moves only after a
+/// start whose single moves end within kLevelClose of the best; at most kLevelKicks random
+/// restarts. Per call it scores at most kLevelBudget families over the workloads (or, when
+/// cutting families into pools, subset-sum cells), between the two limits: small fleets,
+/// where one node is a large share of the cost, get the most.
 constexpr std::size_t kLevelMembers = 2000;
 constexpr int kLevelRounds = 8;
-constexpr long long kLevelEvals = 3'000'000;
+constexpr double kLevelClose = 1.02;
+constexpr int kLevelKicks = 100000;
+constexpr long long kLevelBudget = 12'000'000'000;
+constexpr long long kLevelMinEvals = 200'000;
+constexpr long long kLevelMaxEvals = 12'000'000;
 
 struct Score {
   Micros cost = 0;
@@ -215,6 +222,7 @@ class Search {
   long long resplitSteps_ = 0;
   long long resplitLimit_ = kResplitMaxSteps;
   long long levelEvals_ = 0;
+  long long levelLimit_ = kLevelMaxEvals;
 };
 
 }  // namespace gpuslice::detail::search
