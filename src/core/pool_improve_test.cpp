@@ -190,6 +190,19 @@ Micros bruteForce(const PlanContext& ctx, const std::vector<Workload>& ws) {
   return best;
 }
 
+/// Packs `ws`, runs the search, and checks the pools are sound, cost `cost` (which must be
+/// the brute-force optimum) and read `expected`.
+void checkSearched(const Catalog& catalog, const std::vector<Workload>& ws, Micros cost, const std::string& expected) {
+  PlanOptions o;
+  const PlanContext ctx = contextFor(catalog, o, ws);
+  std::vector<PackedPool> pools = packed(ctx, ws);
+  improvePools(ctx, ws, pools);
+  checkSound(ctx, ws, pools);
+  CHECK(std::get<0>(scoreOf(ctx, pools)) == cost);
+  CHECK(bruteForce(ctx, ws) == cost);
+  CHECK(summary(ctx, pools) == expected);
+}
+
 }  // namespace
 
 TEST_CASE("improvePools: random small fleets stay sound, never cost more, and are deterministic") {
@@ -317,14 +330,8 @@ TEST_CASE("improvePools: three pools re-split into two when no two of them can")
                               workload("sweep", "V100", 1.5, 0.89, 9), workload("tune", "V100", 5.31, 0.74, 3)};
   ws[0].cpuMillis = 12246;
   ws[1].cpuMillis = 566;
-  PlanOptions o;
-  const PlanContext ctx = contextFor(catalog, o, ws);
-  std::vector<PackedPool> pools = packed(ctx, ws);
-  improvePools(ctx, ws, pools);
-  checkSound(ctx, ws, pools);
-  CHECK(std::get<0>(scoreOf(ctx, pools)) == 9 * 3060000 + 2 * 31212000);
-  CHECK(bruteForce(ctx, ws) == 9 * 3060000 + 2 * 31212000);
-  CHECK(summary(ctx, pools) == "p3.2xlarge/dedicated1x9:2, p3dn.24xlarge/dedicated1x2:0,1,3, ");
+  checkSearched(catalog, ws, 9 * 3060000 + 2 * 31212000,
+                "p3.2xlarge/dedicated1x9:2, p3dn.24xlarge/dedicated1x2:0,1,3, ");
 }
 
 TEST_CASE("improvePools: a re-split at the same cost that gathers free GPUs opens a cheaper one") {
@@ -338,15 +345,9 @@ TEST_CASE("improvePools: a re-split at the same cost that gathers free GPUs open
   ws[1].cpuMillis = 8762;
   ws[2].cpuMillis = 12051;
   ws[3].cpuMillis = 6227;
-  PlanOptions o;
-  const PlanContext ctx = contextFor(catalog, o, ws);
-  std::vector<PackedPool> pools = packed(ctx, ws);
-  improvePools(ctx, ws, pools);
-  checkSound(ctx, ws, pools);
   // Without the move at the same cost: 7 x g4dn.12xlarge (train, shard | tokenize, probe).
-  CHECK(std::get<0>(scoreOf(ctx, pools)) == 6 * 3912000 + 526000);
-  CHECK(bruteForce(ctx, ws) == 6 * 3912000 + 526000);
-  CHECK(summary(ctx, pools) == "g4dn.12xlarge/dedicated1x2:1, g4dn.12xlarge/dedicated1x4:2,3, g4dn.xlarge/mps3x1:0, ");
+  checkSearched(catalog, ws, 6 * 3912000 + 526000,
+                "g4dn.12xlarge/dedicated1x2:1, g4dn.12xlarge/dedicated1x4:2,3, g4dn.xlarge/mps3x1:0, ");
 }
 
 TEST_CASE("improvePools: the level search re-chooses each workload's type and mode when no few moves pay") {
@@ -368,15 +369,8 @@ TEST_CASE("improvePools: the level search re-chooses each workload's type and mo
   ws[2].sharing = bit(Mode::Dedicated) | bit(Mode::Mps);
   ws[4].sharing = bit(Mode::Dedicated) | bit(Mode::TimeSlicing);
   ws[4].cpuMillis = 4123;
-  PlanOptions o;
-  const PlanContext ctx = contextFor(catalog, o, ws);
-  std::vector<PackedPool> pools = packed(ctx, ws);
-  improvePools(ctx, ws, pools);
-  checkSound(ctx, ws, pools);
-  CHECK(std::get<0>(scoreOf(ctx, pools)) == 5 * 3060000 + 3 * 12240000 + 31212000);
-  CHECK(bruteForce(ctx, ws) == 5 * 3060000 + 3 * 12240000 + 31212000);
-  CHECK(summary(ctx, pools) ==
-        "p3.2xlarge/dedicated1x5:2, p3.8xlarge/dedicated1x3:0,3, p3dn.24xlarge/time-slicing2x1:1,4, ");
+  checkSearched(catalog, ws, 5 * 3060000 + 3 * 12240000 + 31212000,
+                "p3.2xlarge/dedicated1x5:2, p3.8xlarge/dedicated1x3:0,3, p3dn.24xlarge/time-slicing2x1:1,4, ");
 }
 
 TEST_CASE("improvePools: the level search leaves the packer's families when descending from them cannot pay") {
@@ -397,12 +391,6 @@ TEST_CASE("improvePools: the level search leaves the packer's families when desc
   }
   ws[3].sharing = bit(Mode::Dedicated) | bit(Mode::TimeSlicing) | bit(Mode::Mps);
   ws[4].cpuMillis = 6453;
-  PlanOptions o;
-  const PlanContext ctx = contextFor(catalog, o, ws);
-  std::vector<PackedPool> pools = packed(ctx, ws);
-  improvePools(ctx, ws, pools);
-  checkSound(ctx, ws, pools);
-  CHECK(std::get<0>(scoreOf(ctx, pools)) == 5 * 3060000 + 31212000);
-  CHECK(bruteForce(ctx, ws) == 5 * 3060000 + 31212000);
-  CHECK(summary(ctx, pools) == "p3.2xlarge/dedicated1x2:1, p3.2xlarge/mps3x3:2, p3dn.24xlarge/mps2x1:0,3,4,5, ");
+  checkSearched(catalog, ws, 5 * 3060000 + 31212000,
+                "p3.2xlarge/dedicated1x2:1, p3.2xlarge/mps3x3:2, p3dn.24xlarge/mps2x1:0,3,4,5, ");
 }
