@@ -538,7 +538,8 @@ bool Search::levelRound() {
       }
     }
     std::mt19937 rng(static_cast<std::mt19937::result_type>(20261122 + gi));
-    for (int kick = 0; kick < kLevelKicks && levelEvals_ < limit; ++kick) {
+    const auto kicks = static_cast<long long>(members.size()) * kLevelKicksPerMember;
+    for (long long kick = 0; kick < kicks && levelEvals_ < limit; ++kick) {
       search.kick(rng);
       tryFrom();
     }

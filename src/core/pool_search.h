@@ -41,14 +41,14 @@ constexpr long long kResplitMinSteps = 200'000;
 constexpr long long kResplitMaxSteps = 2'000'000;
 /// The level search (pool_levels.cpp): GPU models of at most kLevelMembers workloads; per
 /// descent at most kLevelRounds rounds over their workloads; pairs of moves only after a
-/// start whose single moves end within kLevelClose of the best; at most kLevelKicks random
-/// restarts. Per call it scores at most kLevelBudget families over the workloads (or, when
-/// cutting families into pools, subset-sum cells), between the two limits: small fleets,
-/// where one node is a large share of the cost, get the most.
+/// start whose single moves end within kLevelClose of the best; at most kLevelKicksPerMember
+/// random restarts per workload. Per call it scores at most kLevelBudget families over the
+/// workloads (or, when cutting families into pools, subset-sum cells), between the two limits:
+/// small fleets, where one node is a large share of the cost, get the most.
 constexpr std::size_t kLevelMembers = 2000;
 constexpr int kLevelRounds = 8;
 constexpr double kLevelClose = 1.02;
-constexpr int kLevelKicks = 100000;
+constexpr long long kLevelKicksPerMember = 4;
 constexpr long long kLevelBudget = 12'000'000'000;
 constexpr long long kLevelMinEvals = 200'000;
 constexpr long long kLevelMaxEvals = 12'000'000;
