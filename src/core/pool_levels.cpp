@@ -16,6 +16,7 @@
 // counted as the planner counts them, cost less than before.
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <random>
 #include <utility>
@@ -161,7 +162,20 @@ class Levels {
     return at;
   }
 
+  /// What the assignment `at` would cost if every family's nodes were shared perfectly: each
+  /// member's pods at its family's price over its level there.
+  double perfectCost(const std::vector<std::size_t>& at) const {
+    double cost = 0;
+    for (std::size_t i = 0; i < options_.size(); ++i) {
+      const Option& o = options_[i][at[i]];
+      const Family& f = fams_[o.family];
+      cost += static_cast<double>(f.price) / f.levels[o.level] * static_cast<double>(pods_[i]);
+    }
+    return cost;
+  }
+
   const std::vector<std::size_t>& at() const { return at_; }
+  const std::vector<long long>& pods() const { return pods_; }
   const Score& total() const { return total_; }
   const Family& family(std::size_t f) const { return fams_[f]; }
   std::size_t families() const { return fams_.size(); }
@@ -212,9 +226,8 @@ class Levels {
       for (std::size_t to = 0; to < options_[i].size(); ++to) {
         if (options_[i][to].family == f) continue;
         shift(i, to);
-        const std::size_t g = options_[i][to].family;
-        const Score d = (scoreOfFamily(fams_[f]) - fams_[f].score) + (scoreOfFamily(fams_[g]) - fams_[g].score);
-        evals_ += 2;
+        touched_.assign({f, options_[i][to].family});
+        const Score d = rescored();
         if (bestTo == from || lower(d - bestD)) {
           bestTo = to;
           bestD = d;
@@ -222,11 +235,9 @@ class Levels {
         shift(i, from);
       }
       if (bestTo == from) continue;
-      const std::size_t g = options_[i][bestTo].family;
       shift(i, bestTo);
-      total_ = total_ + bestD;
-      fams_[f].score = scoreOfFamily(fams_[f]);
-      fams_[g].score = scoreOfFamily(fams_[g]);
+      touched_.assign({f, options_[i][bestTo].family});
+      keep(bestD);
     }
   }
 
@@ -263,14 +274,25 @@ class Levels {
     at_[i] = to;
   }
 
-  /// Rescoring the touched families: keeps the move if it pays.
-  bool tryKeep() {
+  /// How the score of the touched families changed since they were last kept.
+  Score rescored() {
     Score d;
     for (std::size_t f : touched_) d = d + (scoreOfFamily(fams_[f]) - fams_[f].score);
     evals_ += static_cast<long long>(touched_.size());
-    if (!lower(d)) return false;
+    return d;
+  }
+
+  /// Keeps the touched families as they are now; `d` is their change (rescored()).
+  void keep(const Score& d) {
     for (std::size_t f : touched_) fams_[f].score = scoreOfFamily(fams_[f]);
     total_ = total_ + d;
+  }
+
+  /// Keeps the move of the touched families if it pays.
+  bool tryKeep() {
+    const Score d = rescored();
+    if (!lower(d)) return false;
+    keep(d);
     return true;
   }
 
@@ -323,10 +345,10 @@ class Levels {
 /// then of the level after it, and so on (a level whose pods all fit below needs no nodes of
 /// its own); otherwise with as many pods as fit, lowest levels first among equals. Adds the
 /// cut's nodes to `nodes` and the subset sums' cells to `evals`.
-std::vector<std::vector<std::size_t>> cutFamily(const Levels& search, std::size_t fi,
-                                                const std::vector<long long>& pods, bool byLevel, long long& nodes,
+std::vector<std::vector<std::size_t>> cutFamily(const Levels& search, std::size_t fi, bool byLevel, long long& nodes,
                                                 long long& evals) {
   const Family& f = search.family(fi);
+  const std::vector<long long>& pods = search.pods();
   std::vector<std::vector<std::size_t>> out;
   std::vector<std::size_t> left;  // members in this family, lowest level first
   for (std::size_t i = 0; i < pods.size(); ++i) {
@@ -371,14 +393,13 @@ std::vector<std::vector<std::size_t>> cutFamily(const Levels& search, std::size_
 
 /// The pools the families of `search` are cut into: per family the cut of fewer nodes
 /// (cutFamily), by level on a tie.
-std::vector<std::vector<std::size_t>> cutIntoPools(const Levels& search, const std::vector<long long>& pods,
-                                                   long long& evals) {
+std::vector<std::vector<std::size_t>> cutIntoPools(const Levels& search, long long& evals) {
   std::vector<std::vector<std::size_t>> out;
   for (std::size_t fi = 0; fi < search.families(); ++fi) {
     if (search.family(fi).total == 0) continue;
     long long byLevel = 0, byPods = 0;
-    auto a = cutFamily(search, fi, pods, true, byLevel, evals);
-    auto b = cutFamily(search, fi, pods, false, byPods, evals);
+    auto a = cutFamily(search, fi, true, byLevel, evals);
+    auto b = cutFamily(search, fi, false, byPods, evals);
     for (auto& part : byPods < byLevel ? b : a) out.push_back(std::move(part));
   }
   return out;
@@ -393,10 +414,10 @@ bool Search::levelRound() {
   struct Work {
     std::size_t group = 0;
     std::vector<std::size_t> members;
-    std::vector<long long> pods;
     Score before;
     double gap = 0;
     Levels search;
+    std::vector<std::size_t> cheapest;  ///< each member in its cheapest family per pod
   };
   std::vector<Work> works;
   for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
@@ -421,7 +442,6 @@ bool Search::levelRound() {
         fams[j * 3 + m].price = g.offers[j].price;
       }
     }
-    auto modeIndex = [](Mode m) { return m == Mode::Dedicated ? 0u : m == Mode::Mps ? 1u : 2u; };
     std::vector<std::vector<std::pair<std::size_t, int>>> perNode(members.size());  // family, pods per node
     std::vector<std::size_t> now(members.size());                                   // family
     std::vector<long long> pods(members.size());
@@ -439,7 +459,9 @@ bool Search::levelRound() {
         }
       }
       const Pool& pool = pools_[owner_[w]];
-      now[i] = pool.choice.k * 3 + modeIndex(pool.choice.mode);
+      now[i] = pool.choice.k * 3 +
+               static_cast<std::size_t>(std::find(std::begin(kModes), std::end(kModes), pool.choice.mode) -
+                                        std::begin(kModes));
       pods[i] = ws_[w].replicas;
     }
     for (Family& f : fams) {
@@ -458,21 +480,11 @@ bool Search::levelRound() {
       }
     }
     if (std::find(at.begin(), at.end(), kNone) != at.end()) continue;  // a member outside its own fits
-    double least = 0;
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      double best = -1;
-      for (const Option& o : options[i]) {
-        const Family& f = fams[o.family];
-        const double perPod = static_cast<double>(f.price) / f.levels[o.level];
-        if (best < 0 || perPod < best) best = perPod;
-      }
-      least += best * static_cast<double>(pods[i]);
-    }
-    const double gap = std::max(0.0, static_cast<double>(before.cost) - least);
-    std::vector<long long> podsOf = pods;
     Levels search(std::move(fams), std::move(options), std::move(pods), levelEvals_);
     search.assign(at);
-    works.push_back(Work{gi, std::move(members), std::move(podsOf), before, gap, std::move(search)});
+    std::vector<std::size_t> cheapest = search.cheapestPerPod();
+    const double gap = std::max(0.0, static_cast<double>(before.cost) - search.perfectCost(cheapest));
+    works.push_back(Work{gi, std::move(members), before, gap, std::move(search), std::move(cheapest)});
   }
   double gaps = 0;
   for (const Work& w : works) gaps += w.gap;
@@ -492,15 +504,13 @@ bool Search::levelRound() {
     search.descend(limit);
     std::vector<std::size_t> best = search.at();
     Score bestTotal = search.total();
-    {
-      search.assign(search.cheapestPerPod());
-      search.descend(limit);
-      if (lower(search.total() - bestTotal)) {
-        best = search.at();
-        bestTotal = search.total();
-      }
-      search.assign(best);
+    search.assign(work.cheapest);
+    search.descend(limit);
+    if (lower(search.total() - bestTotal)) {
+      best = search.at();
+      bestTotal = search.total();
     }
+    search.assign(best);
     // Drains: every family's members from each level up, and under each level, moved out;
     // the first that ends cheaper is kept and the drains start over from it.
     auto tryFrom = [&]() {  // descends from the current assignment; true if it beats the best
@@ -544,8 +554,7 @@ bool Search::levelRound() {
       tryFrom();
     }
     if (!(bestTotal < before)) continue;
-    const std::vector<long long>& podsOf = work.pods;
-    const auto cut = cutIntoPools(search, podsOf, levelEvals_);
+    const auto cut = cutIntoPools(search, levelEvals_);
 
     // The group's pools give way to the cut ones, kept only if they score lower.
     Undo u;
@@ -562,10 +571,9 @@ bool Search::levelRound() {
       Pool& pool = pools_[p];
       for (std::size_t i : part) {
         pool.members.push_back(members[i]);
-        pool.pods += podsOf[i];
+        pool.pods += search.pods()[i];
         owner_[members[i]] = p;
       }
-      pool.alive = true;
       recompute(pool);
     }
     if (finish(u, gi)) improved = true;
