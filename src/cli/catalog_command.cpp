@@ -5,10 +5,10 @@
 #include <iostream>
 #include <memory>
 
-#include "commands.h"
-#include "gpuslice/mig.h"
+#include "cli/commands.h"
 #include "io/catalog_reader.h"
 #include "io/mig_reader.h"
+#include "mig/geometry.h"
 
 namespace gpuslice::cli {
 

@@ -4,7 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 
-#include "gpuslice/error.h"
+#include "model/error.h"
 
 namespace gpuslice::cli {
 

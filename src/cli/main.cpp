@@ -2,7 +2,7 @@
 #include <iostream>
 #include <map>
 
-#include "commands.h"
+#include "cli/commands.h"
 
 namespace {
 

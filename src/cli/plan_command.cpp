@@ -6,10 +6,10 @@
 #include <iostream>
 #include <memory>
 
-#include "commands.h"
+#include "cli/commands.h"
+#include "cli/plan_inputs.h"
 #include "io/files.h"
 #include "io/plan_report.h"
-#include "plan_inputs.h"
 
 namespace gpuslice::cli {
 

@@ -1,11 +1,12 @@
-#include "plan_inputs.h"
+#include "cli/plan_inputs.h"
 
 #include <fmt/format.h>
 
-#include "gpuslice/quantity.h"
 #include "io/catalog_reader.h"
 #include "io/files.h"
 #include "io/workload_reader.h"
+#include "planner/planner.h"
+#include "util/quantity.h"
 
 namespace gpuslice::cli {
 

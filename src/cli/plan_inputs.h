@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "gpuslice/catalog.h"
-#include "gpuslice/planner.h"
-#include "gpuslice/workload.h"
+#include "model/catalog.h"
+#include "model/plan.h"
+#include "model/workload.h"
 
 namespace gpuslice::cli {
 

@@ -6,14 +6,14 @@
 #include <iostream>
 #include <memory>
 
-#include "commands.h"
-#include "gpuslice/render.h"
+#include "cli/commands.h"
+#include "cli/plan_inputs.h"
 #include "io/catalog_reader.h"
 #include "io/files.h"
 #include "io/plan_reader.h"
 #include "io/render_output.h"
 #include "io/template_loader.h"
-#include "plan_inputs.h"
+#include "render/render.h"
 
 namespace gpuslice::cli {
 

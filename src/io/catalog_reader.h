@@ -4,8 +4,8 @@
 #include <string>
 #include <string_view>
 
-#include "gpuslice/catalog.h"
-#include "gpuslice/error.h"
+#include "model/catalog.h"
+#include "model/error.h"
 
 namespace gpuslice::io {
 

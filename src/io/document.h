@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "gpuslice/error.h"
+#include "model/error.h"
 
 namespace gpuslice::io {
 

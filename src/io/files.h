@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "gpuslice/error.h"
+#include "model/error.h"
 
 namespace gpuslice::io {
 

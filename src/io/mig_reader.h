@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "gpuslice/error.h"
-#include "gpuslice/mig.h"
+#include "mig/geometry.h"
+#include "model/error.h"
 
 namespace gpuslice::io {
 

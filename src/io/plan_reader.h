@@ -4,9 +4,9 @@
 #include <string>
 #include <string_view>
 
-#include "gpuslice/catalog.h"
-#include "gpuslice/planner.h"
-#include "gpuslice/workload.h"
+#include "model/catalog.h"
+#include "model/plan.h"
+#include "model/workload.h"
 
 namespace gpuslice::io {
 

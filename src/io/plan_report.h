@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "gpuslice/planner.h"
+#include "model/plan.h"
 
 namespace gpuslice::io {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "gpuslice/render.h"
+#include "render/render.h"
 
 namespace gpuslice::io {
 

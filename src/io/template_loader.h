@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "gpuslice/render.h"
 #include "io/document.h"
+#include "render/render.h"
 
 namespace gpuslice::io {
 

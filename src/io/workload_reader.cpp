@@ -6,8 +6,8 @@
 #include <future>
 #include <map>
 
-#include "gpuslice/quantity.h"
 #include "io/decode.h"
+#include "util/quantity.h"
 
 namespace gpuslice::io {
 

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "gpuslice/error.h"
-#include "gpuslice/workload.h"
 #include "io/document.h"
+#include "model/error.h"
+#include "model/workload.h"
 
 namespace gpuslice::io {
 

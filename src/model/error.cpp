@@ -1,0 +1,16 @@
+#include "model/error.h"
+
+namespace gpuslice {
+
+std::string Error::describe() const {
+  std::string out;
+  if (!file.empty()) {
+    out += file;
+    if (line > 0) out += ":" + std::to_string(line);
+    out += ": ";
+  }
+  if (!field.empty()) out += field + ": ";
+  return out + message;
+}
+
+}  // namespace gpuslice

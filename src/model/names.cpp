@@ -1,0 +1,40 @@
+// The names of the model's enums, as the input files, the reports and the command line spell them.
+#include "model/plan.h"
+
+namespace gpuslice {
+
+const char* archName(Arch a) { return a == Arch::Arm64 ? "arm64" : "amd64"; }
+
+const char* capacityName(Capacity c) { return c == Capacity::Spot ? "spot" : "on-demand"; }
+
+const char* strategyName(Strategy s) {
+  switch (s) {
+    case Strategy::Auto: return "auto";
+    case Strategy::Dedicated: return "dedicated";
+    case Strategy::TimeSlicing: return "time-slicing";
+    case Strategy::Mps: return "mps";
+    case Strategy::Mig: return "mig";
+  }
+  return "?";
+}
+
+const char* modeName(Mode m) {
+  switch (m) {
+    case Mode::Dedicated: return "dedicated";
+    case Mode::TimeSlicing: return "time-slicing";
+    case Mode::Mps: return "mps";
+    case Mode::Mig: return "mig";
+  }
+  return "?";
+}
+
+const char* isolationName(Isolation i) {
+  switch (i) {
+    case Isolation::None: return "none";
+    case Isolation::Memory: return "memory";
+    case Isolation::Full: return "full";
+  }
+  return "?";
+}
+
+}  // namespace gpuslice

@@ -1,0 +1,113 @@
+// A plan: the options it was made with, its pools, where each workload goes, its cost and risk.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/catalog.h"
+#include "model/error.h"
+#include "model/node_capacity.h"
+#include "model/workload.h"
+
+namespace gpuslice {
+
+/// Which sharing modes a plan may use. `Auto` mixes them per workload.
+enum class Strategy { Auto, Dedicated, TimeSlicing, Mps, Mig };
+
+const char* strategyName(Strategy s);
+
+/// Everything the user can tune about planning.
+struct PlanOptions {
+  Strategy strategy = Strategy::Auto;
+  double headroom = 0.0;                        ///< compute target per GPU is 1 - headroom
+  std::int64_t gpuOverheadMiB = 512;            ///< subtracted from every GPU's memory
+  bool anyGpuModel = false;                     ///< may move workloads to other GPU models
+  std::vector<std::string> allowInstanceTypes;  ///< globs; empty = all
+  Capacity capacity = Capacity::OnDemand;
+  int maxPodsPerNode = 110;
+  DaemonSetRequests daemonSets;         ///< taken from every node before workloads
+  int maxReplicas = 48;                 ///< time-slicing replicas cap; MPS uses the GPU's client limit
+  double contextSwitchOverhead = 0.20;  ///< time-slicing slowdown estimate when the GPU is busy
+  bool estimateOtherModels = true;      ///< also price "--any-gpu-model" when it is off
+  ModeMask withoutModes = 0;            ///< modes no workload may use (the planner's own retries)
+  bool levelSearch = true;              ///< re-choose families in the pool search (off for the estimate)
+};
+
+/// One GPU instance of a MIG geometry.
+struct MigSlot {
+  std::string profile;  ///< e.g. 1g.10gb
+  int start = 0;        ///< first memory slice it occupies
+};
+
+/// One group of nodes with one instance type and one device-plugin config (and, for MIG,
+/// one mig-parted config).
+struct Pool {
+  std::string name;  ///< DNS-1123 label, unique in the plan
+  std::string instanceType;
+  std::string gpuModel;
+  Mode mode = Mode::Dedicated;
+  int replicas = 1;  ///< device-plugin replicas per GPU (1 when dedicated)
+  int nodes = 0;
+  int gpusPerNode = 1;
+  int podsPerNode = 0;  ///< the most pods any node of the pool can take
+  int pods = 0;
+  std::string limitedBy;  ///< what bounds podsPerNode: gpu, cpu, memory or pods
+  Micros hourly = 0;
+  std::int64_t usableMemoryMiB = 0;    ///< per GPU, after overhead
+  std::int64_t maxMemoryMiB = 0;       ///< largest pod memory in the pool
+  std::int64_t maxComputePpm = 0;      ///< largest pod compute, on this pool's GPU model
+  double computePerGpu = 0;            ///< mean busy share of a GPU (sum over pods / GPUs)
+  double memoryPerGpu = 0;             ///< mean memory used per GPU, as a share of usable memory
+  bool estimate = false;               ///< holds a workload moved to another GPU model
+  std::vector<std::string> notes;      ///< what sharing this pool means for its pods
+  std::vector<std::size_t> workloads;  ///< indices into the WorkloadSet, sorted by name
+  // MIG pools only (mode Mig); every node of the pool has the same layout.
+  std::string migGpu;                          ///< the MIG GPU of the profiles, e.g. A100-40GB
+  std::string migStrategy;                     ///< "single": one profile on every GPU; else "mixed"
+  std::vector<std::vector<MigSlot>> geometry;  ///< per GPU of a node (gpusPerNode lists), by start
+  bool migPlacementsAssumed = false;           ///< the profiles' starts are assumed, not observed
+};
+
+/// What one pod of a workload risks in its slot.
+struct Risk {
+  double slowdownPercent = 0;       ///< predicted when every pod of its GPU is busy
+  std::string oom;                  ///< "isolated" | "enforced-limit" | "shared"
+  std::int64_t memoryLimitMiB = 0;  ///< enforced or fair-share memory of its slot
+  std::int64_t memorySlackMiB = 0;  ///< usable GPU memory left when every slot is at the pool's peak
+  double computeShare = 1.0;        ///< share of the GPU it gets when all slots are busy
+  bool estimate = false;            ///< figures scaled from another GPU model
+  std::vector<std::string> notes;   ///< about this workload only; the pool's notes cover sharing
+};
+
+/// Where one workload's pods go.
+struct Placement {
+  std::size_t workload = 0;
+  std::size_t pool = 0;
+  std::int64_t computePpm = 0;  ///< per pod, on the pool's GPU model
+  std::string profile;          ///< MIG pools: the profile each pod gets
+  Risk risk;
+};
+
+/// Instance counts by type, with their hourly cost.
+struct Fleet {
+  std::map<std::string, int> instances;
+  Micros hourly = 0;
+};
+
+/// The planner's answer.
+struct Plan {
+  Strategy strategy = Strategy::Auto;
+  Capacity capacity = Capacity::OnDemand;
+  Fleet baseline;
+  Fleet fleet;
+  std::vector<Pool> pools;               ///< sorted by name
+  std::vector<Placement> placements;     ///< one per workload, in WorkloadSet order
+  Micros lowerBound = 0;                 ///< no plan can cost less per hour
+  std::optional<Micros> anyModelHourly;  ///< estimate with --any-gpu-model, when it was off
+  std::vector<std::string> notes;        ///< assumptions and caveats for the user
+};
+
+}  // namespace gpuslice

@@ -1,0 +1,62 @@
+// Workloads as the planner sees them: measured per-pod GPU use plus constraints.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/catalog.h"
+
+namespace gpuslice {
+
+/// How much a workload needs to be protected from its GPU neighbours.
+enum class Isolation { None, Memory, Full };
+
+/// GPU sharing modes. Values are bits so a set of modes fits in one mask.
+enum class Mode : unsigned { Dedicated = 1, TimeSlicing = 2, Mps = 4, Mig = 8 };
+
+using ModeMask = unsigned;
+constexpr ModeMask kAllModes = 1 | 2 | 4 | 8;
+
+inline ModeMask bit(Mode m) { return static_cast<ModeMask>(m); }
+const char* modeName(Mode m);
+const char* isolationName(Isolation i);
+
+/// Where a workload was defined, for messages that point back at the input.
+struct SourceRef {
+  std::string file;
+  int line = 0;
+  std::string field;    ///< e.g. "workloads[2]"
+  int modelLine = 0;    ///< line of gpu.model (0 when absent)
+  int currentLine = 0;  ///< line of current.instanceType (0 when absent)
+};
+
+/// One workload: `replicas` identical pods.
+struct Workload {
+  std::string name;
+  std::string ns = "default";
+  int replicas = 1;
+  std::string gpuModel;                     ///< the model the figures were measured on
+  std::int64_t memoryMiB = 0;               ///< peak GPU memory per pod, rounded up to whole MiB
+  std::int64_t computePpm = 0;              ///< p95 busy share of one whole GPU, in millionths
+  std::optional<std::int64_t> cpuMillis;    ///< CPU request per pod
+  std::optional<std::int64_t> memoryBytes;  ///< memory request per pod
+  Isolation isolation = Isolation::None;
+  ModeMask sharing = kAllModes;            ///< modes the workload allows
+  std::optional<std::string> currentType;  ///< instance type each pod runs on today
+  ArchSet arch = archBit(Arch::Amd64);     ///< architectures it may run on
+  std::vector<std::string> instanceTypes;  ///< glob patterns; empty = any
+  SourceRef source;
+
+  std::string qualifiedName() const { return ns + "/" + name; }
+};
+
+/// Workloads from one or more files, merged.
+struct WorkloadSet {
+  std::string region = "us-east-1";
+  SourceRef regionSource;  ///< where region was set; empty file when defaulted
+  std::vector<Workload> workloads;
+};
+
+}  // namespace gpuslice

@@ -1,0 +1,343 @@
+#include "planner/bound/node_bound.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <tuple>
+#include <utility>
+
+#include "planner/mig_packing.h"
+
+namespace gpuslice::detail {
+
+namespace {
+
+constexpr int kNoLimit = std::numeric_limits<int>::max();
+
+/// How one pod kind fits one candidate; `present` false where the candidate does not admit it.
+struct Fit {
+  bool present = false;
+  bool dedicated = false;
+  int timeSlicing = 0;
+  int mps = 0;
+  int cap = 0;
+  int migProfile = -1;
+  double migWeight = 0;  ///< share of a GPU the MIG bound weights charge its profile
+  bool operator<(const Fit& o) const {
+    return std::tie(present, dedicated, timeSlicing, mps, cap, migProfile, migWeight) <
+           std::tie(o.present, o.dedicated, o.timeSlicing, o.mps, o.cap, o.migProfile, o.migWeight);
+  }
+};
+
+/// Pods that fit every candidate alike, and how many there are.
+struct Kind {
+  std::vector<Fit> fits;  // per candidate position
+  double pods = 0;
+};
+
+/// Nodes of one candidate in one mode at one replica count, for each node-cap level: the
+/// pods eligible for them and the most pods such a node holds at each level.
+struct Family {
+  std::size_t candidate = 0;  // position
+  Mode mode = Mode::Dedicated;
+  double price = 0;
+  double gpus = 1;                 // MIG only: the weight a node holds
+  std::vector<std::size_t> kinds;  // eligible kinds
+  std::vector<int> levels;         // pods on the node need cap >= level
+  std::vector<int> slots;          // most pods on the node at that level
+};
+
+class NodeLp {
+ public:
+  NodeLp(std::vector<Kind> kinds, std::vector<Family> families)
+      : kinds_(std::move(kinds)), families_(std::move(families)) {}
+
+  /// The certified bound. Prices start in closed form: every pod at the least, over the
+  /// nodes it may sit on, of the node's price over the pods it can hold (no more than the
+  /// pods that may sit there at all); a MIG pod at its profile's weight of the node's GPUs.
+  /// Each node's pods then cost at most its price. Coordinate ascent raises them where the
+  /// kinds are few enough.
+  double bound() const {
+    const std::size_t m = kinds_.size();
+    std::vector<double> y(m, std::numeric_limits<double>::infinity());
+    for (const Family& f : families_) {
+      for (std::size_t l = 0; l < f.levels.size(); ++l) {
+        double pods = 0;
+        for (std::size_t k : f.kinds) {
+          if (kinds_[k].fits[f.candidate].cap >= f.levels[l]) pods += kinds_[k].pods;
+        }
+        const double perPod = f.price / std::min<double>(f.slots[l], pods);
+        for (std::size_t k : f.kinds) {
+          const Fit& fit = kinds_[k].fits[f.candidate];
+          if (fit.cap < f.levels[l]) continue;
+          const bool weighed = f.mode == Mode::Mig && fit.migWeight > 0;
+          y[k] = std::min(y[k], weighed ? f.price * fit.migWeight / f.gpus : perPod);
+        }
+      }
+    }
+    for (double& v : y) {
+      if (!std::isfinite(v)) return 0;  // a kind with no node: leave the bound to the caller
+    }
+    if (kinds_.size() <= kNodeLpAscentKinds) ascend(y);
+    return certified(y, ratioOf(y));
+  }
+
+ private:
+  /// One pass of coordinate ascent: each kind's price in turn raised as far as every node
+  /// it may sit on allows, the others fixed. For a node of `slots` pods, j of them of kind
+  /// s and the rest the most valuable others, j x (y_s + raise) + (the rest) <= price.
+  /// Kinds that may take MIG stay as they are.
+  void ascend(std::vector<double>& y) const {
+    const std::size_t m = kinds_.size();
+    std::vector<char> frozen(m, 0);
+    std::vector<std::vector<std::size_t>> familiesOf(m);
+    std::vector<std::vector<std::size_t>> order(families_.size());  // per family, by price, dearest first
+    auto dearer = [&](std::size_t a, std::size_t b) { return y[a] != y[b] ? y[a] > y[b] : a < b; };
+    for (std::size_t fi = 0; fi < families_.size(); ++fi) {
+      const Family& f = families_[fi];
+      for (std::size_t k : f.kinds) {
+        if (f.mode == Mode::Mig) frozen[k] = 1;
+        familiesOf[k].push_back(fi);
+      }
+      order[fi] = f.kinds;
+      std::sort(order[fi].begin(), order[fi].end(), dearer);
+    }
+    std::vector<double> top;  // top[q]: the q dearest other pods' prices summed
+    for (std::size_t s = 0; s < m; ++s) {
+      if (frozen[s]) continue;
+      double raise = std::numeric_limits<double>::infinity();
+      for (std::size_t fi : familiesOf[s]) {
+        const Family& f = families_[fi];
+        const int cap = kinds_[s].fits[f.candidate].cap;
+        for (std::size_t l = 0; l < f.levels.size() && raise > 0; ++l) {
+          if (cap < f.levels[l]) continue;
+          const int slots = f.slots[l];
+          const int most = static_cast<int>(std::min<double>(kinds_[s].pods, slots));
+          top.assign(1, 0.0);
+          for (std::size_t k : order[fi]) {
+            if (static_cast<int>(top.size()) >= slots || y[k] <= 0) break;
+            if (k == s || kinds_[k].fits[f.candidate].cap < f.levels[l]) continue;
+            for (double p = 0; p < kinds_[k].pods && static_cast<int>(top.size()) < slots; ++p) {
+              top.push_back(top.back() + y[k]);
+            }
+          }
+          for (int j = 1; j <= most; ++j) {
+            const int rest = std::min<int>(slots - j, static_cast<int>(top.size()) - 1);
+            raise = std::min(raise, (f.price - top[static_cast<std::size_t>(rest)]) / j - y[s]);
+          }
+        }
+      }
+      if (!std::isfinite(raise) || raise <= 0) continue;
+      y[s] += raise * (1 - 1e-12);
+      for (std::size_t fi : familiesOf[s]) {  // s moves up in its families' orders
+        std::vector<std::size_t>& o = order[fi];
+        o.erase(std::find(o.begin(), o.end(), s));
+        o.insert(std::lower_bound(o.begin(), o.end(), s, dearer), s);
+      }
+    }
+  }
+
+  /// The largest value y . pods of a node of family `f` over its price (pods priced at or
+  /// below zero count as nothing); for MIG an upper bound on it (see migUpper).
+  double bestRatio(const Family& f, const std::vector<double>& y) const {
+    std::vector<std::size_t> order;
+    for (std::size_t k : f.kinds) {
+      if (y[k] > 0) order.push_back(k);
+    }
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return y[a] != y[b] ? y[a] > y[b] : a < b; });
+    double best = 0;
+    for (std::size_t l = 0; l < f.levels.size(); ++l) {
+      const int level = f.levels[l];
+      const double slots = f.slots[l];
+      double value = 0;
+      if (f.mode == Mode::Mig) {
+        value = migUpper(f, y, order, level, slots);
+      } else {
+        // The most valuable pods first, up to the node's slots.
+        double count = 0;
+        for (std::size_t k : order) {
+          if (kinds_[k].fits[f.candidate].cap < level) continue;
+          const double take = std::min(kinds_[k].pods, slots - count);
+          if (take <= 0) break;
+          value += take * y[k];
+          count += take;
+        }
+      }
+      best = std::max(best, value / f.price);
+    }
+    return best;
+  }
+
+  /// A MIG node at one cap level holds pods a_k <= pods of kind k with sum a_k x weight_k <=
+  /// GPUs and sum a_k <= slots. An upper bound on the best value y . a: the least, over the
+  /// multipliers l >= 0 tried, of l x slots + (the best value under the weight limit alone
+  /// at prices y - l, a fractional knapsack); each is at least the best value (weak duality).
+  double migUpper(const Family& f, const std::vector<double>& y, const std::vector<std::size_t>& order, int level,
+                  double slots) const {
+    std::vector<std::size_t> items;
+    double top = 0;
+    for (std::size_t k : order) {
+      if (kinds_[k].fits[f.candidate].cap < level) continue;
+      items.push_back(k);
+      top = std::max(top, y[k]);
+    }
+    auto weight = [&](std::size_t k) { return kinds_[k].fits[f.candidate].migWeight; };
+    std::vector<std::size_t> sorted;
+    auto evaluate = [&](double l) {
+      sorted.clear();
+      for (std::size_t k : items) {
+        if (y[k] > l) sorted.push_back(k);
+      }
+      // Weightless pods first, then by price (less l) per unit of weight.
+      std::sort(sorted.begin(), sorted.end(), [&](std::size_t a, std::size_t b) {
+        const double x = (y[a] - l) * weight(b), z = (y[b] - l) * weight(a);
+        return x != z ? x > z : a < b;
+      });
+      double value = l * slots, used = 0;
+      for (std::size_t k : sorted) {
+        double take = kinds_[k].pods;
+        if (weight(k) > 0) take = std::min(take, (f.gpus - used) / weight(k));
+        if (take <= 0) break;
+        value += take * (y[k] - l);
+        used += take * weight(k);
+      }
+      return value;
+    };
+    // The bound is convex in l: golden-section search on [0, top], keeping the least.
+    constexpr double kGolden = 0.6180339887498949;
+    double lo = 0, hi = top, best = evaluate(0);
+    double a = hi - kGolden * (hi - lo), b = lo + kGolden * (hi - lo);
+    double fa = evaluate(a), fb = evaluate(b);
+    for (int i = 0; i < 40 && hi - lo > 1e-9 * (top + 1); ++i) {
+      best = std::min({best, fa, fb});
+      if (fa <= fb) {
+        hi = b, b = a, fb = fa;
+        a = hi - kGolden * (hi - lo);
+        fa = evaluate(a);
+      } else {
+        lo = a, a = b, fa = fb;
+        b = lo + kGolden * (hi - lo);
+        fb = evaluate(b);
+      }
+    }
+    return std::min({best, fa, fb});
+  }
+
+  /// The largest value / price of any node under y (over-estimated for MIG).
+  double ratioOf(const std::vector<double>& y) const {
+    double ratio = 0;
+    for (const Family& f : families_) ratio = std::max(ratio, bestRatio(f, y));
+    return ratio;
+  }
+
+  /// Pods x max(y, 0), over `ratio` (the largest value / price of any node under y): a
+  /// feasible dual of the covering LP, so a lower bound.
+  double certified(const std::vector<double>& y, double ratio) const {
+    if (ratio <= 0) return 0;
+    double total = 0;
+    for (std::size_t k = 0; k < kinds_.size(); ++k) total += kinds_[k].pods * std::max(0.0, y[k]);
+    return total / ratio * (1 - 1e-9);
+  }
+
+  std::vector<Kind> kinds_;
+  std::vector<Family> families_;
+};
+
+}  // namespace
+
+double nodeLpBound(const PlanContext& ctx, const std::vector<Workload>& workloads,
+                   const std::vector<std::size_t>& members, const std::vector<int>& candidates) {
+  if (members.size() > kNodeLpMaxMembers) return 0;
+  const std::size_t n = candidates.size();
+  // Pod kinds: members with the same fit on every candidate.
+  std::map<std::vector<Fit>, double> podsOf;
+  for (std::size_t wi : members) {
+    const Workload& w = workloads[wi];
+    const ModeMask modes = effectiveModes(w, *ctx.options);
+    std::vector<Fit> fits(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const Candidate& c = ctx.candidates[static_cast<std::size_t>(candidates[k])];
+      if (!admits(ctx, w, c)) continue;
+      const SlotFit s = inModes(fitOf(ctx, w, c), modes);
+      Fit& f = fits[k];
+      f.present = true;
+      f.cap = s.nodeCap;
+      f.dedicated = s.dedicated;
+      if (!c.type->fractional()) {
+        f.timeSlicing = s.timeSlicing;
+        f.mps = s.mps;
+      }
+      if (c.mig && (modes & bit(Mode::Mig))) {
+        if (const auto p = migProfileFor(ctx, w, c)) {
+          f.migProfile = static_cast<int>(*p);
+          f.migWeight = ctx.migBoundWeights.at(c.mig)[*p];
+        }
+      }
+    }
+    podsOf[std::move(fits)] += w.replicas;
+    if (podsOf.size() > kNodeLpMaxKinds) return 0;
+  }
+  std::vector<Kind> kinds;
+  for (auto& [fits, pods] : podsOf) kinds.push_back(Kind{fits, pods});
+
+  // Families of nodes per candidate: dedicated, each time-slicing and MPS replica count a
+  // kind has there, and MIG. Node-cap levels: every cap below the node's slots, and the
+  // slots themselves.
+  std::vector<Family> families;
+  for (std::size_t k = 0; k < n; ++k) {
+    const Candidate& c = ctx.candidates[static_cast<std::size_t>(candidates[k])];
+    const int g = c.gpus;
+    auto add = [&](Mode mode, int replicas, auto eligible) {
+      Family f;
+      f.candidate = k;
+      f.mode = mode;
+      f.price = static_cast<double>(c.price);
+      f.gpus = g;
+      std::vector<int> caps;
+      for (std::size_t i = 0; i < kinds.size(); ++i) {
+        const Fit& fit = kinds[i].fits[k];
+        if (!fit.present || !eligible(fit)) continue;
+        // A sharing node advertises at least two replicas per GPU, so its pods' caps pass g.
+        if (mode != Mode::Dedicated && mode != Mode::Mig && fit.cap <= g) continue;
+        if (fit.cap < 1) continue;
+        f.kinds.push_back(i);
+        caps.push_back(fit.cap);
+      }
+      if (f.kinds.empty()) return;
+      const int full = mode == Mode::Mig ? kNoLimit : g * replicas;
+      std::sort(caps.begin(), caps.end());
+      caps.erase(std::unique(caps.begin(), caps.end()), caps.end());
+      for (int cap : caps) {
+        if (cap >= full) break;
+        f.levels.push_back(cap);
+        f.slots.push_back(cap);
+      }
+      if (caps.back() >= full) {  // the pods whose caps allow a full node
+        f.levels.push_back(full);
+        f.slots.push_back(full);
+      }
+      families.push_back(std::move(f));
+    };
+    add(Mode::Dedicated, 1, [](const Fit& f) { return f.dedicated; });
+    for (Mode mode : {Mode::TimeSlicing, Mode::Mps}) {
+      std::vector<int> counts;
+      for (const Kind& kind : kinds) {
+        const Fit& f = kind.fits[k];
+        const int r = mode == Mode::TimeSlicing ? f.timeSlicing : f.mps;
+        if (f.present && r >= 2) counts.push_back(r);
+      }
+      std::sort(counts.begin(), counts.end());
+      counts.erase(std::unique(counts.begin(), counts.end()), counts.end());
+      for (int r : counts) {
+        add(mode, r, [&](const Fit& f) { return (mode == Mode::TimeSlicing ? f.timeSlicing : f.mps) >= r; });
+      }
+    }
+    if (c.mig) add(Mode::Mig, 0, [](const Fit& f) { return f.migProfile >= 0; });
+  }
+  NodeLp lp(std::move(kinds), std::move(families));
+  return lp.bound();
+}
+
+}  // namespace gpuslice::detail

@@ -1,0 +1,114 @@
+// How one pod of a workload fits one instance type, in each sharing mode.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/catalog.h"
+#include "model/node_capacity.h"
+#include "model/plan.h"
+#include "model/workload.h"
+
+namespace gpuslice::detail {
+
+class MigCover;
+
+/// An instance type as the planner uses it: catalog entry plus derived figures.
+struct Candidate {
+  const InstanceType* type = nullptr;
+  const GpuModel* gpu = nullptr;
+  int index = 0;  ///< position in Catalog::instanceTypes (stable order)
+  Micros price = 0;
+  Allocatable allocatable;
+  std::int64_t usableMemoryMiB = 0;  ///< per GPU (or slice), after overhead
+  int gpus = 1;                      ///< whole GPUs, 1 for a fractional type
+  int gpuKind = 0;                   ///< candidates of one kind fit a pod's GPU needs alike
+  const MigGpu* mig = nullptr;       ///< its GPUs' MIG profiles; null without MIG (or fractional)
+};
+
+/// The fit of one pod on one candidate. Zero replicas means "not in that mode".
+struct SlotFit {
+  bool any = false;             ///< fits in at least one mode
+  bool dedicated = false;       ///< fits a whole GPU (or the fractional slice)
+  int timeSlicing = 0;          ///< most safe time-slicing replicas, >= 2, or 0
+  int mps = 0;                  ///< most safe MPS replicas, >= 2, or 0
+  int nodeCap = 0;              ///< pods per node that CPU, memory and max-pods allow
+  std::int64_t computePpm = 0;  ///< on this candidate's GPU model
+  bool estimate = false;        ///< scaled from another GPU model
+};
+
+/// Pods per node and replicas for a pool of `pods` pods in `mode` on `c`, given
+/// the smallest safe replica count and node cap over its members.
+struct PoolShape {
+  int replicas = 1;
+  int podsPerNode = 0;
+  int nodes = 0;
+  std::string limitedBy;
+};
+
+/// Everything fixed for one planning run.
+struct PlanContext {
+  const Catalog* catalog = nullptr;
+  const PlanOptions* options = nullptr;
+  std::vector<Candidate> candidates;  ///< priced types that pass the global filters
+  std::int64_t computeTargetPpm = 1000000;
+  int gpuKinds = 0;                                  ///< distinct Candidate::gpuKind values
+  const std::vector<Workload>* workloads = nullptr;  ///< the resolved workloads planned
+  std::vector<const GpuModel*> measuredOn;           ///< per workload: its gpu.model's entry
+  /// Covering solvers per MIG GPU, made on first use; they keep what they have worked out.
+  mutable std::map<const MigGpu*, std::shared_ptr<MigCover>> migCovers;
+  /// Per MIG GPU, per profile: the share of a GPU the lower bound charges a MIG pod.
+  mutable std::map<const MigGpu*, std::vector<double>> migBoundWeights;
+
+  /// The GPU-model entry of the model `w` was measured on (nullptr if the table lacks it).
+  /// `w` must be one of `*workloads`.
+  const GpuModel* measuredGpu(const Workload& w) const {
+    return measuredOn[static_cast<std::size_t>(&w - workloads->data())];
+  }
+};
+
+/// The modes a workload may use under the run's strategy, its isolation and the modes the
+/// run leaves out.
+ModeMask effectiveModes(const Workload& w, const PlanOptions& options);
+
+/// True if `c` passes the workload's own filters (model, arch, instanceTypes).
+bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c);
+
+/// The fit of one pod of `w` on `c` (assumes admits()).
+SlotFit fitOf(const PlanContext& ctx, const Workload& w, const Candidate& c);
+
+/// The compute of one pod of `w` on c's GPU model: as measured on the same model, else scaled
+/// by relative throughput (then `*estimate` is set, when given).
+std::int64_t computeOn(const PlanContext& ctx, const Workload& w, const Candidate& c, bool* estimate = nullptr);
+
+/// The GPU side of fitOf, without the node cap: the same for all candidates of one gpuKind.
+SlotFit gpuFitOf(const PlanContext& ctx, const Workload& w, const Candidate& c);
+
+/// `gpu` (from gpuFitOf on a candidate of c's kind) completed with c's node cap.
+SlotFit withNodeCap(SlotFit gpu, const Workload& w, const Candidate& c);
+
+/// `gpu` completed with a node cap worked out before (nodeCapOf): no slot below 1.
+SlotFit withNodeCap(SlotFit gpu, int nodeCap);
+
+/// `f` without the slots of the modes `modes` leaves out (dedicated, time-slicing, MPS).
+inline SlotFit inModes(SlotFit f, ModeMask modes) {
+  if (!(modes & bit(Mode::Dedicated))) f.dedicated = false;
+  if (!(modes & bit(Mode::TimeSlicing))) f.timeSlicing = 0;
+  if (!(modes & bit(Mode::Mps))) f.mps = 0;
+  return f;
+}
+
+/// Pods of `w` that CPU, memory and max-pods allow on one node of `c`.
+int nodeCapOf(const Workload& w, const Candidate& c);
+
+/// Shape of a pool in `mode` with the given member minima; podsPerNode 0 if impossible.
+PoolShape shapePool(const Candidate& c, Mode mode, int minReplicas, int minNodeCap, long long pods);
+
+/// Isolation rank of a mode: lower is better isolated.
+int isolationPenalty(Mode m);
+
+}  // namespace gpuslice::detail

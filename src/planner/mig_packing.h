@@ -1,0 +1,37 @@
+// MIG in the planner: which profile a pod gets, MIG pools for a set of workloads, and the
+// choice, per class of workloads, of which of them go to MIG and which share otherwise.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+#include "planner/fit.h"
+#include "planner/packing.h"
+
+namespace gpuslice::detail {
+
+/// The smallest profile of `c.mig` (an index into its profiles, never a +me profile) whose
+/// usable memory less the per-GPU overhead holds the pod's peak and whose compute share
+/// (compute slices / 7 of the compute target) covers its compute on c's GPU model. Smallest:
+/// the least share of a GPU, max(compute slices / 7, memory slices / 8). nullopt when none
+/// does or `c` has no MIG.
+std::optional<std::size_t> migProfileFor(const PlanContext& ctx, const Workload& w, const Candidate& c);
+
+/// The most memory one MIG instance of `c` gives a process (its largest profile, within its
+/// share of the GPU); 0 without MIG.
+std::int64_t largestInstanceMiB(const Candidate& c);
+
+/// Chooses, per MIG GPU of the candidates, the per-profile weights the lower bound charges a
+/// MIG pod (a share of a GPU that no layout exceeds in total), the strongest for the MIG pods
+/// these workloads could have. Call once before packClassWithMig.
+void chooseMigBoundWeights(const PlanContext& ctx, const std::vector<Workload>& workloads);
+
+/// Packs one class of workloads (indices into `workloads`, all admitted by exactly
+/// `classCandidates`) into pools in every mode, MIG included: decides which workloads that
+/// allow MIG take MIG instances and packs the rest with packClass. Its lower bound counts
+/// each pod at its cheapest standalone slot in any mode it allows.
+Packing packClassWithMig(const PlanContext& ctx, const std::vector<Workload>& workloads,
+                         const std::vector<std::size_t>& members, const std::vector<int>& classCandidates);
+
+}  // namespace gpuslice::detail

@@ -1,0 +1,72 @@
+// Grouping workloads into pools: each pool one instance type and one sharing config.
+#pragma once
+
+#include <cstddef>
+#include <tuple>
+#include <vector>
+
+#include "planner/fit.h"
+
+namespace gpuslice::detail {
+
+/// A pool before naming: the candidate, mode, shape and members, plus the member
+/// minima that decide whether it can be merged with another pool.
+struct PackedPool {
+  int candidate = 0;  ///< index into PlanContext::candidates
+  Mode mode = Mode::Dedicated;
+  PoolShape shape;
+  long long pods = 0;
+  int minTimeSlicing = 0;
+  int minMps = 0;
+  int minNodeCap = 0;
+  /// Every mode all members allow, and their safe replicas in it, before each pod was put
+  /// in one family: what lets a time-slicing and an MPS pool merge.
+  ModeMask modesAll = 0;
+  int minTimeSlicingAll = 0;
+  int minMpsAll = 0;
+  std::vector<std::size_t> workloads;
+  // MIG pools (mode Mig) only: the MIG GPU and each GPU's geometry, the same on every node.
+  const MigGpu* migGpu = nullptr;
+  std::vector<MigGeometry> migLayout;
+};
+
+/// Result of packing one class of workloads (all admitted by the same candidates).
+struct Packing {
+  std::vector<PackedPool> pools;
+  double lowerBoundMicros = 0;      ///< sum over pods of the cheapest standalone slot
+  Micros cheapestNodeForAll = 0;    ///< every plan buys a node at least this dear: the largest,
+                                    ///< over members, of the cheapest candidate that fits it
+  std::vector<double> perPod;       ///< per member: its cheapest standalone cost per pod (inf if none)
+  std::vector<Micros> cheapestFit;  ///< per member: the cheapest candidate that fits it (0 if none)
+};
+
+/// Packs `members` (indices into `workloads`), all of which admit exactly the candidates
+/// `classCandidates`, minimising hourly cost, then node count, then isolation penalty.
+/// Every member must fit at least one candidate in one of its modes (checked before).
+Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads,
+                  const std::vector<std::size_t>& members, const std::vector<int>& classCandidates);
+
+/// Merges pools of the same candidate and mode where one pool costs no more than two.
+void mergePools(const PlanContext& ctx, std::vector<PackedPool>& pools);
+
+/// The cost of a pool, per hour.
+inline Micros poolCost(const PlanContext& ctx, const PackedPool& p) {
+  return ctx.candidates[static_cast<std::size_t>(p.candidate)].price * p.shape.nodes;
+}
+
+/// How sets of pools compare, least first: hourly cost, then nodes, then the isolation
+/// penalty per pod (dedicated and MIG before MPS before time-slicing).
+using PackingScore = std::tuple<Micros, long long, long long>;
+
+inline PackingScore scoreOf(const PlanContext& ctx, const std::vector<PackedPool>& pools) {
+  PackingScore s{0, 0, 0};
+  auto& [cost, nodes, penalty] = s;
+  for (const PackedPool& p : pools) {
+    cost += poolCost(ctx, p);
+    nodes += p.shape.nodes;
+    penalty += static_cast<long long>(isolationPenalty(p.mode)) * p.pods;
+  }
+  return s;
+}
+
+}  // namespace gpuslice::detail

@@ -1,0 +1,109 @@
+#include "planner/risk.h"
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <cmath>
+
+namespace gpuslice::detail {
+
+namespace {
+double round2(double x) { return std::round(x * 100.0) / 100.0; }
+}  // namespace
+
+Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement, const PlanOptions& options,
+                const MigGpu* gpu, std::optional<std::size_t> profile, std::int64_t gpuMemoryMiB) {
+  Risk r;
+  r.estimate = placement.risk.estimate;
+  const double c = static_cast<double>(placement.computePpm) / 1e6;
+  const int n = pool.replicas;
+  switch (pool.mode) {
+    case Mode::Mig:
+      if (gpu && profile) {
+        r.oom = "isolated";
+        r.memoryLimitMiB = instanceMemoryMiB(*gpu, *profile, gpuMemoryMiB) - options.gpuOverheadMiB;
+        r.memorySlackMiB = r.memoryLimitMiB - w.memoryMiB;
+        r.computeShare = static_cast<double>(gpu->profiles[*profile].computeSlices) / gpu->computeSlices;
+        r.slowdownPercent = round2(std::max(0.0, c / r.computeShare - 1.0) * 100.0);
+        break;
+      }
+      [[fallthrough]];
+    case Mode::Dedicated:
+      r.oom = "isolated";
+      r.memoryLimitMiB = pool.usableMemoryMiB;
+      r.memorySlackMiB = pool.usableMemoryMiB - w.memoryMiB;
+      r.computeShare = 1.0;
+      r.slowdownPercent = 0;
+      break;
+    case Mode::TimeSlicing:
+      r.oom = "shared";
+      r.memoryLimitMiB = pool.usableMemoryMiB / n;
+      r.memorySlackMiB = pool.usableMemoryMiB - n * pool.maxMemoryMiB;
+      r.computeShare = 1.0 / n;
+      r.slowdownPercent = round2((std::max(1.0, c * n) * (1.0 + options.contextSwitchOverhead) - 1.0) * 100.0);
+      break;
+    case Mode::Mps:
+      r.oom = "enforced-limit";
+      r.memoryLimitMiB = pool.usableMemoryMiB / n;
+      r.memorySlackMiB = r.memoryLimitMiB - w.memoryMiB;
+      r.computeShare = 1.0 / n;
+      r.slowdownPercent = round2(std::max(0.0, c * n - 1.0) * 100.0);
+      break;
+  }
+  if (r.estimate) {
+    r.notes.push_back(fmt::format("moved from {} to {}: compute scaled by relative throughput, an estimate", w.gpuModel,
+                                  pool.gpuModel));
+  }
+  return r;
+}
+
+std::vector<std::string> poolNotes(const Pool& pool, const PlanOptions& options, const MigGpu* gpu) {
+  std::vector<std::string> notes;
+  if (pool.mode == Mode::Mig && gpu) {
+    // The layout, runs of GPUs with the same geometry together: "2 GPUs: 1g.10gb@0 ...".
+    std::vector<std::string> runs;
+    for (std::size_t i = 0; i < pool.geometry.size();) {
+      std::size_t j = i;
+      auto same = [&](std::size_t a, std::size_t b) {
+        const auto& x = pool.geometry[a];
+        const auto& y = pool.geometry[b];
+        return std::equal(x.begin(), x.end(), y.begin(), y.end(), [](const MigSlot& s, const MigSlot& t) {
+          return s.profile == t.profile && s.start == t.start;
+        });
+      };
+      while (j < pool.geometry.size() && same(i, j)) ++j;
+      std::vector<std::string> slots;
+      for (const MigSlot& s : pool.geometry[i]) slots.push_back(fmt::format("{}@{}", s.profile, s.start));
+      runs.push_back(fmt::format("{} GPU{}: {}", j - i, j - i == 1 ? "" : "s", fmt::join(slots, " ")));
+      i = j;
+    }
+    notes.push_back(fmt::format("MIG layout of every node ({} strategy): {}", pool.migStrategy, fmt::join(runs, "; ")));
+    notes.push_back(fmt::format(
+        "each pod has its own MIG instance (memory, SMs, L2 and memory bandwidth isolated); usable memory per "
+        "profile is the catalog's figure less the {} MiB overhead and depends on the driver",
+        options.gpuOverheadMiB));
+    if (gpu->placementsSource == PlacementsSource::Assumed) {
+      notes.push_back(
+          fmt::format("ASSUMPTION: the {} layout uses assumed MIG placements ({}); check `nvidia-smi mig "
+                      "-lgipp` on one node before relying on it",
+                      gpu->name, gpu->placementsReason));
+    }
+  }
+  if (pool.mode == Mode::TimeSlicing) {
+    notes.push_back(fmt::format(
+        "GPU memory is not enforced: a pod that goes past its measured peak by more than {} MiB can make any pod "
+        "on its GPU fail with out-of-memory",
+        pool.usableMemoryMiB - pool.replicas * pool.maxMemoryMiB));
+    notes.push_back(
+        fmt::format("time-slicing context switches: slowdown of about {:.0f}% assumed when all {} "
+                    "replicas are busy (one published measurement; an estimate)",
+                    options.contextSwitchOverhead * 100, pool.replicas));
+  } else if (pool.mode == Mode::Mps) {
+    notes.push_back(
+        fmt::format("MPS caps each pod at {} MiB of GPU memory and 1/{} of the GPU's SMs; a pod past "
+                    "its memory limit fails alone",
+                    pool.usableMemoryMiB / pool.replicas, pool.replicas));
+  }
+  return notes;
+}
+
+}  // namespace gpuslice::detail

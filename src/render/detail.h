@@ -1,0 +1,60 @@
+// render's internals, shared by its parts (ConfigMaps and Helm values, Karpenter, patches).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "render/render.h"
+#include "render/template_fill.h"
+
+namespace gpuslice::detail {
+
+/// Everything a part needs, plus the MIG strategy the whole cluster gets.
+struct RenderContext {
+  const Plan& plan;
+  const WorkloadSet& set;
+  const Catalog& catalog;
+  const RenderOptions& options;
+  const Templates& templates;
+  std::string migStrategy;  ///< none | single | mixed: what Helm's mig.strategy says
+
+  /// MPS clients the pool's GPU accepts.
+  int mpsLimit(const Pool& p) const;
+  /// The named template, filled.
+  Result<Value> fill(const std::string& name, const Bindings& b) const;
+};
+
+/// The ConfigMaps and the names the Helm values refer to.
+struct ConfigMaps {
+  std::vector<Manifest> manifests;
+  std::string devicePluginName;  ///< empty with --sharing-via bottlerocket
+  std::string devicePluginDefault;
+  std::string migPartedName;  ///< empty without MIG pools
+};
+
+Result<ConfigMaps> renderConfigMaps(const RenderContext& c);
+Result<std::vector<Manifest>> renderHelmValues(const RenderContext& c, const ConfigMaps& maps);
+Result<std::vector<Manifest>> renderKarpenter(const RenderContext& c);
+Result<std::vector<Manifest>> renderPatches(const RenderContext& c);
+/// A kustomization over the object manifests in `so_far` and the patches among them.
+Result<std::vector<Manifest>> renderKustomization(const RenderContext& c, const std::vector<Manifest>& soFar);
+
+/// The MIG strategy of the cluster: mixed if any MIG pool is mixed, single if all are single,
+/// none without MIG pools (or when Bottlerocket, not the GPU Operator, partitions MIG).
+std::string clusterMigStrategy(const Plan& plan, const RenderOptions& o);
+/// Time-slicing, MPS and MIG pools; not dedicated ones.
+bool sliced(const Pool& p);
+/// The resource each pod of `pl` requests, under this render's options.
+std::string podResource(const RenderContext& c, const Pool& pool, const Placement& pl);
+/// The device-plugin config (data key and node label value) of a pool.
+std::string devicePluginKey(const RenderContext& c, const Pool& p);
+/// A plan that breaks a rule of the device plugin, naming the pool.
+Error planError(const Pool& p, std::string message);
+/// The pool's rules: replicas >= 2 when shared, MPS within the GPU's client limit, a MIG
+/// geometry per GPU.
+std::optional<Error> checkPool(const RenderContext& c, const Pool& p);
+/// The `metadata.name` of a filled object, which must be a non-empty string.
+Result<std::string> objectName(const RenderContext& c, const std::string& templateName, const Value& object);
+
+}  // namespace gpuslice::detail

@@ -1,0 +1,226 @@
+// Karpenter: an EC2NodeClass (one, or one per shared pool when Bottlerocket shares the GPUs),
+// a NodePool per pool and a NodeOverlay per shared pool.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "render/detail.h"
+
+namespace gpuslice::detail {
+
+namespace {
+
+constexpr const char* kNodeClass = "gpuslice";
+
+/// Karpenter's karpenter.k8s.aws/instance-gpu-name for a GPU model: its name in lower case when
+/// that is one word of letters and digits (V100 -> v100, A10G -> a10g, L40S -> l40s); otherwise
+/// none, and the instance-type requirement alone selects the GPU.
+std::optional<std::string> karpenterGpuName(const std::string& model) {
+  std::string out;
+  for (char c : model) {
+    if (c >= 'A' && c <= 'Z') {
+      out += static_cast<char>(c - 'A' + 'a');
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      out += c;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+
+Value requirement(const std::string& key, const std::string& value) {
+  Value r = Value::map();
+  r.set("key", Value::string(key));
+  r.set("operator", Value::string("In"));
+  r.set("values", Value::list()).push(Value::string(value));
+  return r;
+}
+
+/// Every MIG instance of the pool has this one profile, or nullopt.
+std::optional<std::string> uniformProfile(const Pool& p) {
+  std::optional<std::string> profile;
+  for (const auto& gpu : p.geometry) {
+    for (const MigSlot& s : gpu) {
+      if (profile && *profile != s.profile) return std::nullopt;
+      profile = s.profile;
+    }
+  }
+  return profile;
+}
+
+/// Bottlerocket's key for a MIG GPU in settings.kubelet-device-plugins.nvidia.mig.profile:
+/// A100-40GB -> a100.40gb.
+std::string bottlerocketGpuKey(const std::string& migGpu) {
+  std::string out;
+  for (char c : migGpu) out += c == '-' ? '.' : (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return out;
+}
+
+bool bottlerocketProfile(const std::string& s) {
+  // ^[0-9]g\.[0-9]+gb$
+  if (s.size() < 5 || !(s[0] >= '0' && s[0] <= '9') || s[1] != 'g' || s[2] != '.') return false;
+  if (s.compare(s.size() - 2, 2, "gb") != 0) return false;
+  for (std::size_t i = 3; i + 2 < s.size(); ++i) {
+    if (!(s[i] >= '0' && s[i] <= '9')) return false;
+  }
+  return s.size() > 5;
+}
+
+/// The Bottlerocket settings (TOML) that share the pool's GPUs, or nullopt for a dedicated pool.
+Result<std::optional<std::string>> userData(const RenderContext& c, const Pool& p) {
+  const std::string head = "[settings.kubelet-device-plugins.nvidia]\n";
+  const char* rename = c.options.renameByDefault ? "true" : "false";
+  switch (p.mode) {
+    case Mode::Dedicated: return std::optional<std::string>{};
+    case Mode::TimeSlicing:
+      return std::optional<std::string>{fmt::format(
+          "{}device-sharing-strategy = \"time-slicing\"\n\n[settings.kubelet-device-plugins.nvidia.time-slicing]\n"
+          "replicas = {}\nrename-by-default = {}\nfail-requests-greater-than-one = true\n",
+          head, p.replicas, rename)};
+    case Mode::Mps:
+      return std::optional<std::string>{
+          fmt::format("{}device-sharing-strategy = \"mps\"\n\n[settings.kubelet-device-plugins.nvidia.mps]\n"
+                      "replicas = {}\nrename-by-default = {}\n",
+                      head, p.replicas, rename)};
+    case Mode::Mig: {
+      const auto profile = uniformProfile(p);
+      if (!profile || !bottlerocketProfile(*profile)) {
+        return Error{ErrorKind::Usage, "", 0, "--sharing-via",
+                     fmt::format("pool {}: Bottlerocket gives every GPU one MIG profile of the form 1g.10gb, but the "
+                                 "pool's layout is {}; use --sharing-via gpu-operator",
+                                 p.name, profile ? *profile : "a mix of profiles")};
+      }
+      return std::optional<std::string>{
+          fmt::format("{}device-partitioning-strategy = \"mig\"\n\n"
+                      "[settings.kubelet-device-plugins.nvidia.mig.profile]\n\"{}\" = \"{}\"\n",
+                      head, bottlerocketGpuKey(p.migGpu), *profile)};
+    }
+  }
+  return std::optional<std::string>{};
+}
+
+/// Sliced resources a node of the pool offers, by resource name.
+std::map<std::string, int> nodeCapacity(const RenderContext& c, const Pool& p) {
+  std::map<std::string, int> capacity;
+  if (p.mode == Mode::TimeSlicing || p.mode == Mode::Mps) {
+    Placement any;
+    capacity[podResource(c, p, any)] = p.gpusPerNode * p.replicas;
+  } else if (p.mode == Mode::Mig) {
+    for (const auto& gpu : p.geometry) {
+      for (const MigSlot& s : gpu) {
+        Placement pl;
+        pl.profile = s.profile;
+        const bool viaBottlerocket = c.options.sharingVia == SharingVia::Bottlerocket;
+        ++capacity[viaBottlerocket ? "nvidia.com/gpu" : podResource(c, p, pl)];
+      }
+    }
+  }
+  return capacity;
+}
+
+Result<Manifest> nodeClass(const RenderContext& c, const std::string& name, const std::optional<std::string>& data) {
+  const std::string templateName =
+      c.options.ami == Ami::Bottlerocket ? "ec2nodeclass-bottlerocket.yaml" : "ec2nodeclass-al2023.yaml";
+  Bindings b;
+  b["name"] = Value::string(name);
+  b["nodeRole"] = Value::string(c.options.nodeRole);
+  b["cluster"] = Value::string(c.options.cluster);
+  b["userData"] = data ? std::optional<Value>(Value::string(*data)) : std::nullopt;
+  auto v = c.fill(templateName, b);
+  if (!v) return v.error();
+  return Manifest{Part::Karpenter, "ec2nodeclass-" + name + ".yaml", {}, std::move(*v), true};
+}
+
+}  // namespace
+
+Result<std::vector<Manifest>> renderKarpenter(const RenderContext& c) {
+  if (c.options.cluster.empty() || c.options.nodeRole.empty()) {
+    return Error{ErrorKind::Usage, "", 0, c.options.cluster.empty() ? "--cluster" : "--node-role",
+                 "the Karpenter manifests need --cluster NAME (subnet and security-group discovery tag) and "
+                 "--node-role NAME (the nodes' IAM role); or leave them out with --only"};
+  }
+  const bool viaBottlerocket = c.options.sharingVia == SharingVia::Bottlerocket;
+  std::vector<Manifest> classes, pools, overlays;
+  bool sharedClass = false;
+  for (const Pool& p : c.plan.pools) {
+    std::string className = kNodeClass;
+    if (viaBottlerocket) {
+      auto data = userData(c, p);
+      if (!data) return data.error();
+      if (*data) {
+        className = p.name;
+        auto m = nodeClass(c, className, *data);
+        if (!m) return m.error();
+        classes.push_back(std::move(*m));
+      } else {
+        sharedClass = true;
+      }
+    } else {
+      sharedClass = true;
+    }
+    const InstanceType* type = c.catalog.findType(p.instanceType);
+    if (!type) return planError(p, fmt::format("instance type {} is not in the catalog", p.instanceType));
+    Bindings b;
+    b["name"] = Value::string(p.name);
+    b["devicePluginConfig"] =
+        viaBottlerocket ? std::nullopt : std::optional<Value>(Value::string(devicePluginKey(c, p)));
+    b["migConfig"] =
+        p.mode == Mode::Mig && !viaBottlerocket ? std::optional<Value>(Value::string(p.name)) : std::nullopt;
+    b["nodeClass"] = Value::string(className);
+    b["instanceType"] = Value::string(p.instanceType);
+    const auto gpuName = karpenterGpuName(p.gpuModel);
+    b["gpuNameRequirement"] =
+        gpuName ? std::optional<Value>(requirement("karpenter.k8s.aws/instance-gpu-name", *gpuName)) : std::nullopt;
+    b["capacityType"] = Value::string(capacityName(c.plan.capacity));
+    // The planned nodes plus one, so that Karpenter can replace a node (drift, expiry) before
+    // removing it. CPU, not GPUs: Karpenter counts physical GPUs, an overlay counts slices.
+    Value limits = Value::map();
+    limits.set("cpu", Value::string(std::to_string(static_cast<std::int64_t>(p.nodes + 1) * type->vcpu)));
+    b["limits"] = std::move(limits);
+    auto pool = c.fill("nodepool.yaml", b);
+    if (!pool) return pool.error();
+    pools.push_back({Part::Karpenter,
+                     "nodepool-" + p.name + ".yaml",
+                     {fmt::format("Pool {}: {} x {} ({}, {} per GPU), {} pods", p.name, p.nodes, p.instanceType,
+                                  modeName(p.mode), p.mode == Mode::Mig ? "MIG" : std::to_string(p.replicas), p.pods)},
+                     std::move(*pool),
+                     true});
+    if (!sliced(p)) continue;
+    Value capacity = Value::map();
+    std::vector<std::string> shown;
+    for (const auto& [resource, count] : nodeCapacity(c, p)) {
+      capacity.set(resource, Value::string(std::to_string(count)));
+      shown.push_back(fmt::format("{}={}", resource, count));
+    }
+    Bindings ob;
+    ob["name"] = Value::string(p.name);
+    ob["nodePool"] = Value::string(p.name);
+    ob["instanceType"] = Value::string(p.instanceType);
+    ob["capacity"] = std::move(capacity);
+    auto overlay = c.fill("nodeoverlay.yaml", ob);
+    if (!overlay) return overlay.error();
+    overlays.push_back(
+        {Part::Karpenter,
+         "nodeoverlay-" + p.name + ".yaml",
+         {"NodeOverlay is alpha: Karpenter reads it only with the feature gate NodeOverlay=true",
+          "(Helm: --set settings.featureGates.nodeOverlay=true). Without it Karpenter counts physical GPUs",
+          fmt::format("and over-provisions (time-slicing, MPS) or provisions nothing (MIG). Node capacity: {}",
+                      fmt::join(shown, ", "))},
+         std::move(*overlay),
+         true});
+  }
+  std::vector<Manifest> out;
+  if (sharedClass) {
+    auto m = nodeClass(c, kNodeClass, std::nullopt);
+    if (!m) return m.error();
+    out.push_back(std::move(*m));
+  }
+  for (auto* group : {&classes, &pools, &overlays}) {
+    for (Manifest& m : *group) out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace gpuslice::detail
