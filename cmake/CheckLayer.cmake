@@ -43,7 +43,9 @@ foreach(src IN LISTS sources)
 endforeach()
 
 if(problems)
-  message(FATAL_ERROR "forbidden includes:\n${problems}")
+  # Printed as is (a FATAL_ERROR message would be re-wrapped), one line each, then the failure.
+  message(NOTICE "${problems}")
+  message(FATAL_ERROR "forbidden includes in ${DIR}: see ARCHITECTURE.md, \"Which folder may include which\"")
 endif()
 if(DEFINED STAMP)
   get_filename_component(stamp_dir "${STAMP}" DIRECTORY)

@@ -33,18 +33,18 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(c.name, c.help);
     runners[sub] = c.add(*sub);
   }
+  int code = static_cast<int>(gpuslice::ErrorKind::Usage);
   try {
     app.parse(argc, argv);
+    for (const auto& [sub, run] : runners) {
+      if (sub->parsed()) code = run();
+    }
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    code = app.exit(e);
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    code = app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "gpuslice: " << e.what() << "\nRun 'gpuslice --help' or 'gpuslice <command> --help' for usage.\n";
-    return static_cast<int>(gpuslice::ErrorKind::Usage);
   }
-  for (const auto& [sub, run] : runners) {
-    if (sub->parsed()) return run();
-  }
-  return static_cast<int>(gpuslice::ErrorKind::Usage);
+  return code;
 }

@@ -27,7 +27,6 @@ struct PlanArgs {
 };
 
 int runPlan(const PlanArgs& a) {
-  // The process ends right after printing: everything planned is kept rather than freed.
   auto planned = planFromInputs(a.in);
   if (!planned) return report(planned.error());
   const PlannedInputs& p = **planned;
@@ -42,9 +41,7 @@ int runPlan(const PlanArgs& a) {
   else
     text = io::planTable(in);
   if (auto e = io::writeFileAtomic(a.output, text)) return report(*e);
-  std::cout.flush();
-  std::fflush(nullptr);
-  std::_Exit(0);  // nothing left to do but free memory the process is about to return
+  return 0;
 }
 
 }  // namespace

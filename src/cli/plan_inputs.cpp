@@ -70,8 +70,7 @@ Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in) {
     if (!text) return text.error();
     inputs.push_back({f == "-" ? "<stdin>" : f, std::move(*text)});
   }
-  static std::vector<io::Node> documents;  // kept until exit, as plan does
-  auto set = io::readWorkloads(inputs, &documents);
+  auto set = io::readWorkloads(inputs, &out->documents);
   if (!set) return set.error();
   auto catalog = io::loadCatalog(in.pricing);
   if (!catalog) return catalog.error();

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "io/document.h"
 #include "model/catalog.h"
 #include "model/plan.h"
 #include "model/workload.h"
@@ -20,8 +21,8 @@ struct PlanInputs {
   std::string pricing;
   std::vector<std::string> allow;
   double headroom = 0;
-  std::int64_t overhead = 512;
-  int maxPods = 110;
+  std::int64_t overhead = PlanOptions{}.gpuOverheadMiB;
+  int maxPods = PlanOptions{}.maxPodsPerNode;
   std::string daemonSetCpu = "0";
   std::string daemonSetMemory = "0";
   bool anyModel = false;
@@ -32,6 +33,7 @@ void addPlanOptions(CLI::App& app, PlanInputs& in);
 
 /// A plan made from the inputs, with what it was made from.
 struct PlannedInputs {
+  std::vector<io::Node> documents;  ///< the parsed workload files
   WorkloadSet set;
   Catalog catalog;
   PlanOptions options;

@@ -65,8 +65,8 @@ int runRender(const RenderArgs& a) {
   auto templates = io::loadTemplates(a.templates);
   if (!templates) return report(templates.error());
 
-  static std::unique_ptr<PlannedInputs> planned;  // kept until exit
-  static io::SavedPlan saved;
+  std::unique_ptr<PlannedInputs> planned;
+  io::SavedPlan saved;
   const Plan* plan = nullptr;
   const WorkloadSet* set = nullptr;
   Catalog catalog;
@@ -96,9 +96,7 @@ int runRender(const RenderArgs& a) {
   } else if (auto e = io::writeFileAtomic("-", io::manifestStream(*manifests))) {
     return report(*e);
   }
-  std::cout.flush();
-  std::fflush(nullptr);
-  std::_Exit(0);
+  return 0;
 }
 
 }  // namespace

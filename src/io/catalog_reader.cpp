@@ -119,7 +119,7 @@ Result<GpuModel> readGpu(const Decoder& d, const Node& n, const std::string& f) 
     return d.error(*n.find("mig"), join(f, "mig"), "must be yes, no or unverified");
   const Node* mps = n.find("mpsMaxClients");
   if (!mps) return d.error(n, join(f, "mpsMaxClients"), "required");
-  auto clients = d.integer(*mps, join(f, "mpsMaxClients"), 2, 48);
+  auto clients = d.integer(*mps, join(f, "mpsMaxClients"), 2, kMpsClientLimit);
   if (!clients) return clients.error();
   g.mpsMaxClients = static_cast<int>(*clients);
   const Node* thr = n.find("relativeThroughput");

@@ -61,11 +61,11 @@ void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set) {
   w.field("gpusPerNode", p.gpusPerNode);
   w.field("hourlyCost", dollars(p.hourly));
   w.field("instanceType", p.instanceType);
-  w.field("limitedBy", p.limitedBy);
+  w.field("limitedBy", limitedByName(p.limitedBy));
   if (mig) {
     w.field("migGpu", p.migGpu);
     w.field("migPlacementsAssumed", p.migPlacementsAssumed);
-    w.field("migStrategy", p.migStrategy);
+    w.field("migStrategy", migStrategyName(p.migStrategy));
   }
   w.field("mode", modeName(p.mode));
   w.field("monthlyCost", monthly(p.hourly));
@@ -104,7 +104,7 @@ void workload(TreeWriter& w, const Workload& wl, const Placement& pl, const Pool
   w.field("estimate", r.estimate);
   w.field("memorySlackMiB", r.memorySlackMiB);
   w.field("notes", r.notes);
-  w.field("oom", r.oom);
+  w.field("oom", oomName(r.oom));
   w.field("slowdownPercent", r.slowdownPercent);
   w.endMap();
   w.key("slot");

@@ -108,7 +108,7 @@ Result<Pool> readPool(const Decoder& d, const Node& node, const std::string& f, 
       return d.error(*node.find("migStrategy"), join(f, "migStrategy"),
                      fmt::format("must be single or mixed, got {}", *strategy));
     }
-    p.migStrategy = *strategy;
+    p.migStrategy = *strategy == "single" ? MigStrategy::Single : MigStrategy::Mixed;
     auto geometry = member(d, node, "geometry", f);
     if (!geometry) return geometry.error();
     if (auto e = readGeometry(d, **geometry, p, f)) return *e;

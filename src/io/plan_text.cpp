@@ -109,7 +109,7 @@ std::vector<Row> poolRows(const Plan& p) {
   for (const Pool& pool : p.pools) {
     rows.push_back({pool.name, pool.instanceType, std::to_string(pool.nodes), modeName(pool.mode),
                     std::to_string(pool.replicas), std::to_string(pool.pods), std::to_string(pool.podsPerNode),
-                    pool.limitedBy, money(pool.hourly), fmt::format("{:.0f}%", pool.computePerGpu * 100),
+                    limitedByName(pool.limitedBy), money(pool.hourly), fmt::format("{:.0f}%", pool.computePerGpu * 100),
                     fmt::format("{:.0f}%", pool.memoryPerGpu * 100)});
   }
   return rows;
@@ -122,8 +122,9 @@ std::vector<Row> workloadRows(const ReportInput& in) {
     const Placement& pl = in.plan.placements[wi];
     const Pool& pool = in.plan.pools[pl.pool];
     rows.push_back({w.ns, w.name, std::to_string(w.replicas), pool.name, slotText(pool, pl),
-                    fmt::format("{:.2f} GiB", static_cast<double>(pl.risk.memoryLimitMiB) / 1024.0), pl.risk.oom,
-                    fmt::format("{:.1f}%", pl.risk.slowdownPercent), pl.risk.estimate ? "estimate" : ""});
+                    fmt::format("{:.2f} GiB", static_cast<double>(pl.risk.memoryLimitMiB) / 1024.0),
+                    oomName(pl.risk.oom), fmt::format("{:.1f}%", pl.risk.slowdownPercent),
+                    pl.risk.estimate ? "estimate" : ""});
   }
   return rows;
 }

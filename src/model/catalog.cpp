@@ -4,6 +4,8 @@
 
 namespace gpuslice {
 
+int mpsClientLimit(const GpuModel* gpu) { return gpu ? gpu->mpsMaxClients : kMpsClientLimit; }
+
 namespace {
 template <class T>
 const T* findByName(const std::vector<T>& items, const std::string& name) {

@@ -26,15 +26,22 @@ inline ArchSet archBit(Arch a) { return a == Arch::Arm64 ? 2u : 1u; }
 /// Whether a GPU model supports MIG; `Unverified` where no source confirmed it.
 enum class MigSupport { No, Yes, Unverified };
 
+/// MPS clients the NVIDIA device plugin lets one GPU have from compute capability 7.5 on (16
+/// below it). A GpuModel states its own figure; this one holds where none is stated.
+constexpr int kMpsClientLimit = 48;
+
 /// One GPU model (V100, A10G, H100, ...).
 struct GpuModel {
   std::string name;
   double memoryGiB = 0;  ///< nominal; instance types state their own per-GPU memory
   std::string computeCapability;
   MigSupport mig = MigSupport::No;
-  int mpsMaxClients = 48;                    ///< MPS clients one GPU accepts
+  int mpsMaxClients = kMpsClientLimit;       ///< MPS clients one GPU accepts
   std::optional<double> relativeThroughput;  ///< speed vs V100 = 1.0; estimate only
 };
+
+/// MPS clients one GPU of `gpu` accepts; kMpsClientLimit for a model the table lacks (nullptr).
+int mpsClientLimit(const GpuModel* gpu);
 
 /// One EC2 instance type with its GPUs and prices.
 struct InstanceType {

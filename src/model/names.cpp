@@ -37,4 +37,32 @@ const char* isolationName(Isolation i) {
   return "?";
 }
 
+const char* limitedByName(LimitedBy l) {
+  switch (l) {
+    case LimitedBy::Gpu: return "gpu";
+    case LimitedBy::Cpu: return "cpu";
+    case LimitedBy::Memory: return "memory";
+    case LimitedBy::Pods: return "pods";
+  }
+  return "?";
+}
+
+const char* migStrategyName(MigStrategy s) {
+  switch (s) {
+    case MigStrategy::None: return "none";
+    case MigStrategy::Single: return "single";
+    case MigStrategy::Mixed: return "mixed";
+  }
+  return "?";
+}
+
+const char* oomName(OomKind k) {
+  switch (k) {
+    case OomKind::Isolated: return "isolated";
+    case OomKind::EnforcedLimit: return "enforced-limit";
+    case OomKind::Shared: return "shared";
+  }
+  return "?";
+}
+
 }  // namespace gpuslice

@@ -19,6 +19,24 @@ enum class Strategy { Auto, Dedicated, TimeSlicing, Mps, Mig };
 
 const char* strategyName(Strategy s);
 
+/// What bounds a pool's pods per node: the GPUs' slots, or the node's CPU, memory or pod limit.
+enum class LimitedBy { Gpu, Cpu, Memory, Pods };
+
+const char* limitedByName(LimitedBy l);
+
+/// How the device plugin advertises MIG instances (its `flags.migStrategy`): not at all,
+/// every instance as `nvidia.com/gpu` (right only when all are alike), or one resource per
+/// profile, `nvidia.com/mig-<profile>`.
+enum class MigStrategy { None, Single, Mixed };
+
+const char* migStrategyName(MigStrategy s);
+
+/// What a pod's out-of-memory does to others: nothing (its own instance or GPU), nothing
+/// within an enforced per-client limit (MPS), or it may take its GPU neighbours down.
+enum class OomKind { Isolated, EnforcedLimit, Shared };
+
+const char* oomName(OomKind k);
+
 /// Everything the user can tune about planning.
 struct PlanOptions {
   Strategy strategy = Strategy::Auto;
@@ -27,9 +45,9 @@ struct PlanOptions {
   bool anyGpuModel = false;                     ///< may move workloads to other GPU models
   std::vector<std::string> allowInstanceTypes;  ///< globs; empty = all
   Capacity capacity = Capacity::OnDemand;
-  int maxPodsPerNode = 110;
+  int maxPodsPerNode = kDefaultMaxPods;
   DaemonSetRequests daemonSets;         ///< taken from every node before workloads
-  int maxReplicas = 48;                 ///< time-slicing replicas cap; MPS uses the GPU's client limit
+  int maxReplicas = kMpsClientLimit;    ///< time-slicing replicas cap, MPS's limit; MPS uses its GPU's own
   double contextSwitchOverhead = 0.20;  ///< time-slicing slowdown estimate when the GPU is busy
   bool estimateOtherModels = true;      ///< also price "--any-gpu-model" when it is off
   ModeMask withoutModes = 0;            ///< modes no workload may use (the planner's own retries)
@@ -54,7 +72,7 @@ struct Pool {
   int gpusPerNode = 1;
   int podsPerNode = 0;  ///< the most pods any node of the pool can take
   int pods = 0;
-  std::string limitedBy;  ///< what bounds podsPerNode: gpu, cpu, memory or pods
+  LimitedBy limitedBy = LimitedBy::Gpu;  ///< what bounds podsPerNode
   Micros hourly = 0;
   std::int64_t usableMemoryMiB = 0;    ///< per GPU, after overhead
   std::int64_t maxMemoryMiB = 0;       ///< largest pod memory in the pool
@@ -65,16 +83,16 @@ struct Pool {
   std::vector<std::string> notes;      ///< what sharing this pool means for its pods
   std::vector<std::size_t> workloads;  ///< indices into the WorkloadSet, sorted by name
   // MIG pools only (mode Mig); every node of the pool has the same layout.
-  std::string migGpu;                          ///< the MIG GPU of the profiles, e.g. A100-40GB
-  std::string migStrategy;                     ///< "single": one profile on every GPU; else "mixed"
-  std::vector<std::vector<MigSlot>> geometry;  ///< per GPU of a node (gpusPerNode lists), by start
-  bool migPlacementsAssumed = false;           ///< the profiles' starts are assumed, not observed
+  std::string migGpu;                           ///< the MIG GPU of the profiles, e.g. A100-40GB
+  MigStrategy migStrategy = MigStrategy::None;  ///< single: one profile on every GPU; else mixed
+  std::vector<std::vector<MigSlot>> geometry;   ///< per GPU of a node (gpusPerNode lists), by start
+  bool migPlacementsAssumed = false;            ///< the profiles' starts are assumed, not observed
 };
 
 /// What one pod of a workload risks in its slot.
 struct Risk {
-  double slowdownPercent = 0;       ///< predicted when every pod of its GPU is busy
-  std::string oom;                  ///< "isolated" | "enforced-limit" | "shared"
+  double slowdownPercent = 0;  ///< predicted when every pod of its GPU is busy
+  OomKind oom = OomKind::Isolated;
   std::int64_t memoryLimitMiB = 0;  ///< enforced or fair-share memory of its slot
   std::int64_t memorySlackMiB = 0;  ///< usable GPU memory left when every slot is at the pool's peak
   double computeShare = 1.0;        ///< share of the GPU it gets when all slots are busy

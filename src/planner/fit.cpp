@@ -58,7 +58,7 @@ SlotFit gpuFitOf(const PlanContext& ctx, const Workload& w, const Candidate& c) 
     const std::int64_t r = std::min<std::int64_t>({byMemory, byCompute, ctx.options->maxReplicas});
     if (r >= 2) {
       f.timeSlicing = static_cast<int>(r);
-      const int mpsMax = c.gpu ? c.gpu->mpsMaxClients : 48;
+      const int mpsMax = mpsClientLimit(c.gpu);
       f.mps = std::min<int>(f.timeSlicing, mpsMax);
       if (f.mps < 2) f.mps = 0;
     }
@@ -67,13 +67,25 @@ SlotFit gpuFitOf(const PlanContext& ctx, const Workload& w, const Candidate& c) 
   return f;
 }
 
-int nodeCapOf(const Workload& w, const Candidate& c) {
+namespace {
+
+/// nodeCapOf and what sets it.
+std::pair<std::int64_t, LimitedBy> nodeCapAndLimit(const Workload& w, const Candidate& c) {
   const Allocatable& a = c.allocatable;
-  std::int64_t cap = a.maxPods;
-  if (w.cpuMillis && *w.cpuMillis > 0) cap = std::min(cap, a.cpuMillis / *w.cpuMillis);
-  if (w.memoryBytes && *w.memoryBytes > 0) cap = std::min(cap, a.memoryBytes / *w.memoryBytes);
-  return static_cast<int>(cap);
+  const std::int64_t pods = a.maxPods;
+  const std::int64_t cpu = w.cpuMillis && *w.cpuMillis > 0 ? a.cpuMillis / *w.cpuMillis : pods;
+  const std::int64_t memory = w.memoryBytes && *w.memoryBytes > 0 ? a.memoryBytes / *w.memoryBytes : pods;
+  const std::int64_t cap = std::min({pods, cpu, memory});
+  if (w.cpuMillis && *w.cpuMillis > 0 && cpu == cap) return {cap, LimitedBy::Cpu};
+  if (w.memoryBytes && *w.memoryBytes > 0 && memory == cap) return {cap, LimitedBy::Memory};
+  return {cap, LimitedBy::Pods};
 }
+
+}  // namespace
+
+int nodeCapOf(const Workload& w, const Candidate& c) { return static_cast<int>(nodeCapAndLimit(w, c).first); }
+
+LimitedBy nodeLimitOf(const Workload& w, const Candidate& c) { return nodeCapAndLimit(w, c).second; }
 
 SlotFit withNodeCap(SlotFit f, const Workload& w, const Candidate& c) { return withNodeCap(f, nodeCapOf(w, c)); }
 
@@ -109,7 +121,7 @@ PoolShape shapePool(const Candidate& c, Mode mode, int minReplicas, int minNodeC
   s.podsPerNode = static_cast<int>(std::min<long long>(slots, minNodeCap));
   // GPU-bound only if the node could host every slot the members would allow.
   const long long wanted = static_cast<long long>(g) * (mode == Mode::Dedicated ? 1 : minReplicas);
-  s.limitedBy = wanted <= minNodeCap ? "gpu" : "node";  // the caller names the node resource
+  s.gpuBound = wanted <= minNodeCap;
   s.nodes = static_cast<int>((pods + s.podsPerNode - 1) / s.podsPerNode);
   if (mode != Mode::Dedicated && pods > 0) {
     // Advertise no more replicas than the pods need on that many nodes: the same nodes,

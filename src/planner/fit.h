@@ -8,27 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "model/catalog.h"
-#include "model/node_capacity.h"
-#include "model/plan.h"
-#include "model/workload.h"
+#include "planner/context.h"
 
 namespace gpuslice::detail {
-
-class MigCover;
-
-/// An instance type as the planner uses it: catalog entry plus derived figures.
-struct Candidate {
-  const InstanceType* type = nullptr;
-  const GpuModel* gpu = nullptr;
-  int index = 0;  ///< position in Catalog::instanceTypes (stable order)
-  Micros price = 0;
-  Allocatable allocatable;
-  std::int64_t usableMemoryMiB = 0;  ///< per GPU (or slice), after overhead
-  int gpus = 1;                      ///< whole GPUs, 1 for a fractional type
-  int gpuKind = 0;                   ///< candidates of one kind fit a pod's GPU needs alike
-  const MigGpu* mig = nullptr;       ///< its GPUs' MIG profiles; null without MIG (or fractional)
-};
 
 /// The fit of one pod on one candidate. Zero replicas means "not in that mode".
 struct SlotFit {
@@ -47,28 +29,7 @@ struct PoolShape {
   int replicas = 1;
   int podsPerNode = 0;
   int nodes = 0;
-  std::string limitedBy;
-};
-
-/// Everything fixed for one planning run.
-struct PlanContext {
-  const Catalog* catalog = nullptr;
-  const PlanOptions* options = nullptr;
-  std::vector<Candidate> candidates;  ///< priced types that pass the global filters
-  std::int64_t computeTargetPpm = 1000000;
-  int gpuKinds = 0;                                  ///< distinct Candidate::gpuKind values
-  const std::vector<Workload>* workloads = nullptr;  ///< the resolved workloads planned
-  std::vector<const GpuModel*> measuredOn;           ///< per workload: its gpu.model's entry
-  /// Covering solvers per MIG GPU, made on first use; they keep what they have worked out.
-  mutable std::map<const MigGpu*, std::shared_ptr<MigCover>> migCovers;
-  /// Per MIG GPU, per profile: the share of a GPU the lower bound charges a MIG pod.
-  mutable std::map<const MigGpu*, std::vector<double>> migBoundWeights;
-
-  /// The GPU-model entry of the model `w` was measured on (nullptr if the table lacks it).
-  /// `w` must be one of `*workloads`.
-  const GpuModel* measuredGpu(const Workload& w) const {
-    return measuredOn[static_cast<std::size_t>(&w - workloads->data())];
-  }
+  bool gpuBound = false;  ///< the node could host every slot the members allow (else a node resource bounds it)
 };
 
 /// The modes a workload may use under the run's strategy, its isolation and the modes the
@@ -104,6 +65,9 @@ inline SlotFit inModes(SlotFit f, ModeMask modes) {
 
 /// Pods of `w` that CPU, memory and max-pods allow on one node of `c`.
 int nodeCapOf(const Workload& w, const Candidate& c);
+
+/// Which node resource sets nodeCapOf(w, c): CPU, else memory, else the node's pod limit.
+LimitedBy nodeLimitOf(const Workload& w, const Candidate& c);
 
 /// Shape of a pool in `mode` with the given member minima; podsPerNode 0 if impossible.
 PoolShape shapePool(const Candidate& c, Mode mode, int minReplicas, int minNodeCap, long long pods);

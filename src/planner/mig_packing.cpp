@@ -9,13 +9,13 @@
 
 namespace gpuslice::detail {
 
-namespace {
-
-MigCover& coverFor(const PlanContext& ctx, const MigGpu& gpu) {
-  auto& slot = ctx.migCovers[&gpu];
-  if (!slot) slot = std::make_shared<MigCover>(gpu);
+MigCover& MigCovers::of(const MigGpu& gpu) {
+  std::unique_ptr<MigCover>& slot = covers_[&gpu];
+  if (!slot) slot = std::make_unique<MigCover>(gpu);
   return *slot;
 }
+
+namespace {
 
 /// MIG pools for a set of workloads, with their cost.
 struct MigOption {
@@ -36,11 +36,12 @@ struct Block {
 /// The pool (without its members) for `demand` instances per profile, `pods` pods and at most
 /// `cap` pods per node by CPU and memory on candidate `k`: the fewest identical nodes and their
 /// layout; !ok when no one layout can hold the demand.
-Block layoutBlock(const PlanContext& ctx, int k, const std::vector<int>& demand, long long pods, int cap) {
+Block layoutBlock(const PlanContext& ctx, MigCovers& covers, int k, const std::vector<int>& demand, long long pods,
+                  int cap) {
   Block b;
   const Candidate& c = ctx.candidates[static_cast<std::size_t>(k)];
   const MigGpu& gpu = *c.mig;
-  MigCover& cover = coverFor(ctx, gpu);
+  MigCover& cover = covers.of(gpu);
   const auto layout = cover.identicalNodes(demand, c.gpus);
   if (!layout) return b;
   std::vector<long long> supply(gpu.profiles.size(), 0);  // instances per node
@@ -72,7 +73,7 @@ Block layoutBlock(const PlanContext& ctx, int k, const std::vector<int>& demand,
   pool.shape.replicas = 1;
   pool.shape.nodes = static_cast<int>(nodes);
   pool.shape.podsPerNode = static_cast<int>(std::min<long long>(instances, cap));
-  pool.shape.limitedBy = cap < instances ? "node" : "gpu";
+  pool.shape.gpuBound = cap >= instances;
   pool.pods = pods;
   pool.minNodeCap = cap;
   pool.migGpu = &gpu;
@@ -99,8 +100,8 @@ constexpr std::size_t kSplitWorkloads = 8;
 /// The cheapest MIG pools for `set` on candidate `k`, all of whose members must have a
 /// profile there. The set is split into groups, one pool per group, choosing the split of
 /// least cost over all splits: of the workloads when there are few, else of the profiles.
-MigOption packOnCandidate(const PlanContext& ctx, const std::vector<Workload>& ws, const MigTable& table,
-                          const std::vector<std::size_t>& positions, std::size_t j) {
+MigOption packOnCandidate(const PlanContext& ctx, MigCovers& covers, const std::vector<Workload>& ws,
+                          const MigTable& table, const std::vector<std::size_t>& positions, std::size_t j) {
   MigOption out;
   const int k = table.candidates[j];
   std::vector<std::size_t> set(positions.size()), profile(positions.size());
@@ -143,7 +144,7 @@ MigOption packOnCandidate(const PlanContext& ctx, const std::vector<Workload>& w
       pods += itemPods[pos];
       blockCap = std::min(blockCap, itemCap[pos]);
     }
-    blocks[mask] = layoutBlock(ctx, k, demand, pods, blockCap);
+    blocks[mask] = layoutBlock(ctx, covers, k, demand, pods, blockCap);
   }
   // best[mask]: the least score over splits of the profiles in mask into groups.
   std::vector<std::optional<BlockScore>> best(full + 1);
@@ -178,7 +179,7 @@ MigOption packOnCandidate(const PlanContext& ctx, const std::vector<Workload>& w
 /// The cheapest MIG pools for `set`: all on the one MIG candidate where that costs least;
 /// where no candidate holds every member, each member goes with the others whose cheapest
 /// MIG candidate per pod is the same.
-MigOption packMig(const PlanContext& ctx, const std::vector<Workload>& ws, const MigTable& table,
+MigOption packMig(const PlanContext& ctx, MigCovers& covers, const std::vector<Workload>& ws, const MigTable& table,
                   const std::vector<std::size_t>& positions) {
   MigOption best;
   if (positions.empty()) {
@@ -186,7 +187,7 @@ MigOption packMig(const PlanContext& ctx, const std::vector<Workload>& ws, const
     return best;
   }
   for (std::size_t j = 0; j < table.candidates.size(); ++j) {
-    MigOption o = packOnCandidate(ctx, ws, table, positions, j);
+    MigOption o = packOnCandidate(ctx, covers, ws, table, positions, j);
     if (o.ok && (!best.ok || std::tie(o.cost, o.nodes) < std::tie(best.cost, best.nodes))) best = std::move(o);
   }
   if (best.ok) return best;
@@ -209,7 +210,7 @@ MigOption packMig(const PlanContext& ctx, const std::vector<Workload>& ws, const
   }
   best.ok = true;
   for (auto& [j, members] : byCandidate) {
-    MigOption o = packOnCandidate(ctx, ws, table, members, j);
+    MigOption o = packOnCandidate(ctx, covers, ws, table, members, j);
     if (!o.ok) return MigOption{};
     best.cost += o.cost;
     best.nodes += o.nodes;
@@ -318,7 +319,7 @@ std::optional<std::size_t> migProfileFor(const PlanContext& ctx, const Workload&
   return best;
 }
 
-void chooseMigBoundWeights(const PlanContext& ctx, const std::vector<Workload>& workloads) {
+void chooseMigBoundWeights(PlanContext& ctx, MigCovers& covers, const std::vector<Workload>& workloads) {
   std::map<const MigGpu*, std::vector<long long>> demand;
   for (const Candidate& c : ctx.candidates) {
     if (c.mig) demand[c.mig].assign(c.mig->profiles.size(), 0);
@@ -332,11 +333,11 @@ void chooseMigBoundWeights(const PlanContext& ctx, const std::vector<Workload>& 
     }
   }
   for (const auto& [gpu, d] : demand) {
-    ctx.migBoundWeights[gpu] = boundWeights(coverFor(ctx, *gpu), d);
+    ctx.migBoundWeights[gpu] = boundWeights(covers.of(*gpu), d);
   }
 }
 
-Packing packClassWithMig(const PlanContext& ctx, const std::vector<Workload>& workloads,
+Packing packClassWithMig(const PlanContext& ctx, MigCovers& covers, const std::vector<Workload>& workloads,
                          const std::vector<std::size_t>& members, const std::vector<int>& classCandidates) {
   MigTable table;
   table.members = &members;
@@ -461,7 +462,7 @@ Packing packClassWithMig(const PlanContext& ctx, const std::vector<Workload>& wo
     Packing packing = o == 0         ? std::move(basePacking)
                       : rest.empty() ? Packing{}
                                      : packClass(ctx, workloads, rest, classCandidates);
-    MigOption migPools = packMig(ctx, workloads, table, mig);
+    MigOption migPools = packMig(ctx, covers, workloads, table, mig);
     if (!migPools.ok) continue;
     for (PackedPool& p : migPools.pools) packing.pools.push_back(std::move(p));
     const PackingScore s = scoreOf(ctx, packing.pools);

@@ -3,13 +3,27 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
+#include "mig/cover.h"
 #include "planner/fit.h"
 #include "planner/packing.h"
 
 namespace gpuslice::detail {
+
+/// The MIG covering solvers of one planning run, one per MIG GPU, made on first use. Each
+/// remembers what it has worked out (mig/cover.h), so one object serves a whole run; not
+/// thread-safe, like MigCover.
+class MigCovers {
+ public:
+  MigCover& of(const MigGpu& gpu);
+
+ private:
+  std::map<const MigGpu*, std::unique_ptr<MigCover>> covers_;
+};
 
 /// The smallest profile of `c.mig` (an index into its profiles, never a +me profile) whose
 /// usable memory less the per-GPU overhead holds the pod's peak and whose compute share
@@ -25,13 +39,13 @@ std::int64_t largestInstanceMiB(const Candidate& c);
 /// Chooses, per MIG GPU of the candidates, the per-profile weights the lower bound charges a
 /// MIG pod (a share of a GPU that no layout exceeds in total), the strongest for the MIG pods
 /// these workloads could have. Call once before packClassWithMig.
-void chooseMigBoundWeights(const PlanContext& ctx, const std::vector<Workload>& workloads);
+void chooseMigBoundWeights(PlanContext& ctx, MigCovers& covers, const std::vector<Workload>& workloads);
 
 /// Packs one class of workloads (indices into `workloads`, all admitted by exactly
 /// `classCandidates`) into pools in every mode, MIG included: decides which workloads that
 /// allow MIG take MIG instances and packs the rest with packClass. Its lower bound counts
 /// each pod at its cheapest standalone slot in any mode it allows.
-Packing packClassWithMig(const PlanContext& ctx, const std::vector<Workload>& workloads,
+Packing packClassWithMig(const PlanContext& ctx, MigCovers& covers, const std::vector<Workload>& workloads,
                          const std::vector<std::size_t>& members, const std::vector<int>& classCandidates);
 
 }  // namespace gpuslice::detail

@@ -73,15 +73,14 @@ TEST_CASE("mig plan: seven 1g.10gb pods share one p5 GPU, single strategy") {
   CHECK(p.mode == Mode::Mig);
   CHECK(p.nodes == 1);
   CHECK(p.migGpu == "H100-80GB");
-  CHECK(p.migStrategy == "single");
+  CHECK(p.migStrategy == MigStrategy::Single);
   CHECK_FALSE(p.migPlacementsAssumed);
   CHECK(layout(p) == "1g.10gb@0 1g.10gb@1 1g.10gb@2 1g.10gb@3 1g.10gb@4 1g.10gb@5 1g.10gb@6");
   CHECK(plan.fleet.hourly == kP5Small);
   CHECK(plan.lowerBound == kP5Small);
   CHECK(plan.placements[0].profile == "1g.10gb");
-  CHECK(resourceName(p, plan.placements[0]) == "nvidia.com/gpu");
   const Risk& r = plan.placements[0].risk;
-  CHECK(r.oom == "isolated");
+  CHECK(r.oom == OomKind::Isolated);
   CHECK(r.memoryLimitMiB == 9984 - 512);
   CHECK(r.memorySlackMiB == 9984 - 512 - 8192);
   CHECK(r.slowdownPercent == 0);
@@ -108,10 +107,10 @@ TEST_CASE("mig plan: two 3g.40gb and one 1g.10gb never share one GPU; 4g.40gb an
                             only({"p5.4xlarge"}));
   REQUIRE(valid.pools.size() == 1);
   CHECK(valid.fleet.hourly == kP5Small);
-  CHECK(valid.pools[0].migStrategy == "mixed");
+  CHECK(valid.pools[0].migStrategy == MigStrategy::Mixed);
   CHECK(layout(valid.pools[0]) == "4g.40gb@0 3g.40gb@4");
-  CHECK(resourceName(valid.pools[0], valid.placements[0]) == "nvidia.com/mig-4g.40gb");
-  CHECK(resourceName(valid.pools[0], valid.placements[1]) == "nvidia.com/mig-3g.40gb");
+  CHECK(valid.placements[0].profile == "4g.40gb");
+  CHECK(valid.placements[1].profile == "3g.40gb");
 }
 
 TEST_CASE("mig plan: profile choice follows usable memory after the overhead, and compute") {
@@ -324,7 +323,7 @@ TEST_CASE("mig plan: random fleets keep every MIG pool sound and never mix MPS w
         CHECK(pl.computePpm * gpu->computeSlices <= prof->computeSlices * 1000000LL);
       }
       for (const auto& [profile, d] : demand) CHECK(d <= supply[profile]);
-      if (p.migStrategy == "single") CHECK(supply.size() == 1);
+      if (p.migStrategy == MigStrategy::Single) CHECK(supply.size() == 1);
     }
     CHECK_FALSE((mps && mig));
     CHECK(plan.lowerBound <= plan.fleet.hourly);
@@ -382,6 +381,6 @@ TEST_CASE("mig plan: when CPU holds fewer pods per node than the layout has inst
   const Pool& p = plan.pools[0];
   CHECK(p.nodes == 3);
   CHECK(p.podsPerNode == 3);
-  CHECK(p.limitedBy == "cpu");
+  CHECK(p.limitedBy == LimitedBy::Cpu);
   CHECK(plan.fleet.hourly == 3 * kP5Small);
 }

@@ -1,8 +1,6 @@
 // The planner: from workloads and a catalog to pools, instance counts, cost and risk.
 #pragma once
 
-#include <string>
-
 #include "model/catalog.h"
 #include "model/error.h"
 #include "model/plan.h"
@@ -14,9 +12,5 @@ namespace gpuslice {
 /// catalog lacks or contradicts it), Usage (an option the catalog cannot satisfy),
 /// Infeasible (a workload fits no candidate).
 Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options);
-
-/// The extended resource each pod of `placement` requests: `nvidia.com/mig-<profile>` in a
-/// MIG pool of the mixed strategy, else `nvidia.com/gpu`.
-std::string resourceName(const Pool& pool, const Placement& placement);
 
 }  // namespace gpuslice

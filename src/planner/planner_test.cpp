@@ -72,10 +72,10 @@ TEST_CASE("seed: four quarter-V100 workloads share one p3.2xlarge") {
   CHECK(pool.name == "p3-2xlarge-mps4");
   CHECK(pool.usableMemoryMiB == 16384 - 512);
   CHECK(pool.pods == 4);
-  CHECK(pool.limitedBy == "gpu");
+  CHECK(pool.limitedBy == LimitedBy::Gpu);
   for (const Placement& pl : p.placements) {
     CHECK(pl.pool == 0);
-    CHECK(pl.risk.oom == "enforced-limit");
+    CHECK(pl.risk.oom == OomKind::EnforcedLimit);
     CHECK(pl.risk.memoryLimitMiB == 3968);
     CHECK(pl.risk.slowdownPercent == 0.0);
   }
@@ -90,7 +90,7 @@ TEST_CASE("time-slicing strategy: same count, memory not enforced, context-switc
   CHECK(p.pools[0].name == "p3-2xlarge-ts4");
   CHECK(p.fleet.hourly == 3060000);
   const Risk& r = p.placements[0].risk;
-  CHECK(r.oom == "shared");
+  CHECK(r.oom == OomKind::Shared);
   CHECK(r.memorySlackMiB == 15872 - 4 * 3584);
   CHECK(r.slowdownPercent == doctest::Approx(20.0));  // c*r = 1, plus the 20% switch estimate
 }
@@ -123,7 +123,7 @@ TEST_CASE("isolation full never shares; ties go to fewer nodes") {
   // four p3.2xlarge or one p3.8xlarge cost the same: one node wins
   CHECK(p.fleet.instances == std::map<std::string, int>{{"p3.8xlarge", 1}});
   CHECK(p.pools[0].mode == Mode::Dedicated);
-  CHECK(p.placements[0].risk.oom == "isolated");
+  CHECK(p.placements[0].risk.oom == OomKind::Isolated);
 }
 
 TEST_CASE("isolation memory rules out time-slicing") {
@@ -159,7 +159,7 @@ TEST_CASE("CPU requests limit pods per node, and replicas follow") {
   REQUIRE(p.pools.size() == 1);
   CHECK(p.pools[0].podsPerNode == 2);
   CHECK(p.pools[0].replicas == 2);
-  CHECK(p.pools[0].limitedBy == "cpu");
+  CHECK(p.pools[0].limitedBy == LimitedBy::Cpu);
   CHECK(p.fleet.hourly == 2 * 3060000);
 }
 
@@ -171,7 +171,7 @@ TEST_CASE("DaemonSet requests come off every node before the workloads'") {
   o.daemonSets = {500, 0};  // 7410m left: three per node
   const Plan p = planOk(s, o);
   CHECK(p.fleet.hourly == 2 * 3060000);
-  CHECK(p.pools[0].limitedBy == "cpu");
+  CHECK(p.pools[0].limitedBy == LimitedBy::Cpu);
   for (Workload& w : s.workloads) w.memoryBytes = std::int64_t{1} << 30;
   o.daemonSets = {0, std::int64_t{60} << 30};  // more than a p3.2xlarge has: only p3.8xlarge is left
   CHECK(planOk(s, o).fleet.instances == std::map<std::string, int>{{"p3.8xlarge", 1}});

@@ -19,7 +19,7 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
   switch (pool.mode) {
     case Mode::Mig:
       if (gpu && profile) {
-        r.oom = "isolated";
+        r.oom = OomKind::Isolated;
         r.memoryLimitMiB = instanceMemoryMiB(*gpu, *profile, gpuMemoryMiB) - options.gpuOverheadMiB;
         r.memorySlackMiB = r.memoryLimitMiB - w.memoryMiB;
         r.computeShare = static_cast<double>(gpu->profiles[*profile].computeSlices) / gpu->computeSlices;
@@ -28,21 +28,21 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
       }
       [[fallthrough]];
     case Mode::Dedicated:
-      r.oom = "isolated";
+      r.oom = OomKind::Isolated;
       r.memoryLimitMiB = pool.usableMemoryMiB;
       r.memorySlackMiB = pool.usableMemoryMiB - w.memoryMiB;
       r.computeShare = 1.0;
       r.slowdownPercent = 0;
       break;
     case Mode::TimeSlicing:
-      r.oom = "shared";
+      r.oom = OomKind::Shared;
       r.memoryLimitMiB = pool.usableMemoryMiB / n;
       r.memorySlackMiB = pool.usableMemoryMiB - n * pool.maxMemoryMiB;
       r.computeShare = 1.0 / n;
       r.slowdownPercent = round2((std::max(1.0, c * n) * (1.0 + options.contextSwitchOverhead) - 1.0) * 100.0);
       break;
     case Mode::Mps:
-      r.oom = "enforced-limit";
+      r.oom = OomKind::EnforcedLimit;
       r.memoryLimitMiB = pool.usableMemoryMiB / n;
       r.memorySlackMiB = r.memoryLimitMiB - w.memoryMiB;
       r.computeShare = 1.0 / n;
@@ -76,7 +76,8 @@ std::vector<std::string> poolNotes(const Pool& pool, const PlanOptions& options,
       runs.push_back(fmt::format("{} GPU{}: {}", j - i, j - i == 1 ? "" : "s", fmt::join(slots, " ")));
       i = j;
     }
-    notes.push_back(fmt::format("MIG layout of every node ({} strategy): {}", pool.migStrategy, fmt::join(runs, "; ")));
+    notes.push_back(fmt::format("MIG layout of every node ({} strategy): {}", migStrategyName(pool.migStrategy),
+                                fmt::join(runs, "; ")));
     notes.push_back(fmt::format(
         "each pod has its own MIG instance (memory, SMs, L2 and memory bandwidth isolated); usable memory per "
         "profile is the catalog's figure less the {} MiB overhead and depends on the driver",

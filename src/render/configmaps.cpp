@@ -25,7 +25,7 @@ Value sharingSection(const RenderContext& c, const Pool& p) {
 
 Result<std::string> devicePluginConfig(const RenderContext& c, const Pool* p) {
   Bindings b;
-  b["migStrategy"] = Value::string(p && p->mode == Mode::Mig ? c.migStrategy : "none");
+  b["migStrategy"] = Value::string(migStrategyName(p && p->mode == Mode::Mig ? c.migStrategy : MigStrategy::None));
   if (p && (p->mode == Mode::TimeSlicing || p->mode == Mode::Mps)) {
     b["sharing"] = sharingSection(c, *p);
   } else {
@@ -155,7 +155,7 @@ Result<std::vector<Manifest>> renderHelmValues(const RenderContext& c, const Con
   b["devicePluginEnabled"] = Value::boolean(operatorShares);
   b["devicePluginConfigName"] = optional(maps.devicePluginName);
   b["devicePluginConfigDefault"] = optional(maps.devicePluginDefault);
-  b["migStrategy"] = Value::string(c.migStrategy);
+  b["migStrategy"] = Value::string(migStrategyName(c.migStrategy));
   b["migManagerEnabled"] = Value::boolean(operatorShares);
   b["migManagerConfigName"] = optional(maps.migPartedName);
   auto values = c.fill("gpu-operator-values.yaml", b);

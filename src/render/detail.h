@@ -17,10 +17,8 @@ struct RenderContext {
   const Catalog& catalog;
   const RenderOptions& options;
   const Templates& templates;
-  std::string migStrategy;  ///< none | single | mixed: what Helm's mig.strategy says
+  MigStrategy migStrategy = MigStrategy::None;  ///< what Helm's mig.strategy says
 
-  /// MPS clients the pool's GPU accepts.
-  int mpsLimit(const Pool& p) const;
   /// The named template, filled.
   Result<Value> fill(const std::string& name, const Bindings& b) const;
 };
@@ -42,7 +40,7 @@ Result<std::vector<Manifest>> renderKustomization(const RenderContext& c, const 
 
 /// The MIG strategy of the cluster: mixed if any MIG pool is mixed, single if all are single,
 /// none without MIG pools (or when Bottlerocket, not the GPU Operator, partitions MIG).
-std::string clusterMigStrategy(const Plan& plan, const RenderOptions& o);
+MigStrategy clusterMigStrategy(const Plan& plan, const RenderOptions& o);
 /// Time-slicing, MPS and MIG pools; not dedicated ones.
 bool sliced(const Pool& p);
 /// The resource each pod of `pl` requests, under this render's options.

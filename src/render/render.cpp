@@ -15,13 +15,13 @@ namespace detail {
 
 bool sliced(const Pool& p) { return p.mode != Mode::Dedicated; }
 
-std::string clusterMigStrategy(const Plan& plan, const RenderOptions& o) {
-  if (o.sharingVia == SharingVia::Bottlerocket) return "none";
-  std::string s = "none";
+MigStrategy clusterMigStrategy(const Plan& plan, const RenderOptions& o) {
+  if (o.sharingVia == SharingVia::Bottlerocket) return MigStrategy::None;
+  MigStrategy s = MigStrategy::None;
   for (const Pool& p : plan.pools) {
     if (p.mode != Mode::Mig) continue;
-    if (p.migStrategy == "single" && s == "none") s = "single";
-    if (p.migStrategy != "single") s = "mixed";
+    if (p.migStrategy == MigStrategy::Single && s == MigStrategy::None) s = MigStrategy::Single;
+    if (p.migStrategy != MigStrategy::Single) s = MigStrategy::Mixed;
   }
   return s;
 }
@@ -31,7 +31,7 @@ std::string podResource(const RenderContext& c, const Pool& pool, const Placemen
     case Mode::Dedicated: return "nvidia.com/gpu";
     case Mode::TimeSlicing:
     case Mode::Mps: return c.options.renameByDefault ? "nvidia.com/gpu.shared" : "nvidia.com/gpu";
-    case Mode::Mig: return c.migStrategy == "mixed" ? "nvidia.com/mig-" + pl.profile : "nvidia.com/gpu";
+    case Mode::Mig: return c.migStrategy == MigStrategy::Mixed ? "nvidia.com/mig-" + pl.profile : "nvidia.com/gpu";
   }
   return "nvidia.com/gpu";
 }
@@ -41,7 +41,7 @@ std::string devicePluginKey(const RenderContext& c, const Pool& p) {
     case Mode::Dedicated: return "dedicated";
     case Mode::TimeSlicing: return fmt::format("time-slicing-{}", p.replicas);
     case Mode::Mps: return fmt::format("mps-{}", p.replicas);
-    case Mode::Mig: return "mig-" + c.migStrategy;
+    case Mode::Mig: return std::string("mig-") + migStrategyName(c.migStrategy);
   }
   return "dedicated";
 }
@@ -65,7 +65,7 @@ std::optional<Error> checkPool(const RenderContext& c, const Pool& p) {
       return planError(p, fmt::format("{} needs replicas >= 2 (the device plugin rejects fewer), got {}",
                                       modeName(p.mode), p.replicas));
     }
-    const int limit = p.mode == Mode::Mps ? c.mpsLimit(p) : 48;
+    const int limit = p.mode == Mode::Mps ? mpsClientLimit(c.catalog.findGpu(p.gpuModel)) : kMpsClientLimit;
     if (p.replicas > limit) {
       return planError(p, fmt::format("{} allows at most {} replicas per {} GPU, got {}", modeName(p.mode), limit,
                                       p.gpuModel, p.replicas));
@@ -85,11 +85,6 @@ std::optional<Error> checkPool(const RenderContext& c, const Pool& p) {
 }
 
 }  // namespace detail
-
-int detail::RenderContext::mpsLimit(const Pool& p) const {
-  const GpuModel* g = catalog.findGpu(p.gpuModel);
-  return g ? g->mpsMaxClients : 48;
-}
 
 Result<Value> detail::RenderContext::fill(const std::string& name, const detail::Bindings& b) const {
   auto it = templates.find(name);
@@ -114,7 +109,7 @@ Result<std::vector<Manifest>> render(const Plan& plan, const WorkloadSet& set, c
   for (const Pool& p : plan.pools) {
     if (auto e = detail::checkPool(c, p)) return *e;
     mps = mps || p.mode == Mode::Mps;
-    if (p.mode == Mode::Mig && p.migStrategy != "single" && mixedPool.empty()) mixedPool = p.name;
+    if (p.mode == Mode::Mig && p.migStrategy != MigStrategy::Single && mixedPool.empty()) mixedPool = p.name;
   }
   if (options.sharingVia == SharingVia::GpuOperator && mps && !mixedPool.empty()) {
     return Error{ErrorKind::Usage, "", 0, "",

@@ -59,7 +59,7 @@ struct Fixture {
 
 /// A MIG pool on p4d.24xlarge (8 x A100-40GB): GPUs 0-3 one 3g.20gb, one 2g.10gb and one
 /// 1g.5gb; GPUs 4-7 seven 1g.5gb.
-Pool migPool(const std::string& strategy) {
+Pool migPool(MigStrategy strategy) {
   Pool p = pool("p4d-mig", "p4d.24xlarge", "A100", Mode::Mig, 1, 1, 8);
   p.migGpu = "A100-40GB";
   p.migStrategy = strategy;
@@ -106,7 +106,7 @@ std::string error(const Fixture& f, const RenderOptions& o) {
 
 TEST_CASE("render: MIG mixed pool: mig-parted layout, mig-<profile> resources, overlay capacity") {
   Fixture f;
-  f.plan.pools.push_back(migPool("mixed"));
+  f.plan.pools.push_back(migPool(MigStrategy::Mixed));
   f.add("ml", "llm", 0, "3g.20gb");
   f.add("ml", "ocr", 0, "1g.5gb");
   auto r = render(f.plan, f.set, catalog(), options(), templates());
@@ -161,7 +161,7 @@ TEST_CASE("render: MIG single pool requests nvidia.com/gpu; the node counts ever
   Fixture f;
   Pool p = pool("p5-mig", "p5.48xlarge", "H100", Mode::Mig, 1, 1, 8);
   p.migGpu = "H100-80GB";
-  p.migStrategy = "single";
+  p.migStrategy = MigStrategy::Single;
   for (int g = 0; g < 8; ++g) p.geometry.push_back({{"3g.40gb", 0}, {"3g.40gb", 4}});
   f.plan.pools.push_back(p);
   f.add("ml", "llm", 0, "3g.40gb");
@@ -194,7 +194,7 @@ TEST_CASE("render: MIG single pool requests nvidia.com/gpu; the node counts ever
 
 TEST_CASE("render: Bottlerocket cannot give a pool a mix of MIG profiles") {
   Fixture f;
-  f.plan.pools.push_back(migPool("mixed"));
+  f.plan.pools.push_back(migPool(MigStrategy::Mixed));
   f.add("ml", "llm", 0, "3g.20gb");
   RenderOptions o = options();
   o.ami = Ami::Bottlerocket;
@@ -207,7 +207,7 @@ TEST_CASE("render: Bottlerocket cannot give a pool a mix of MIG profiles") {
 TEST_CASE("render: MPS is never rendered with a mixed MIG strategy") {
   Fixture f;
   f.plan.pools.push_back(pool("g5-mps4", "g5.xlarge", "A10G", Mode::Mps, 4, 1, 1));
-  f.plan.pools.push_back(migPool("mixed"));
+  f.plan.pools.push_back(migPool(MigStrategy::Mixed));
   f.add("ml", "chat", 0);
   f.add("ml", "llm", 1, "3g.20gb");
   CHECK(error(f, options()) ==

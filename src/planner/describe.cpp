@@ -1,0 +1,176 @@
+#include "planner/describe.h"
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include "planner/mig_packing.h"
+#include "planner/risk.h"
+
+namespace gpuslice::detail {
+
+namespace {
+
+std::string poolBaseName(const std::string& type, Mode mode, int replicas) {
+  std::string name = type;
+  std::replace(name.begin(), name.end(), '.', '-');
+  switch (mode) {
+    case Mode::Dedicated: return name + "-dedicated";
+    case Mode::TimeSlicing: return fmt::format("{}-ts{}", name, replicas);
+    case Mode::Mps: return fmt::format("{}-mps{}", name, replicas);
+    case Mode::Mig: return name + "-mig";
+  }
+  return name;
+}
+
+/// Which node resource sets `nodeCap`, the most pods of these members a node can hold: that of
+/// the first member whose own cap it is, when CPU or memory sets it; else the pod limit.
+LimitedBy nodeLimit(const Candidate& c, const std::vector<Workload>& ws, const std::vector<std::size_t>& members,
+                    int nodeCap) {
+  for (std::size_t wi : members) {
+    if (nodeCapOf(ws[wi], c) != nodeCap) continue;
+    const LimitedBy by = nodeLimitOf(ws[wi], c);
+    if (by != LimitedBy::Pods) return by;
+  }
+  return LimitedBy::Pods;
+}
+
+/// Why a workload that allows MIG, on a model some candidate offers MIG for, has no MIG
+/// profile that holds it; nullopt otherwise.
+std::optional<std::string> notMigEligible(const PlanContext& ctx, const Workload& w) {
+  if (!(effectiveModes(w, *ctx.options) & bit(Mode::Mig))) return std::nullopt;
+  const Candidate* roomiest = nullptr;
+  std::int64_t roomiestMiB = 0;
+  for (const Candidate& c : ctx.candidates) {
+    if (!c.mig || !admits(ctx, w, c)) continue;
+    if (migProfileFor(ctx, w, c)) return std::nullopt;
+    const std::int64_t mib = largestInstanceMiB(c);
+    if (!roomiest || mib > roomiestMiB) {
+      roomiest = &c;
+      roomiestMiB = mib;
+    }
+  }
+  if (!roomiest) return std::nullopt;
+  return fmt::format(
+      "not MIG-eligible: no MIG profile holds one pod ({:.2f} GiB, {:.1f}% compute); the largest instance, on {}, "
+      "has {:.2f} GiB usable after the overhead and 7 of 7 compute slices",
+      static_cast<double>(w.memoryMiB) / 1024.0, static_cast<double>(w.computePpm) / 1e4, roomiest->type->name,
+      static_cast<double>(roomiestMiB - ctx.options->gpuOverheadMiB) / 1024.0);
+}
+
+/// The MIG GPU, strategy and per-GPU layout of a MIG pool.
+void describeMig(const MigGpu& gpu, const std::vector<MigGeometry>& layout, Pool& pool) {
+  pool.migGpu = gpu.name;
+  pool.migPlacementsAssumed = gpu.placementsSource == PlacementsSource::Assumed;
+  std::set<std::size_t> profiles;
+  for (const MigGeometry& g : layout) {
+    std::vector<MigSlot>& slots = pool.geometry.emplace_back();
+    for (const MigPlacement& p : g.placements) {
+      slots.push_back(MigSlot{gpu.profiles[p.profile].name, p.start});
+      profiles.insert(p.profile);
+    }
+  }
+  // The single strategy shows every instance as nvidia.com/gpu: right only when they are alike.
+  pool.migStrategy = profiles.size() == 1 ? MigStrategy::Single : MigStrategy::Mixed;
+}
+
+}  // namespace
+
+void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std::vector<PackedPool>& packed,
+                   Plan& plan) {
+  auto byName = [&](std::size_t a, std::size_t b) {
+    return std::tie(ws[a].ns, ws[a].name) < std::tie(ws[b].ns, ws[b].name);
+  };
+  for (PackedPool& p : packed) std::sort(p.workloads.begin(), p.workloads.end(), byName);
+  std::sort(packed.begin(), packed.end(), [&](const PackedPool& a, const PackedPool& b) {
+    const auto& ta = ctx.candidates[static_cast<std::size_t>(a.candidate)].type->name;
+    const auto& tb = ctx.candidates[static_cast<std::size_t>(b.candidate)].type->name;
+    if (ta != tb) return ta < tb;
+    if (a.mode != b.mode) return a.mode < b.mode;
+    if (a.shape.replicas != b.shape.replicas) return a.shape.replicas > b.shape.replicas;
+    return byName(a.workloads.front(), b.workloads.front());
+  });
+  std::map<std::string, int> used;
+  plan.placements.resize(ws.size());
+  for (const PackedPool& p : packed) {
+    const Candidate& c = ctx.candidates[static_cast<std::size_t>(p.candidate)];
+    Pool pool;
+    const std::string base = poolBaseName(c.type->name, p.mode, p.shape.replicas);
+    const int n = ++used[base];
+    pool.name = n == 1 ? base : fmt::format("{}-{}", base, n);
+    pool.instanceType = c.type->name;
+    pool.gpuModel = c.type->gpuModel;
+    pool.mode = p.mode;
+    pool.replicas = p.shape.replicas;
+    pool.nodes = p.shape.nodes;
+    pool.gpusPerNode = c.gpus;
+    pool.podsPerNode = p.shape.podsPerNode;
+    pool.pods = static_cast<int>(p.pods);
+    pool.limitedBy = p.shape.gpuBound ? LimitedBy::Gpu : nodeLimit(c, ws, p.workloads, p.minNodeCap);
+    pool.hourly = c.price * p.shape.nodes;
+    pool.usableMemoryMiB = c.usableMemoryMiB;
+    pool.workloads = p.workloads;
+    if (p.migGpu) describeMig(*p.migGpu, p.migLayout, pool);
+    double compute = 0, memory = 0;
+    for (std::size_t wi : p.workloads) {
+      // Only the pod's compute on this GPU and whether it is an estimate are needed here.
+      const SlotFit f = gpuFitOf(ctx, ws[wi], c);
+      if (p.migGpu) plan.placements[wi].profile = p.migGpu->profiles[*migProfileFor(ctx, ws[wi], c)].name;
+      pool.maxMemoryMiB = std::max(pool.maxMemoryMiB, ws[wi].memoryMiB);
+      pool.maxComputePpm = std::max(pool.maxComputePpm, f.computePpm);
+      pool.estimate = pool.estimate || f.estimate;
+      compute += static_cast<double>(f.computePpm) * ws[wi].replicas;
+      memory += static_cast<double>(ws[wi].memoryMiB) * ws[wi].replicas;
+      plan.placements[wi].workload = wi;
+      plan.placements[wi].computePpm = f.computePpm;
+      plan.placements[wi].risk.estimate = f.estimate;
+    }
+    const double gpus = static_cast<double>(pool.nodes) * (c.type->fractional() ? c.type->gpuCount : c.gpus);
+    pool.computePerGpu = compute / 1e6 / gpus;
+    pool.memoryPerGpu = memory / (static_cast<double>(pool.nodes) * c.gpus * static_cast<double>(c.usableMemoryMiB));
+    plan.pools.push_back(std::move(pool));
+  }
+  std::vector<std::size_t> order(plan.pools.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return plan.pools[a].name < plan.pools[b].name; });
+  std::vector<Pool> sorted;
+  for (std::size_t i : order) sorted.push_back(std::move(plan.pools[i]));
+  plan.pools = std::move(sorted);
+  // The GPU Operator has one MIG strategy for the whole cluster: mixed as soon as one pool
+  // needs it.
+  if (std::any_of(plan.pools.begin(), plan.pools.end(),
+                  [](const Pool& p) { return p.mode == Mode::Mig && p.migStrategy == MigStrategy::Mixed; })) {
+    for (Pool& p : plan.pools) {
+      if (p.mode == Mode::Mig) p.migStrategy = MigStrategy::Mixed;
+    }
+  }
+  for (std::size_t pi = 0; pi < plan.pools.size(); ++pi) {
+    const Pool& pool = plan.pools[pi];
+    const MigGpu* gpu = pool.mode == Mode::Mig ? ctx.catalog->findMigGpu(pool.instanceType) : nullptr;
+    plan.pools[pi].notes = poolNotes(pool, *ctx.options, gpu);
+    const std::int64_t gpuMemoryMiB = gpu ? ctx.catalog->findType(pool.instanceType)->gpuMemoryMiB : 0;
+    for (std::size_t wi : pool.workloads) {
+      Placement& placement = plan.placements[wi];
+      placement.pool = pi;
+      std::optional<std::size_t> profile;
+      if (gpu) {
+        auto it = std::find_if(gpu->profiles.begin(), gpu->profiles.end(),
+                               [&](const MigProfile& m) { return m.name == placement.profile; });
+        if (it != gpu->profiles.end()) profile = static_cast<std::size_t>(it - gpu->profiles.begin());
+      }
+      placement.risk = assessRisk(ws[wi], pool, placement, *ctx.options, gpu, profile, gpuMemoryMiB);
+      if (pool.mode != Mode::Mig) {
+        if (auto why = notMigEligible(ctx, ws[wi])) placement.risk.notes.push_back(*why);
+      }
+    }
+  }
+  for (const Pool& p : plan.pools) {
+    plan.fleet.instances[p.instanceType] += p.nodes;
+    plan.fleet.hourly += p.hourly;
+  }
+}
+
+}  // namespace gpuslice::detail
