@@ -91,7 +91,7 @@ struct MigTable {
 };
 
 /// Lexicographic score of a set of MIG pools: cost, nodes, then fewer pools.
-using BlockScore = std::tuple<Micros, long long, int>;
+using PoolSplitScore = std::tuple<Micros, long long, int>;
 
 /// Up to this many workloads, MIG pools are chosen over every split of the workloads;
 /// beyond it, workloads of one profile always share a pool.
@@ -147,15 +147,15 @@ MigOption packOnCandidate(const PlanContext& ctx, MigCovers& covers, const std::
     blocks[mask] = layoutBlock(ctx, covers, k, demand, pods, blockCap);
   }
   // best[mask]: the least score over splits of the profiles in mask into groups.
-  std::vector<std::optional<BlockScore>> best(full + 1);
+  std::vector<std::optional<PoolSplitScore>> best(full + 1);
   std::vector<std::size_t> firstGroup(full + 1, 0);
-  best[0] = BlockScore{0, 0, 0};
+  best[0] = PoolSplitScore{0, 0, 0};
   for (std::size_t mask = 1; mask <= full; ++mask) {
     const std::size_t low = mask & (~mask + 1);
     for (std::size_t sub = mask; sub; sub = (sub - 1) & mask) {
       if (!(sub & low) || !blocks[sub].ok || !best[mask ^ sub]) continue;
       const auto& [cost, nodes, groups] = *best[mask ^ sub];
-      const BlockScore s{cost + blocks[sub].cost, nodes + blocks[sub].nodes, groups + 1};
+      const PoolSplitScore s{cost + blocks[sub].cost, nodes + blocks[sub].nodes, groups + 1};
       if (!best[mask] || s < *best[mask]) {
         best[mask] = s;
         firstGroup[mask] = sub;

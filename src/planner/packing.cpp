@@ -32,19 +32,10 @@ struct Bucket {
   std::vector<std::size_t> workloads;
 };
 
-/// Lexicographic score of a partial packing.
-struct Score {
-  Micros cost = 0;
-  long long nodes = 0;
-  long long penalty = 0;
-  bool operator<(const Score& o) const { return std::tie(cost, nodes, penalty) < std::tie(o.cost, o.nodes, o.penalty); }
-  Score operator+(const Score& o) const { return {cost + o.cost, nodes + o.nodes, penalty + o.penalty}; }
-};
-
 /// The best way to hold a run of buckets in one pool.
 struct Choice {
   bool ok = false;
-  Score score;
+  PackingScore score;
   int candidate = 0;  // position in classCandidates
   Mode mode = Mode::Dedicated;
   PoolShape shape;
@@ -183,7 +174,7 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
   {
     const std::size_t start = 0;
     const std::size_t n = order.size();
-    std::vector<Score> f(n + 1);
+    std::vector<PackingScore> f(n + 1);
     std::vector<Choice> choiceEnding(n + 1);  // best choice for segment (from[j], j]
     std::vector<std::size_t> from(n + 1, 0);
     std::vector<char> reached(n + 1, 0);
@@ -219,12 +210,12 @@ Packing packClass(const PlanContext& ctx, const std::vector<Workload>& workloads
             if (m == Mode::Dedicated && !aggDed[k]) continue;
             const PoolShape s = shapePool(c, m, replicasFor(m, aggTs[k], aggMps[k]), aggCap[k], pods);
             if (s.podsPerNode < 1) continue;
-            const Score sc{c.price * s.nodes, s.nodes, isolationPenalty(m) * pods};
+            const PackingScore sc{c.price * s.nodes, s.nodes, isolationPenalty(m) * pods};
             if (!best.ok || sc < best.score) best = Choice{true, sc, static_cast<int>(k), m, s};
           }
         }
         if (!best.ok) continue;
-        const Score total = f[i] + best.score;
+        const PackingScore total = f[i] + best.score;
         if (!have || total < f[j]) {
           have = true;
           f[j] = total;

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstddef>
-#include <tuple>
 #include <vector>
 
 #include "planner/fit.h"
@@ -54,17 +53,25 @@ inline Micros poolCost(const PlanContext& ctx, const PackedPool& p) {
   return ctx.candidates[static_cast<std::size_t>(p.candidate)].price * p.shape.nodes;
 }
 
-/// How sets of pools compare, least first: hourly cost, then nodes, then the isolation
-/// penalty per pod (dedicated and MIG before MPS before time-slicing).
-using PackingScore = std::tuple<Micros, long long, long long>;
+/// How pools, or sets of them, compare, least first: hourly cost, then nodes, then the
+/// isolation penalty per pod (dedicated and MIG before MPS before time-slicing). Scores add up
+/// over pools, so a change is scored by its difference.
+struct PackingScore {
+  Micros cost = 0;
+  long long nodes = 0;
+  long long penalty = 0;
+
+  friend auto operator<=>(const PackingScore&, const PackingScore&) = default;
+  PackingScore operator+(const PackingScore& o) const { return {cost + o.cost, nodes + o.nodes, penalty + o.penalty}; }
+  PackingScore operator-(const PackingScore& o) const { return {cost - o.cost, nodes - o.nodes, penalty - o.penalty}; }
+};
 
 inline PackingScore scoreOf(const PlanContext& ctx, const std::vector<PackedPool>& pools) {
-  PackingScore s{0, 0, 0};
-  auto& [cost, nodes, penalty] = s;
+  PackingScore s;
   for (const PackedPool& p : pools) {
-    cost += poolCost(ctx, p);
-    nodes += p.shape.nodes;
-    penalty += static_cast<long long>(isolationPenalty(p.mode)) * p.pods;
+    s.cost += poolCost(ctx, p);
+    s.nodes += p.shape.nodes;
+    s.penalty += static_cast<long long>(isolationPenalty(p.mode)) * p.pods;
   }
   return s;
 }

@@ -140,7 +140,7 @@ Result<Attempt> bestAttempt(const WorkloadSet& set, const Catalog& catalog, cons
   if (withoutMps && withoutMig) {
     bound = std::min(withoutMps->prepared->lowerBoundMicros, withoutMig->prepared->lowerBoundMicros);
     if (note && hasModeIn(*withoutMig, Mode::Mps) && hasModeIn(*withoutMps, Mode::Mig)) {
-      const Micros other = std::get<0>(mpsWins ? withoutMps->score : withoutMig->score);
+      const Micros other = (mpsWins ? withoutMps->score : withoutMig->score).cost;
       *note = fmt::format(
           "MPS and MIG are never planned together (the NVIDIA device plugin runs MPS only on whole GPUs and not "
           "beside MIG's mixed strategy): planned without {}; without {} instead the plan costs ${:.2f}/h",
@@ -161,7 +161,7 @@ std::optional<Micros> anyModelCost(const WorkloadSet& set, const Catalog& catalo
   options.levelSearch = false;  // an estimate: the quicker search will do
   auto a = left ? attempt(set, catalog, options) : bestAttempt(set, catalog, options, false, nullptr);
   if (!a) return std::nullopt;
-  return std::get<0>(a->score);
+  return a->score.cost;
 }
 
 }  // namespace

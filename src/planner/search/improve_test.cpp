@@ -198,7 +198,7 @@ void checkSearched(const Catalog& catalog, const std::vector<Workload>& ws, Micr
   std::vector<PackedPool> pools = packed(ctx, ws);
   improvePools(ctx, ws, pools);
   checkSound(ctx, ws, pools);
-  CHECK(std::get<0>(scoreOf(ctx, pools)) == cost);
+  CHECK(scoreOf(ctx, pools).cost == cost);
   CHECK(bruteForce(ctx, ws) == cost);
   CHECK(summary(ctx, pools) == expected);
 }
@@ -240,15 +240,15 @@ TEST_CASE("improvePools: random small fleets stay sound, never cost more, and ar
     checkSound(ctx, ws, after);
     const PackingScore a = scoreOf(ctx, after), b = scoreOf(ctx, before);
     CHECK(a <= b);
-    cheaper += std::get<0>(a) < std::get<0>(b);
+    cheaper += a.cost < b.cost;
     std::vector<PackedPool> again = before;
     improvePools(ctx, ws, again);
     CHECK(summary(ctx, again) == summary(ctx, after));
     if (n <= 6) {
       const Micros least = bruteForce(ctx, ws);
-      CHECK(least <= std::get<0>(a));
+      CHECK(least <= a.cost);
       ++brute;
-      optimal += least == std::get<0>(a);
+      optimal += least == a.cost;
     }
   }
   MESSAGE("cheaper in " << cheaper << " rounds; optimal in " << optimal << " of " << brute << " brute-forced");
@@ -289,7 +289,7 @@ TEST_CASE("improvePools: a one-pod workload moves into the free GPUs of another 
   PlanOptions o;
   const PlanContext ctx = contextFor(catalog, o, ws);
   const std::vector<PackedPool> before = packed(ctx, ws);
-  CHECK(std::get<0>(scoreOf(ctx, before)) == 8 * 526000 + 2 * 3912000);  // probe on a node of its own
+  CHECK(scoreOf(ctx, before).cost == 8 * 526000 + 2 * 3912000);  // probe on a node of its own
   const Plan p = planOf(catalog, ws);
   CHECK(p.fleet.hourly == 7 * 526000 + 2 * 3912000);
   CHECK(poolsOf(p) == "g4dn-12xlarge-dedicated nodes=2 pods=6 [1 2 ] g4dn-xlarge-dedicated nodes=7 pods=7 [0 ] ");
@@ -309,12 +309,12 @@ TEST_CASE("improvePools: two pools swap workloads to fill a node, re-split from 
   PlanOptions o;
   const PlanContext ctx = contextFor(catalog, o, ws);
   std::vector<PackedPool> pools = packed(ctx, ws);
-  CHECK(std::get<0>(scoreOf(ctx, pools)) == 3912000 + 20 * 526000);
+  CHECK(scoreOf(ctx, pools).cost == 3912000 + 20 * 526000);
   // (The moves of one or a few workloads out of one pool stop at prep with probe, and 19
   // xlarge nodes.)
   improvePools(ctx, ws, pools);
   checkSound(ctx, ws, pools);
-  CHECK(std::get<0>(scoreOf(ctx, pools)) == 3912000 + 18 * 526000);
+  CHECK(scoreOf(ctx, pools).cost == 3912000 + 18 * 526000);
   CHECK(bruteForce(ctx, ws) == 3912000 + 18 * 526000);
   CHECK(summary(ctx, pools) == "g4dn.xlarge/dedicated1x18:1,2,4, g4dn.12xlarge/dedicated1x1:0,3, ");
 }
