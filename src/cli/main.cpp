@@ -3,6 +3,7 @@
 #include <map>
 
 #include "cli/commands.h"
+#include "util/utf8.h"
 
 namespace {
 
@@ -40,7 +41,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "gpuslice: " << e.what() << "\nRun 'gpuslice --help' or 'gpuslice <command> --help' for usage.\n";
+    // CLI11 quotes arguments as given: escaped like Error::describe().
+    std::cerr << "gpuslice: " << gpuslice::escapeBytes(e.what(), gpuslice::EscapeAlso::Controls)
+              << "\nRun 'gpuslice --help' or 'gpuslice <command> --help' for usage.\n";
     return static_cast<int>(gpuslice::ErrorKind::Usage);
   }
   for (const auto& [sub, run] : runners) {

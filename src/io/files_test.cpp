@@ -75,3 +75,9 @@ TEST_CASE("unwritable place: an error naming the file, nothing written") {
   CHECK(e->describe() ==
         "/nonexistent-dir/x.json: cannot create a temporary file next to it: No such file or directory");
 }
+
+TEST_CASE("a file name that is not UTF-8 is escaped in the message") {
+  auto r = io::readFile("/nonexistent-dir/caf\xE9\x1B.yaml");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().describe() == "/nonexistent-dir/caf\\xe9\\x1b.yaml: cannot open: No such file or directory");
+}
