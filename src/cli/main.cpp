@@ -3,6 +3,7 @@
 #include <map>
 
 #include "cli/commands.h"
+#include "util/utf8.h"
 
 namespace {
 
@@ -44,7 +45,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     code = app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "gpuslice: " << e.what() << "\nRun 'gpuslice --help' or 'gpuslice <command> --help' for usage.\n";
+    // CLI11 quotes arguments as given: escaped like Error::describe().
+    std::cerr << "gpuslice: " << gpuslice::escapeBytes(e.what(), gpuslice::EscapeAlso::Controls)
+              << "\nRun 'gpuslice --help' or 'gpuslice <command> --help' for usage.\n";
   }
   return code;
 }

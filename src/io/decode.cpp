@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "util/utf8.h"
+
 namespace gpuslice::io {
 
 std::string Field::str() const {
@@ -30,9 +32,11 @@ Result<std::string> requiredString(const Decoder& d, const Node& parent, std::st
 std::string dns1123Problem(std::string_view s) {
   if (s.empty()) return "is empty";
   if (s.size() > 63) return fmt::format("is {} characters long, more than 63", s.size());
-  for (char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-      return fmt::format("contains '{}': only lower-case letters, digits and '-' are allowed", c);
+      const std::size_t length = std::max<std::size_t>(1, utf8SequenceLength(s.substr(i)));  // all of 'é'
+      return fmt::format("contains '{}': only lower-case letters, digits and '-' are allowed", s.substr(i, length));
     }
   }
   if (s.front() == '-' || s.back() == '-') return "must start and end with a lower-case letter or digit";
@@ -46,7 +50,7 @@ std::string shown(const Node& n) {
     case Node::Kind::Mapping: return "a mapping";
     case Node::Kind::Scalar: break;
   }
-  std::string t = n.text.size() > 40 ? n.text.substr(0, 40) + "..." : n.text;
+  std::string t = n.text.size() > 40 ? std::string(utf8Prefix(n.text, 40)) + "..." : n.text;
   return n.quoted ? "\"" + t + "\"" : t;
 }
 

@@ -69,7 +69,7 @@ std::string index(const std::string& parent, std::size_t i);
 /// Why `s` is not a DNS-1123 label, or an empty string when it is one.
 std::string dns1123Problem(std::string_view s);
 
-/// Renders a scalar for a message: quoted text, cut after 40 characters.
+/// Renders a scalar for a message: quoted text, cut after 40 bytes (never inside a character).
 std::string shown(const Node& n);
 
 }  // namespace gpuslice::io

@@ -3,12 +3,15 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+
+#include "util/utf8.h"
 
 namespace gpuslice::io {
 
@@ -31,9 +34,8 @@ bool writeAll(int fd, const std::string& content) {
   return true;
 }
 
-}  // namespace
-
-Result<std::string> readFile(const std::string& path) {
+/// The bytes of `path` (stdin for "-"), unchecked.
+Result<std::string> readBytes(const std::string& path) {
   if (path == "-") {
     std::string out;
     char buf[1 << 16];
@@ -65,6 +67,17 @@ Result<std::string> readFile(const std::string& path) {
   std::fclose(f);
   if (failed) return fileError(path, "cannot read");
   return out;
+}
+
+}  // namespace
+
+Result<std::string> readFile(const std::string& path) {
+  auto text = readBytes(path);
+  if (!text) return text;
+  const std::size_t bad = firstInvalidUtf8(*text);
+  if (bad == std::string::npos) return text;
+  const auto line = 1 + std::count(text->begin(), text->begin() + static_cast<std::ptrdiff_t>(bad), '\n');
+  return badInput(path == "-" ? "<stdin>" : path, static_cast<int>(line), "", "not valid UTF-8");
 }
 
 std::optional<Error> writeFileAtomic(const std::string& requested, const std::string& content) {

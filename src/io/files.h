@@ -8,7 +8,10 @@
 
 namespace gpuslice::io {
 
-/// The whole file, or standard input for "-". Errors name the file.
+/// The whole file, or standard input for "-". Errors name the file. Every input is text:
+/// bytes that are not well-formed UTF-8 (util/utf8.h; a leading byte order mark is
+/// well-formed) are refused here, before any parser sees them, with
+/// "<file>:<line>: not valid UTF-8" at the line of the first bad byte.
 Result<std::string> readFile(const std::string& path);
 
 /// Writes `content` to `path` through a temporary file in the same directory and a

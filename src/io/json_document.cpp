@@ -10,29 +10,13 @@
 
 #include "io/document.h"
 #include "io/document_detail.h"
+#include "util/utf8.h"
 
 namespace gpuslice::io {
 
 namespace {
 
 using namespace detail;
-
-/// Length of the valid UTF-8 sequence at `s`, or 0 if there is none.
-std::size_t utf8Length(const char* s, const char* end) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s);
-  const auto* e = reinterpret_cast<const unsigned char*>(end);
-  auto cont = [&](std::size_t i, unsigned lo = 0x80, unsigned hi = 0xBF) {
-    return p + i < e && p[i] >= lo && p[i] <= hi;
-  };
-  const unsigned c = p[0];
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF)  // no overlong forms, no UTF-16 surrogates
-    return cont(1, c == 0xE0 ? 0xA0 : 0x80, c == 0xED ? 0x9F : 0xBF) && cont(2) ? 3 : 0;
-  if (c >= 0xF0 && c <= 0xF4)  // no overlong forms, nothing past U+10FFFF
-    return cont(1, c == 0xF0 ? 0x90 : 0x80, c == 0xF4 ? 0x8F : 0xBF) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
-}
 
 void appendUtf8(std::string& out, std::uint32_t cp) {
   static constexpr unsigned char kLead[] = {0x00, 0xC0, 0xE0, 0xF0};
@@ -172,7 +156,7 @@ class JsonParser {
       while (p_ != end_) {
         const auto c = static_cast<unsigned char>(*p_);
         if (c == '"' || c == '\\' || c < 0x20) break;
-        const std::size_t n = c < 0x80 ? 1 : utf8Length(p_, end_);
+        const std::size_t n = c < 0x80 ? 1 : utf8SequenceLength(std::string_view(p_, end_));
         if (n == 0) return fail("invalid UTF-8 in string");
         p_ += n;
       }

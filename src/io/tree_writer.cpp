@@ -7,6 +7,8 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "util/yaml_scalar.h"
+
 namespace gpuslice::io {
 
 namespace {
@@ -58,48 +60,6 @@ void appendJsonQuoted(std::string& out, std::string_view s) {
     }
   }
   out += '"';
-}
-
-std::string jsonQuote(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  appendJsonQuoted(out, s);
-  return out;
-}
-
-bool yamlPlainSafe(std::string_view s) {
-  if (s.empty() || s.size() > 200) return false;
-  std::string lower;
-  for (char c : s) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  for (const char* w : {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}) {
-    if (lower == w) return false;
-  }
-  // Anything a YAML 1.1 or 1.2 reader might take for a number or a date.
-  // (digits, signs, points, exponents, hex and octal prefixes and digits, sexagesimal colons).
-  bool numberish = true, digit = false;
-  for (char c : s) {
-    digit = digit || (c >= '0' && c <= '9');
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.' || c == '-' ||
-          c == '+' || c == '_' || c == ':' || c == 'x' || c == 'o' || c == 'X' || c == 'O')) {
-      numberish = false;
-    }
-  }
-  if (numberish && (digit || s == ".inf" || s == ".nan")) return false;
-  if (lower == ".inf" || lower == "-.inf" || lower == "+.inf" || lower == ".nan") return false;
-  const char first = s.front();
-  const bool alnum = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || (first >= '0' && first <= '9');
-  if (!(alnum || first == '/' || first == '<' || first == '_' || first == '.')) return false;
-  if (s.back() == ' ' || s.back() == ':') return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                    c == '.' || c == '_' || c == '/' || c == ' ' || c == '(' || c == ')' || c == '<' || c == '>' ||
-                    c == '+' || c == ';' || c == ',' || c == '=' || c == '%' || c == ':';
-    if (!ok) return false;
-    if (c == ':' && (i + 1 == s.size() || s[i + 1] == ' ')) return false;  // "a: b" reads as a mapping
-    if (c == ' ' && i + 1 < s.size() && s[i + 1] == '#') return false;
-  }
-  return true;
 }
 
 // ---- JSON ----
@@ -200,7 +160,7 @@ std::string YamlWriter::prefix() {
 void YamlWriter::key(std::string_view k) {
   Frame& f = stack_.back();
   checkOrder(f.lastKey, f.count, k);
-  pendingKey_ = yamlPlainSafe(k) ? std::string(k) : jsonQuote(k);
+  pendingKey_ = yamlScalar(k);
   haveKey_ = true;
 }
 
@@ -265,7 +225,7 @@ void YamlWriter::appendItems(std::string_view text, int count) {
   }
 }
 
-void YamlWriter::string(std::string_view s) { scalar(yamlPlainSafe(s) ? std::string(s) : jsonQuote(s)); }
+void YamlWriter::string(std::string_view s) { scalar(yamlScalar(s)); }
 
 void YamlWriter::number(double v) { scalar(numberText(v)); }
 

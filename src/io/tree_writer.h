@@ -97,8 +97,9 @@ class JsonWriter final : public TreeWriter {
   bool afterKey_ = false;
 };
 
-/// YAML block style; strings are plain where that reads back as the same string,
-/// double-quoted (JSON escapes) otherwise; empty containers as {} and [].
+/// YAML block style; strings and keys as util/yaml_scalar.h writes them (plain where every
+/// reader takes them back as the same string, double-quoted otherwise); empty containers as
+/// {} and [].
 class YamlWriter final : public TreeWriter {
  public:
   explicit YamlWriter(std::string& out) : out_(out) {}
@@ -132,11 +133,5 @@ class YamlWriter final : public TreeWriter {
   std::string pendingKey_;
   bool haveKey_ = false;
 };
-
-/// A JSON string literal for `s`, with the escapes JSON requires.
-std::string jsonQuote(std::string_view s);
-
-/// True if YAML reads `s` back as this same string when written plain.
-bool yamlPlainSafe(std::string_view s);
 
 }  // namespace gpuslice::io

@@ -51,16 +51,6 @@ TEST_CASE("keys out of order are a programming error") {
   CHECK_THROWS_AS(w.field("a", 2), std::logic_error);
 }
 
-TEST_CASE("plain-safe strings") {
-  CHECK(yamlPlainSafe("p3-2xlarge-mps4"));
-  CHECK(yamlPlainSafe("ml/chat"));
-  for (std::string s :
-       {"", "yes", "No", "null", "1.5", "2026-07-20", "0x1F", "a: b", "a #b", "-a", "'q'", "x:", ".inf", "1e3"}) {
-    CAPTURE(s);
-    CHECK_FALSE(yamlPlainSafe(s));
-  }
-}
-
 namespace {
 void items(TreeWriter& w, int from, int to) {
   for (int i = from; i < to; ++i) {

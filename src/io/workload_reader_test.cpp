@@ -95,6 +95,15 @@ TEST_CASE("every bad value names file, line and field") {
   CHECK(errorOf(std::string(kHead) + "    - name: a\n      namespace: " + std::string(64, 'n') + "\n" + gpu) ==
         "w.yaml:6: workloads[0].namespace: " + std::string(40, 'n') +
             "... is not a DNS-1123 label: it is 64 characters long, more than 63");
+  // A character outside ASCII is named whole, and a cut never falls inside one (39 'n', then
+  // the two bytes of 'é' at bytes 40 and 41: the excerpt stops before them).
+  CHECK(errorOf(std::string(kHead) + "    - name: téam\n" + gpu) ==
+        "w.yaml:5: workloads[0].name: téam is not a DNS-1123 label: it contains 'é': only lower-case "
+        "letters, digits and '-' are allowed");
+  CHECK(errorOf(std::string(kHead) + "    - name: " + std::string(39, 'n') + "é" + std::string(10, 'n') + "\n" + gpu) ==
+        "w.yaml:5: workloads[0].name: " + std::string(39, 'n') +
+            "... is not a DNS-1123 label: it contains 'é': only lower-case letters, digits and "
+            "'-' are allowed");
   CHECK(errorOf("apiVersion: gpuslice.dev/v1alpha1\nkind: Plan\nspec: {}\n") ==
         "w.yaml:2: kind: must be WorkloadSet, got Plan");
   CHECK(errorOf("apiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  workloads: []\n") ==

@@ -1,5 +1,7 @@
 #include "model/error.h"
 
+#include "util/utf8.h"
+
 namespace gpuslice {
 
 std::string Error::describe() const {
@@ -10,7 +12,7 @@ std::string Error::describe() const {
     out += ": ";
   }
   if (!field.empty()) out += field + ": ";
-  return out + message;
+  return escapeBytes(out + message, EscapeAlso::Controls);
 }
 
 }  // namespace gpuslice

@@ -23,7 +23,10 @@ struct Error {
   std::string field;  ///< field path such as workloads[3].gpu.compute; empty if none
   std::string message;
 
-  /// "<file>:<line>: <field>: <message>", leaving out the parts that are empty.
+  /// "<file>:<line>: <field>: <message>", leaving out the parts that are empty. Any byte that
+  /// is not well-formed UTF-8, and any control character, is written as \xNN (util/utf8.h):
+  /// a file name or a quoted value never reaches the terminal raw, and the text stays on one
+  /// line.
   std::string describe() const;
 };
 

@@ -52,9 +52,10 @@ struct ValueMember {
 
 bool operator==(const Value& a, const Value& b);
 
-/// `v` as block-style YAML ending in a newline: mapping members in their order, strings plain
-/// where every YAML 1.1 and 1.2 reader takes them back as the same string, multi-line strings
-/// as literal blocks, anything else double-quoted with JSON escapes; empty containers as {} and [].
+/// `v` as block-style YAML ending in a newline: mapping members in their order, multi-line
+/// strings as literal blocks, other strings and keys as util/yaml_scalar.h writes them (plain
+/// where every YAML 1.1 and 1.2 reader takes them back as the same string, double-quoted
+/// otherwise); empty containers as {} and [].
 std::string toYaml(const Value& v);
 bool operator==(const ValueMember& a, const ValueMember& b);
 

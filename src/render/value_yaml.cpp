@@ -1,69 +1,10 @@
 // Writing a manifest tree as YAML, in the order of its members.
-#include <fmt/format.h>
-
 #include "render/value.h"
+#include "util/yaml_scalar.h"
 
 namespace gpuslice {
 
 namespace {
-
-bool digit(char c) { return c >= '0' && c <= '9'; }
-bool letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-/// True when a plain scalar `s` reads back as this same string in YAML 1.1 and 1.2.
-bool plainSafe(const std::string& s) {
-  if (s.empty() || s.size() > 200) return false;
-  std::string lower;
-  for (char c : s) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  for (const char* w : {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}) {
-    if (lower == w) return false;
-  }
-  // Numbers, dates and times in either version: only digits, hex letters, signs, points,
-  // underscores, colons and radix prefixes.
-  bool numberish = true, hasDigit = false;
-  for (char c : lower) {
-    hasDigit = hasDigit || digit(c);
-    if (!(digit(c) || (c >= 'a' && c <= 'f') || c == '.' || c == '-' || c == '+' || c == '_' || c == ':' || c == 'x' ||
-          c == 'o')) {
-      numberish = false;
-    }
-  }
-  if ((numberish && hasDigit) || lower == ".inf" || lower == "-.inf" || lower == "+.inf" || lower == ".nan")
-    return false;
-  if (!(letter(s.front()) || digit(s.front()) || s.front() == '/' || s.front() == '_' || s.front() == '.'))
-    return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool ok = letter(c) || digit(c) || c == '-' || c == '.' || c == '_' || c == '/' || c == '+' || c == '=' ||
-                    c == '%' || c == ':' || c == ',' || c == '(' || c == ')' || c == '@' ||
-                    (c == ' ' && i + 1 < s.size());
-    if (!ok) return false;
-    if (c == ':' && (i + 1 == s.size() || s[i + 1] == ' ')) return false;  // "a: b" is a mapping
-    if (c == ' ' && s[i + 1] == '#') return false;                         // " #" starts a comment
-    if (c == '@' && i == 0) return false;
-  }
-  return s.back() != ' ';
-}
-
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 /// A literal block keeps the text exactly when: lines have no trailing blanks or control
 /// characters, the first line does not start with a blank, and at most one newline ends it.
@@ -81,12 +22,12 @@ bool literalBlockSafe(const std::string& s) {
 std::string scalar(const Value& v) {
   switch (v.kind) {
     case Value::Kind::Null: return "null";
-    case Value::Kind::String: return plainSafe(v.text) ? v.text : quoted(v.text);
+    case Value::Kind::String: return yamlScalar(v.text);
     default: return v.text;
   }
 }
 
-std::string key(const std::string& k) { return plainSafe(k) ? k : quoted(k); }
+std::string key(const std::string& k) { return yamlScalar(k); }
 
 bool emptyContainer(const Value& v) {
   return (v.kind == Value::Kind::Mapping && v.members.empty()) || (v.kind == Value::Kind::Sequence && v.items.empty());
