@@ -245,7 +245,7 @@ std::string trickyElement(int i) {
          "},\\\\\", \"n\": [1, {\"k\": \"}\\n]\"}], \"i\": " + std::to_string(i) + "}";
 }
 
-TEST_CASE("json: a large array is parsed in two parts into the same nodes and lines") {
+TEST_CASE("json: a large array is parsed in two parts into the same nodes and lines" * doctest::test_suite("threads")) {
   int count = 0;
   const Node root = json(bigArray(trickyElement, &count));
   const Node& big = *root.find("big");
@@ -263,7 +263,7 @@ TEST_CASE("json: a large array is parsed in two parts into the same nodes and li
   CHECK(root.find("after")->text == "true");
 }
 
-TEST_CASE("json: errors in a large array name the first problem in the document") {
+TEST_CASE("json: errors in a large array name the first problem in the document" * doctest::test_suite("threads")) {
   int count = 0;
   bigArray(trickyElement, &count);
   const int late = count - 10, early = 10;

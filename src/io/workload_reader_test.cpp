@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 using namespace gpuslice;
 
@@ -134,7 +135,8 @@ TEST_CASE("files merge; duplicates and conflicting regions are errors") {
         "eu.yaml:4: region: \"eu-west-1\" conflicts with region \"us-east-1\" set in us.yaml:4");
 }
 
-TEST_CASE("large files decode on two threads; the first error in the file is the one reported") {
+TEST_CASE("large files decode on two threads; the first error in the file is the one reported" *
+          doctest::test_suite("threads")) {
   auto fleet = [](std::initializer_list<int> bad) {
     std::string text = R"({"apiVersion": "gpuslice.dev/v1alpha1", "kind": "WorkloadSet", "spec": {"workloads": [)";
     for (int i = 0; i < 6000; ++i) {
@@ -150,6 +152,16 @@ TEST_CASE("large files decode on two threads; the first error in the file is the
   CHECK(ok->workloads[0].name == "w0");  // sorted by name: w0, w1, w10, ...
   CHECK(ok->workloads[5999].name == "w999");
   CHECK(ok->workloads[5999].source.line == 999 + 2);  // one workload per line after the first
+  // All of them, sorted as strings on two threads, each with the line it came from.
+  std::vector<std::string> names;
+  for (int i = 0; i < 6000; ++i) names.push_back("w" + std::to_string(i));
+  std::sort(names.begin(), names.end());
+  int misplaced = 0;
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    const Workload& w = ok->workloads[k];
+    misplaced += w.name != names[k] || w.source.line != std::stoi(names[k].substr(1)) + 2;
+  }
+  CHECK(misplaced == 0);
   auto both = io::readWorkloads({{"big.json", fleet({5000, 100})}});
   REQUIRE_FALSE(both.ok());
   CHECK(both.error().describe() == "big.json:102: workloads[100].gpu.compute: must be in (0, 1], got 2");

@@ -256,7 +256,8 @@ TEST_CASE("mig plan: cost equals the brute-force optimum over every split into p
   }
 }
 
-TEST_CASE("mig plan: workloads that need MPS and others that need MIG cannot be planned together") {
+TEST_CASE("mig plan: workloads that need MPS and others that need MIG cannot be planned together" *
+          doctest::test_suite("threads")) {
   WorkloadSet set;
   set.workloads = {migWorkload("isolated", "H100", 8 * 1024, 0.1, 2),
                    migWorkload("mps-only", "H100", 4 * 1024, 0.1, 2, bit(Mode::Mps), Isolation::None)};
@@ -267,7 +268,8 @@ TEST_CASE("mig plan: workloads that need MPS and others that need MIG cannot be 
         0);
 }
 
-TEST_CASE("mig plan: random fleets keep every MIG pool sound and never mix MPS with MIG") {
+TEST_CASE("mig plan: random fleets keep every MIG pool sound and never mix MPS with MIG" *
+          doctest::test_suite("threads")) {
   const Catalog& catalog = builtin();
   std::mt19937 rng(7);
   const char* models[] = {"A100", "H100", "H200"};

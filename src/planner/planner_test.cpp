@@ -187,7 +187,7 @@ TEST_CASE("fractional L4 slices are priced options for small pods") {
   CHECK(p.fleet.instances == std::map<std::string, int>{{"g6.xlarge", 1}});
 }
 
-TEST_CASE("cross-model moves only with anyGpuModel, and are marked estimates") {
+TEST_CASE("cross-model moves only with anyGpuModel, and are marked estimates" * doctest::test_suite("threads")) {
   WorkloadSet s;
   s.workloads.push_back(workload("v", "V100", 3, 0.2, 2));
   Plan p = planOk(s);
@@ -272,7 +272,8 @@ TEST_CASE("node allocatable follows the Karpenter formulas") {
   CHECK(a.maxPods == 110);
 }
 
-TEST_CASE("random fleets: every plan is safe, complete, deterministic and above its lower bound") {
+TEST_CASE("random fleets: every plan is safe, complete, deterministic and above its lower bound" *
+          doctest::test_suite("threads")) {
   std::uint64_t state = 12345;
   auto next = [&] {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;

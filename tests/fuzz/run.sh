@@ -1,38 +1,40 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang (ASan + UBSan) and fuzzes each for SECONDS (default
-# 60): fuzz_plan (workload files, planned and printed) from the examples and the golden-test
-# inputs, then fuzz_render (saved plans, rendered) from plans of those examples.
-# Usage: tests/fuzz/run.sh BUILD_DIR [SECONDS]
-# BUILD_DIR is a configured and built CMake build of the project (for the embedded data
-# sources and the gpuslice binary that writes the render corpus).
+# Fuzzes each target for SECONDS (default 60) with libFuzzer, ASan and UBSan: configures
+# BUILD_DIR (default build-fuzz) with clang++ and -DGPUSLICE_FUZZ=ON if it is not configured
+# yet, builds fuzz_plan and fuzz_render, and runs each on a copy of its corpus in
+# BUILD_DIR/fuzz-run, so the repository is never written. New inputs and crash reproducers
+# stay there; tests/fuzz/README.md says how to keep them.
+# Usage: tests/fuzz/run.sh [BUILD_DIR [SECONDS]]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-build=$(cd "${1:?usage: tests/fuzz/run.sh BUILD_DIR [SECONDS]}" && pwd)
+build=${1:-build-fuzz}
 seconds=${2:-60}
-out=$build/fuzz
-mkdir -p "$out/corpus" "$out/corpus-render"
-cmake --build "$build" --target gpuslice_data gpuslice >/dev/null
-sources=$(find "$root/src" -name '*.cpp' ! -name '*_test.cpp' ! -path '*/cli/*' | sort)
-flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-  -I"$root/src" -I"$build/embed")
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DGPUSLICE_FUZZ=ON \
+    -DGPUSLICE_WERROR=ON >/dev/null
+fi
+cmake --build "$build" -j2 --target fuzz_plan fuzz_render
+run=$(cd "$build" && pwd)/fuzz-run
+rm -rf "$run"
+status=0
 for target in fuzz_plan fuzz_render; do
-  clang++ "${flags[@]}" "$root/tests/fuzz/$target.cpp" $sources "$build"/embed/*.cpp \
-    -lyaml-cpp -lfmt -lpthread -o "$out/$target" &
+  case $target in
+    fuzz_plan) max_len=4096 ;;    # workload files: the examples are under 2 KB
+    fuzz_render) max_len=16384 ;; # saved plans: the seeds are up to 9 KB
+  esac
+  mkdir -p "$run/$target/crashes"
+  cp -R "$root/tests/fuzz/corpus/$target" "$run/$target/corpus"
+  echo "-- $target, $seconds s (corpus and findings in $run/$target)"
+  if "$build/tests/fuzz/$target" "$run/$target/corpus" -max_total_time="$seconds" -max_len="$max_len" \
+    -timeout=10 -rss_limit_mb=4096 -artifact_prefix="$run/$target/crashes/" -print_final_stats=1 \
+    >"$run/$target/log" 2>&1; then
+    tail -n 12 "$run/$target/log"
+  else
+    status=1
+    tail -n 80 "$run/$target/log"
+  fi
 done
-wait
-cp "$root"/examples/*.yaml "$out/corpus/" 2>/dev/null || true
-find "$root/tests/golden/cases" -name '*.yaml' -o -name '*.json' | while read -r f; do
-  cp "$f" "$out/corpus/$(echo "$f" | md5sum | cut -c1-12)-$(basename "$f")"
-done
-for f in "$root"/examples/*.yaml; do
-  "$build/gpuslice" plan "$f" --format json -o "$out/corpus-render/$(basename "$f" .yaml).json" || true
-done
-find "$root/tests/golden/cases" "$root/tests/validate" -name '*plan*.json' | while read -r f; do
-  cp "$f" "$out/corpus-render/$(echo "$f" | md5sum | cut -c1-12)-$(basename "$f")"
-done
-echo "-- fuzz_plan"
-"$out/fuzz_plan" "$out/corpus" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
-  -print_final_stats=1 2>&1 | tail -n 12
-echo "-- fuzz_render"
-"$out/fuzz_render" "$out/corpus-render" -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=4096 \
-  -print_final_stats=1 2>&1 | tail -n 12
+if [ "$status" != 0 ]; then
+  echo "run.sh: a fuzz target failed; reproducers: $(ls "$run"/*/crashes/* 2>/dev/null | tr '\n' ' ')" >&2
+fi
+exit "$status"
