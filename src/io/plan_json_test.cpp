@@ -30,7 +30,7 @@ struct ManyWorkloads {
       Placement pl;
       pl.workload = i;
       pl.computePpm = 250000;
-      pl.risk.oom = "enforced-limit";
+      pl.risk.oom = OomKind::EnforcedLimit;
       pl.risk.memoryLimitMiB = 3968;
       pl.risk.memorySlackMiB = 384;
       pl.risk.computeShare = 0.25;
