@@ -6,7 +6,7 @@
 # --format kustomize render is built by `kubectl kustomize` over stand-in Deployments, whose
 # patched result is checked and validated too.
 #
-# Usage: run.sh PATH_TO_GPUSLICE SHARED_REFERENCE_DIR
+# Usage: run.sh PATH_TO_GPUSLICE [TEST_DATA_DIR]   (default: tests/data, the CRDs and chart values)
 # Needs node and `npm ci` here (package-lock.json). Without them it SKIPS (exit 77, which ctest
 # shows as skipped) unless CI=true, where it fails. Without kubectl the kustomize step is
 # skipped with a message (kubectl is not in Debian's archive).
@@ -14,8 +14,8 @@
 set -u
 export LC_ALL=C
 bin=$1
-reference=$2
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+data=${2:-$here/../data}
 examples=$here/../../examples
 
 if ! command -v node >/dev/null || [[ ! -d $here/node_modules/ajv || ! -d $here/node_modules/@marcbachmann/cel-js || ! -d $here/node_modules/yaml ]]; then
@@ -39,7 +39,7 @@ validate() {  # name files...
   local name=$1
   shift
   local out
-  if out=$(node "$here/validate.mjs" --reference "$reference" "$@" 2>&1); then
+  if out=$(node "$here/validate.mjs" --data "$data" "$@" 2>&1); then
     pass "$name ($out)"
   else
     fail "$name" "$out"
@@ -77,7 +77,7 @@ fi
 
 for f in "$here"/bad/*.yaml; do
   expect=$(head -1 "$f" | sed 's/^# expect: //')
-  out=$(node "$here/validate.mjs" --reference "$reference" "$f" 2>&1)
+  out=$(node "$here/validate.mjs" --data "$data" "$f" 2>&1)
   if [[ $? == 1 && $out == *"$expect"* ]]; then
     pass "rejects bad/$(basename "$f")"
   else
