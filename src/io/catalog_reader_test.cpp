@@ -8,12 +8,12 @@
 
 using namespace gpuslice;
 
-TEST_CASE("the built-in table covers every NVIDIA instance type of the reference CSV, with its figures") {
+TEST_CASE("the built-in table covers every NVIDIA instance type of the test data's CSV, with its figures") {
   auto catalog = io::builtinCatalog();
   REQUIRE_MESSAGE(catalog.ok(), (catalog.ok() ? "" : catalog.error().describe()));
   CHECK(catalog->region == "us-east-1");
   CHECK(catalog->date == "2026-07-20");
-  std::ifstream csv(std::string(GPUSLICE_REFERENCE_DIR) + "/aws-gpu-instances.csv");
+  std::ifstream csv(std::string(GPUSLICE_TEST_DATA_DIR) + "/reference/aws-gpu-instances.csv");
   REQUIRE(csv.good());
   std::string line;
   std::getline(csv, line);  // header

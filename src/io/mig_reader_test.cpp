@@ -189,7 +189,7 @@ TEST_CASE("bad MIG memorySource: required, and observed or assumed") {
 
 namespace {
 
-/// The reference data dir's name for each GPU of the built-in MIG catalog.
+/// tests/data/reference/mig-profiles.yaml's name for each GPU of the built-in MIG catalog.
 const std::map<std::string, std::string> kReferenceName = {
     {"A100-40GB", "A100-SXM4-40GB"}, {"A100-80GB", "A100-SXM4-80GB"}, {"H100-80GB", "H100-SXM5-80GB"},
     {"H200-141GB", "H200-141GB"},    {"B200-180GB", "B200-180GB"},
@@ -207,7 +207,7 @@ std::string readText(const std::string& path) {
 TEST_CASE("built-in MIG usable memory: the reference's memory_mib wherever it has one, and only H100 observed") {
   auto mig = io::builtinMigCatalog();
   REQUIRE(mig.ok());
-  const std::string path = std::string(GPUSLICE_REFERENCE_DIR) + "/mig-profiles.yaml";
+  const std::string path = std::string(GPUSLICE_TEST_DATA_DIR) + "/reference/mig-profiles.yaml";
   const std::string text = readText(path);
   REQUIRE_FALSE(text.empty());
   auto ref = io::parseDocument(text, path);
@@ -244,10 +244,20 @@ TEST_CASE("built-in MIG usable memory: the reference's memory_mib wherever it ha
 }
 
 TEST_CASE("built-in MIG usable memory of H100-80GB: prints as the real H100 SXM5 printout's GiB") {
-  // notes/mig-geometry.md section 2 [S8a]: 9.75 / 19.62 / 39.50 / 79.25 GiB for 1, 2, 4 and 8 memory slices.
-  const std::string notes = readText(std::string(GPUSLICE_REFERENCE_DIR) + "/notes/mig-geometry.md");
-  CHECK(notes.find("A real H100 SXM5 printout gives 9.75 / 19.62 / 39.50 / 79.25 GiB.") != std::string::npos);
-  const std::map<int, std::string> printed = {{1, "9.75"}, {2, "19.62"}, {4, "39.50"}, {8, "79.25"}};
+  // The printout's GiB for 1, 2, 4 and 8 memory slices (source S8a of tests/data/reference/SOURCES.md).
+  const std::string path = std::string(GPUSLICE_TEST_DATA_DIR) + "/reference/h100-sxm5-mig-memory.yaml";
+  auto data = io::parseDocument(readText(path), path);
+  REQUIRE_MESSAGE(data.ok(), (data.ok() ? "" : data.error().describe()));
+  REQUIRE(data->find("gpu") != nullptr);
+  CHECK(data->find("gpu")->text == "H100-SXM5-80GB");
+  REQUIRE(data->find("printed") != nullptr);
+  std::map<int, std::string> printed;
+  for (const io::Node& row : data->find("printed")->items) {
+    REQUIRE(row.find("mem_slices") != nullptr);
+    REQUIRE(row.find("memory_gib") != nullptr);
+    printed[std::stoi(row.find("mem_slices")->text)] = row.find("memory_gib")->text;
+  }
+  CHECK(printed == std::map<int, std::string>{{1, "9.75"}, {2, "19.62"}, {4, "39.50"}, {8, "79.25"}});
   auto mig = io::builtinMigCatalog();
   REQUIRE(mig.ok());
   const MigGpu* h100 = nullptr;

@@ -11,23 +11,26 @@
 //   - GPU Operator Helm values: every key path exists in the chart's values.yaml;
 //   - across documents: NodePool labels name existing configs, patches request resources that
 //     a NodeOverlay or the device plugin provides.
-// Usage: node validate.mjs --reference DIR FILE...   (DIR = shared/reference)
+// Usage: node validate.mjs [--data DIR] FILE...
+//   DIR (default: tests/data beside this folder) holds karpenter/*.yaml, the CRDs, and
+//   gpu-operator/values.yaml, the chart's values; see the SOURCES.md in each.
 // Prints one line per problem and "N documents valid" or exits 1.
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import Ajv from 'ajv';
+import {fileURLToPath} from 'node:url';
 import {Environment} from '@marcbachmann/cel-js';
 
 const args = process.argv.slice(2);
-let reference = null;
+let data = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'data');
 const files = [];
 for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--reference') reference = args[++i];
+  if (args[i] === '--data') data = args[++i];
   else files.push(args[i]);
 }
-if (!reference || files.length === 0) {
-  console.error('usage: node validate.mjs --reference SHARED_REFERENCE_DIR FILE...');
+if (!data || files.length === 0) {
+  console.error('usage: node validate.mjs [--data TEST_DATA_DIR] FILE...');
   process.exit(2);
 }
 
@@ -36,7 +39,7 @@ const problem = (where, msg) => problems.push(`${where}: ${msg}`);
 
 // ---- CRDs ----
 
-const crdDir = path.join(reference, 'schemas', 'karpenter');
+const crdDir = path.join(data, 'karpenter');
 const crds = {};
 for (const f of fs.readdirSync(crdDir).filter((f) => f.endsWith('.yaml'))) {
   const crd = YAML.parse(fs.readFileSync(path.join(crdDir, f), 'utf8'));
@@ -221,7 +224,7 @@ function validateMigParted(text, where) {
 
 // ---- Helm values ----
 
-const chart = YAML.parse(fs.readFileSync(path.join(reference, 'nvidia', 'gpu-operator', 'values.yaml'), 'utf8'));
+const chart = YAML.parse(fs.readFileSync(path.join(data, 'gpu-operator', 'values.yaml'), 'utf8'));
 function validateHelmValues(values, chartNode, where) {
   for (const [k, v] of Object.entries(values)) {
     if (!chartNode || typeof chartNode !== 'object' || !(k in chartNode)) { problem(where, `${k}: no such key in the chart's values.yaml`); continue; }
