@@ -117,32 +117,33 @@ void workload(TreeWriter& w, const Workload& wl, const Placement& pl, const Pool
   w.endMap();
 }
 
-}  // namespace
-
-void writePlan(TreeWriter& w, const ReportInput& in) {
-  const Plan& p = in.plan;
-  const Micros saved = p.baseline.hourly - p.fleet.hourly;
+/// "alternatives": what the fleet would cost on any GPU model, when that was worked out.
+void alternatives(TreeWriter& w, const Plan& p) {
+  if (!p.anyModelHourly) return;
+  w.key("alternatives");
   w.beginMap();
-  if (p.anyModelHourly) {
-    w.key("alternatives");
-    w.beginMap();
-    w.key("anyGpuModel");
-    w.beginMap();
-    w.field("estimate", true);
-    w.field("hourlyCost", dollars(*p.anyModelHourly));
-    w.field("savingsVsPlanHourly", dollars(p.fleet.hourly - *p.anyModelHourly));
-    w.endMap();
-    w.endMap();
-  }
-  w.field("apiVersion", "gpuslice.dev/v1alpha1");
+  w.key("anyGpuModel");
+  w.beginMap();
+  w.field("estimate", true);
+  w.field("hourlyCost", dollars(*p.anyModelHourly));
+  w.field("savingsVsPlanHourly", dollars(p.fleet.hourly - *p.anyModelHourly));
+  w.endMap();
+  w.endMap();
+}
+
+/// "baseline": today's fleet.
+void baseline(TreeWriter& w, const Plan& p) {
   w.key("baseline");
   w.beginMap();
   w.field("hourlyCost", dollars(p.baseline.hourly));
   instances(w, p.baseline);
   w.field("monthlyCost", monthly(p.baseline.hourly));
   w.endMap();
-  w.field("kind", "Plan");
-  w.field("notes", p.notes);
+}
+
+/// "plan": the planned fleet, its gap to the lower bound and its pools.
+void planned(TreeWriter& w, const ReportInput& in) {
+  const Plan& p = in.plan;
   w.key("plan");
   w.beginMap();
   w.field("capacity", capacityName(p.capacity));
@@ -157,34 +158,51 @@ void writePlan(TreeWriter& w, const ReportInput& in) {
   w.endList();
   w.field("strategy", strategyName(p.strategy));
   w.endMap();
+}
+
+/// "pricing": where the price table comes from.
+void pricing(TreeWriter& w, const Catalog& catalog) {
   w.key("pricing");
   w.beginMap();
-  w.field("currency", in.catalog.currency);
-  w.field("date", in.catalog.date);
-  w.field("file", in.catalog.file);
-  w.field("region", in.catalog.region);
-  w.field("source", in.catalog.source);
+  w.field("currency", catalog.currency);
+  w.field("date", catalog.date);
+  w.field("file", catalog.file);
+  w.field("region", catalog.region);
+  w.field("source", catalog.source);
   w.endMap();
+}
+
+/// "savings": the plan against the baseline.
+void savings(TreeWriter& w, const Plan& p) {
+  const Micros saved = p.baseline.hourly - p.fleet.hourly;
   w.key("savings");
   w.beginMap();
   w.field("hourly", dollars(saved));
   w.field("monthly", monthly(saved));
   w.field("percent", percentOf(saved, p.baseline.hourly));
   w.endMap();
+}
+
+/// "settings": the planning options.
+void settings(TreeWriter& w, const PlanOptions& options) {
   w.key("settings");
   w.beginMap();
-  w.field("allowInstanceTypes", in.options.allowInstanceTypes);
-  w.field("anyGpuModel", in.options.anyGpuModel);
-  w.field("daemonSetCpuMillis", in.options.daemonSets.cpuMillis);
-  w.field("daemonSetMemoryBytes", in.options.daemonSets.memoryBytes);
-  w.field("gpuOverheadMiB", in.options.gpuOverheadMiB);
-  w.field("headroom", in.options.headroom);
-  w.field("maxPodsPerNode", in.options.maxPodsPerNode);
+  w.field("allowInstanceTypes", options.allowInstanceTypes);
+  w.field("anyGpuModel", options.anyGpuModel);
+  w.field("daemonSetCpuMillis", options.daemonSets.cpuMillis);
+  w.field("daemonSetMemoryBytes", options.daemonSets.memoryBytes);
+  w.field("gpuOverheadMiB", options.gpuOverheadMiB);
+  w.field("headroom", options.headroom);
+  w.field("maxPodsPerNode", options.maxPodsPerNode);
   w.endMap();
+}
+
+/// "workloads": one item per workload. For large plans, the second half is written on the other
+/// core into a text of its own, appended when the first half is written.
+void workloads(TreeWriter& w, const ReportInput& in) {
+  const Plan& p = in.plan;
   w.key("workloads");
   w.beginList();
-  // One item per workload: for large plans, the second half is written on the other core
-  // into a text of its own, appended when the first half is written.
   const std::size_t n = in.set.workloads.size();
   auto items = [&](TreeWriter& out, std::size_t from, std::size_t to) {
     for (std::size_t wi = from; wi < to; ++wi) {
@@ -204,6 +222,23 @@ void writePlan(TreeWriter& w, const ReportInput& in) {
     w.appendItems(secondText, static_cast<int>(n - n / 2));
   }
   w.endList();
+}
+
+}  // namespace
+
+void writePlan(TreeWriter& w, const ReportInput& in) {
+  const Plan& p = in.plan;
+  w.beginMap();
+  alternatives(w, p);
+  w.field("apiVersion", "gpuslice.dev/v1alpha1");
+  baseline(w, p);
+  w.field("kind", "Plan");
+  w.field("notes", p.notes);
+  planned(w, in);
+  pricing(w, in.catalog);
+  savings(w, p);
+  settings(w, in.options);
+  workloads(w, in);
   w.endMap();
 }
 

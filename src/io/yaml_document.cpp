@@ -26,56 +26,84 @@ bool isIndicator(std::string_view s, std::size_t i) {
   return i < s.size() && (s[i] == '-' || s[i] == '?' || s[i] == ':') && isSpaceOrEnd(s, i + 1);
 }
 
-/// A cheap look at YAML text before yaml-cpp, whose parser recurses once per level.
-/// Estimates the depth from open flow brackets plus open block indentation levels,
-/// skipping quoted strings, comments and block scalars. A scalar alone on a line
-/// counts as a level, so one level of slack is allowed before rejecting; the
-/// conversion checks the exact depth. Returns the line where the estimate passed 256.
-std::optional<int> tooDeepLine(std::string_view s) {
+/// The state of tooDeepLine's scan of YAML text, one line start or token at a time.
+struct DepthScan {
+  std::string_view s;
   std::vector<std::size_t> indents;  // columns of the open block levels
   int flow = 0, line = 1;
-  std::optional<int> overLine;
+  std::optional<int> overLine;               // where the estimate last passed the limit
   std::size_t blockScalarParent = SIZE_MAX;  // indent of the line that opened a block scalar
   std::size_t lineIndent = 0, lastOpen = npos;
-  auto tooDeep = [&] {
+  bool lineStart = true;
+
+  explicit DepthScan(std::string_view text) : s(text) {}
+
+  /// Whether the estimate is more than one level past the limit; keeps overLine.
+  bool tooDeep() {
     const int depth = static_cast<int>(indents.size()) + flow;
     if (depth <= kMaxDepth)
       overLine.reset();
     else if (!overLine)
       overLine = line;
     return depth > kMaxDepth + 1;
-  };
-  auto endOfLine = [&](std::size_t i) { return std::min(s.find('\n', i), s.size()); };
-  bool lineStart = true;
-  for (std::size_t i = 0; i < s.size();) {
-    if (lineStart) {
-      lineStart = false;
-      const std::size_t j = std::min(s.find_first_not_of(' ', i), s.size());
-      if (isSpaceOrEnd(s, j) || s[j] == '#') {  // blank or comment line
-        i = j;
-        continue;
-      }
-      lineIndent = j - i;
-      if (lineIndent > blockScalarParent) {
-        i = endOfLine(j);
-        continue;
-      }
-      blockScalarParent = SIZE_MAX;
-      if (flow == 0) {
-        // The indentation opens a level, and so does each "- ", "? " or ": " that is
-        // followed by another one ("- - x").
-        for (std::size_t k = j;;) {
-          while (!indents.empty() && indents.back() >= k - i) indents.pop_back();
-          indents.push_back(k - i);
-          if (!isIndicator(s, k)) break;
-          k = std::min(s.find_first_not_of(' ', k + 1), s.size());
-          if (!isIndicator(s, k)) break;
-        }
-        if (tooDeep()) return overLine;
-      }
-      i = j;
-      continue;
+  }
+
+  std::size_t endOfLine(std::size_t i) const { return std::min(s.find('\n', i), s.size()); }
+
+  /// Opens the block levels of a line whose content starts at j: the indentation, and each
+  /// "- ", "? " or ": " that is followed by another one ("- - x").
+  void openBlockLevels(std::size_t i, std::size_t j) {
+    for (std::size_t k = j;;) {
+      while (!indents.empty() && indents.back() >= k - i) indents.pop_back();
+      indents.push_back(k - i);
+      if (!isIndicator(s, k)) break;
+      k = std::min(s.find_first_not_of(' ', k + 1), s.size());
+      if (!isIndicator(s, k)) break;
     }
+  }
+
+  /// Reads the start of the line at i; returns where to go on. `stop` when too deep.
+  std::size_t startLine(std::size_t i, bool& stop) {
+    lineStart = false;
+    const std::size_t j = std::min(s.find_first_not_of(' ', i), s.size());
+    if (isSpaceOrEnd(s, j) || s[j] == '#') return j;  // blank or comment line
+    lineIndent = j - i;
+    if (lineIndent > blockScalarParent) return endOfLine(j);
+    blockScalarParent = SIZE_MAX;
+    if (flow == 0) {
+      openBlockLevels(i, j);
+      stop = tooDeep();
+    }
+    return j;
+  }
+
+  /// Skips the quoted string that opens at i, counting its lines; returns the position after it.
+  std::size_t skipQuoted(std::size_t i) {
+    const char c = s[i];
+    for (++i; i < s.size(); ++i) {
+      if (s[i] == '\n') ++line;
+      if (c == '"' && s[i] == '\\' && i + 1 < s.size()) {
+        if (s[++i] == '\n') ++line;
+      } else if (s[i] == c) {
+        if (c == '"' || i + 1 == s.size() || s[i + 1] != '\'') break;
+        ++i;  // '' inside a single-quoted string
+      }
+    }
+    return i + 1;
+  }
+
+  /// Reads a block scalar's header ("|", ">-", "|2" ...) at i; when the line ends there, the
+  /// lines indented deeper than this one are the scalar's.
+  std::size_t blockScalarHeader(std::size_t i) {
+    std::size_t k = i + 1;
+    while (k < s.size() && (s[k] == '-' || s[k] == '+' || (s[k] >= '1' && s[k] <= '9'))) ++k;
+    k = std::min(s.find_first_not_of(' ', k), s.size());
+    if (isSpaceOrEnd(s, k) || s[k] == '#') blockScalarParent = lineIndent;
+    return k;
+  }
+
+  /// Reads the character at i within a line; returns where to go on. `stop` when too deep.
+  std::size_t token(std::size_t i, bool& stop) {
     const char c = s[i];
     const char prev = i == 0 ? '\n' : s[i - 1];
     const bool tokenStart =
@@ -83,37 +111,37 @@ std::optional<int> tooDeepLine(std::string_view s) {
     if (c == '\n') {
       ++line;
       lineStart = true;
-      ++i;
-    } else if (c == '#' && (prev == ' ' || prev == '\t' || prev == '\n')) {
-      i = endOfLine(i);
-    } else if ((c == '"' || c == '\'') && tokenStart) {
-      for (++i; i < s.size(); ++i) {
-        if (s[i] == '\n') ++line;
-        if (c == '"' && s[i] == '\\' && i + 1 < s.size()) {
-          if (s[++i] == '\n') ++line;
-        } else if (s[i] == c) {
-          if (c == '"' || i + 1 == s.size() || s[i + 1] != '\'') break;
-          ++i;  // '' inside a single-quoted string
-        }
-      }
-      ++i;
-    } else if ((c == '[' || c == '{') && tokenStart) {
+      return i + 1;
+    }
+    if (c == '#' && (prev == ' ' || prev == '\t' || prev == '\n')) return endOfLine(i);
+    if ((c == '"' || c == '\'') && tokenStart) return skipQuoted(i);
+    if ((c == '[' || c == '{') && tokenStart) {
       ++flow;
-      lastOpen = i++;
-      if (tooDeep()) return overLine;
-    } else if (c == ']' || c == '}') {
+      lastOpen = i;
+      stop = tooDeep();
+      return i + 1;
+    }
+    if (c == ']' || c == '}') {
       if (flow > 0) --flow;
       tooDeep();
-      ++i;
-    } else if ((c == '|' || c == '>') && tokenStart && flow == 0) {
-      std::size_t k = i + 1;
-      while (k < s.size() && (s[k] == '-' || s[k] == '+' || (s[k] >= '1' && s[k] <= '9'))) ++k;
-      k = std::min(s.find_first_not_of(' ', k), s.size());
-      if (isSpaceOrEnd(s, k) || s[k] == '#') blockScalarParent = lineIndent;
-      i = k;
-    } else {
-      ++i;
+      return i + 1;
     }
+    if ((c == '|' || c == '>') && tokenStart && flow == 0) return blockScalarHeader(i);
+    return i + 1;
+  }
+};
+
+/// A cheap look at YAML text before yaml-cpp, whose parser recurses once per level.
+/// Estimates the depth from open flow brackets plus open block indentation levels,
+/// skipping quoted strings, comments and block scalars. A scalar alone on a line
+/// counts as a level, so one level of slack is allowed before rejecting; the
+/// conversion checks the exact depth. Returns the line where the estimate passed 256.
+std::optional<int> tooDeepLine(std::string_view s) {
+  DepthScan scan(s);
+  for (std::size_t i = 0; i < s.size();) {
+    bool stop = false;
+    i = scan.lineStart ? scan.startLine(i, stop) : scan.token(i, stop);
+    if (stop) return scan.overLine;
   }
   return std::nullopt;
 }

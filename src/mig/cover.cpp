@@ -55,6 +55,87 @@ int ceilDiv(long long a, long long b) {
   return q >= kUnreachable ? kUnreachable : static_cast<int>(q);
 }
 
+/// Per i, the most of each of the n profiles one of mixes[i..] holds (all zero past the end).
+std::vector<std::vector<int>> suffixMaxima(const std::vector<std::vector<int>>& mixes, std::size_t n) {
+  std::vector<std::vector<int>> out(mixes.size() + 1, std::vector<int>(n, 0));
+  for (std::size_t i = mixes.size(); i-- > 0;) {
+    for (std::size_t k = 0; k < n; ++k) out[i][k] = std::max(out[i + 1][k], mixes[i][k]);
+  }
+  return out;
+}
+
+/// Per profile (of n), the positions in `mixes` of those that hold it, in order.
+std::vector<std::vector<std::size_t>> holdersOf(const std::vector<std::vector<int>>& mixes, std::size_t n) {
+  std::vector<std::vector<std::size_t>> out(n);
+  for (std::size_t i = 0; i < mixes.size(); ++i) {
+    for (std::size_t k = 0; k < n; ++k) {
+      if (mixes[i][k] > 0) out[k].push_back(i);
+    }
+  }
+  return out;
+}
+
+/// Weights for the lower bound on GPUs, per profile of `used` (gpu.profiles indices): memory
+/// slices, compute slices, one per instance, then each profile alone.
+std::vector<std::vector<int>> boundingWeights(const MigGpu& gpu, const std::vector<std::size_t>& used) {
+  const std::size_t n = used.size();
+  std::vector<int> memory(n), compute(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    memory[k] = gpu.profiles[used[k]].memorySlices;
+    compute[k] = gpu.profiles[used[k]].computeSlices;
+  }
+  std::vector<std::vector<int>> weights = {memory, compute, std::vector<int>(n, 1)};
+  for (std::size_t k = 0; k < n; ++k) {
+    std::vector<int> unit(n, 0);
+    unit[k] = 1;
+    weights.push_back(std::move(unit));
+  }
+  return weights;
+}
+
+/// Marks in `together` every set of profiles (bit k for profile k) that `mix` holds at once.
+void markHeldTogether(const std::vector<int>& mix, std::vector<bool>& together) {
+  std::size_t held = 0;
+  for (std::size_t k = 0; k < mix.size(); ++k) {
+    if (mix[k] > 0) held |= std::size_t{1} << k;
+  }
+  for (std::size_t sub = held;; sub = (sub - 1) & held) {
+    together[sub] = true;
+    if (sub == 0) break;
+  }
+}
+
+/// kinds[mask]: 1 for a set held together, else the fewest held sets it splits into (kNever
+/// for none).
+void fewestParts(const std::vector<bool>& together, std::vector<unsigned char>& kinds) {
+  kinds[0] = 0;
+  for (std::size_t mask = 1; mask < kinds.size(); ++mask) {
+    if (together[mask]) {
+      kinds[mask] = 1;
+      continue;
+    }
+    for (std::size_t sub = (mask - 1) & mask; sub > 0; sub = (sub - 1) & mask) {
+      if (together[sub] && kinds[mask ^ sub] != kNever) {
+        kinds[mask] = std::min<unsigned char>(kinds[mask], static_cast<unsigned char>(kinds[mask ^ sub] + 1));
+      }
+    }
+  }
+}
+
+/// The fewestKinds_ table (cover.h) for `mixes` over n profiles. Candidates >= i hold together
+/// the profile sets that candidates >= i + 1 do, and every subset of what candidate i holds; a
+/// set takes one candidate if held together, else a split in two.
+std::vector<std::vector<unsigned char>> fewestKindsTable(const std::vector<std::vector<int>>& mixes, std::size_t n) {
+  const std::size_t masks = std::size_t{1} << n;
+  std::vector<bool> together(masks, false);
+  std::vector<std::vector<unsigned char>> table(mixes.size() + 1, std::vector<unsigned char>(masks, kNever));
+  for (std::size_t i = mixes.size() + 1; i-- > 0;) {
+    if (i < mixes.size()) markHeldTogether(mixes[i], together);
+    fewestParts(together, table[i]);
+  }
+  return table;
+}
+
 }  // namespace
 
 std::size_t MigCover::CountsHash::operator()(const Counts& c) const {
@@ -91,66 +172,16 @@ MigCover::MigCover(const MigGpu& gpu) : gpu_(gpu) {
   }
 
   const std::size_t n = used_.size();
-  suffixMax_.assign(mixes_.size() + 1, Counts(n, 0));
-  for (std::size_t i = mixes_.size(); i-- > 0;) {
-    for (std::size_t k = 0; k < n; ++k) suffixMax_[i][k] = std::max(suffixMax_[i + 1][k], mixes_[i][k]);
-  }
-  holding_.assign(n, {});
-  for (std::size_t i = 0; i < mixes_.size(); ++i) {
-    for (std::size_t k = 0; k < n; ++k) {
-      if (mixes_[i][k] > 0) holding_[k].push_back(i);
-    }
-  }
-
+  suffixMax_ = suffixMaxima(mixes_, n);
+  holding_ = holdersOf(mixes_, n);
   // Any weights give a bound: a GPU holds at most capacity_ of the weighted instances.
-  Counts memory(n), compute(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    memory[k] = gpu.profiles[used_[k]].memorySlices;
-    compute[k] = gpu.profiles[used_[k]].computeSlices;
-  }
-  weights_ = {memory, compute, Counts(n, 1)};
-  for (std::size_t k = 0; k < n; ++k) {
-    Counts unit(n, 0);
-    unit[k] = 1;
-    weights_.push_back(std::move(unit));
-  }
+  weights_ = boundingWeights(gpu, used_);
   for (const Counts& w : weights_) {
     long long most = 0;
     for (const Counts& m : mixes_) most = std::max(most, dot(w, m));
     capacity_.push_back(most);
   }
-
-  // Candidates >= i hold together the profile sets that candidates >= i + 1 do, and every subset
-  // of what candidate i holds; a set takes one candidate if held together, else a split in two.
-  if (n > kMaxKindsProfiles) return;
-  const std::size_t masks = std::size_t{1} << n;
-  std::vector<bool> together(masks, false);
-  fewestKinds_.assign(mixes_.size() + 1, std::vector<unsigned char>(masks, kNever));
-  for (std::size_t i = mixes_.size() + 1; i-- > 0;) {
-    if (i < mixes_.size()) {
-      std::size_t held = 0;
-      for (std::size_t k = 0; k < n; ++k) {
-        if (mixes_[i][k] > 0) held |= std::size_t{1} << k;
-      }
-      for (std::size_t sub = held;; sub = (sub - 1) & held) {
-        together[sub] = true;
-        if (sub == 0) break;
-      }
-    }
-    std::vector<unsigned char>& kinds = fewestKinds_[i];
-    kinds[0] = 0;
-    for (std::size_t mask = 1; mask < masks; ++mask) {
-      if (together[mask]) {
-        kinds[mask] = 1;
-        continue;
-      }
-      for (std::size_t sub = (mask - 1) & mask; sub > 0; sub = (sub - 1) & mask) {
-        if (together[sub] && kinds[mask ^ sub] != kNever) {
-          kinds[mask] = std::min<unsigned char>(kinds[mask], static_cast<unsigned char>(kinds[mask ^ sub] + 1));
-        }
-      }
-    }
-  }
+  if (n <= kMaxKindsProfiles) fewestKinds_ = fewestKindsTable(mixes_, n);
 }
 
 double MigCover::gpuShare(std::size_t profile) const { return gpuslice::gpuShare(gpu_, profile); }

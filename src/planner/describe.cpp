@@ -76,10 +76,9 @@ void describeMig(const MigGpu& gpu, const std::vector<MigGeometry>& layout, Pool
   pool.migStrategy = profiles.size() == 1 ? MigStrategy::Single : MigStrategy::Mixed;
 }
 
-}  // namespace
-
-void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std::vector<PackedPool>& packed,
-                   Plan& plan) {
+/// Sorts each pool's workloads by namespace and name, and the pools by instance type, mode,
+/// replicas (most first) and first workload.
+void sortPacked(const PlanContext& ctx, const std::vector<Workload>& ws, std::vector<PackedPool>& packed) {
   auto byName = [&](std::size_t a, std::size_t b) {
     return std::tie(ws[a].ns, ws[a].name) < std::tie(ws[b].ns, ws[b].name);
   };
@@ -92,81 +91,109 @@ void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std:
     if (a.shape.replicas != b.shape.replicas) return a.shape.replicas > b.shape.replicas;
     return byName(a.workloads.front(), b.workloads.front());
   });
-  std::map<std::string, int> used;
-  plan.placements.resize(ws.size());
-  for (const PackedPool& p : packed) {
-    const Candidate& c = ctx.candidates[static_cast<std::size_t>(p.candidate)];
-    Pool pool;
-    const std::string base = poolBaseName(c.type->name, p.mode, p.shape.replicas);
-    const int n = ++used[base];
-    pool.name = n == 1 ? base : fmt::format("{}-{}", base, n);
-    pool.instanceType = c.type->name;
-    pool.gpuModel = c.type->gpuModel;
-    pool.mode = p.mode;
-    pool.replicas = p.shape.replicas;
-    pool.nodes = p.shape.nodes;
-    pool.gpusPerNode = c.gpus;
-    pool.podsPerNode = p.shape.podsPerNode;
-    pool.pods = static_cast<int>(p.pods);
-    pool.limitedBy = p.shape.gpuBound ? LimitedBy::Gpu : nodeLimit(c, ws, p.workloads, p.minNodeCap);
-    pool.hourly = c.price * p.shape.nodes;
-    pool.usableMemoryMiB = c.usableMemoryMiB;
-    pool.workloads = p.workloads;
-    if (p.migGpu) describeMig(*p.migGpu, p.migLayout, pool);
-    double compute = 0, memory = 0;
-    for (std::size_t wi : p.workloads) {
-      // Only the pod's compute on this GPU and whether it is an estimate are needed here.
-      const SlotFit f = gpuFitOf(ctx, ws[wi], c);
-      if (p.migGpu) plan.placements[wi].profile = p.migGpu->profiles[*migProfileFor(ctx, ws[wi], c)].name;
-      pool.maxMemoryMiB = std::max(pool.maxMemoryMiB, ws[wi].memoryMiB);
-      pool.maxComputePpm = std::max(pool.maxComputePpm, f.computePpm);
-      pool.estimate = pool.estimate || f.estimate;
-      compute += static_cast<double>(f.computePpm) * ws[wi].replicas;
-      memory += static_cast<double>(ws[wi].memoryMiB) * ws[wi].replicas;
-      plan.placements[wi].workload = wi;
-      plan.placements[wi].computePpm = f.computePpm;
-      plan.placements[wi].risk.estimate = f.estimate;
-    }
-    const double gpus = static_cast<double>(pool.nodes) * (c.type->fractional() ? c.type->gpuCount : c.gpus);
-    pool.computePerGpu = compute / 1e6 / gpus;
-    pool.memoryPerGpu = memory / (static_cast<double>(pool.nodes) * c.gpus * static_cast<double>(c.usableMemoryMiB));
-    plan.pools.push_back(std::move(pool));
+}
+
+/// The pool that describes packed pool `p`, named after its type, mode and replicas (numbered
+/// from the second of a name, counted in `used`), with its figures; sets each member's
+/// placement (profile, compute, whether an estimate) in `plan`.
+Pool describePool(const PlanContext& ctx, const std::vector<Workload>& ws, const PackedPool& p,
+                  std::map<std::string, int>& used, Plan& plan) {
+  const Candidate& c = ctx.candidates[static_cast<std::size_t>(p.candidate)];
+  Pool pool;
+  const std::string base = poolBaseName(c.type->name, p.mode, p.shape.replicas);
+  const int n = ++used[base];
+  pool.name = n == 1 ? base : fmt::format("{}-{}", base, n);
+  pool.instanceType = c.type->name;
+  pool.gpuModel = c.type->gpuModel;
+  pool.mode = p.mode;
+  pool.replicas = p.shape.replicas;
+  pool.nodes = p.shape.nodes;
+  pool.gpusPerNode = c.gpus;
+  pool.podsPerNode = p.shape.podsPerNode;
+  pool.pods = static_cast<int>(p.pods);
+  pool.limitedBy = p.shape.gpuBound ? LimitedBy::Gpu : nodeLimit(c, ws, p.workloads, p.minNodeCap);
+  pool.hourly = c.price * p.shape.nodes;
+  pool.usableMemoryMiB = c.usableMemoryMiB;
+  pool.workloads = p.workloads;
+  if (p.migGpu) describeMig(*p.migGpu, p.migLayout, pool);
+  double compute = 0, memory = 0;
+  for (std::size_t wi : p.workloads) {
+    // Only the pod's compute on this GPU and whether it is an estimate are needed here.
+    const SlotFit f = gpuFitOf(ctx, ws[wi], c);
+    if (p.migGpu) plan.placements[wi].profile = p.migGpu->profiles[*migProfileFor(ctx, ws[wi], c)].name;
+    pool.maxMemoryMiB = std::max(pool.maxMemoryMiB, ws[wi].memoryMiB);
+    pool.maxComputePpm = std::max(pool.maxComputePpm, f.computePpm);
+    pool.estimate = pool.estimate || f.estimate;
+    compute += static_cast<double>(f.computePpm) * ws[wi].replicas;
+    memory += static_cast<double>(ws[wi].memoryMiB) * ws[wi].replicas;
+    plan.placements[wi].workload = wi;
+    plan.placements[wi].computePpm = f.computePpm;
+    plan.placements[wi].risk.estimate = f.estimate;
   }
-  std::vector<std::size_t> order(plan.pools.size());
+  const double gpus = static_cast<double>(pool.nodes) * (c.type->fractional() ? c.type->gpuCount : c.gpus);
+  pool.computePerGpu = compute / 1e6 / gpus;
+  pool.memoryPerGpu = memory / (static_cast<double>(pool.nodes) * c.gpus * static_cast<double>(c.usableMemoryMiB));
+  return pool;
+}
+
+/// The pools sorted by name.
+std::vector<Pool> sortedByName(std::vector<Pool>& pools) {
+  std::vector<std::size_t> order(pools.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return plan.pools[a].name < plan.pools[b].name; });
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pools[a].name < pools[b].name; });
   std::vector<Pool> sorted;
-  for (std::size_t i : order) sorted.push_back(std::move(plan.pools[i]));
-  plan.pools = std::move(sorted);
-  // The GPU Operator has one MIG strategy for the whole cluster: mixed as soon as one pool
-  // needs it.
-  if (std::any_of(plan.pools.begin(), plan.pools.end(),
+  for (std::size_t i : order) sorted.push_back(std::move(pools[i]));
+  return sorted;
+}
+
+/// The GPU Operator has one MIG strategy for the whole cluster: mixed as soon as one pool
+/// needs it.
+void oneMigStrategy(std::vector<Pool>& pools) {
+  if (std::any_of(pools.begin(), pools.end(),
                   [](const Pool& p) { return p.mode == Mode::Mig && p.migStrategy == MigStrategy::Mixed; })) {
-    for (Pool& p : plan.pools) {
+    for (Pool& p : pools) {
       if (p.mode == Mode::Mig) p.migStrategy = MigStrategy::Mixed;
     }
   }
-  for (std::size_t pi = 0; pi < plan.pools.size(); ++pi) {
-    const Pool& pool = plan.pools[pi];
-    const MigGpu* gpu = pool.mode == Mode::Mig ? ctx.catalog->findMigGpu(pool.instanceType) : nullptr;
-    plan.pools[pi].notes = poolNotes(pool, *ctx.options, gpu);
-    const std::int64_t gpuMemoryMiB = gpu ? ctx.catalog->findType(pool.instanceType)->gpuMemoryMiB : 0;
-    for (std::size_t wi : pool.workloads) {
-      Placement& placement = plan.placements[wi];
-      placement.pool = pi;
-      std::optional<std::size_t> profile;
-      if (gpu) {
-        auto it = std::find_if(gpu->profiles.begin(), gpu->profiles.end(),
-                               [&](const MigProfile& m) { return m.name == placement.profile; });
-        if (it != gpu->profiles.end()) profile = static_cast<std::size_t>(it - gpu->profiles.begin());
-      }
-      placement.risk = assessRisk(ws[wi], pool, placement, *ctx.options, gpu, profile, gpuMemoryMiB);
-      if (pool.mode != Mode::Mig) {
-        if (auto why = notMigEligible(ctx, ws[wi])) placement.risk.notes.push_back(*why);
-      }
+}
+
+/// The index of the profile named `name` in gpu's profiles; nullopt without a GPU or such a profile.
+std::optional<std::size_t> profileNamed(const MigGpu* gpu, const std::string& name) {
+  if (!gpu) return std::nullopt;
+  auto it =
+      std::find_if(gpu->profiles.begin(), gpu->profiles.end(), [&](const MigProfile& m) { return m.name == name; });
+  if (it == gpu->profiles.end()) return std::nullopt;
+  return static_cast<std::size_t>(it - gpu->profiles.begin());
+}
+
+/// The notes of pool pi, and the pool index and risk of each of its workloads' placements.
+void placeWorkloads(const PlanContext& ctx, const std::vector<Workload>& ws, std::size_t pi, Plan& plan) {
+  const Pool& pool = plan.pools[pi];
+  const MigGpu* gpu = pool.mode == Mode::Mig ? ctx.catalog->findMigGpu(pool.instanceType) : nullptr;
+  plan.pools[pi].notes = poolNotes(pool, *ctx.options, gpu);
+  const std::int64_t gpuMemoryMiB = gpu ? ctx.catalog->findType(pool.instanceType)->gpuMemoryMiB : 0;
+  for (std::size_t wi : pool.workloads) {
+    Placement& placement = plan.placements[wi];
+    placement.pool = pi;
+    const std::optional<std::size_t> profile = profileNamed(gpu, placement.profile);
+    placement.risk = assessRisk(ws[wi], pool, placement, *ctx.options, gpu, profile, gpuMemoryMiB);
+    if (pool.mode != Mode::Mig) {
+      if (auto why = notMigEligible(ctx, ws[wi])) placement.risk.notes.push_back(*why);
     }
   }
+}
+
+}  // namespace
+
+void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std::vector<PackedPool>& packed,
+                   Plan& plan) {
+  sortPacked(ctx, ws, packed);
+  std::map<std::string, int> used;
+  plan.placements.resize(ws.size());
+  for (const PackedPool& p : packed) plan.pools.push_back(describePool(ctx, ws, p, used, plan));
+  plan.pools = sortedByName(plan.pools);
+  oneMigStrategy(plan.pools);
+  for (std::size_t pi = 0; pi < plan.pools.size(); ++pi) placeWorkloads(ctx, ws, pi, plan);
   for (const Pool& p : plan.pools) {
     plan.fleet.instances[p.instanceType] += p.nodes;
     plan.fleet.hourly += p.hourly;

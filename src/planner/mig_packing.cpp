@@ -219,76 +219,6 @@ MigOption packMig(const PlanContext& ctx, MigCovers& covers, const std::vector<W
   return best;
 }
 
-/// Per-profile weights y >= 0 with, on every layout the planner uses, sum of count x y <= 1:
-/// each pod then needs at least y of a GPU, so the weights summed over pods bound the GPUs
-/// from below. Of all such y, the one with the largest y . demand: the dual of the covering
-/// LP, solved by the simplex method (Bland's rule, so it cannot cycle). The origin is a
-/// vertex, so no first phase is needed.
-std::vector<double> boundWeights(const MigCover& cover, const std::vector<long long>& demand) {
-  const std::size_t profiles = demand.size();
-  std::vector<std::size_t> vars;  // demanded profiles; the others weigh 0
-  for (std::size_t p = 0; p < profiles; ++p) {
-    if (demand[p] > 0) vars.push_back(p);
-  }
-  std::vector<double> y(profiles, 0.0);
-  const std::size_t d = vars.size();
-  const std::size_t m = cover.geometries().size();
-  if (d == 0 || m == 0) return y;
-  // Tableau: m rows [counts | slack identity | rhs]; objective row z = -demand.
-  const std::size_t cols = d + m + 1;
-  std::vector<std::vector<double>> t(m + 1, std::vector<double>(cols, 0.0));
-  std::vector<std::size_t> basis(m);
-  for (std::size_t g = 0; g < m; ++g) {
-    for (std::size_t v = 0; v < d; ++v) t[g][v] = cover.counts(g)[vars[v]];
-    t[g][d + g] = 1.0;
-    t[g][cols - 1] = 1.0;
-    basis[g] = d + g;
-  }
-  for (std::size_t v = 0; v < d; ++v) t[m][v] = -static_cast<double>(demand[vars[v]]);
-  for (int iteration = 0; iteration < 10000; ++iteration) {
-    std::size_t enter = cols;
-    for (std::size_t c = 0; c + 1 < cols; ++c) {
-      if (t[m][c] < -1e-12) {
-        enter = c;
-        break;
-      }
-    }
-    if (enter == cols) break;  // optimal
-    std::size_t leave = m;
-    double ratio = 0;
-    for (std::size_t r = 0; r < m; ++r) {
-      if (t[r][enter] <= 1e-12) continue;
-      const double q = t[r][cols - 1] / t[r][enter];
-      if (leave == m || q < ratio - 1e-12 || (q <= ratio + 1e-12 && basis[r] < basis[leave])) {
-        leave = r;
-        ratio = q;
-      }
-    }
-    if (leave == m) break;  // unbounded: cannot happen, every profile is in some layout
-    const double pivot = t[leave][enter];
-    for (double& x : t[leave]) x /= pivot;
-    for (std::size_t r = 0; r <= m; ++r) {
-      if (r == leave || t[r][enter] == 0) continue;
-      const double f = t[r][enter];
-      for (std::size_t c = 0; c < cols; ++c) t[r][c] -= f * t[leave][c];
-    }
-    basis[leave] = enter;
-  }
-  for (std::size_t r = 0; r < m; ++r) {
-    if (basis[r] < d) y[vars[basis[r]]] = std::max(0.0, t[r][cols - 1]);
-  }
-  // Rounding must never let a layout's load pass 1: scale down by the largest load.
-  double most = 0;
-  for (std::size_t g = 0; g < m; ++g) {
-    double load = 0;
-    for (std::size_t p = 0; p < profiles; ++p) load += cover.counts(g)[p] * y[p];
-    most = std::max(most, load);
-  }
-  const double scale = std::max(1.0, most) * (1 + 1e-9);
-  for (double& w : y) w /= scale;
-  return y;
-}
-
 }  // namespace
 
 std::int64_t largestInstanceMiB(const Candidate& c) {
@@ -319,23 +249,191 @@ std::optional<std::size_t> migProfileFor(const PlanContext& ctx, const Workload&
   return best;
 }
 
-void chooseMigBoundWeights(PlanContext& ctx, MigCovers& covers, const std::vector<Workload>& workloads) {
-  std::map<const MigGpu*, std::vector<long long>> demand;
-  for (const Candidate& c : ctx.candidates) {
-    if (c.mig) demand[c.mig].assign(c.mig->profiles.size(), 0);
-  }
-  if (demand.empty()) return;
-  for (const Workload& w : workloads) {
-    if (!(effectiveModes(w, *ctx.options) & bit(Mode::Mig))) continue;
-    for (const Candidate& c : ctx.candidates) {
-      if (!c.mig || !admits(ctx, w, c)) continue;
-      if (const auto p = migProfileFor(ctx, w, c)) demand[c.mig][*p] += w.replicas;
-    }
-  }
-  for (const auto& [gpu, d] : demand) {
-    ctx.migBoundWeights[gpu] = boundWeights(covers.of(*gpu), d);
+namespace {
+
+/// The class packClassWithMig packs: the run's context and MIG solvers, every workload, the
+/// class's members (indices into workloads) and the candidates that admit them.
+struct MigClass {
+  const PlanContext& ctx;
+  MigCovers& covers;
+  const std::vector<Workload>& workloads;
+  const std::vector<std::size_t>& members;
+  const std::vector<int>& classCandidates;
+};
+
+/// Per member (its position in the class): its MIG slots and whether it must, or may, take MIG.
+struct MigMembers {
+  std::vector<double> perPod;    // cheapest MIG slot per pod for the bound (infinite without one)
+  std::vector<Micros> cheapest;  // the cheapest MIG candidate that holds it (0 if none)
+  std::vector<double> cost;      // per pod, alone on its cheapest MIG instance
+  std::vector<char> must;        // no slot in another mode
+  std::vector<char> optional;    // a MIG slot and a slot in another mode
+  bool any = false;              // some member has a MIG slot
+};
+
+/// Records in `table` and `mm` the MIG profile, node cap and cost of member i on every MIG
+/// candidate of the class.
+void recordMigSlots(const MigClass& cls, MigTable& table, std::size_t i, MigMembers& mm) {
+  const Workload& w = cls.workloads[cls.members[i]];
+  for (std::size_t j = 0; j < table.candidates.size(); ++j) {
+    const Candidate& c = cls.ctx.candidates[static_cast<std::size_t>(table.candidates[j])];
+    const auto p = migProfileFor(cls.ctx, w, c);
+    const int cap = nodeCapOf(w, c);
+    if (!p || cap < 1) continue;
+    table.profile[j][i] = static_cast<int>(*p);
+    table.cap[j][i] = cap;
+    // GPU weight only: a per-pod node-cap term would not add up over a node's mixed pods.
+    const double perPod = static_cast<double>(c.price) * cls.ctx.migBoundWeights.at(c.mig)[*p] / c.gpus;
+    mm.perPod[i] = std::min(mm.perPod[i], perPod);
+    mm.cost[i] = std::min(mm.cost[i], static_cast<double>(c.price) * gpuShare(*c.mig, *p) / c.gpus);
+    if (mm.cheapest[i] == 0 || c.price < mm.cheapest[i]) mm.cheapest[i] = c.price;
   }
 }
+
+/// Whether `w` has a slot on some class candidate in one of `modes` other than MIG.
+bool fitsAnotherMode(const MigClass& cls, const Workload& w, ModeMask modes) {
+  const ModeMask other = modes & ~bit(Mode::Mig);
+  // A pod that fits a MIG instance fits a whole GPU of that candidate too.
+  if (other & bit(Mode::Dedicated)) return true;
+  if (!other) return false;
+  for (int k : cls.classCandidates) {
+    const SlotFit f = fitOf(cls.ctx, w, cls.ctx.candidates[static_cast<std::size_t>(k)]);
+    if ((f.dedicated && (other & bit(Mode::Dedicated))) || (f.timeSlicing && (other & bit(Mode::TimeSlicing))) ||
+        (f.mps && (other & bit(Mode::Mps)))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/// Each member's MIG slots (filling `table`) and whether it must or may take MIG.
+MigMembers migMembers(const MigClass& cls, MigTable& table) {
+  const std::size_t n = cls.members.size();
+  MigMembers mm;
+  mm.perPod.assign(n, std::numeric_limits<double>::infinity());
+  mm.cheapest.assign(n, 0);
+  mm.cost.assign(n, std::numeric_limits<double>::infinity());
+  mm.must.assign(n, 0);
+  mm.optional.assign(n, 0);
+  table.profile.assign(table.candidates.size(), std::vector<int>(n, -1));
+  table.cap.assign(table.candidates.size(), std::vector<int>(n, 0));
+  for (std::size_t i = 0; i < n; ++i) {
+    const Workload& w = cls.workloads[cls.members[i]];
+    const ModeMask modes = effectiveModes(w, *cls.ctx.options);
+    if (!(modes & bit(Mode::Mig))) continue;
+    recordMigSlots(cls, table, i, mm);
+    if (mm.cheapest[i] == 0) continue;
+    mm.any = true;
+    if (!fitsAnotherMode(cls, w, modes)) {
+      mm.must[i] = 1;
+    } else {
+      mm.optional[i] = 1;
+    }
+  }
+  return mm;
+}
+
+/// The members that take MIG (positions in members) and the workload indices of the rest.
+using MigSplit = std::pair<std::vector<std::size_t>, std::vector<std::size_t>>;
+
+/// The split where the members `must` or `extra` marks take MIG.
+MigSplit splitByMig(const std::vector<std::size_t>& members, const std::vector<char>& must,
+                    const std::vector<char>& extra) {
+  MigSplit sets;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (must[i] || extra[i]) {
+      sets.first.push_back(i);
+    } else {
+      sets.second.push_back(members[i]);
+    }
+  }
+  return sets;
+}
+
+/// The packing without MIG of every member that has another slot: the first option, and what
+/// the lower bound uses. A member packClass finds no standalone slot for (its node holds too
+/// few pods to share) is MIG-only after all: it moves to mm.must and the rest is packed again.
+/// Sets `base` to the split.
+Packing packWithoutMig(const MigClass& cls, MigMembers& mm, MigSplit& base) {
+  const std::size_t n = cls.members.size();
+  const std::vector<char> none(n, 0);
+  base = splitByMig(cls.members, mm.must, none);
+  Packing basePacking;
+  for (int pass = 0; pass < 2; ++pass) {
+    basePacking = base.second.empty() ? Packing{} : packClass(cls.ctx, cls.workloads, base.second, cls.classCandidates);
+    bool moved = false;
+    for (std::size_t i = 0, r = 0; i < n; ++i) {
+      if (mm.must[i]) continue;
+      if (std::isinf(basePacking.perPod[r++]) && mm.cheapest[i] > 0) {
+        mm.must[i] = 1;
+        mm.optional[i] = 0;
+        moved = true;
+      }
+    }
+    if (!moved) break;
+    base = splitByMig(cls.members, mm.must, none);
+  }
+  return basePacking;
+}
+
+/// The lower bound into `out`: each pod at its cheapest standalone slot, MIG or not.
+void migLowerBound(const MigClass& cls, const MigMembers& mm, const Packing& basePacking, Packing& out) {
+  for (std::size_t i = 0, r = 0; i < cls.members.size(); ++i) {
+    double perPod = mm.perPod[i];
+    Micros cheapest = mm.cheapest[i];
+    if (!mm.must[i]) {
+      perPod = std::min(perPod, basePacking.perPod[r]);
+      if (cheapest == 0 || (basePacking.cheapestFit[r] > 0 && basePacking.cheapestFit[r] < cheapest)) {
+        cheapest = basePacking.cheapestFit[r];
+      }
+      ++r;
+    }
+    out.lowerBoundMicros += perPod * cls.workloads[cls.members[i]].replicas;
+    out.cheapestNodeForAll = std::max(out.cheapestNodeForAll, cheapest);
+    out.perPod.push_back(perPod);
+    out.cheapestFit.push_back(cheapest);
+  }
+}
+
+/// The members that may take MIG and whose pods cost less alone on a MIG instance than alone
+/// in any other slot.
+std::vector<char> cheaperOnMig(const MigMembers& mm, const Packing& basePacking) {
+  std::vector<char> cheaper(mm.must.size(), 0);
+  for (std::size_t i = 0, r = 0; i < mm.must.size(); ++i) {
+    if (mm.must[i]) continue;
+    cheaper[i] = mm.optional[i] && mm.cost[i] < basePacking.perPod[r];
+    ++r;
+  }
+  return cheaper;
+}
+
+/// The pools of the cheaper of two options: MIG only for the members that have no other slot
+/// (`base`, packed as `basePacking`), or also for those cheaper on MIG. Empty when neither
+/// option can lay out its MIG pools.
+std::vector<PackedPool> cheaperOption(const MigClass& cls, const MigTable& table, const MigMembers& mm,
+                                      const MigSplit& base, Packing basePacking) {
+  std::vector<PackedPool> pools;
+  std::optional<PackingScore> bestScore;
+  const std::vector<char> cheaper = cheaperOnMig(mm, basePacking);
+  for (std::size_t o = 0; o < 2; ++o) {
+    auto [mig, rest] = o == 0 ? base : splitByMig(cls.members, mm.must, cheaper);
+    if (o == 1 && mig == base.first) continue;
+    Packing packing = o == 0         ? std::move(basePacking)
+                      : rest.empty() ? Packing{}
+                                     : packClass(cls.ctx, cls.workloads, rest, cls.classCandidates);
+    MigOption migPools = packMig(cls.ctx, cls.covers, cls.workloads, table, mig);
+    if (!migPools.ok) continue;
+    for (PackedPool& p : migPools.pools) packing.pools.push_back(std::move(p));
+    const PackingScore s = scoreOf(cls.ctx, packing.pools);
+    if (!bestScore || s < *bestScore) {
+      bestScore = s;
+      pools = std::move(packing.pools);
+    }
+  }
+  return pools;
+}
+
+}  // namespace
 
 Packing packClassWithMig(const PlanContext& ctx, MigCovers& covers, const std::vector<Workload>& workloads,
                          const std::vector<std::size_t>& members, const std::vector<int>& classCandidates) {
@@ -345,132 +443,15 @@ Packing packClassWithMig(const PlanContext& ctx, MigCovers& covers, const std::v
     if (ctx.candidates[static_cast<std::size_t>(k)].mig) table.candidates.push_back(k);
   }
   if (table.candidates.empty()) return packClass(ctx, workloads, members, classCandidates);
-  const std::vector<int>& migCandidates = table.candidates;
-
-  // Per member: its cheapest MIG slot per pod (infinite without one) and whether it has a
-  // slot in another mode at all.
-  const std::size_t n = members.size();
-  std::vector<double> migPerPod(n, std::numeric_limits<double>::infinity());
-  std::vector<Micros> migCheapest(n, 0);
-  std::vector<double> migCost(n, std::numeric_limits<double>::infinity());  // per pod, alone
-  std::vector<char> must(n, 0), optional(n, 0);
-  bool anyMig = false;
-  table.profile.assign(migCandidates.size(), std::vector<int>(n, -1));
-  table.cap.assign(migCandidates.size(), std::vector<int>(n, 0));
-  for (std::size_t i = 0; i < n; ++i) {
-    const Workload& w = workloads[members[i]];
-    const ModeMask modes = effectiveModes(w, *ctx.options);
-    if (!(modes & bit(Mode::Mig))) continue;
-    for (std::size_t j = 0; j < migCandidates.size(); ++j) {
-      const Candidate& c = ctx.candidates[static_cast<std::size_t>(migCandidates[j])];
-      const auto p = migProfileFor(ctx, w, c);
-      const int cap = nodeCapOf(w, c);
-      if (!p || cap < 1) continue;
-      table.profile[j][i] = static_cast<int>(*p);
-      table.cap[j][i] = cap;
-      // GPU weight only: a per-pod node-cap term would not add up over a node's mixed pods.
-      const double perPod = static_cast<double>(c.price) * ctx.migBoundWeights.at(c.mig)[*p] / c.gpus;
-      migPerPod[i] = std::min(migPerPod[i], perPod);
-      migCost[i] = std::min(migCost[i], static_cast<double>(c.price) * gpuShare(*c.mig, *p) / c.gpus);
-      if (migCheapest[i] == 0 || c.price < migCheapest[i]) migCheapest[i] = c.price;
-    }
-    if (migCheapest[i] == 0) continue;
-    anyMig = true;
-    const ModeMask other = modes & ~bit(Mode::Mig);
-    // A pod that fits a MIG instance fits a whole GPU of that candidate too.
-    bool fitsOther = (other & bit(Mode::Dedicated)) != 0;
-    for (int k : classCandidates) {
-      if (!other || fitsOther) break;
-      const SlotFit f = fitOf(ctx, w, ctx.candidates[static_cast<std::size_t>(k)]);
-      if ((f.dedicated && (other & bit(Mode::Dedicated))) || (f.timeSlicing && (other & bit(Mode::TimeSlicing))) ||
-          (f.mps && (other & bit(Mode::Mps)))) {
-        fitsOther = true;
-        break;
-      }
-    }
-    if (!fitsOther) {
-      must[i] = 1;
-    } else {
-      optional[i] = 1;
-    }
-  }
-  if (!anyMig) return packClass(ctx, workloads, members, classCandidates);
-
-  // The packing without MIG of every member that has another slot. It is the first option
-  // below and gives the lower bound. A member packClass finds no standalone slot for (its
-  // node holds too few pods to share) is MIG-only after all.
-  auto split = [&](const std::vector<char>& extra) {
-    // Positions in members of the MIG set; workload indices of the rest.
-    std::pair<std::vector<std::size_t>, std::vector<std::size_t>> sets;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (must[i] || extra[i]) {
-        sets.first.push_back(i);
-      } else {
-        sets.second.push_back(members[i]);
-      }
-    }
-    return sets;
-  };
-  const std::vector<char> none(n, 0);
-  auto base = split(none);
-  Packing basePacking;
-  for (int pass = 0; pass < 2; ++pass) {
-    basePacking = base.second.empty() ? Packing{} : packClass(ctx, workloads, base.second, classCandidates);
-    bool moved = false;
-    for (std::size_t i = 0, r = 0; i < n; ++i) {
-      if (must[i]) continue;
-      if (std::isinf(basePacking.perPod[r++]) && migCheapest[i] > 0) {
-        must[i] = 1;
-        optional[i] = 0;
-        moved = true;
-      }
-    }
-    if (!moved) break;
-    base = split(none);
-  }
-
-  // The lower bound: each pod at its cheapest standalone slot, MIG or not.
+  const MigClass cls{ctx, covers, workloads, members, classCandidates};
+  MigMembers mm = migMembers(cls, table);
+  if (!mm.any) return packClass(ctx, workloads, members, classCandidates);
+  MigSplit base;
+  Packing basePacking = packWithoutMig(cls, mm, base);
   Packing out;
-  for (std::size_t i = 0, r = 0; i < n; ++i) {
-    double perPod = migPerPod[i];
-    Micros cheapest = migCheapest[i];
-    if (!must[i]) {
-      perPod = std::min(perPod, basePacking.perPod[r]);
-      if (cheapest == 0 || (basePacking.cheapestFit[r] > 0 && basePacking.cheapestFit[r] < cheapest)) {
-        cheapest = basePacking.cheapestFit[r];
-      }
-      ++r;
-    }
-    out.lowerBoundMicros += perPod * workloads[members[i]].replicas;
-    out.cheapestNodeForAll = std::max(out.cheapestNodeForAll, cheapest);
-    out.perPod.push_back(perPod);
-    out.cheapestFit.push_back(cheapest);
-  }
-
-  // Which members take MIG: only those that have no other slot, or also those whose pods
-  // cost less alone on a MIG instance than alone in any other slot. The cheaper plan wins.
-  std::vector<char> cheaperOnMig(n, 0);
-  for (std::size_t i = 0, r = 0; i < n; ++i) {
-    if (must[i]) continue;
-    cheaperOnMig[i] = optional[i] && migCost[i] < basePacking.perPod[r];
-    ++r;
-  }
-  std::optional<PackingScore> bestScore;
-  for (std::size_t o = 0; o < 2; ++o) {
-    auto [mig, rest] = o == 0 ? base : split(cheaperOnMig);
-    if (o == 1 && mig == base.first) continue;
-    Packing packing = o == 0         ? std::move(basePacking)
-                      : rest.empty() ? Packing{}
-                                     : packClass(ctx, workloads, rest, classCandidates);
-    MigOption migPools = packMig(ctx, covers, workloads, table, mig);
-    if (!migPools.ok) continue;
-    for (PackedPool& p : migPools.pools) packing.pools.push_back(std::move(p));
-    const PackingScore s = scoreOf(ctx, packing.pools);
-    if (!bestScore || s < *bestScore) {
-      bestScore = s;
-      out.pools = std::move(packing.pools);
-    }
-  }
+  migLowerBound(cls, mm, basePacking, out);
+  // Which members take MIG: only those that have no other slot, or also those cheaper there.
+  out.pools = cheaperOption(cls, table, mm, base, std::move(basePacking));
   return out;
 }
 

@@ -8,6 +8,27 @@ namespace gpuslice::detail {
 
 namespace {
 double round2(double x) { return std::round(x * 100.0) / 100.0; }
+
+/// The MIG layout of a pool's nodes, runs of GPUs with the same geometry together:
+/// "2 GPUs: 1g.10gb@0 ...; 1 GPU: ...".
+std::string migLayout(const Pool& pool) {
+  auto same = [&](std::size_t a, std::size_t b) {
+    const auto& x = pool.geometry[a];
+    const auto& y = pool.geometry[b];
+    return std::equal(x.begin(), x.end(), y.begin(), y.end(),
+                      [](const MigSlot& s, const MigSlot& t) { return s.profile == t.profile && s.start == t.start; });
+  };
+  std::vector<std::string> runs;
+  for (std::size_t i = 0; i < pool.geometry.size();) {
+    std::size_t j = i;
+    while (j < pool.geometry.size() && same(i, j)) ++j;
+    std::vector<std::string> slots;
+    for (const MigSlot& s : pool.geometry[i]) slots.push_back(fmt::format("{}@{}", s.profile, s.start));
+    runs.push_back(fmt::format("{} GPU{}: {}", j - i, j - i == 1 ? "" : "s", fmt::join(slots, " ")));
+    i = j;
+  }
+  return fmt::format("{}", fmt::join(runs, "; "));
+}
 }  // namespace
 
 Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement, const PlanOptions& options,
@@ -59,25 +80,8 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
 std::vector<std::string> poolNotes(const Pool& pool, const PlanOptions& options, const MigGpu* gpu) {
   std::vector<std::string> notes;
   if (pool.mode == Mode::Mig && gpu) {
-    // The layout, runs of GPUs with the same geometry together: "2 GPUs: 1g.10gb@0 ...".
-    std::vector<std::string> runs;
-    for (std::size_t i = 0; i < pool.geometry.size();) {
-      std::size_t j = i;
-      auto same = [&](std::size_t a, std::size_t b) {
-        const auto& x = pool.geometry[a];
-        const auto& y = pool.geometry[b];
-        return std::equal(x.begin(), x.end(), y.begin(), y.end(), [](const MigSlot& s, const MigSlot& t) {
-          return s.profile == t.profile && s.start == t.start;
-        });
-      };
-      while (j < pool.geometry.size() && same(i, j)) ++j;
-      std::vector<std::string> slots;
-      for (const MigSlot& s : pool.geometry[i]) slots.push_back(fmt::format("{}@{}", s.profile, s.start));
-      runs.push_back(fmt::format("{} GPU{}: {}", j - i, j - i == 1 ? "" : "s", fmt::join(slots, " ")));
-      i = j;
-    }
-    notes.push_back(fmt::format("MIG layout of every node ({} strategy): {}", migStrategyName(pool.migStrategy),
-                                fmt::join(runs, "; ")));
+    notes.push_back(
+        fmt::format("MIG layout of every node ({} strategy): {}", migStrategyName(pool.migStrategy), migLayout(pool)));
     notes.push_back(fmt::format(
         "each pod has its own MIG instance (memory, SMs, L2 and memory bandwidth isolated); usable memory per "
         "profile is the catalog's figure less the {} MiB overhead and depends on the driver",

@@ -133,6 +133,95 @@ Result<Manifest> nodeClass(const RenderContext& c, const std::string& name, cons
   return Manifest{Part::Karpenter, "ec2nodeclass-" + name + ".yaml", {}, std::move(*v), true};
 }
 
+/// The NodePool of pool p, whose nodes take the EC2NodeClass `className`.
+Result<Manifest> nodePool(const RenderContext& c, const Pool& p, const std::string& className) {
+  const bool viaBottlerocket = c.options.sharingVia == SharingVia::Bottlerocket;
+  const InstanceType* type = c.catalog.findType(p.instanceType);
+  if (!type) return planError(p, fmt::format("instance type {} is not in the catalog", p.instanceType));
+  Bindings b;
+  b["name"] = Value::string(p.name);
+  b["devicePluginConfig"] = viaBottlerocket ? std::nullopt : std::optional<Value>(Value::string(devicePluginKey(c, p)));
+  b["migConfig"] = p.mode == Mode::Mig && !viaBottlerocket ? std::optional<Value>(Value::string(p.name)) : std::nullopt;
+  b["nodeClass"] = Value::string(className);
+  b["instanceType"] = Value::string(p.instanceType);
+  const auto gpuName = karpenterGpuName(p.gpuModel);
+  b["gpuNameRequirement"] =
+      gpuName ? std::optional<Value>(requirement("karpenter.k8s.aws/instance-gpu-name", *gpuName)) : std::nullopt;
+  b["capacityType"] = Value::string(capacityName(c.plan.capacity));
+  // The planned nodes plus one, so that Karpenter can replace a node (drift, expiry) before
+  // removing it. CPU, not GPUs: Karpenter counts physical GPUs, an overlay counts slices.
+  Value limits = Value::map();
+  limits.set("cpu", Value::string(std::to_string(static_cast<std::int64_t>(p.nodes + 1) * type->vcpu)));
+  b["limits"] = std::move(limits);
+  auto pool = c.fill("nodepool.yaml", b);
+  if (!pool) return pool.error();
+  return Manifest{Part::Karpenter,
+                  "nodepool-" + p.name + ".yaml",
+                  {fmt::format("Pool {}: {} x {} ({}, {} per GPU), {} pods", p.name, p.nodes, p.instanceType,
+                               modeName(p.mode), p.mode == Mode::Mig ? "MIG" : std::to_string(p.replicas), p.pods)},
+                  std::move(*pool),
+                  true};
+}
+
+/// The NodeOverlay of a sliced pool: the sliced resources its nodes offer.
+Result<Manifest> nodeOverlay(const RenderContext& c, const Pool& p) {
+  Value capacity = Value::map();
+  std::vector<std::string> shown;
+  for (const auto& [resource, count] : nodeCapacity(c, p)) {
+    capacity.set(resource, Value::string(std::to_string(count)));
+    shown.push_back(fmt::format("{}={}", resource, count));
+  }
+  Bindings ob;
+  ob["name"] = Value::string(p.name);
+  ob["nodePool"] = Value::string(p.name);
+  ob["instanceType"] = Value::string(p.instanceType);
+  ob["capacity"] = std::move(capacity);
+  auto overlay = c.fill("nodeoverlay.yaml", ob);
+  if (!overlay) return overlay.error();
+  return Manifest{Part::Karpenter,
+                  "nodeoverlay-" + p.name + ".yaml",
+                  {"NodeOverlay is alpha: Karpenter reads it only with the feature gate NodeOverlay=true",
+                   "(Helm: --set settings.featureGates.nodeOverlay=true). Without it Karpenter counts physical GPUs",
+                   fmt::format("and over-provisions (time-slicing, MPS) or provisions nothing (MIG). Node capacity: {}",
+                               fmt::join(shown, ", "))},
+                  std::move(*overlay),
+                  true};
+}
+
+/// The Karpenter objects being built, by kind, and whether some pool uses the shared EC2NodeClass.
+struct KarpenterObjects {
+  std::vector<Manifest> classes, pools, overlays;
+  bool sharedClass = false;
+};
+
+/// Adds pool p's objects to `out`: its own EC2NodeClass when Bottlerocket shares its GPUs, its
+/// NodePool, and its NodeOverlay when it is sliced.
+std::optional<Error> addPool(const RenderContext& c, const Pool& p, KarpenterObjects& out) {
+  std::string className = kNodeClass;
+  if (c.options.sharingVia == SharingVia::Bottlerocket) {
+    auto data = userData(c, p);
+    if (!data) return data.error();
+    if (*data) {
+      className = p.name;
+      auto m = nodeClass(c, className, *data);
+      if (!m) return m.error();
+      out.classes.push_back(std::move(*m));
+    } else {
+      out.sharedClass = true;
+    }
+  } else {
+    out.sharedClass = true;
+  }
+  auto pool = nodePool(c, p, className);
+  if (!pool) return pool.error();
+  out.pools.push_back(std::move(*pool));
+  if (!sliced(p)) return std::nullopt;
+  auto overlay = nodeOverlay(c, p);
+  if (!overlay) return overlay.error();
+  out.overlays.push_back(std::move(*overlay));
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<std::vector<Manifest>> renderKarpenter(const RenderContext& c) {
@@ -141,83 +230,17 @@ Result<std::vector<Manifest>> renderKarpenter(const RenderContext& c) {
                  "the Karpenter manifests need --cluster NAME (subnet and security-group discovery tag) and "
                  "--node-role NAME (the nodes' IAM role); or leave them out with --only"};
   }
-  const bool viaBottlerocket = c.options.sharingVia == SharingVia::Bottlerocket;
-  std::vector<Manifest> classes, pools, overlays;
-  bool sharedClass = false;
+  KarpenterObjects objects;
   for (const Pool& p : c.plan.pools) {
-    std::string className = kNodeClass;
-    if (viaBottlerocket) {
-      auto data = userData(c, p);
-      if (!data) return data.error();
-      if (*data) {
-        className = p.name;
-        auto m = nodeClass(c, className, *data);
-        if (!m) return m.error();
-        classes.push_back(std::move(*m));
-      } else {
-        sharedClass = true;
-      }
-    } else {
-      sharedClass = true;
-    }
-    const InstanceType* type = c.catalog.findType(p.instanceType);
-    if (!type) return planError(p, fmt::format("instance type {} is not in the catalog", p.instanceType));
-    Bindings b;
-    b["name"] = Value::string(p.name);
-    b["devicePluginConfig"] =
-        viaBottlerocket ? std::nullopt : std::optional<Value>(Value::string(devicePluginKey(c, p)));
-    b["migConfig"] =
-        p.mode == Mode::Mig && !viaBottlerocket ? std::optional<Value>(Value::string(p.name)) : std::nullopt;
-    b["nodeClass"] = Value::string(className);
-    b["instanceType"] = Value::string(p.instanceType);
-    const auto gpuName = karpenterGpuName(p.gpuModel);
-    b["gpuNameRequirement"] =
-        gpuName ? std::optional<Value>(requirement("karpenter.k8s.aws/instance-gpu-name", *gpuName)) : std::nullopt;
-    b["capacityType"] = Value::string(capacityName(c.plan.capacity));
-    // The planned nodes plus one, so that Karpenter can replace a node (drift, expiry) before
-    // removing it. CPU, not GPUs: Karpenter counts physical GPUs, an overlay counts slices.
-    Value limits = Value::map();
-    limits.set("cpu", Value::string(std::to_string(static_cast<std::int64_t>(p.nodes + 1) * type->vcpu)));
-    b["limits"] = std::move(limits);
-    auto pool = c.fill("nodepool.yaml", b);
-    if (!pool) return pool.error();
-    pools.push_back({Part::Karpenter,
-                     "nodepool-" + p.name + ".yaml",
-                     {fmt::format("Pool {}: {} x {} ({}, {} per GPU), {} pods", p.name, p.nodes, p.instanceType,
-                                  modeName(p.mode), p.mode == Mode::Mig ? "MIG" : std::to_string(p.replicas), p.pods)},
-                     std::move(*pool),
-                     true});
-    if (!sliced(p)) continue;
-    Value capacity = Value::map();
-    std::vector<std::string> shown;
-    for (const auto& [resource, count] : nodeCapacity(c, p)) {
-      capacity.set(resource, Value::string(std::to_string(count)));
-      shown.push_back(fmt::format("{}={}", resource, count));
-    }
-    Bindings ob;
-    ob["name"] = Value::string(p.name);
-    ob["nodePool"] = Value::string(p.name);
-    ob["instanceType"] = Value::string(p.instanceType);
-    ob["capacity"] = std::move(capacity);
-    auto overlay = c.fill("nodeoverlay.yaml", ob);
-    if (!overlay) return overlay.error();
-    overlays.push_back(
-        {Part::Karpenter,
-         "nodeoverlay-" + p.name + ".yaml",
-         {"NodeOverlay is alpha: Karpenter reads it only with the feature gate NodeOverlay=true",
-          "(Helm: --set settings.featureGates.nodeOverlay=true). Without it Karpenter counts physical GPUs",
-          fmt::format("and over-provisions (time-slicing, MPS) or provisions nothing (MIG). Node capacity: {}",
-                      fmt::join(shown, ", "))},
-         std::move(*overlay),
-         true});
+    if (auto e = addPool(c, p, objects)) return *e;
   }
   std::vector<Manifest> out;
-  if (sharedClass) {
+  if (objects.sharedClass) {
     auto m = nodeClass(c, kNodeClass, std::nullopt);
     if (!m) return m.error();
     out.push_back(std::move(*m));
   }
-  for (auto* group : {&classes, &pools, &overlays}) {
+  for (auto* group : {&objects.classes, &objects.pools, &objects.overlays}) {
     for (Manifest& m : *group) out.push_back(std::move(m));
   }
   return out;
