@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "planner/search/search.h"
+#include "util/subset_sum.h"
 
 namespace gpuslice::detail::search {
 
@@ -64,36 +65,6 @@ Score scoreOfFamily(const Family& f) {
 
 /// Cost, then nodes: a better isolated mode alone would only steer the search.
 bool lower(const Score& d) { return d.cost < 0 || (d.cost == 0 && d.nodes < 0); }
-
-/// Which of `items` (pods each, in order of preference) fill at most `room` best: the most
-/// pods, then the earliest items. Returns their positions.
-std::vector<std::size_t> fillBest(const std::vector<long long>& items, long long room) {
-  std::vector<std::size_t> chosen;
-  if (room <= 0 || items.empty()) return chosen;
-  const auto size = static_cast<std::size_t>(room) + 1;
-  std::vector<std::size_t> by(size, kNone);  // the item that first reached a sum
-  std::vector<char> reached(size, 0);
-  reached[0] = 1;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const long long p = items[i];
-    if (p > room) continue;
-    for (long long s = room; s >= p; --s) {
-      const auto at = static_cast<std::size_t>(s);
-      if (!reached[at] && reached[at - static_cast<std::size_t>(p)]) {
-        reached[at] = 1;
-        by[at] = i;
-      }
-    }
-  }
-  long long s = room;
-  while (s > 0 && !reached[static_cast<std::size_t>(s)]) --s;
-  while (s > 0) {  // each sum's item was added after the sum it came from was reached
-    const std::size_t i = by[static_cast<std::size_t>(s)];
-    chosen.push_back(i);
-    s -= items[i];
-  }
-  return chosen;
-}
 
 /// The search state for one GPU model: its families, each member's options and the option it
 /// takes now. `evals` counts families scored.

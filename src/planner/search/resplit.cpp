@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "planner/search/search.h"
+#include "util/subset_sum.h"
 
 namespace gpuslice::detail::search {
 
@@ -15,19 +16,6 @@ namespace {
 using Bits = std::vector<std::uint64_t>;
 
 bool test(const Bits& b, std::size_t i) { return (b[i / 64] >> (i % 64)) & 1U; }
-
-/// b |= b << shift, over the first `bits` bits.
-void orShifted(Bits& b, long long shift, std::size_t bits) {
-  const std::size_t words = b.size();
-  const auto whole = static_cast<std::size_t>(shift / 64);
-  const auto part = static_cast<unsigned>(shift % 64);
-  for (std::size_t i = words; i-- > whole;) {
-    std::uint64_t v = b[i - whole] << part;
-    if (part != 0 && i > whole) v |= b[i - whole - 1] >> (64 - part);
-    b[i] |= v;
-  }
-  if (bits % 64 != 0) b[words - 1] &= (std::uint64_t{1} << (bits % 64)) - 1;
-}
 
 /// Nodes and score of `pods` pods on kind `t` (none for no pods).
 Score scoreOn(const Kind& t, long long pods) {
@@ -160,8 +148,7 @@ bool Search::resplit(const std::vector<std::size_t>& ps) {
   } else {
     std::size_t bestA = kNone, bestB = kNone;
     long long bestPodsA = 0;
-    const std::size_t bits = static_cast<std::size_t>(total) + 1;
-    Bits reach((bits + 63) / 64);
+    ReachableSums reach(total);
     std::vector<std::size_t> flex;
     const std::uint64_t lastWord = n % 64 == 0 ? ~std::uint64_t{0} : (std::uint64_t{1} << (n % 64)) - 1;
     for (std::size_t x = 0; x < kinds.size() && resplitSteps_ < resplitLimit_; ++x) {
@@ -200,13 +187,12 @@ bool Search::resplit(const std::vector<std::size_t>& ps) {
         resplitSteps_ += static_cast<long long>(n);
         // Neither part costs less than the members only it takes.
         if (scoreOn(A, onlyA).cost + scoreOn(B, onlyB).cost > best.cost) continue;
-        std::fill(reach.begin(), reach.end(), 0);
-        reach[0] = 1;
-        for (std::size_t i : flex) orShifted(reach, pods[i], bits);
+        reach.clear();
+        for (std::size_t i : flex) reach.add(pods[i]);
         const long long flexPods = total - onlyA - onlyB;
-        resplitSteps_ += static_cast<long long>(flex.size() * reach.size()) + flexPods;
+        resplitSteps_ += static_cast<long long>(flex.size() * reach.words()) + flexPods;
         for (long long s = 0; s <= flexPods; ++s) {
-          if (!test(reach, static_cast<std::size_t>(s))) continue;
+          if (!reach.reaches(s)) continue;
           const Score sc = scoreOn(A, onlyA + s) + scoreOn(B, total - onlyA - s);
           if (sc < best) {
             best = sc;
@@ -245,20 +231,9 @@ bool Search::resplit(const std::vector<std::size_t>& ps) {
       if (bestA == bestB) {
         std::fill(to.begin(), to.end(), 0);
       } else {
-        std::vector<std::ptrdiff_t> first(bits, -1);
-        first[0] = static_cast<std::ptrdiff_t>(n);
-        for (std::size_t i : flex) {
-          for (long long s = total; s >= pods[i]; --s) {
-            if (first[static_cast<std::size_t>(s)] < 0 && first[static_cast<std::size_t>(s - pods[i])] >= 0) {
-              first[static_cast<std::size_t>(s)] = static_cast<std::ptrdiff_t>(i);
-            }
-          }
-        }
-        for (long long s = bestPodsA - onlyA; s > 0;) {
-          const auto i = static_cast<std::size_t>(first[static_cast<std::size_t>(s)]);
-          to[i] = 0;
-          s -= pods[i];
-        }
+        std::vector<long long> sizes;
+        for (std::size_t i : flex) sizes.push_back(pods[i]);
+        for (std::size_t at : SubsetSums(std::move(sizes), total).subset(bestPodsA - onlyA)) to[flex[at]] = 0;
       }
     }
   }
@@ -289,52 +264,20 @@ bool Search::resplit(const std::vector<std::size_t>& ps) {
 std::vector<int> Search::split3(const std::vector<Kind>& kinds, const std::vector<long long>& pods, long long total,
                                 Score& best) {
   const std::size_t n = pods.size();
-  const auto T = static_cast<std::size_t>(total) + 1;  // pods of the first kind: a row each
-  const std::size_t rowWords = (T + 63) / 64;          // pods of the second: a bit each
+  const auto T = static_cast<std::size_t>(total) + 1;  // pod counts of each kind, 0..total
   std::size_t bestX = 0, bestY = 0, bestZ = 0, bestA = 0, bestB = 0;
   bool found = false;
-  std::vector<unsigned> mask(n);
-  Bits cur(T * rowWords), next(T * rowWords);
+  std::vector<unsigned> mask(n);  // per member: the kinds of the three it may join, a bit each
+  SplitSums sums(total);
   const std::size_t words = (n + 63) / 64;
   const std::uint64_t lastWord = n % 64 == 0 ? ~std::uint64_t{0} : (std::uint64_t{1} << (n % 64)) - 1;
   std::vector<double> rate(kinds.size());
   for (std::size_t t = 0; t < kinds.size(); ++t) rate[t] = static_cast<double>(kinds[t].price) / kinds[t].perNode;
-  // Reach after each member for pod counts (a, b); with `layers`, every step is kept.
-  auto run = [&](std::vector<Bits>* layers) {
-    std::fill(cur.begin(), cur.end(), 0);
-    cur[0] = 1;
-    if (layers) layers->assign(1, cur);
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto p = static_cast<std::size_t>(pods[i]);
-      if (mask[i] == 4) {
-        if (layers) layers->push_back(cur);
-        continue;
-      }
-      if (mask[i] & 4) {
-        next = cur;
-      } else {
-        std::fill(next.begin(), next.end(), 0);
-      }
-      if (mask[i] & 1) {
-        for (std::size_t a = T; a-- > p;) {
-          for (std::size_t w = 0; w < rowWords; ++w) next[a * rowWords + w] |= cur[(a - p) * rowWords + w];
-        }
-      }
-      if (mask[i] & 2) {
-        const std::size_t whole = p / 64, part = p % 64;
-        for (std::size_t a = 0; a < T; ++a) {
-          const std::uint64_t* from = &cur[a * rowWords];
-          std::uint64_t* into = &next[a * rowWords];
-          for (std::size_t w = rowWords; w-- > whole;) {
-            std::uint64_t v = from[w - whole] << part;
-            if (part != 0 && w > whole) v |= from[w - whole - 1] >> (64 - part);
-            into[w] |= v;
-          }
-        }
-      }
-      cur.swap(next);
-      resplitSteps_ += static_cast<long long>(T * rowWords * 2);
-      if (layers) layers->push_back(cur);
+  // Reach for pod counts (first kind, second kind); with `keep`, every step is kept.
+  auto run = [&](bool keep) {
+    sums.run(pods, mask, keep);
+    for (unsigned m : mask) {
+      if (m != SplitSums::kThird) resplitSteps_ += static_cast<long long>(sums.words() * 2);
     }
   };
   for (std::size_t x = 0; x < kinds.size() && resplitSteps_ < resplitLimit_; ++x) {
@@ -369,12 +312,12 @@ std::vector<int> Search::split3(const std::vector<Kind>& kinds, const std::vecto
         if (scoreOn(*k3[0], only[0]).cost + scoreOn(*k3[1], only[1]).cost + scoreOn(*k3[2], only[2]).cost > best.cost) {
           continue;
         }
-        run(nullptr);
+        run(false);
         for (std::size_t a = 0; a < T; ++a) {
           const Score sa = scoreOn(*k3[0], static_cast<long long>(a));
           if (sa.cost > best.cost) break;
           for (std::size_t b = 0; a + b < T; ++b) {
-            if (!test(cur, a * rowWords * 64 + b)) continue;
+            if (!sums.reaches(a, b)) continue;
             const Score s = sa + scoreOn(*k3[1], static_cast<long long>(b)) +
                             scoreOn(*k3[2], total - static_cast<long long>(a + b));
             if (s < best) {
@@ -395,27 +338,8 @@ std::vector<int> Search::split3(const std::vector<Kind>& kinds, const std::vecto
     mask[i] = 0;
     for (unsigned t = 0; t < 3; ++t) mask[i] |= test(k3[t]->joins, i) ? 1U << t : 0U;
   }
-  std::vector<Bits> layers;
-  run(&layers);
-  std::vector<int> to(n, 2);
-  std::size_t a = bestA, b = bestB;
-  auto reached = [&](const Bits& layer, std::size_t ra, std::size_t rb) {
-    return test(layer, ra * rowWords * 64 + rb);
-  };
-  for (std::size_t i = n; i-- > 0;) {
-    const Bits& before = layers[i];
-    const auto p = static_cast<std::size_t>(pods[i]);
-    if ((mask[i] & 4) && reached(before, a, b)) {
-      to[i] = 2;
-    } else if ((mask[i] & 1) && a >= p && reached(before, a - p, b)) {
-      to[i] = 0;
-      a -= p;
-    } else {
-      to[i] = 1;
-      b -= p;
-    }
-  }
-  return to;
+  run(true);
+  return sums.split(pods, mask, bestA, bestB);
 }
 
 /// Re-splits two pools of one group at a time, then three, those whose unused slots cost
