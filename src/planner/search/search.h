@@ -193,8 +193,8 @@ class Search {
   bool relocate(std::vector<std::size_t> set);
   bool merge(std::size_t a, std::size_t b);
   bool resplit(const std::vector<std::size_t>& ps);
-  std::vector<int> split3(const std::vector<Kind>& kinds, const std::vector<long long>& pods, long long total,
-                          Score& best);
+  bool moveMembers(const std::vector<std::size_t>& ps, const std::vector<std::size_t>& all,
+                   const std::vector<long long>& pods, const std::vector<int>& to);
   bool resplitRound();
   bool improvePool(std::size_t p);
   bool mergeRound(Group& g);
