@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <random>
 #include <utility>
 #include <vector>
@@ -151,6 +152,8 @@ class Levels {
   const Family& family(std::size_t f) const { return fams_[f]; }
   std::size_t families() const { return fams_.size(); }
   const Option& option(std::size_t i) const { return options_[i][at_[i]]; }
+  /// Families scored so far, by every search that shares the count.
+  long long evals() const { return evals_; }
 
   /// Moves of one workload, and of two when the first alone does not pay, while they lower
   /// the cost (then nodes); stops when a round over the members changes nothing or `evals`
@@ -161,21 +164,7 @@ class Levels {
       moved = false;
       ++round_;
       for (std::size_t i = 0; i < at_.size() && evals_ < limit; ++i) {
-        for (std::size_t to = 0; to < options_[i].size(); ++to) {
-          if (to == at_[i]) continue;
-          const std::size_t f1 = options_[i][at_[i]].family, f2 = options_[i][to].family;
-          long long& seen = tried_[cell(i, to)];
-          if (seen == round_) continue;
-          seen = round_;
-          const std::size_t from = at_[i];
-          shift(i, to);
-          touched_.assign({f1, f2});
-          if (tryKeep() || (pairs && secondMove(i, f1, f2, limit))) {
-            moved = true;
-            break;
-          }
-          shift(i, from);
-        }
+        if (moveMember(i, limit, pairs)) moved = true;
       }
     }
   }
@@ -232,6 +221,24 @@ class Levels {
   }
 
  private:
+  /// Member i to the first of its other options, not tried yet this round, where the move
+  /// pays alone or, with `pairs`, with a second move (secondMove); true if one was kept.
+  bool moveMember(std::size_t i, long long limit, bool pairs) {
+    for (std::size_t to = 0; to < options_[i].size(); ++to) {
+      if (to == at_[i]) continue;
+      const std::size_t f1 = options_[i][at_[i]].family, f2 = options_[i][to].family;
+      long long& seen = tried_[cell(i, to)];
+      if (seen == round_) continue;
+      seen = round_;
+      const std::size_t from = at_[i];
+      shift(i, to);
+      touched_.assign({f1, f2});
+      if (tryKeep() || (pairs && secondMove(i, f1, f2, limit))) return true;
+      shift(i, from);
+    }
+    return false;
+  }
+
   /// The mark of moving member i from its option now to option `to`.
   std::size_t cell(std::size_t i, std::size_t to) const { return base_[kind_[i]] + at_[i] * options_[i].size() + to; }
 
@@ -376,178 +383,243 @@ std::vector<std::vector<std::size_t>> cutIntoPools(const Levels& search, long lo
   return out;
 }
 
+/// The families of group `g`: one per candidate and mode, in kModes order, without levels.
+std::vector<Family> familiesOf(const Group& g) {
+  const std::size_t K = g.candidates.size();
+  std::vector<Family> fams(K * 3);
+  for (std::size_t j = 0; j < K; ++j) {
+    for (std::size_t m = 0; m < 3; ++m) {
+      fams[j * 3 + m].k = j;
+      fams[j * 3 + m].mode = kModes[m];
+      fams[j * 3 + m].price = g.offers[j].price;
+    }
+  }
+  return fams;
+}
+
+/// Where a workload of fits `f` (one per candidate of `g`) can run alone: each family and its
+/// pods per node there.
+std::vector<std::pair<std::size_t, int>> levelsAlone(const Group& g, const Fit* f) {
+  std::vector<std::pair<std::size_t, int>> out;
+  for (std::size_t j = 0; j < g.candidates.size(); ++j) {
+    Minima alone;
+    alone.add(f[j]);
+    for (std::size_t m = 0; m < 3; ++m) {
+      const auto [perPool, nodes] = nodesFor(g.offers[j], kModes[m], alone, 1);
+      if (nodes >= 0) out.emplace_back(j * 3 + m, perPool);
+    }
+  }
+  return out;
+}
+
+/// Each member's options, given where it can run alone (`alone`, see levelsAlone), once every
+/// family's levels are the distinct pods per node its members get there; `at` becomes the
+/// position of the family `now` of each member among its options, kNone if none.
+std::vector<std::vector<Option>> optionsOf(std::vector<Family>& fams,
+                                           const std::vector<std::vector<std::pair<std::size_t, int>>>& alone,
+                                           const std::vector<std::size_t>& now, std::vector<std::size_t>& at) {
+  for (const auto& places : alone) {
+    for (const auto& [fam, perPool] : places) fams[fam].levels.push_back(perPool);
+  }
+  for (Family& f : fams) {
+    std::sort(f.levels.begin(), f.levels.end());
+    f.levels.erase(std::unique(f.levels.begin(), f.levels.end()), f.levels.end());
+    f.pods.assign(f.levels.size(), 0);
+  }
+  std::vector<std::vector<Option>> options(alone.size());
+  at.assign(alone.size(), kNone);
+  for (std::size_t i = 0; i < alone.size(); ++i) {
+    for (const auto& [fam, perPool] : alone[i]) {
+      const auto& lv = fams[fam].levels;
+      const auto level = static_cast<std::size_t>(std::lower_bound(lv.begin(), lv.end(), perPool) - lv.begin());
+      if (fam == now[i]) at[i] = options[i].size();
+      options[i].push_back(Option{fam, level});
+    }
+  }
+  return options;
+}
+
+/// One level search, from its starts to its best assignment, within a limit of evals.
+class LevelDescent {
+ public:
+  LevelDescent(Levels& search, long long limit) : search_(search), limit_(limit) {}
+
+  /// Descends from where the members run now and from `cheapest` (each in its cheapest
+  /// family per pod); drains the families; then `kicks` random kicks from a generator seeded
+  /// with `seed`, each followed by a descent. Leaves the search at the best assignment and
+  /// returns its score.
+  Score run(const std::vector<std::size_t>& cheapest, std::mt19937::result_type seed, long long kicks) {
+    search_.descend(limit_);
+    best_ = search_.at();
+    bestTotal_ = search_.total();
+    search_.assign(cheapest);
+    search_.descend(limit_);
+    if (lower(search_.total() - bestTotal_)) {
+      best_ = search_.at();
+      bestTotal_ = search_.total();
+    }
+    search_.assign(best_);
+    drains();
+    std::mt19937 rng(seed);
+    for (long long kick = 0; kick < kicks && search_.evals() < limit_; ++kick) {
+      search_.kick(rng);
+      tryFrom();
+    }
+    return bestTotal_;
+  }
+
+ private:
+  /// Descends from the current assignment, keeps it if it beats the best, and goes back to
+  /// the best; true if it beat it.
+  bool tryFrom() {
+    search_.descend(limit_, false);
+    // Pairs of moves cost far more: only where single moves came close to the best.
+    if (static_cast<double>(search_.total().cost) <= static_cast<double>(bestTotal_.cost) * kLevelClose) {
+      search_.descend(limit_);
+    }
+    const bool better = lower(search_.total() - bestTotal_);
+    if (better) {
+      best_ = search_.at();
+      bestTotal_ = search_.total();
+    }
+    search_.assign(best_);
+    return better;
+  }
+
+  /// Every family's members from each level up, and under each level, moved out (drain),
+  /// each followed by a descent; the first that ends cheaper is kept and the drains start
+  /// over from it.
+  void drains() {
+    for (bool again = true; again && search_.evals() < limit_;) {
+      again = false;
+      for (std::size_t f = 0; f < search_.families() && !again && search_.evals() < limit_; ++f) {
+        again = drainFamily(f);
+      }
+    }
+  }
+
+  /// The drains of family `f` at each level its members use; true at the first that pays.
+  bool drainFamily(std::size_t f) {
+    std::vector<char> used(search_.family(f).levels.size(), 0);
+    for (std::size_t i = 0; i < best_.size(); ++i) {
+      if (search_.option(i).family == f) used[search_.option(i).level] = 1;
+    }
+    for (std::size_t th = 0; th < used.size() && search_.evals() < limit_; ++th) {
+      if (!used[th]) continue;
+      for (bool below : {false, true}) {
+        if (below && th == 0) continue;
+        search_.drain(f, th, below);
+        if (tryFrom()) return true;
+      }
+    }
+    return false;
+  }
+
+  Levels& search_;
+  long long limit_ = 0;
+  std::vector<std::size_t> best_;
+  Score bestTotal_;
+};
+
 }  // namespace
+
+/// A GPU model's level search state (Search::levelWork), kept until its share of the budget
+/// is known.
+struct LevelWork {
+  std::size_t group = 0;
+  std::vector<std::size_t> members;  ///< the workloads, ascending
+  Score before;                      ///< their pools' score
+  double gap = 0;                    ///< what it might save: `before` over perfectCost(cheapest)
+  Levels search;
+  std::vector<std::size_t> cheapest;  ///< each member in its cheapest family per pod
+};
+
+/// The level search state of group `gi`: its members, families and options, where each member
+/// runs now; none when the group has too few or too many workloads, or a member runs outside
+/// its own fits.
+std::optional<LevelWork> Search::levelWork(std::size_t gi) {
+  const Group& g = groups_[gi];
+  std::vector<std::size_t> members;
+  Score before;
+  for (std::size_t p : g.pools) {
+    const Pool& pool = pools_[p];
+    if (!pool.alive) continue;
+    members.insert(members.end(), pool.members.begin(), pool.members.end());
+    before = before + pool.choice.score;
+  }
+  if (members.size() < 2 || members.size() > kLevelMembers) return std::nullopt;
+  std::sort(members.begin(), members.end());
+  std::vector<std::vector<std::pair<std::size_t, int>>> alone(members.size());
+  std::vector<std::size_t> now(members.size());  // family
+  std::vector<long long> pods(members.size());
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const std::size_t w = members[i];
+    alone[i] = levelsAlone(g, fits(w));
+    const Choice& c = pools_[owner_[w]].choice;
+    now[i] = c.k * 3 +
+             static_cast<std::size_t>(std::find(std::begin(kModes), std::end(kModes), c.mode) - std::begin(kModes));
+    pods[i] = ws_[w].replicas;
+  }
+  std::vector<Family> fams = familiesOf(g);
+  std::vector<std::size_t> at;
+  std::vector<std::vector<Option>> options = optionsOf(fams, alone, now, at);
+  if (std::find(at.begin(), at.end(), kNone) != at.end()) return std::nullopt;
+  Levels search(std::move(fams), std::move(options), std::move(pods), levelEvals_);
+  search.assign(at);
+  std::vector<std::size_t> cheapest = search.cheapestPerPod();
+  const double gap = std::max(0.0, static_cast<double>(before.cost) - search.perfectCost(cheapest));
+  return LevelWork{gi, std::move(members), before, gap, std::move(search), std::move(cheapest)};
+}
+
+/// The pools of group `gi` give way to the pools `cut` (positions in `members`, whose pods
+/// are `pods`), kept only if they score lower.
+bool Search::replaceByCut(std::size_t gi, const std::vector<std::size_t>& members, const std::vector<long long>& pods,
+                          const std::vector<std::vector<std::size_t>>& cut) {
+  Undo u;
+  begin(u, gi);
+  for (std::size_t p : groups_[gi].pools) {
+    if (!pools_[p].alive) continue;
+    save(u, p);
+    pools_[p].members.clear();
+    recompute(pools_[p]);
+  }
+  for (std::size_t w : members) u.owners.emplace_back(w, owner_[w]);
+  for (const std::vector<std::size_t>& part : cut) {
+    const std::size_t p = newPool(gi);
+    Pool& pool = pools_[p];
+    for (std::size_t i : part) {
+      pool.members.push_back(members[i]);
+      pool.pods += pods[i];
+      owner_[members[i]] = p;
+    }
+    recompute(pool);
+  }
+  return finish(u, gi);
+}
 
 bool Search::levelRound() {
   // First every GPU model's search state, then the searches: each gets a share of the budget
   // in proportion to what it might save, its cost over the least its pods could cost (each
   // pod in its cheapest family at its level, nodes shared perfectly).
-  struct Work {
-    std::size_t group = 0;
-    std::vector<std::size_t> members;
-    Score before;
-    double gap = 0;
-    Levels search;
-    std::vector<std::size_t> cheapest;  ///< each member in its cheapest family per pod
-  };
-  std::vector<Work> works;
+  std::vector<LevelWork> works;
   for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
-    Group& g = groups_[gi];
-    std::vector<std::size_t> members;
-    Score before;
-    for (std::size_t p : g.pools) {
-      const Pool& pool = pools_[p];
-      if (!pool.alive) continue;
-      members.insert(members.end(), pool.members.begin(), pool.members.end());
-      before = before + pool.choice.score;
-    }
-    if (members.size() < 2 || members.size() > kLevelMembers) continue;
-    std::sort(members.begin(), members.end());
-    // Families, each member's options and where it runs now.
-    const std::size_t K = g.candidates.size();
-    std::vector<Family> fams(K * 3);
-    for (std::size_t j = 0; j < K; ++j) {
-      for (std::size_t m = 0; m < 3; ++m) {
-        fams[j * 3 + m].k = j;
-        fams[j * 3 + m].mode = kModes[m];
-        fams[j * 3 + m].price = g.offers[j].price;
-      }
-    }
-    std::vector<std::vector<std::pair<std::size_t, int>>> perNode(members.size());  // family, pods per node
-    std::vector<std::size_t> now(members.size());                                   // family
-    std::vector<long long> pods(members.size());
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      const std::size_t w = members[i];
-      const Fit* f = fits(w);
-      for (std::size_t j = 0; j < K; ++j) {
-        Minima alone;
-        alone.add(f[j]);
-        for (std::size_t m = 0; m < 3; ++m) {
-          const auto [perPool, nodes] = nodesFor(g.offers[j], kModes[m], alone, 1);
-          if (nodes < 0) continue;
-          perNode[i].emplace_back(j * 3 + m, perPool);
-          fams[j * 3 + m].levels.push_back(perPool);
-        }
-      }
-      const Pool& pool = pools_[owner_[w]];
-      now[i] = pool.choice.k * 3 +
-               static_cast<std::size_t>(std::find(std::begin(kModes), std::end(kModes), pool.choice.mode) -
-                                        std::begin(kModes));
-      pods[i] = ws_[w].replicas;
-    }
-    for (Family& f : fams) {
-      std::sort(f.levels.begin(), f.levels.end());
-      f.levels.erase(std::unique(f.levels.begin(), f.levels.end()), f.levels.end());
-      f.pods.assign(f.levels.size(), 0);
-    }
-    std::vector<std::vector<Option>> options(members.size());
-    std::vector<std::size_t> at(members.size(), kNone);  // position in options of the current family
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      for (const auto& [fam, perPool] : perNode[i]) {
-        const auto& lv = fams[fam].levels;
-        const auto level = static_cast<std::size_t>(std::lower_bound(lv.begin(), lv.end(), perPool) - lv.begin());
-        if (fam == now[i]) at[i] = options[i].size();
-        options[i].push_back(Option{fam, level});
-      }
-    }
-    if (std::find(at.begin(), at.end(), kNone) != at.end()) continue;  // a member outside its own fits
-    Levels search(std::move(fams), std::move(options), std::move(pods), levelEvals_);
-    search.assign(at);
-    std::vector<std::size_t> cheapest = search.cheapestPerPod();
-    const double gap = std::max(0.0, static_cast<double>(before.cost) - search.perfectCost(cheapest));
-    works.push_back(Work{gi, std::move(members), before, gap, std::move(search), std::move(cheapest)});
+    if (std::optional<LevelWork> work = levelWork(gi)) works.push_back(std::move(*work));
   }
   double gaps = 0;
-  for (const Work& w : works) gaps += w.gap;
+  for (const LevelWork& w : works) gaps += w.gap;
   bool improved = false;
-  for (Work& work : works) {
+  for (LevelWork& work : works) {
     if (levelEvals_ >= levelLimit_ || gaps <= 0) break;
     const double share = work.gap / gaps;
     gaps -= work.gap;
     const long long limit =
         levelEvals_ + static_cast<long long>(share * static_cast<double>(levelLimit_ - levelEvals_));
-    const std::size_t gi = work.group;
-    Group& g = groups_[gi];
-    const std::vector<std::size_t>& members = work.members;
-    const Score before = work.before;
-    Levels& search = work.search;
-
-    search.descend(limit);
-    std::vector<std::size_t> best = search.at();
-    Score bestTotal = search.total();
-    search.assign(work.cheapest);
-    search.descend(limit);
-    if (lower(search.total() - bestTotal)) {
-      best = search.at();
-      bestTotal = search.total();
-    }
-    search.assign(best);
-    // Drains: every family's members from each level up, and under each level, moved out;
-    // the first that ends cheaper is kept and the drains start over from it.
-    auto tryFrom = [&]() {  // descends from the current assignment; true if it beats the best
-      search.descend(limit, false);
-      // Pairs of moves cost far more: only where single moves came close to the best.
-      if (static_cast<double>(search.total().cost) <= static_cast<double>(bestTotal.cost) * kLevelClose) {
-        search.descend(limit);
-      }
-      const bool better = lower(search.total() - bestTotal);
-      if (better) {
-        best = search.at();
-        bestTotal = search.total();
-      }
-      search.assign(best);
-      return better;
-    };
-    for (bool again = true; again && levelEvals_ < limit;) {
-      again = false;
-      for (std::size_t f = 0; f < search.families() && !again && levelEvals_ < limit; ++f) {
-        std::vector<char> used(search.family(f).levels.size(), 0);
-        for (std::size_t i = 0; i < best.size(); ++i) {
-          if (search.option(i).family == f) used[search.option(i).level] = 1;
-        }
-        for (std::size_t th = 0; th < used.size() && !again && levelEvals_ < limit; ++th) {
-          if (!used[th]) continue;
-          for (bool below : {false, true}) {
-            if (below && th == 0) continue;
-            search.drain(f, th, below);
-            if (tryFrom()) {
-              again = true;
-              break;
-            }
-          }
-        }
-      }
-    }
-    std::mt19937 rng(static_cast<std::mt19937::result_type>(20261122 + gi));
-    const auto kicks = static_cast<long long>(members.size()) * kLevelKicksPerMember;
-    for (long long kick = 0; kick < kicks && levelEvals_ < limit; ++kick) {
-      search.kick(rng);
-      tryFrom();
-    }
-    if (!(bestTotal < before)) continue;
-    const auto cut = cutIntoPools(search, levelEvals_);
-
-    // The group's pools give way to the cut ones, kept only if they score lower.
-    Undo u;
-    begin(u, gi);
-    for (std::size_t p : g.pools) {
-      if (!pools_[p].alive) continue;
-      save(u, p);
-      pools_[p].members.clear();
-      recompute(pools_[p]);
-    }
-    for (std::size_t w : members) u.owners.emplace_back(w, owner_[w]);
-    for (const std::vector<std::size_t>& part : cut) {
-      const std::size_t p = newPool(gi);
-      Pool& pool = pools_[p];
-      for (std::size_t i : part) {
-        pool.members.push_back(members[i]);
-        pool.pods += search.pods()[i];
-        owner_[members[i]] = p;
-      }
-      recompute(pool);
-    }
-    if (finish(u, gi)) improved = true;
+    LevelDescent descent(work.search, limit);
+    const Score best = descent.run(work.cheapest, static_cast<std::mt19937::result_type>(20261122 + work.group),
+                                   static_cast<long long>(work.members.size()) * kLevelKicksPerMember);
+    if (!(best < work.before)) continue;
+    const auto cut = cutIntoPools(work.search, levelEvals_);
+    if (replaceByCut(work.group, work.members, work.search.pods(), cut)) improved = true;
   }
   return improved;
 }

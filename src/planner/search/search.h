@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -158,6 +159,8 @@ inline std::pair<int, long long> nodesFor(const Offer& c, Mode mode, const Minim
   return {perNode, (pods + perNode - 1) / perNode};
 }
 
+struct LevelWork;  // levels.cpp
+
 class Search {
  public:
   Search(const PlanContext& ctx, const std::vector<Workload>& ws, const std::vector<PackedPool>& input)
@@ -199,6 +202,9 @@ class Search {
   bool improvePool(std::size_t p);
   bool mergeRound(Group& g);
   bool levelRound();
+  std::optional<LevelWork> levelWork(std::size_t gi);
+  bool replaceByCut(std::size_t gi, const std::vector<std::size_t>& members, const std::vector<long long>& pods,
+                    const std::vector<std::vector<std::size_t>>& cut);
 
   const PlanContext& ctx_;
   const std::vector<Workload>& ws_;
