@@ -322,51 +322,57 @@ bool Search::relocate(std::vector<std::size_t> set) {
       rollback(u, group);
       return false;
     }
-    std::vector<Minima> alone(groups_[group].candidates.size());
-    const Fit* f = fits(w);  // read at once: later fits() calls may move the table
-    for (std::size_t j = 0; j < alone.size(); ++j) alone[j].add(f[j]);
-    Choice best = choose(groups_[group], alone, ws_[w].replicas);
-    std::size_t bestPool = kNone;
-    Score bestDelta = best.score;
-    long long bestFree = best.ok ? best.nodes * best.podsPerNode - ws_[w].replicas : 0;
-    if (!best.ok) bestDelta.cost = std::numeric_limits<Micros>::max();
-    for (std::size_t p : groups_[group].pools) {
-      Pool& pool = pools_[p];
-      if (!pool.alive || pool.members.empty()) continue;
-      ensureMinima(pool);
-      const Choice c = withMember(pool, w);
-      if (!c.ok) continue;
-      const Score delta = c.score - pool.choice.score;
-      const long long free = c.nodes * c.podsPerNode - pool.pods - ws_[w].replicas;
-      // Least added score; then an existing pool before a new one; then the tightest fit.
-      if (delta < bestDelta || (delta == bestDelta && (bestPool == kNone || free < bestFree))) {
-        best = c;
-        bestPool = p;
-        bestDelta = delta;
-        bestFree = free;
-      }
-    }
-    if (!best.ok) {  // fits nowhere, not even alone: cannot happen, but never lose a workload
+    const Placement best = placeFor(group, w);
+    if (!best.choice.ok) {  // fits nowhere, not even alone: cannot happen, but never lose a workload
       rollback(u, group);
       return false;
     }
-    spent = spent + bestDelta;
+    spent = spent + best.delta;
     if (!(spent < room)) {  // the rest can only add more
       rollback(u, group);
       return false;
     }
-    if (bestPool == kNone) bestPool = newPool(group);
-    save(u, bestPool);
-    Pool& pool = pools_[bestPool];
+    const std::size_t to = best.pool == kNone ? newPool(group) : best.pool;
+    save(u, to);
+    Pool& pool = pools_[to];
     pool.alive = true;
-    if (pool.minima.empty()) pool.minima.assign(alone.size(), Minima{});
-    for (std::size_t j = 0; j < alone.size(); ++j) pool.minima[j].add(alone[j]);
+    if (pool.minima.empty()) pool.minima.assign(best.alone.size(), Minima{});
+    for (std::size_t j = 0; j < best.alone.size(); ++j) pool.minima[j].add(best.alone[j]);
     pool.members.push_back(w);
     pool.pods += ws_[w].replicas;
-    pool.choice = best;
-    owner_[w] = bestPool;
+    pool.choice = best.choice;
+    owner_[w] = to;
   }
   return finish(u, group);
+}
+
+/// Where workload `w` adds least to the score among the pools of `group` and a new pool: least
+/// added score, then an existing pool before a new one, then the tightest fit.
+Placement Search::placeFor(std::size_t group, std::size_t w) {
+  Placement best;
+  best.alone.resize(groups_[group].candidates.size());
+  const Fit* f = fits(w);  // read at once: later fits() calls may move the table
+  for (std::size_t j = 0; j < best.alone.size(); ++j) best.alone[j].add(f[j]);
+  best.choice = choose(groups_[group], best.alone, ws_[w].replicas);
+  best.delta = best.choice.score;
+  long long bestFree = best.choice.ok ? best.choice.nodes * best.choice.podsPerNode - ws_[w].replicas : 0;
+  if (!best.choice.ok) best.delta.cost = std::numeric_limits<Micros>::max();
+  for (std::size_t p : groups_[group].pools) {
+    Pool& pool = pools_[p];
+    if (!pool.alive || pool.members.empty()) continue;
+    ensureMinima(pool);
+    const Choice c = withMember(pool, w);
+    if (!c.ok) continue;
+    const Score delta = c.score - pool.choice.score;
+    const long long free = c.nodes * c.podsPerNode - pool.pods - ws_[w].replicas;
+    if (delta < best.delta || (delta == best.delta && (best.pool == kNone || free < bestFree))) {
+      best.choice = c;
+      best.pool = p;
+      best.delta = delta;
+      bestFree = free;
+    }
+  }
+  return best;
 }
 
 /// Folds pool `b` into pool `a` if one pool scores lower than the two.
@@ -406,6 +412,75 @@ bool Search::mergeRound(Group& g) {
   return improved;
 }
 
+/// Pool p's members by pods, then by index.
+std::vector<std::size_t> Search::membersByPods(std::size_t p) const {
+  std::vector<std::size_t> m = pools_[p].members;
+  std::stable_sort(m.begin(), m.end(), [&](std::size_t a, std::size_t b) {
+    return std::make_pair(ws_[a].replicas, a) < std::make_pair(ws_[b].replicas, b);
+  });
+  return m;
+}
+
+/// Sets of members whose leaving frees pool p's last node (they hold at least its pods): the
+/// smallest one member; the fewest pods, smallest first; the largest first without passing
+/// the count, then the smallest that completes it.
+std::vector<std::vector<std::size_t>> Search::lastNodeSets(std::size_t p) const {
+  const Pool& pool = pools_[p];
+  const long long last = pool.pods - (pool.choice.nodes - 1) * pool.choice.podsPerNode;
+  const std::vector<std::size_t> m = membersByPods(p);
+  std::vector<std::vector<std::size_t>> sets;
+  for (std::size_t w : m) {
+    if (ws_[w].replicas >= last) {
+      sets.push_back({w});
+      break;
+    }
+  }
+  std::vector<std::size_t> set;
+  long long pods = 0;
+  for (std::size_t w : m) {
+    if (pods >= last) break;
+    set.push_back(w);
+    pods += ws_[w].replicas;
+  }
+  if (pods >= last) sets.push_back(set);
+  set.clear();
+  pods = 0;
+  for (auto it = m.rbegin(); it != m.rend(); ++it) {
+    if (pods + ws_[*it].replicas <= last) {
+      set.push_back(*it);
+      pods += ws_[*it].replicas;
+    }
+  }
+  for (std::size_t w : m) {
+    if (pods >= last) break;
+    if (std::find(set.begin(), set.end(), w) == set.end()) {
+      set.push_back(w);
+      pods += ws_[w].replicas;
+    }
+  }
+  if (pods >= last) sets.push_back(set);
+  return sets;
+}
+
+/// The members that set the replicas, and those that set the pods per node, of pool p's mode
+/// on its candidate (p shares its GPUs), each set only when it is not every member.
+std::vector<std::vector<std::size_t>> Search::bindingSets(std::size_t p) {
+  const Pool& pool = pools_[p];
+  const Minima& m = pool.minima[pool.choice.k];
+  const int least = m.replicas(pool.choice.mode);
+  std::vector<std::size_t> byReplicas, byCap;
+  for (std::size_t w : pool.members) {
+    const Fit& f = fits(w)[pool.choice.k];
+    const int r = pool.choice.mode == Mode::TimeSlicing ? f.ts : f.mps;
+    if (r == least) byReplicas.push_back(w);
+    if (f.cap == m.cap) byCap.push_back(w);
+  }
+  std::vector<std::vector<std::size_t>> sets;
+  if (byReplicas.size() < pool.members.size()) sets.push_back(std::move(byReplicas));
+  if (byCap.size() < pool.members.size()) sets.push_back(std::move(byCap));
+  return sets;
+}
+
 bool Search::improvePool(std::size_t p) {
   bool improved = false;
   {
@@ -426,72 +501,16 @@ bool Search::improvePool(std::size_t p) {
     tried.push_back(set);
     improved = relocate(std::move(set)) || improved;
   };
-  auto membersByPods = [&]() {
-    std::vector<std::size_t> m = pools_[p].members;
-    std::stable_sort(m.begin(), m.end(), [&](std::size_t a, std::size_t b) {
-      return std::make_pair(ws_[a].replicas, a) < std::make_pair(ws_[b].replicas, b);
-    });
-    return m;
-  };
-  // Free the last node: take out members holding at least the pods on it.
   if (pools_[p].alive && pools_[p].choice.nodes > 0) {
-    const Pool& pool = pools_[p];
-    const long long last = pool.pods - (pool.choice.nodes - 1) * pool.choice.podsPerNode;
-    const std::vector<std::size_t> m = membersByPods();
-    // The smallest one member that holds as many.
-    for (std::size_t w : m) {
-      if (ws_[w].replicas >= last) {
-        attempt({w});
-        break;
-      }
-    }
-    // The fewest pods, smallest first.
-    std::vector<std::size_t> set;
-    long long pods = 0;
-    for (std::size_t w : m) {
-      if (pods >= last) break;
-      set.push_back(w);
-      pods += ws_[w].replicas;
-    }
-    if (pods >= last) attempt(set);
-    // Largest first without passing the count, then the smallest that completes it.
-    set.clear();
-    pods = 0;
-    for (auto it = m.rbegin(); it != m.rend(); ++it) {
-      if (pods + ws_[*it].replicas <= last) {
-        set.push_back(*it);
-        pods += ws_[*it].replicas;
-      }
-    }
-    for (std::size_t w : m) {
-      if (pods >= last) break;
-      if (std::find(set.begin(), set.end(), w) == set.end()) {
-        set.push_back(w);
-        pods += ws_[w].replicas;
-      }
-    }
-    if (pods >= last) attempt(set);
+    for (std::vector<std::size_t>& set : lastNodeSets(p)) attempt(std::move(set));
   }
-  // The members that set the replicas (or pods per node) of its mode on its candidate.
   if (pools_[p].alive && pools_[p].choice.mode != Mode::Dedicated) {
-    const Pool& pool = pools_[p];
-    const Minima& m = pool.minima[pool.choice.k];
-    const int least = m.replicas(pool.choice.mode);
-    std::vector<std::size_t> byReplicas, byCap;
-    for (std::size_t w : pool.members) {
-      const Fit& f = fits(w)[pool.choice.k];
-      const int r = pool.choice.mode == Mode::TimeSlicing ? f.ts : f.mps;
-      if (r == least) byReplicas.push_back(w);
-      if (f.cap == m.cap) byCap.push_back(w);
-    }
-    const std::size_t all = pool.members.size();  // `pool` may move once a move adds a pool
-    if (byReplicas.size() < all) attempt(byReplicas);
-    if (byCap.size() < all) attempt(byCap);
+    for (std::vector<std::size_t>& set : bindingSets(p)) attempt(std::move(set));
   }
   if (pools_[p].alive && pools_[p].members.size() <= kDissolveMembers) attempt(pools_[p].members);
   // Each member on its own, smallest first.
   if (pools_[p].alive) {
-    for (std::size_t w : membersByPods()) {
+    for (std::size_t w : membersByPods(p)) {
       if (owner_[w] == p && pools_[p].alive) attempt({w});
     }
   }

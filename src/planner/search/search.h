@@ -107,6 +107,16 @@ struct Choice {
   Score score;
 };
 
+/// Where a workload adds least to a group's score (Search::placeFor): the pool (kNone for a
+/// new one), the choice for it with the workload, and the score added; `alone` is the
+/// workload's own minima per group candidate.
+struct Placement {
+  std::vector<Minima> alone;
+  Choice choice;
+  std::size_t pool = kNone;
+  Score delta;
+};
+
 /// What choosing a pool's shape needs of a candidate, kept together for speed.
 struct Offer {
   Micros price = 0;
@@ -194,12 +204,16 @@ class Search {
   void rollback(Undo& u, std::size_t group);
 
   bool relocate(std::vector<std::size_t> set);
+  Placement placeFor(std::size_t group, std::size_t w);
   bool merge(std::size_t a, std::size_t b);
   bool resplit(const std::vector<std::size_t>& ps);
   bool moveMembers(const std::vector<std::size_t>& ps, const std::vector<std::size_t>& all,
                    const std::vector<long long>& pods, const std::vector<int>& to);
   bool resplitRound();
   bool improvePool(std::size_t p);
+  std::vector<std::size_t> membersByPods(std::size_t p) const;
+  std::vector<std::vector<std::size_t>> lastNodeSets(std::size_t p) const;
+  std::vector<std::vector<std::size_t>> bindingSets(std::size_t p);
   bool mergeRound(Group& g);
   bool levelRound();
   std::optional<LevelWork> levelWork(std::size_t gi);
