@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <set>
 #include <tuple>
@@ -406,6 +407,51 @@ class TripleSplit {
   std::size_t bestA_ = 0, bestB_ = 0;  ///< pods of the first and second kinds
 };
 
+/// What a pool's members are, as far as the re-splits tell them apart: its pods, its member
+/// count and the sum of its members' indices.
+using Signature = std::tuple<long long, std::size_t, std::size_t>;
+
+Signature signatureOf(const Pool& pool) {
+  std::size_t sum = 0;
+  for (std::size_t w : pool.members) sum += w;
+  return {pool.pods, pool.members.size(), sum};
+}
+
+/// Adds to `sets` each `size` (2 or 3) live pools of group `g` small enough to re-split
+/// together that `fresh` accepts, with minus their `waste` (per pool), so that sorting puts
+/// the most wasteful first.
+template <class Fresh>
+void addResplitSets(const std::vector<Pool>& pools, const Group& g, std::size_t size, const std::vector<double>& waste,
+                    Fresh fresh, std::vector<std::pair<double, std::vector<std::size_t>>>& sets) {
+  std::vector<std::size_t> live;
+  for (std::size_t p : g.pools) {
+    if (pools[p].alive && pools[p].members.size() < kResplitMembers) live.push_back(p);
+  }
+  const long long podLimit = size == 2 ? kResplitPods : kResplit3Pods;
+  auto small = [&](std::initializer_list<std::size_t> ps) {
+    std::size_t members = 0;
+    long long pods = 0;
+    for (std::size_t p : ps) members += pools[p].members.size();
+    if (members > kResplitMembers) return false;
+    for (std::size_t p : ps) pods += pools[p].pods;
+    return pods <= podLimit;
+  };
+  for (std::size_t i = 0; i < live.size(); ++i) {
+    for (std::size_t j = i + 1; j < live.size(); ++j) {
+      const std::size_t a = live[i], b = live[j];
+      if (!small({a, b})) continue;
+      if (size == 2) {
+        if (fresh({a, b})) sets.push_back({-(waste[a] + waste[b]), {a, b}});
+        continue;
+      }
+      for (std::size_t k = j + 1; k < live.size(); ++k) {
+        const std::size_t c = live[k];
+        if (small({a, b, c}) && fresh({a, b, c})) sets.push_back({-(waste[a] + waste[b] + waste[c]), {a, b, c}});
+      }
+    }
+  }
+}
+
 }  // namespace
 
 /// Re-splits the members of the two or three pools `ps` (of one group) into as many pools or
@@ -489,15 +535,12 @@ bool Search::moveMembers(const std::vector<std::size_t>& ps, const std::vector<s
 /// the most first, within the step budget; a set is tried again only once one of its pools
 /// changed.
 bool Search::resplitRound() {
-  using Signature = std::tuple<long long, std::size_t, std::size_t>;
   std::vector<Signature> signature(pools_.size());
   std::vector<double> waste(pools_.size(), 0);
   for (std::size_t p = 0; p < pools_.size(); ++p) {
     const Pool& pool = pools_[p];
     if (!pool.alive) continue;
-    std::size_t sum = 0;
-    for (std::size_t w : pool.members) sum += w;
-    signature[p] = {pool.pods, pool.members.size(), sum};
+    signature[p] = signatureOf(pool);
     const Offer& c = groups_[pool.group].offers[pool.choice.k];
     waste[p] = static_cast<double>(pool.choice.nodes * pool.choice.podsPerNode - pool.pods) *
                static_cast<double>(c.price) / static_cast<double>(std::max(1, pool.choice.podsPerNode));
@@ -511,45 +554,15 @@ bool Search::resplitRound() {
   bool improved = false;
   for (std::size_t size : {2, 3}) {
     std::vector<std::pair<double, std::vector<std::size_t>>> sets;
-    for (const Group& g : groups_) {
-      std::vector<std::size_t> live;
-      for (std::size_t p : g.pools) {
-        if (pools_[p].alive && pools_[p].members.size() < kResplitMembers) live.push_back(p);
-      }
-      const long long podLimit = size == 2 ? kResplitPods : kResplit3Pods;
-      for (std::size_t i = 0; i < live.size(); ++i) {
-        for (std::size_t j = i + 1; j < live.size(); ++j) {
-          const std::size_t a = live[i], b = live[j];
-          if (pools_[a].members.size() + pools_[b].members.size() > kResplitMembers) continue;
-          if (pools_[a].pods + pools_[b].pods > podLimit) continue;
-          if (size == 2) {
-            if (resplitTried_.count(keyOf({a, b})) == 0) sets.push_back({-(waste[a] + waste[b]), {a, b}});
-            continue;
-          }
-          for (std::size_t k = j + 1; k < live.size(); ++k) {
-            const std::size_t c = live[k];
-            if (pools_[a].members.size() + pools_[b].members.size() + pools_[c].members.size() > kResplitMembers)
-              continue;
-            if (pools_[a].pods + pools_[b].pods + pools_[c].pods > podLimit) continue;
-            if (resplitTried_.count(keyOf({a, b, c})) == 0) {
-              sets.push_back({-(waste[a] + waste[b] + waste[c]), {a, b, c}});
-            }
-          }
-        }
-      }
-    }
+    auto fresh = [&](const std::vector<std::size_t>& ps) { return resplitTried_.count(keyOf(ps)) == 0; };
+    for (const Group& g : groups_) addResplitSets(pools_, g, size, waste, fresh, sets);
     resplitSteps_ += static_cast<long long>(sets.size());
     std::sort(sets.begin(), sets.end());
     for (const auto& [w, ps] : sets) {
       if (resplitSteps_ >= resplitLimit_) break;
       if (!std::all_of(ps.begin(), ps.end(), [&](std::size_t p) { return pools_[p].alive; })) continue;
       std::vector<Signature> key;
-      for (std::size_t p : ps) {
-        const Pool& pool = pools_[p];
-        std::size_t sum = 0;
-        for (std::size_t m : pool.members) sum += m;
-        key.emplace_back(pool.pods, pool.members.size(), sum);
-      }
+      for (std::size_t p : ps) key.push_back(signatureOf(pools_[p]));
       if (!resplitTried_.insert(std::move(key)).second) continue;
       improved = resplit(ps) || improved;
     }
