@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <utility>
 
@@ -107,33 +108,46 @@ class NodeLp {
     for (std::size_t s = 0; s < m; ++s) {
       if (frozen[s]) continue;
       double raise = std::numeric_limits<double>::infinity();
-      for (std::size_t fi : familiesOf[s]) {
-        const Family& f = families_[fi];
-        const int cap = kinds_[s].fits[f.candidate].cap;
-        for (std::size_t l = 0; l < f.levels.size() && raise > 0; ++l) {
-          if (cap < f.levels[l]) continue;
-          const int slots = f.slots[l];
-          const int most = static_cast<int>(std::min<double>(kinds_[s].pods, slots));
-          top.assign(1, 0.0);
-          for (std::size_t k : order[fi]) {
-            if (static_cast<int>(top.size()) >= slots || y[k] <= 0) break;
-            if (k == s || kinds_[k].fits[f.candidate].cap < f.levels[l]) continue;
-            for (double p = 0; p < kinds_[k].pods && static_cast<int>(top.size()) < slots; ++p) {
-              top.push_back(top.back() + y[k]);
-            }
-          }
-          for (int j = 1; j <= most; ++j) {
-            const int rest = std::min<int>(slots - j, static_cast<int>(top.size()) - 1);
-            raise = std::min(raise, (f.price - top[static_cast<std::size_t>(rest)]) / j - y[s]);
-          }
-        }
-      }
+      for (std::size_t fi : familiesOf[s]) raise = raiseIn(families_[fi], order[fi], s, y, raise, top);
       if (!std::isfinite(raise) || raise <= 0) continue;
       y[s] += raise * (1 - 1e-12);
       for (std::size_t fi : familiesOf[s]) {  // s moves up in its families' orders
         std::vector<std::size_t>& o = order[fi];
         o.erase(std::find(o.begin(), o.end(), s));
         o.insert(std::lower_bound(o.begin(), o.end(), s, dearer), s);
+      }
+    }
+  }
+
+  /// `raise`, lowered to what the nodes of family `f` allow kind s's price to rise by (see
+  /// ascend); `order` holds the family's kinds, dearest first. Stops once it is not positive.
+  double raiseIn(const Family& f, const std::vector<std::size_t>& order, std::size_t s, const std::vector<double>& y,
+                 double raise, std::vector<double>& top) const {
+    const int cap = kinds_[s].fits[f.candidate].cap;
+    for (std::size_t l = 0; l < f.levels.size() && raise > 0; ++l) {
+      if (cap < f.levels[l]) continue;
+      const int slots = f.slots[l];
+      const int most = static_cast<int>(std::min<double>(kinds_[s].pods, slots));
+      dearestOthers(f, f.levels[l], order, s, y, slots, top);
+      for (int j = 1; j <= most; ++j) {
+        const int rest = std::min<int>(slots - j, static_cast<int>(top.size()) - 1);
+        raise = std::min(raise, (f.price - top[static_cast<std::size_t>(rest)]) / j - y[s]);
+      }
+    }
+    return raise;
+  }
+
+  /// top[q]: the prices of the q dearest pods other than kind s's that may sit on a node of
+  /// family `f` at cap level `level`, summed, for q below `slots` (fewer when pods run out,
+  /// or at the first pod priced at or below zero).
+  void dearestOthers(const Family& f, int level, const std::vector<std::size_t>& order, std::size_t s,
+                     const std::vector<double>& y, int slots, std::vector<double>& top) const {
+    top.assign(1, 0.0);
+    for (std::size_t k : order) {
+      if (static_cast<int>(top.size()) >= slots || y[k] <= 0) break;
+      if (k == s || kinds_[k].fits[f.candidate].cap < level) continue;
+      for (double p = 0; p < kinds_[k].pods && static_cast<int>(top.size()) < slots; ++p) {
+        top.push_back(top.back() + y[k]);
       }
     }
   }
@@ -245,98 +259,126 @@ class NodeLp {
   std::vector<Family> families_;
 };
 
+/// How workload `w` (in `modes`) fits candidate `c`, which admits it.
+Fit fitOn(const PlanContext& ctx, const Workload& w, const Candidate& c, ModeMask modes) {
+  const SlotFit s = inModes(fitOf(ctx, w, c), modes);
+  Fit f;
+  f.present = true;
+  f.cap = s.nodeCap;
+  f.dedicated = s.dedicated;
+  if (!c.type->fractional()) {
+    f.timeSlicing = s.timeSlicing;
+    f.mps = s.mps;
+  }
+  if (!c.mig || !(modes & bit(Mode::Mig))) return f;
+  if (const auto p = migProfileFor(ctx, w, c)) {
+    f.migProfile = static_cast<int>(*p);
+    f.migWeight = ctx.migBoundWeights.at(c.mig)[*p];
+  }
+  return f;
+}
+
+/// The pod kinds of `members`: those with the same fit on every candidate, with their pods;
+/// none when there are more than kNodeLpMaxKinds.
+std::optional<std::vector<Kind>> kindsOf(const PlanContext& ctx, const std::vector<Workload>& workloads,
+                                         const std::vector<std::size_t>& members, const std::vector<int>& candidates) {
+  std::map<std::vector<Fit>, double> podsOf;
+  for (std::size_t wi : members) {
+    const Workload& w = workloads[wi];
+    const ModeMask modes = effectiveModes(w, *ctx.options);
+    std::vector<Fit> fits(candidates.size());
+    for (std::size_t k = 0; k < candidates.size(); ++k) {
+      const Candidate& c = ctx.candidates[static_cast<std::size_t>(candidates[k])];
+      if (admits(ctx, w, c)) fits[k] = fitOn(ctx, w, c, modes);
+    }
+    podsOf[std::move(fits)] += w.replicas;
+    if (podsOf.size() > kNodeLpMaxKinds) return std::nullopt;
+  }
+  std::vector<Kind> kinds;
+  for (auto& [fits, pods] : podsOf) kinds.push_back(Kind{fits, pods});
+  return kinds;
+}
+
+/// Adds the family of nodes of candidate `c` (position `k`) in `mode` at `replicas` per GPU,
+/// for the kinds `eligible` takes, unless none can sit there. Its node-cap levels: every cap
+/// below the node's slots, and the slots themselves.
+template <class Eligible>
+void addFamily(const Candidate& c, std::size_t k, Mode mode, int replicas, const std::vector<Kind>& kinds,
+               Eligible eligible, std::vector<Family>& families) {
+  const int g = c.gpus;
+  Family f;
+  f.candidate = k;
+  f.mode = mode;
+  f.price = static_cast<double>(c.price);
+  f.gpus = g;
+  std::vector<int> caps;
+  for (std::size_t i = 0; i < kinds.size(); ++i) {
+    const Fit& fit = kinds[i].fits[k];
+    if (!fit.present || !eligible(fit)) continue;
+    // A sharing node advertises at least two replicas per GPU, so its pods' caps pass g.
+    if (mode != Mode::Dedicated && mode != Mode::Mig && fit.cap <= g) continue;
+    if (fit.cap < 1) continue;
+    f.kinds.push_back(i);
+    caps.push_back(fit.cap);
+  }
+  if (f.kinds.empty()) return;
+  const int full = mode == Mode::Mig ? kNoLimit : g * replicas;
+  std::sort(caps.begin(), caps.end());
+  caps.erase(std::unique(caps.begin(), caps.end()), caps.end());
+  for (int cap : caps) {
+    if (cap >= full) break;
+    f.levels.push_back(cap);
+    f.slots.push_back(cap);
+  }
+  if (caps.back() >= full) {  // the pods whose caps allow a full node
+    f.levels.push_back(full);
+    f.slots.push_back(full);
+  }
+  families.push_back(std::move(f));
+}
+
+/// Adds the families of candidate `c` (position `k`) in sharing `mode`: one per replica
+/// count a kind has there.
+void addSharingFamilies(const Candidate& c, std::size_t k, Mode mode, const std::vector<Kind>& kinds,
+                        std::vector<Family>& families) {
+  auto replicas = [mode](const Fit& f) { return mode == Mode::TimeSlicing ? f.timeSlicing : f.mps; };
+  std::vector<int> counts;
+  for (const Kind& kind : kinds) {
+    if (kind.fits[k].present && replicas(kind.fits[k]) >= 2) counts.push_back(replicas(kind.fits[k]));
+  }
+  std::sort(counts.begin(), counts.end());
+  counts.erase(std::unique(counts.begin(), counts.end()), counts.end());
+  for (int r : counts)
+    addFamily(
+        c, k, mode, r, kinds, [&](const Fit& f) { return replicas(f) >= r; }, families);
+}
+
+/// The families of nodes per candidate: dedicated, each time-slicing and MPS replica count a
+/// kind has there, and MIG.
+std::vector<Family> familiesOf(const PlanContext& ctx, const std::vector<int>& candidates,
+                               const std::vector<Kind>& kinds) {
+  std::vector<Family> families;
+  for (std::size_t k = 0; k < candidates.size(); ++k) {
+    const Candidate& c = ctx.candidates[static_cast<std::size_t>(candidates[k])];
+    addFamily(
+        c, k, Mode::Dedicated, 1, kinds, [](const Fit& f) { return f.dedicated; }, families);
+    for (Mode mode : {Mode::TimeSlicing, Mode::Mps}) addSharingFamilies(c, k, mode, kinds, families);
+    if (c.mig)
+      addFamily(
+          c, k, Mode::Mig, 0, kinds, [](const Fit& f) { return f.migProfile >= 0; }, families);
+  }
+  return families;
+}
+
 }  // namespace
 
 double nodeLpBound(const PlanContext& ctx, const std::vector<Workload>& workloads,
                    const std::vector<std::size_t>& members, const std::vector<int>& candidates) {
   if (members.size() > kNodeLpMaxMembers) return 0;
-  const std::size_t n = candidates.size();
-  // Pod kinds: members with the same fit on every candidate.
-  std::map<std::vector<Fit>, double> podsOf;
-  for (std::size_t wi : members) {
-    const Workload& w = workloads[wi];
-    const ModeMask modes = effectiveModes(w, *ctx.options);
-    std::vector<Fit> fits(n);
-    for (std::size_t k = 0; k < n; ++k) {
-      const Candidate& c = ctx.candidates[static_cast<std::size_t>(candidates[k])];
-      if (!admits(ctx, w, c)) continue;
-      const SlotFit s = inModes(fitOf(ctx, w, c), modes);
-      Fit& f = fits[k];
-      f.present = true;
-      f.cap = s.nodeCap;
-      f.dedicated = s.dedicated;
-      if (!c.type->fractional()) {
-        f.timeSlicing = s.timeSlicing;
-        f.mps = s.mps;
-      }
-      if (c.mig && (modes & bit(Mode::Mig))) {
-        if (const auto p = migProfileFor(ctx, w, c)) {
-          f.migProfile = static_cast<int>(*p);
-          f.migWeight = ctx.migBoundWeights.at(c.mig)[*p];
-        }
-      }
-    }
-    podsOf[std::move(fits)] += w.replicas;
-    if (podsOf.size() > kNodeLpMaxKinds) return 0;
-  }
-  std::vector<Kind> kinds;
-  for (auto& [fits, pods] : podsOf) kinds.push_back(Kind{fits, pods});
-
-  // Families of nodes per candidate: dedicated, each time-slicing and MPS replica count a
-  // kind has there, and MIG. Node-cap levels: every cap below the node's slots, and the
-  // slots themselves.
-  std::vector<Family> families;
-  for (std::size_t k = 0; k < n; ++k) {
-    const Candidate& c = ctx.candidates[static_cast<std::size_t>(candidates[k])];
-    const int g = c.gpus;
-    auto add = [&](Mode mode, int replicas, auto eligible) {
-      Family f;
-      f.candidate = k;
-      f.mode = mode;
-      f.price = static_cast<double>(c.price);
-      f.gpus = g;
-      std::vector<int> caps;
-      for (std::size_t i = 0; i < kinds.size(); ++i) {
-        const Fit& fit = kinds[i].fits[k];
-        if (!fit.present || !eligible(fit)) continue;
-        // A sharing node advertises at least two replicas per GPU, so its pods' caps pass g.
-        if (mode != Mode::Dedicated && mode != Mode::Mig && fit.cap <= g) continue;
-        if (fit.cap < 1) continue;
-        f.kinds.push_back(i);
-        caps.push_back(fit.cap);
-      }
-      if (f.kinds.empty()) return;
-      const int full = mode == Mode::Mig ? kNoLimit : g * replicas;
-      std::sort(caps.begin(), caps.end());
-      caps.erase(std::unique(caps.begin(), caps.end()), caps.end());
-      for (int cap : caps) {
-        if (cap >= full) break;
-        f.levels.push_back(cap);
-        f.slots.push_back(cap);
-      }
-      if (caps.back() >= full) {  // the pods whose caps allow a full node
-        f.levels.push_back(full);
-        f.slots.push_back(full);
-      }
-      families.push_back(std::move(f));
-    };
-    add(Mode::Dedicated, 1, [](const Fit& f) { return f.dedicated; });
-    for (Mode mode : {Mode::TimeSlicing, Mode::Mps}) {
-      std::vector<int> counts;
-      for (const Kind& kind : kinds) {
-        const Fit& f = kind.fits[k];
-        const int r = mode == Mode::TimeSlicing ? f.timeSlicing : f.mps;
-        if (f.present && r >= 2) counts.push_back(r);
-      }
-      std::sort(counts.begin(), counts.end());
-      counts.erase(std::unique(counts.begin(), counts.end()), counts.end());
-      for (int r : counts) {
-        add(mode, r, [&](const Fit& f) { return (mode == Mode::TimeSlicing ? f.timeSlicing : f.mps) >= r; });
-      }
-    }
-    if (c.mig) add(Mode::Mig, 0, [](const Fit& f) { return f.migProfile >= 0; });
-  }
-  NodeLp lp(std::move(kinds), std::move(families));
+  std::optional<std::vector<Kind>> kinds = kindsOf(ctx, workloads, members, candidates);
+  if (!kinds) return 0;
+  std::vector<Family> families = familiesOf(ctx, candidates, *kinds);
+  NodeLp lp(std::move(*kinds), std::move(families));
   return lp.bound();
 }
 
