@@ -31,14 +31,14 @@ namespace gpuslice::detail::search {
 namespace {
 
 /// One family: a group candidate and a mode, its levels (ascending) and the pods at each.
-struct Family {
+struct LevelFamily {
   std::size_t k = 0;
   Mode mode = Mode::Dedicated;
   Micros price = 0;
   std::vector<int> levels;
   std::vector<long long> pods;  ///< per level
   long long total = 0;
-  Score score;
+  PoolScore score;
 };
 
 /// Where a workload may run: a family and its level there.
@@ -48,7 +48,7 @@ struct Option {
 };
 
 /// Nodes a family needs when pods may be split between its pools (see the file comment).
-long long nodesNeeded(const Family& f) {
+long long nodesNeeded(const LevelFamily& f) {
   long long nodes = 0, room = 0;
   for (std::size_t i = 0; i < f.levels.size(); ++i) {
     const long long need = f.pods[i] - room;
@@ -59,38 +59,39 @@ long long nodesNeeded(const Family& f) {
   return nodes;
 }
 
-Score scoreOfFamily(const Family& f) {
+PoolScore scoreOfFamily(const LevelFamily& f) {
   const long long nodes = nodesNeeded(f);
   return {f.price * nodes, nodes, static_cast<long long>(isolationPenalty(f.mode)) * f.total};
 }
 
 /// Cost, then nodes: a better isolated mode alone would only steer the search.
-bool lower(const Score& d) { return d.cost < 0 || (d.cost == 0 && d.nodes < 0); }
+bool lower(const PoolScore& d) { return d.cost < 0 || (d.cost == 0 && d.nodes < 0); }
 
 /// The search state for one GPU model: its families, each member's options and the option it
 /// takes now. `evals` counts families scored.
 class Levels {
  public:
-  Levels(std::vector<Family> families, std::vector<std::vector<Option>> options, std::vector<long long> pods,
+  Levels(std::vector<LevelFamily> families, std::vector<std::vector<Option>> options, std::vector<long long> pods,
          long long& evals)
       : fams_(std::move(families)), options_(std::move(options)), pods_(std::move(pods)), evals_(evals) {
-    // Members alike (same options, same pods) are tried once per move.
-    std::map<std::pair<std::vector<std::size_t>, long long>, std::size_t> kindOf;
-    kind_.resize(options_.size());
+    // Members alike (same options, same pods) share their marks: a move tried for one is not
+    // tried for another in the same round (first moves) or after the same first move (second).
+    std::map<std::pair<std::vector<std::size_t>, long long>, std::size_t> likeOf;
+    alike_.resize(options_.size());
     for (std::size_t i = 0; i < options_.size(); ++i) {
       std::vector<std::size_t> key;
       for (const Option& o : options_[i]) {
         key.push_back(o.family);
         key.push_back(o.level);
       }
-      kind_[i] = kindOf.emplace(std::make_pair(std::move(key), pods_[i]), kindOf.size()).first->second;
+      alike_[i] = likeOf.emplace(std::make_pair(std::move(key), pods_[i]), likeOf.size()).first->second;
     }
-    // Moves tried are marked per kind and pair of its options (alike members share options).
-    base_.assign(kindOf.size(), kNone);
+    // Moves tried are marked per set of alike members and pair of their options.
+    base_.assign(likeOf.size(), kNone);
     std::size_t cells = 0;
     for (std::size_t i = 0; i < options_.size(); ++i) {
-      if (base_[kind_[i]] != kNone) continue;
-      base_[kind_[i]] = cells;
+      if (base_[alike_[i]] != kNone) continue;
+      base_[alike_[i]] = cells;
       cells += options_[i].size() * options_[i].size();
     }
     tried_.assign(cells, 0);
@@ -100,7 +101,7 @@ class Levels {
   /// Takes the assignment `at` (an option per member) and scores it.
   void assign(const std::vector<std::size_t>& at) {
     at_ = at;
-    for (Family& f : fams_) {
+    for (LevelFamily& f : fams_) {
       std::fill(f.pods.begin(), f.pods.end(), 0);
       f.total = 0;
     }
@@ -109,8 +110,8 @@ class Levels {
       fams_[o.family].pods[o.level] += pods_[i];
       fams_[o.family].total += pods_[i];
     }
-    total_ = Score{};
-    for (Family& f : fams_) {
+    total_ = PoolScore{};
+    for (LevelFamily& f : fams_) {
       f.score = scoreOfFamily(f);
       total_ = total_ + f.score;
     }
@@ -123,8 +124,8 @@ class Levels {
     std::vector<std::size_t> at(options_.size(), 0);
     for (std::size_t i = 0; i < options_.size(); ++i) {
       for (std::size_t o = 1; o < options_[i].size(); ++o) {
-        const Family& a = fams_[options_[i][o].family];
-        const Family& b = fams_[options_[i][at[i]].family];
+        const LevelFamily& a = fams_[options_[i][o].family];
+        const LevelFamily& b = fams_[options_[i][at[i]].family];
         const long long la = a.levels[options_[i][o].level], lb = b.levels[options_[i][at[i]].level];
         // a.price / la < b.price / lb, in integers
         const long long x = a.price * lb, y = b.price * la;  // far from overflow: micros x pods
@@ -140,7 +141,7 @@ class Levels {
     double cost = 0;
     for (std::size_t i = 0; i < options_.size(); ++i) {
       const Option& o = options_[i][at[i]];
-      const Family& f = fams_[o.family];
+      const LevelFamily& f = fams_[o.family];
       cost += static_cast<double>(f.price) / f.levels[o.level] * static_cast<double>(pods_[i]);
     }
     return cost;
@@ -148,8 +149,8 @@ class Levels {
 
   const std::vector<std::size_t>& at() const { return at_; }
   const std::vector<long long>& pods() const { return pods_; }
-  const Score& total() const { return total_; }
-  const Family& family(std::size_t f) const { return fams_[f]; }
+  const PoolScore& total() const { return total_; }
+  const LevelFamily& family(std::size_t f) const { return fams_[f]; }
   std::size_t families() const { return fams_.size(); }
   const Option& option(std::size_t i) const { return options_[i][at_[i]]; }
   /// Families scored so far, by every search that shares the count.
@@ -182,12 +183,12 @@ class Levels {
     for (std::size_t i : out) {
       const std::size_t from = at_[i];
       std::size_t bestTo = from;
-      Score bestD;
+      PoolScore bestD;
       for (std::size_t to = 0; to < options_[i].size(); ++to) {
         if (options_[i][to].family == f) continue;
         shift(i, to);
         touched_.assign({f, options_[i][to].family});
-        const Score d = rescored();
+        const PoolScore d = rescored();
         if (bestTo == from || lower(d - bestD)) {
           bestTo = to;
           bestD = d;
@@ -240,7 +241,7 @@ class Levels {
   }
 
   /// The mark of moving member i from its option now to option `to`.
-  std::size_t cell(std::size_t i, std::size_t to) const { return base_[kind_[i]] + at_[i] * options_[i].size() + to; }
+  std::size_t cell(std::size_t i, std::size_t to) const { return base_[alike_[i]] + at_[i] * options_[i].size() + to; }
 
   void shift(std::size_t i, std::size_t to) {
     const Option& a = options_[i][at_[i]];
@@ -253,22 +254,22 @@ class Levels {
   }
 
   /// How the score of the touched families changed since they were last kept.
-  Score rescored() {
-    Score d;
+  PoolScore rescored() {
+    PoolScore d;
     for (std::size_t f : touched_) d = d + (scoreOfFamily(fams_[f]) - fams_[f].score);
     evals_ += static_cast<long long>(touched_.size());
     return d;
   }
 
   /// Keeps the touched families as they are now; `d` is their change (rescored()).
-  void keep(const Score& d) {
+  void keep(const PoolScore& d) {
     for (std::size_t f : touched_) fams_[f].score = scoreOfFamily(fams_[f]);
     total_ = total_ + d;
   }
 
   /// Keeps the move of the touched families if it pays.
   bool tryKeep() {
-    const Score d = rescored();
+    const PoolScore d = rescored();
     if (!lower(d)) return false;
     keep(d);
     return true;
@@ -302,14 +303,14 @@ class Levels {
     return false;
   }
 
-  std::vector<Family> fams_;
+  std::vector<LevelFamily> fams_;
   std::vector<std::vector<Option>> options_;
   std::vector<long long> pods_;
   long long& evals_;
   std::vector<std::size_t> at_;
-  Score total_;
-  std::vector<std::size_t> kind_;
-  std::vector<std::size_t> base_;       // per kind: its first cell in tried_ and secondTried_
+  PoolScore total_;
+  std::vector<std::size_t> alike_;      // per member: its set of alike members
+  std::vector<std::size_t> base_;       // per set of alike members: its first cell in tried_ and secondTried_
   std::vector<long long> tried_;        // per cell: the last round a first move was tried
   std::vector<long long> secondTried_;  // per cell: the last first move it was tried after
   long long round_ = 0;
@@ -325,7 +326,7 @@ class Levels {
 /// cut's nodes to `nodes` and the subset sums' cells to `evals`.
 std::vector<std::vector<std::size_t>> cutFamily(const Levels& search, std::size_t fi, bool byLevel, long long& nodes,
                                                 long long& evals) {
-  const Family& f = search.family(fi);
+  const LevelFamily& f = search.family(fi);
   const std::vector<long long>& pods = search.pods();
   std::vector<std::vector<std::size_t>> out;
   std::vector<std::size_t> left;  // members in this family, lowest level first
@@ -384,9 +385,9 @@ std::vector<std::vector<std::size_t>> cutIntoPools(const Levels& search, long lo
 }
 
 /// The families of group `g`: one per candidate and mode, in kModes order, without levels.
-std::vector<Family> familiesOf(const Group& g) {
+std::vector<LevelFamily> familiesOf(const Group& g) {
   const std::size_t K = g.candidates.size();
-  std::vector<Family> fams(K * 3);
+  std::vector<LevelFamily> fams(K * 3);
   for (std::size_t j = 0; j < K; ++j) {
     for (std::size_t m = 0; m < 3; ++m) {
       fams[j * 3 + m].k = j;
@@ -399,7 +400,7 @@ std::vector<Family> familiesOf(const Group& g) {
 
 /// Where a workload of fits `f` (one per candidate of `g`) can run alone: each family and its
 /// pods per node there.
-std::vector<std::pair<std::size_t, int>> levelsAlone(const Group& g, const Fit* f) {
+std::vector<std::pair<std::size_t, int>> levelsAlone(const Group& g, const PodFit* f) {
   std::vector<std::pair<std::size_t, int>> out;
   for (std::size_t j = 0; j < g.candidates.size(); ++j) {
     Minima alone;
@@ -415,13 +416,13 @@ std::vector<std::pair<std::size_t, int>> levelsAlone(const Group& g, const Fit* 
 /// Each member's options, given where it can run alone (`alone`, see levelsAlone), once every
 /// family's levels are the distinct pods per node its members get there; `at` becomes the
 /// position of the family `now` of each member among its options, kNone if none.
-std::vector<std::vector<Option>> optionsOf(std::vector<Family>& fams,
+std::vector<std::vector<Option>> optionsOf(std::vector<LevelFamily>& fams,
                                            const std::vector<std::vector<std::pair<std::size_t, int>>>& alone,
                                            const std::vector<std::size_t>& now, std::vector<std::size_t>& at) {
   for (const auto& places : alone) {
     for (const auto& [fam, perPool] : places) fams[fam].levels.push_back(perPool);
   }
-  for (Family& f : fams) {
+  for (LevelFamily& f : fams) {
     std::sort(f.levels.begin(), f.levels.end());
     f.levels.erase(std::unique(f.levels.begin(), f.levels.end()), f.levels.end());
     f.pods.assign(f.levels.size(), 0);
@@ -448,7 +449,7 @@ class LevelDescent {
   /// family per pod); drains the families; then `kicks` random kicks from a generator seeded
   /// with `seed`, each followed by a descent. Leaves the search at the best assignment and
   /// returns its score.
-  Score run(const std::vector<std::size_t>& cheapest, std::mt19937::result_type seed, long long kicks) {
+  PoolScore run(const std::vector<std::size_t>& cheapest, std::mt19937::result_type seed, long long kicks) {
     search_.descend(limit_);
     best_ = search_.at();
     bestTotal_ = search_.total();
@@ -518,7 +519,7 @@ class LevelDescent {
   Levels& search_;
   long long limit_ = 0;
   std::vector<std::size_t> best_;
-  Score bestTotal_;
+  PoolScore bestTotal_;
 };
 
 }  // namespace
@@ -528,7 +529,7 @@ class LevelDescent {
 struct LevelWork {
   std::size_t group = 0;
   std::vector<std::size_t> members;  ///< the workloads, ascending
-  Score before;                      ///< their pools' score
+  PoolScore before;                  ///< their pools' score
   double gap = 0;                    ///< what it might save: `before` over perfectCost(cheapest)
   Levels search;
   std::vector<std::size_t> cheapest;  ///< each member in its cheapest family per pod
@@ -540,9 +541,9 @@ struct LevelWork {
 std::optional<LevelWork> Search::levelWork(std::size_t gi) {
   const Group& g = groups_[gi];
   std::vector<std::size_t> members;
-  Score before;
+  PoolScore before;
   for (std::size_t p : g.pools) {
-    const Pool& pool = pools_[p];
+    const SearchPool& pool = pools_[p];
     if (!pool.alive) continue;
     members.insert(members.end(), pool.members.begin(), pool.members.end());
     before = before + pool.choice.score;
@@ -555,12 +556,12 @@ std::optional<LevelWork> Search::levelWork(std::size_t gi) {
   for (std::size_t i = 0; i < members.size(); ++i) {
     const std::size_t w = members[i];
     alone[i] = levelsAlone(g, fits(w));
-    const Choice& c = pools_[owner_[w]].choice;
+    const PoolChoice& c = pools_[owner_[w]].choice;
     now[i] = c.k * 3 +
              static_cast<std::size_t>(std::find(std::begin(kModes), std::end(kModes), c.mode) - std::begin(kModes));
     pods[i] = ws_[w].replicas;
   }
-  std::vector<Family> fams = familiesOf(g);
+  std::vector<LevelFamily> fams = familiesOf(g);
   std::vector<std::size_t> at;
   std::vector<std::vector<Option>> options = optionsOf(fams, alone, now, at);
   if (std::find(at.begin(), at.end(), kNone) != at.end()) return std::nullopt;
@@ -586,7 +587,7 @@ bool Search::replaceByCut(std::size_t gi, const std::vector<std::size_t>& member
   for (std::size_t w : members) u.owners.emplace_back(w, owner_[w]);
   for (const std::vector<std::size_t>& part : cut) {
     const std::size_t p = newPool(gi);
-    Pool& pool = pools_[p];
+    SearchPool& pool = pools_[p];
     for (std::size_t i : part) {
       pool.members.push_back(members[i]);
       pool.pods += pods[i];
@@ -615,8 +616,8 @@ bool Search::levelRound() {
     const long long limit =
         levelEvals_ + static_cast<long long>(share * static_cast<double>(levelLimit_ - levelEvals_));
     LevelDescent descent(work.search, limit);
-    const Score best = descent.run(work.cheapest, static_cast<std::mt19937::result_type>(20261122 + work.group),
-                                   static_cast<long long>(work.members.size()) * kLevelKicksPerMember);
+    const PoolScore best = descent.run(work.cheapest, static_cast<std::mt19937::result_type>(20261122 + work.group),
+                                       static_cast<long long>(work.members.size()) * kLevelKicksPerMember);
     if (!(best < work.before)) continue;
     const auto cut = cutIntoPools(work.search, levelEvals_);
     if (replaceByCut(work.group, work.members, work.search.pods(), cut)) improved = true;

@@ -43,7 +43,7 @@ const std::vector<char>& Search::admitted(std::size_t w) {
   return *found;
 }
 
-const Fit* Search::fits(std::size_t w) {
+const PodFit* Search::fits(std::size_t w) {
   if (row_[w] != kNone) return &fitTable_[row_[w]];
   const Group& g = groups_[pools_[owner_[w]].group];
   const Workload& wl = ws_[w];
@@ -51,7 +51,7 @@ const Fit* Search::fits(std::size_t w) {
   const ModeMask modes = effectiveModes(wl, *ctx_.options);
   row_[w] = fitTable_.size();
   fitTable_.resize(fitTable_.size() + g.candidates.size());
-  Fit* out = &fitTable_[row_[w]];
+  PodFit* out = &fitTable_[row_[w]];
   std::vector<std::pair<int, SlotFit>> byKind;  // the GPU side depends on the kind only
   for (std::size_t j = 0; j < g.candidates.size(); ++j) {
     const Candidate& c = ctx_.candidates[static_cast<std::size_t>(g.candidates[j])];
@@ -60,7 +60,7 @@ const Fit* Search::fits(std::size_t w) {
     if (it == byKind.end()) it = byKind.insert(byKind.end(), {c.gpuKind, gpuFitOf(ctx_, wl, c)});
     const SlotFit f = inModes(withNodeCap(it->second, wl, c), modes);
     if (f.nodeCap < 1) continue;
-    Fit& x = out[j];
+    PodFit& x = out[j];
     x.cap = f.nodeCap;
     x.ded = f.dedicated;
     x.ts = f.timeSlicing;
@@ -70,8 +70,8 @@ const Fit* Search::fits(std::size_t w) {
   return out;
 }
 
-Choice Search::choose(const Group& g, const std::vector<Minima>& minima, long long pods) {
-  Choice best;
+PoolChoice Search::choose(const Group& g, const std::vector<Minima>& minima, long long pods) {
+  PoolChoice best;
   for (std::size_t j = 0; j < g.candidates.size(); ++j) {
     const Minima& m = minima[j];
     if (m.cap < 1) continue;
@@ -79,31 +79,31 @@ Choice Search::choose(const Group& g, const std::vector<Minima>& minima, long lo
     for (Mode mode : kModes) {
       const auto [perNode, nodes] = nodesFor(c, mode, m, pods);
       if (nodes < 0) continue;
-      const Score s{c.price * nodes, nodes, static_cast<long long>(isolationPenalty(mode)) * pods};
-      if (!best.ok || s < best.score) best = Choice{true, j, mode, nodes, perNode, s};
+      const PoolScore s{c.price * nodes, nodes, static_cast<long long>(isolationPenalty(mode)) * pods};
+      if (!best.ok || s < best.score) best = PoolChoice{true, j, mode, nodes, perNode, s};
     }
   }
   steps_ += static_cast<long long>(g.candidates.size()) * 3;
   return best;
 }
 
-void Search::ensureMinima(Pool& p) {
+void Search::ensureMinima(SearchPool& p) {
   if (!p.minima.empty()) return;
   const std::size_t K = groups_[p.group].candidates.size();
   p.minima.assign(K, Minima{});
   for (std::size_t w : p.members) {
-    const Fit* f = fits(w);
+    const PodFit* f = fits(w);
     for (std::size_t j = 0; j < K; ++j) p.minima[j].add(f[j]);
   }
   steps_ += static_cast<long long>(p.members.size() * K);
 }
 
-void Search::recompute(Pool& p) {
+void Search::recompute(SearchPool& p) {
   p.minima.clear();
   if (p.members.empty()) {
     p.alive = false;
     p.pods = 0;
-    p.choice = Choice{};
+    p.choice = PoolChoice{};
     p.choice.ok = true;
     return;
   }
@@ -111,8 +111,8 @@ void Search::recompute(Pool& p) {
   p.choice = choose(groups_[p.group], p.minima, p.pods);
 }
 
-Choice Search::withMember(const Pool& p, std::size_t w) {
-  const Fit* f = fits(w);
+PoolChoice Search::withMember(const SearchPool& p, std::size_t w) {
+  const PodFit* f = fits(w);
   scratch_ = p.minima;
   for (std::size_t j = 0; j < scratch_.size(); ++j) scratch_[j].add(f[j]);
   steps_ += static_cast<long long>(scratch_.size());
@@ -121,8 +121,8 @@ Choice Search::withMember(const Pool& p, std::size_t w) {
 
 /// The choice for pool `pool` once the members of `set` (sorted) that it holds are out; the
 /// pool itself is left as it is.
-Choice Search::without(std::size_t pool, const std::vector<std::size_t>& set) {
-  Pool& p = pools_[pool];
+PoolChoice Search::without(std::size_t pool, const std::vector<std::size_t>& set) {
+  SearchPool& p = pools_[pool];
   ensureMinima(p);
   const std::size_t K = p.minima.size();
   long long pods = p.pods;
@@ -131,7 +131,7 @@ Choice Search::without(std::size_t pool, const std::vector<std::size_t>& set) {
   for (std::size_t w : set) {
     if (owner_[w] != pool) continue;
     pods -= ws_[w].replicas;
-    const Fit* f = fits(w);
+    const PodFit* f = fits(w);
     for (std::size_t j = 0; j < K; ++j) {
       const Minima& m = p.minima[j];
       binding = binding || f[j].ts == m.ts || f[j].mps == m.mps || f[j].cap == m.cap;
@@ -139,7 +139,7 @@ Choice Search::without(std::size_t pool, const std::vector<std::size_t>& set) {
     }
   }
   if (pods == 0) {
-    Choice empty;
+    PoolChoice empty;
     empty.ok = true;
     return empty;
   }
@@ -147,7 +147,7 @@ Choice Search::without(std::size_t pool, const std::vector<std::size_t>& set) {
     scratch_.assign(K, Minima{});
     for (std::size_t w : p.members) {
       if (std::binary_search(set.begin(), set.end(), w)) continue;
-      const Fit* f = fits(w);
+      const PodFit* f = fits(w);
       for (std::size_t j = 0; j < K; ++j) scratch_[j].add(f[j]);
     }
     steps_ += static_cast<long long>(p.members.size() * K);
@@ -156,7 +156,7 @@ Choice Search::without(std::size_t pool, const std::vector<std::size_t>& set) {
 }
 
 std::size_t Search::newPool(std::size_t group) {
-  Pool p;
+  SearchPool p;
   p.group = group;
   p.changed = true;
   p.choice.ok = true;  // empty: no nodes, score zero
@@ -198,7 +198,7 @@ bool Search::prepare() {
   for (std::size_t i = 0; i < input_.size(); ++i) {
     const PackedPool& in = input_[i];
     if (in.mode == Mode::Mig) continue;
-    Pool p;
+    SearchPool p;
     p.group = groupOf_[static_cast<std::size_t>(in.candidate)];
     p.members = in.workloads;
     p.pods = in.pods;
@@ -206,13 +206,13 @@ bool Search::prepare() {
     const Group& g = groups_[p.group];
     const auto at = std::find(g.candidates.begin(), g.candidates.end(), in.candidate);
     const Candidate& c = ctx_.candidates[static_cast<std::size_t>(in.candidate)];
-    p.choice =
-        Choice{true,
-               static_cast<std::size_t>(at - g.candidates.begin()),
-               in.mode,
-               in.shape.nodes,
-               in.shape.podsPerNode,
-               {c.price * in.shape.nodes, in.shape.nodes, static_cast<long long>(isolationPenalty(in.mode)) * in.pods}};
+    p.choice = PoolChoice{
+        true,
+        static_cast<std::size_t>(at - g.candidates.begin()),
+        in.mode,
+        in.shape.nodes,
+        in.shape.podsPerNode,
+        {c.price * in.shape.nodes, in.shape.nodes, static_cast<long long>(isolationPenalty(in.mode)) * in.pods}};
     poolOfInput_[i] = pools_.size();
     for (std::size_t w : p.members) owner_[w] = pools_.size();
     groups_[p.group].pools.push_back(pools_.size());
@@ -240,7 +240,7 @@ void Search::save(Undo& u, std::size_t pool) {
 /// Keeps the move if it lowered the score of the pools it touched (or, `sideways`, kept it and
 /// gathered free slots), else undoes it.
 bool Search::finish(Undo& u, std::size_t group, bool sideways) {
-  Score before, after;
+  PoolScore before, after;
   for (const auto& [i, old] : u.saved) {
     if (old.alive) before = before + old.choice.score;
     if (pools_[i].alive) after = after + pools_[i].choice.score;
@@ -258,7 +258,7 @@ bool Search::finish(Undo& u, std::size_t group, bool sideways) {
   const bool cheaper = std::tie(after.cost, after.nodes) < std::tie(before.cost, before.nodes);
   // A sideways move keeps the score and gathers the touched pools' free slots into one pool,
   // where other workloads can use them: the most free slots of one pool must grow.
-  auto mostFree = [](const Pool& p) { return p.alive ? p.choice.nodes * p.choice.podsPerNode - p.pods : 0; };
+  auto mostFree = [](const SearchPool& p) { return p.alive ? p.choice.nodes * p.choice.podsPerNode - p.pods : 0; };
   bool gathers = false;
   if (sideways && after == before && poolsAfter <= poolsBefore) {
     long long freeBefore = 0, freeAfter = 0;
@@ -295,15 +295,15 @@ bool Search::relocate(std::vector<std::size_t> set) {
   }
   // What taking the set out saves; putting it back anywhere never saves more, so a move
   // whose removal saves nothing is not tried.
-  Score room;
+  PoolScore room;
   for (std::size_t p : sources) room = room + (pools_[p].choice.score - without(p, set).score);
-  if (!(Score{} < room)) return false;
+  if (!(PoolScore{} < room)) return false;
   Undo u;
   begin(u, group);
   for (std::size_t w : set) u.owners.emplace_back(w, owner_[w]);
   for (std::size_t p : sources) {
     save(u, p);
-    Pool& pool = pools_[p];
+    SearchPool& pool = pools_[p];
     pool.members.erase(std::remove_if(pool.members.begin(), pool.members.end(),
                                       [&](std::size_t w) {
                                         if (!std::binary_search(set.begin(), set.end(), w)) return false;
@@ -314,7 +314,7 @@ bool Search::relocate(std::vector<std::size_t> set) {
     steps_ += static_cast<long long>(pool.members.size());
     recompute(pool);
   }
-  Score spent;
+  PoolScore spent;
   std::stable_sort(set.begin(), set.end(),
                    [&](std::size_t a, std::size_t b) { return ws_[a].replicas > ws_[b].replicas; });
   for (std::size_t w : set) {
@@ -334,7 +334,7 @@ bool Search::relocate(std::vector<std::size_t> set) {
     }
     const std::size_t to = best.pool == kNone ? newPool(group) : best.pool;
     save(u, to);
-    Pool& pool = pools_[to];
+    SearchPool& pool = pools_[to];
     pool.alive = true;
     if (pool.minima.empty()) pool.minima.assign(best.alone.size(), Minima{});
     for (std::size_t j = 0; j < best.alone.size(); ++j) pool.minima[j].add(best.alone[j]);
@@ -351,19 +351,19 @@ bool Search::relocate(std::vector<std::size_t> set) {
 Placement Search::placeFor(std::size_t group, std::size_t w) {
   Placement best;
   best.alone.resize(groups_[group].candidates.size());
-  const Fit* f = fits(w);  // read at once: later fits() calls may move the table
+  const PodFit* f = fits(w);  // read at once: later fits() calls may move the table
   for (std::size_t j = 0; j < best.alone.size(); ++j) best.alone[j].add(f[j]);
   best.choice = choose(groups_[group], best.alone, ws_[w].replicas);
   best.delta = best.choice.score;
   long long bestFree = best.choice.ok ? best.choice.nodes * best.choice.podsPerNode - ws_[w].replicas : 0;
   if (!best.choice.ok) best.delta.cost = std::numeric_limits<Micros>::max();
   for (std::size_t p : groups_[group].pools) {
-    Pool& pool = pools_[p];
+    SearchPool& pool = pools_[p];
     if (!pool.alive || pool.members.empty()) continue;
     ensureMinima(pool);
-    const Choice c = withMember(pool, w);
+    const PoolChoice c = withMember(pool, w);
     if (!c.ok) continue;
-    const Score delta = c.score - pool.choice.score;
+    const PoolScore delta = c.score - pool.choice.score;
     const long long free = c.nodes * c.podsPerNode - pool.pods - ws_[w].replicas;
     if (delta < best.delta || (delta == best.delta && (best.pool == kNone || free < bestFree))) {
       best.choice = c;
@@ -377,14 +377,14 @@ Placement Search::placeFor(std::size_t group, std::size_t w) {
 
 /// Folds pool `b` into pool `a` if one pool scores lower than the two.
 bool Search::merge(std::size_t a, std::size_t b) {
-  Pool& pa = pools_[a];
-  Pool& pb = pools_[b];
+  SearchPool& pa = pools_[a];
+  SearchPool& pb = pools_[b];
   ensureMinima(pa);
   ensureMinima(pb);
   scratch_ = pa.minima;
   for (std::size_t j = 0; j < scratch_.size(); ++j) scratch_[j].add(pb.minima[j]);
   steps_ += static_cast<long long>(scratch_.size());
-  const Choice c = choose(groups_[pa.group], scratch_, pa.pods + pb.pods);
+  const PoolChoice c = choose(groups_[pa.group], scratch_, pa.pods + pb.pods);
   if (!c.ok || !(c.score < pa.choice.score + pb.choice.score)) return false;
   pa.minima = scratch_;
   pa.members.insert(pa.members.end(), pb.members.begin(), pb.members.end());
@@ -412,7 +412,7 @@ bool Search::mergeRound(Group& g) {
   return improved;
 }
 
-/// Pool p's members by pods, then by index.
+/// The members of pool p by pods, then by index.
 std::vector<std::size_t> Search::membersByPods(std::size_t p) const {
   std::vector<std::size_t> m = pools_[p].members;
   std::stable_sort(m.begin(), m.end(), [&](std::size_t a, std::size_t b) {
@@ -425,7 +425,7 @@ std::vector<std::size_t> Search::membersByPods(std::size_t p) const {
 /// smallest one member; the fewest pods, smallest first; the largest first without passing
 /// the count, then the smallest that completes it.
 std::vector<std::vector<std::size_t>> Search::lastNodeSets(std::size_t p) const {
-  const Pool& pool = pools_[p];
+  const SearchPool& pool = pools_[p];
   const long long last = pool.pods - (pool.choice.nodes - 1) * pool.choice.podsPerNode;
   const std::vector<std::size_t> m = membersByPods(p);
   std::vector<std::vector<std::size_t>> sets;
@@ -465,12 +465,12 @@ std::vector<std::vector<std::size_t>> Search::lastNodeSets(std::size_t p) const 
 /// The members that set the replicas, and those that set the pods per node, of pool p's mode
 /// on its candidate (p shares its GPUs), each set only when it is not every member.
 std::vector<std::vector<std::size_t>> Search::bindingSets(std::size_t p) {
-  const Pool& pool = pools_[p];
+  const SearchPool& pool = pools_[p];
   const Minima& m = pool.minima[pool.choice.k];
   const int least = m.replicas(pool.choice.mode);
   std::vector<std::size_t> byReplicas, byCap;
   for (std::size_t w : pool.members) {
-    const Fit& f = fits(w)[pool.choice.k];
+    const PodFit& f = fits(w)[pool.choice.k];
     const int r = pool.choice.mode == Mode::TimeSlicing ? f.ts : f.mps;
     if (r == least) byReplicas.push_back(w);
     if (f.cap == m.cap) byCap.push_back(w);
@@ -484,9 +484,9 @@ std::vector<std::vector<std::size_t>> Search::bindingSets(std::size_t p) {
 bool Search::improvePool(std::size_t p) {
   bool improved = false;
   {
-    Pool& pool = pools_[p];
+    SearchPool& pool = pools_[p];
     ensureMinima(pool);
-    const Choice c = choose(groups_[pool.group], pool.minima, pool.pods);
+    const PoolChoice c = choose(groups_[pool.group], pool.minima, pool.pods);
     if (c.ok && c.score < pool.choice.score) {
       pool.choice = c;
       pool.changed = true;
@@ -523,7 +523,7 @@ void Search::run() {
     // Pools by the cost of their unused slots, most first: where a move is likeliest to pay.
     std::vector<std::pair<double, std::size_t>> order;
     for (std::size_t i = 0; i < pools_.size(); ++i) {
-      const Pool& p = pools_[i];
+      const SearchPool& p = pools_[i];
       if (!p.alive || p.choice.nodes == 0) continue;
       const Candidate& c = ctx_.candidates[static_cast<std::size_t>(groups_[p.group].candidates[p.choice.k])];
       const double unused = static_cast<double>(p.choice.nodes * p.choice.podsPerNode - p.pods) /
@@ -554,7 +554,7 @@ void Search::run() {
 
 void Search::writeBack(std::vector<PackedPool>& out) {
   std::vector<PackedPool> result;
-  auto build = [&](Pool& p) {
+  auto build = [&](SearchPool& p) {
     const Group& g = groups_[p.group];
     const Candidate& c = ctx_.candidates[static_cast<std::size_t>(g.candidates[p.choice.k])];
     ensureMinima(p);
@@ -578,11 +578,11 @@ void Search::writeBack(std::vector<PackedPool>& out) {
       result.push_back(std::move(out[i]));
       continue;
     }
-    Pool& p = pools_[poolOfInput_[i]];
+    SearchPool& p = pools_[poolOfInput_[i]];
     if (!p.alive) continue;
     result.push_back(p.changed ? build(p) : std::move(out[i]));
   }
-  for (Pool& p : pools_) {
+  for (SearchPool& p : pools_) {
     if (p.original == kNone && p.alive) result.push_back(build(p));
   }
   out = std::move(result);

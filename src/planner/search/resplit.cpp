@@ -21,23 +21,23 @@ using Bits = std::vector<std::uint64_t>;
 bool test(const Bits& b, std::size_t i) { return (b[i / 64] >> (i % 64)) & 1U; }
 
 /// Nodes and score of `pods` pods on kind `t` (none for no pods).
-Score scoreOn(const Kind& t, long long pods) {
+PoolScore scoreOn(const PoolKind& t, long long pods) {
   if (pods == 0) return {};
   const long long nodes = (pods + t.perNode - 1) / t.perNode;
   return {t.price * nodes, nodes, static_cast<long long>(isolationPenalty(t.mode)) * pods};
 }
 
 /// Free slots of `pods` pods on kind `t`.
-long long freeOn(const Kind& t, long long pods) {
+long long freeOn(const PoolKind& t, long long pods) {
   return pods == 0 ? 0 : (pods + t.perNode - 1) / t.perNode * t.perNode - pods;
 }
 
 /// Price per pod of a full node of kind `t`.
-double rate(const Kind& t) { return static_cast<double>(t.price) / t.perNode; }
+double rate(const PoolKind& t) { return static_cast<double>(t.price) / t.perNode; }
 
 /// Whether the kinds `a`, `b` and `c` (the same kind twice for two) take every one of the `n`
 /// members between them.
-bool takeAll(const Kind& a, const Kind& b, const Kind& c, std::size_t n) {
+bool takeAll(const PoolKind& a, const PoolKind& b, const PoolKind& c, std::size_t n) {
   const std::size_t words = (n + 63) / 64;
   const std::uint64_t lastWord = n % 64 == 0 ? ~std::uint64_t{0} : (std::uint64_t{1} << (n % 64)) - 1;
   for (std::size_t w = 0; w < words; ++w) {
@@ -49,15 +49,15 @@ bool takeAll(const Kind& a, const Kind& b, const Kind& c, std::size_t n) {
 
 /// The members' fits on one group candidate, out of a table of K fits per member.
 struct OnCandidate {
-  const std::vector<Fit>& table;
+  const std::vector<PodFit>& table;
   std::size_t K = 0;
   std::size_t j = 0;  ///< the candidate's position in its group
   std::size_t members() const { return table.size() / K; }
-  const Fit& operator[](std::size_t i) const { return table[i * K + j]; }
+  const PodFit& operator[](std::size_t i) const { return table[i * K + j]; }
 };
 
 /// The safe replicas of fit `f` in `mode`: 1 or 0 for dedicated.
-int replicasIn(const Fit& f, Mode mode) {
+int replicasIn(const PodFit& f, Mode mode) {
   return mode == Mode::Dedicated ? (f.ded ? 1 : 0) : mode == Mode::Mps ? f.mps : f.ts;
 }
 
@@ -105,7 +105,7 @@ Bits joining(const OnCandidate& col, Mode mode, int cap, int replicas) {
 /// and node cap among the members (`caps`), less those that a smaller count or cap matches
 /// in pods per node.
 void addKinds(const OnCandidate& col, const Offer& o, Mode mode, const std::vector<int>& caps,
-              std::vector<Kind>& kinds) {
+              std::vector<PoolKind>& kinds) {
   const std::vector<int> rs = distinctReplicas(col, mode);
   for (std::size_t ri = 0; ri < rs.size(); ++ri) {
     int lastPerNode = 0;
@@ -117,7 +117,7 @@ void addKinds(const OnCandidate& col, const Offer& o, Mode mode, const std::vect
       const int perNode = std::min(o.gpus * replicas, c);
       if (perNode == lastPerNode) continue;  // a smaller cap does as well
       lastPerNode = perNode;
-      Kind t{col.j, mode, perNode, o.price, joining(col, mode, c, rs[ri])};
+      PoolKind t{col.j, mode, perNode, o.price, joining(col, mode, c, rs[ri])};
       if (!t.joins.empty()) kinds.push_back(std::move(t));
     }
   }
@@ -125,9 +125,9 @@ void addKinds(const OnCandidate& col, const Offer& o, Mode mode, const std::vect
 
 /// The kinds the members (`fit`: K fits per member, K the group's candidates) can form
 /// pools of: per candidate and mode, see addKinds.
-std::vector<Kind> kindsOf(const Group& g, const std::vector<Fit>& fit) {
+std::vector<PoolKind> kindsOf(const Group& g, const std::vector<PodFit>& fit) {
   const std::size_t K = g.candidates.size();
-  std::vector<Kind> kinds;
+  std::vector<PoolKind> kinds;
   for (std::size_t j = 0; j < K; ++j) {
     const OnCandidate col{fit, K, j};
     const std::vector<int> caps = distinctCaps(col);
@@ -141,7 +141,7 @@ std::vector<Kind> kindsOf(const Group& g, const std::vector<Fit>& fit) {
 
 /// Whether kind `x` does all that `y` does: takes every member `y` takes, at as many pods per
 /// node, for no more per node and no more isolation penalty.
-bool covers(const Kind& x, const Kind& y) {
+bool covers(const PoolKind& x, const PoolKind& y) {
   if (x.perNode < y.perNode || x.price > y.price || isolationPenalty(x.mode) > isolationPenalty(y.mode)) {
     return false;
   }
@@ -153,7 +153,7 @@ bool covers(const Kind& x, const Kind& y) {
 
 /// Leaves out the kinds that another covers, which never split better (of equal ones, the
 /// first is kept).
-void dropCovered(std::vector<Kind>& kinds) {
+void dropCovered(std::vector<PoolKind>& kinds) {
   std::vector<char> dominated(kinds.size(), 0);
   for (std::size_t y = 0; y < kinds.size(); ++y) {
     for (std::size_t x = 0; x < kinds.size() && !dominated[y]; ++x) {
@@ -176,13 +176,13 @@ void dropCovered(std::vector<Kind>& kinds) {
 class PairSplit {
  public:
   /// `kinds` cheapest per pod first; `pods` per member, `total` their sum; adds to `steps`.
-  PairSplit(const std::vector<Kind>& kinds, const std::vector<long long>& pods, long long total, long long& steps)
+  PairSplit(const std::vector<PoolKind>& kinds, const std::vector<long long>& pods, long long total, long long& steps)
       : kinds_(kinds), pods_(pods), total_(total), steps_(steps), reach_(total) {}
 
   /// Tries every kind alone and every two, while `steps` stay under `limit`. `best` starts
   /// at the pools' score `before` and is lowered; `mostFree` is the most free slots of one
   /// of the pools.
-  void search(const Score& before, Score& best, long long mostFree, long long limit) {
+  void search(const PoolScore& before, PoolScore& best, long long mostFree, long long limit) {
     const std::size_t words = (pods_.size() + 63) / 64;
     for (std::size_t x = 0; x < kinds_.size() && steps_ < limit; ++x) {
       // All pods at the cheaper rate of the two (less a micro for rounding) bound any split.
@@ -207,8 +207,8 @@ class PairSplit {
     if (bestA_ == bestB_) return std::vector<int>(n, 0);
     // The first kind takes the members the second cannot, and a subset of the rest with
     // the pods found (SubsetSums' read-back).
-    const Kind& A = kinds_[bestA_];
-    const Kind& B = kinds_[bestB_];
+    const PoolKind& A = kinds_[bestA_];
+    const PoolKind& B = kinds_[bestB_];
     std::vector<int> to(n, 1);
     long long onlyA = 0;
     std::vector<std::size_t> flex;
@@ -235,8 +235,8 @@ class PairSplit {
   }
 
   /// All members in one pool of kind `x`.
-  void tryOne(std::size_t x, Score& best) {
-    const Score s = scoreOn(kinds_[x], total_);
+  void tryOne(std::size_t x, PoolScore& best) {
+    const PoolScore s = scoreOn(kinds_[x], total_);
     if (s < best) {
       best = s;
       take(x, x, total_);
@@ -245,9 +245,9 @@ class PairSplit {
 
   /// The members only one of kinds `x` and `y` takes go there; every split of the others'
   /// pods that a subset reaches is scored.
-  void tryTwo(std::size_t x, std::size_t y, const Score& before, Score& best, long long& mostFree) {
-    const Kind& A = kinds_[x];
-    const Kind& B = kinds_[y];
+  void tryTwo(std::size_t x, std::size_t y, const PoolScore& before, PoolScore& best, long long& mostFree) {
+    const PoolKind& A = kinds_[x];
+    const PoolKind& B = kinds_[y];
     long long onlyA = 0, onlyB = 0;
     flex_.clear();
     for (std::size_t i = 0; i < pods_.size(); ++i) {
@@ -268,7 +268,7 @@ class PairSplit {
     for (long long s = 0; s <= flexPods; ++s) {
       if (!reach_.reaches(s)) continue;
       const long long podsA = onlyA + s;
-      const Score sc = scoreOn(A, podsA) + scoreOn(B, total_ - podsA);
+      const PoolScore sc = scoreOn(A, podsA) + scoreOn(B, total_ - podsA);
       if (sc < best) {
         best = sc;
         take(x, y, podsA);
@@ -282,7 +282,7 @@ class PairSplit {
     }
   }
 
-  const std::vector<Kind>& kinds_;
+  const std::vector<PoolKind>& kinds_;
   const std::vector<long long>& pods_;
   long long total_ = 0;
   long long& steps_;
@@ -298,13 +298,13 @@ class PairSplit {
 class TripleSplit {
  public:
   /// `kinds` cheapest per pod first; `pods` per member, `total` their sum; adds to `steps`.
-  TripleSplit(const std::vector<Kind>& kinds, const std::vector<long long>& pods, long long total, long long& steps)
+  TripleSplit(const std::vector<PoolKind>& kinds, const std::vector<long long>& pods, long long total, long long& steps)
       : kinds_(kinds), pods_(pods), total_(total), steps_(steps), parts_(pods.size()), sums_(total) {
-    for (const Kind& t : kinds) rate_.push_back(rate(t));
+    for (const PoolKind& t : kinds) rate_.push_back(rate(t));
   }
 
   /// Tries every three kinds while `steps` stay under `limit`, lowering `best`.
-  void search(Score& best, long long limit) {
+  void search(PoolScore& best, long long limit) {
     for (std::size_t x = 0; x < kinds_.size() && steps_ < limit; ++x) {
       if (static_cast<Micros>(static_cast<double>(total_) * rate_[x]) - 1 > best.cost) break;
       for (std::size_t y = x + 1; y < kinds_.size() && steps_ < limit; ++y) {
@@ -344,7 +344,7 @@ class TripleSplit {
   /// Whether a split among kinds `k` might score below `best`: not if each member's pods at
   /// the lowest rate per pod of the kinds it may join, or each kind's own members on it,
   /// cost more.
-  bool mayBeat(const Three& k, const Score& best) {
+  bool mayBeat(const Three& k, const PoolScore& best) {
     setParts(k);
     long long only[3] = {0, 0, 0};
     double fractional = 0;
@@ -364,7 +364,7 @@ class TripleSplit {
     return floor <= best.cost;
   }
 
-  void tryThree(const Three& k, Score& best) {
+  void tryThree(const Three& k, PoolScore& best) {
     steps_ += static_cast<long long>(1 + (pods_.size() + 63) / 64);
     if (!takeAll(kinds_[k[0]], kinds_[k[1]], kinds_[k[2]], pods_.size())) return;
     if (!mayBeat(k, best)) return;
@@ -375,15 +375,15 @@ class TripleSplit {
   }
 
   /// Every pair of pod counts of the first two kinds reached, the rest on the third.
-  void scan(const Three& k, Score& best) {
+  void scan(const Three& k, PoolScore& best) {
     const auto T = static_cast<std::size_t>(total_) + 1;
     for (std::size_t a = 0; a < T; ++a) {
-      const Score sa = scoreOn(kinds_[k[0]], static_cast<long long>(a));
+      const PoolScore sa = scoreOn(kinds_[k[0]], static_cast<long long>(a));
       if (sa.cost > best.cost) break;
       for (std::size_t b = 0; a + b < T; ++b) {
         if (!sums_.reaches(a, b)) continue;
-        const Score s = sa + scoreOn(kinds_[k[1]], static_cast<long long>(b)) +
-                        scoreOn(kinds_[k[2]], total_ - static_cast<long long>(a + b));
+        const PoolScore s = sa + scoreOn(kinds_[k[1]], static_cast<long long>(b)) +
+                            scoreOn(kinds_[k[2]], total_ - static_cast<long long>(a + b));
         if (s < best) {
           best = s;
           found_ = true;
@@ -395,7 +395,7 @@ class TripleSplit {
     }
   }
 
-  const std::vector<Kind>& kinds_;
+  const std::vector<PoolKind>& kinds_;
   const std::vector<long long>& pods_;
   long long total_ = 0;
   long long& steps_;
@@ -411,7 +411,7 @@ class TripleSplit {
 /// count and the sum of its members' indices.
 using Signature = std::tuple<long long, std::size_t, std::size_t>;
 
-Signature signatureOf(const Pool& pool) {
+Signature signatureOf(const SearchPool& pool) {
   std::size_t sum = 0;
   for (std::size_t w : pool.members) sum += w;
   return {pool.pods, pool.members.size(), sum};
@@ -421,8 +421,9 @@ Signature signatureOf(const Pool& pool) {
 /// together that `fresh` accepts, with minus their `waste` (per pool), so that sorting puts
 /// the most wasteful first.
 template <class Fresh>
-void addResplitSets(const std::vector<Pool>& pools, const Group& g, std::size_t size, const std::vector<double>& waste,
-                    Fresh fresh, std::vector<std::pair<double, std::vector<std::size_t>>>& sets) {
+void addResplitSets(const std::vector<SearchPool>& pools, const Group& g, std::size_t size,
+                    const std::vector<double>& waste, Fresh fresh,
+                    std::vector<std::pair<double, std::vector<std::size_t>>>& sets) {
   std::vector<std::size_t> live;
   for (std::size_t p : g.pools) {
     if (pools[p].alive && pools[p].members.size() < kResplitMembers) live.push_back(p);
@@ -465,7 +466,7 @@ bool Search::resplit(const std::vector<std::size_t>& ps) {
   const Group& g = groups_[group];
   std::vector<std::size_t> all;
   long long total = 0;
-  Score before;
+  PoolScore before;
   for (std::size_t p : ps) {
     all.insert(all.end(), pools_[p].members.begin(), pools_[p].members.end());
     total += pools_[p].pods;
@@ -474,21 +475,21 @@ bool Search::resplit(const std::vector<std::size_t>& ps) {
   const std::size_t n = all.size();
   if (n < 2 || n > kResplitMembers || total > (ps.size() == 2 ? kResplitPods : kResplit3Pods)) return false;
   const std::size_t K = g.candidates.size();
-  std::vector<Fit> fit(n * K);
+  std::vector<PodFit> fit(n * K);
   std::vector<long long> pods(n);
   for (std::size_t i = 0; i < n; ++i) {
-    const Fit* f = fits(all[i]);
+    const PodFit* f = fits(all[i]);
     std::copy(f, f + K, fit.begin() + static_cast<std::ptrdiff_t>(i * K));
     pods[i] = ws_[all[i]].replicas;
   }
-  std::vector<Kind> kinds = kindsOf(g, fit);
+  std::vector<PoolKind> kinds = kindsOf(g, fit);
   resplitSteps_ += static_cast<long long>(kinds.size() * kinds.size() * ((n + 63) / 64));
   dropCovered(kinds);
   // Cheapest per pod first: once all pods at a kind's rate cost more than the best split, no
   // pair with a later kind can do better.
-  std::stable_sort(kinds.begin(), kinds.end(), [&](const Kind& x, const Kind& y) { return rate(x) < rate(y); });
+  std::stable_sort(kinds.begin(), kinds.end(), [&](const PoolKind& x, const PoolKind& y) { return rate(x) < rate(y); });
   resplitSteps_ += static_cast<long long>(n * K * 4 + kinds.size() * n);
-  Score best = before;
+  PoolScore best = before;
   std::vector<int> to;  // per member: the position in `ps` of its pool, once a split beats the pools
   if (ps.size() == 3) {
     TripleSplit split(kinds, pods, total, resplitSteps_);
@@ -538,7 +539,7 @@ bool Search::resplitRound() {
   std::vector<Signature> signature(pools_.size());
   std::vector<double> waste(pools_.size(), 0);
   for (std::size_t p = 0; p < pools_.size(); ++p) {
-    const Pool& pool = pools_[p];
+    const SearchPool& pool = pools_[p];
     if (!pool.alive) continue;
     signature[p] = signatureOf(pool);
     const Offer& c = groups_[pool.group].offers[pool.choice.k];

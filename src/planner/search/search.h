@@ -54,22 +54,22 @@ constexpr long long kLevelBudget = 12'000'000'000;
 constexpr long long kLevelMinEvals = 200'000;
 constexpr long long kLevelMaxEvals = 12'000'000;
 
-struct Score {
+struct PoolScore {
   Micros cost = 0;
   long long nodes = 0;
   long long penalty = 0;
-  friend bool operator<(const Score& a, const Score& b) {
+  friend bool operator<(const PoolScore& a, const PoolScore& b) {
     return std::tie(a.cost, a.nodes, a.penalty) < std::tie(b.cost, b.nodes, b.penalty);
   }
-  friend bool operator==(const Score& a, const Score& b) {
+  friend bool operator==(const PoolScore& a, const PoolScore& b) {
     return std::tie(a.cost, a.nodes, a.penalty) == std::tie(b.cost, b.nodes, b.penalty);
   }
-  Score operator+(const Score& o) const { return {cost + o.cost, nodes + o.nodes, penalty + o.penalty}; }
-  Score operator-(const Score& o) const { return {cost - o.cost, nodes - o.nodes, penalty - o.penalty}; }
+  PoolScore operator+(const PoolScore& o) const { return {cost + o.cost, nodes + o.nodes, penalty + o.penalty}; }
+  PoolScore operator-(const PoolScore& o) const { return {cost - o.cost, nodes - o.nodes, penalty - o.penalty}; }
 };
 
 /// One pod of a workload on one candidate of its group, in the modes the workload allows.
-struct Fit {
+struct PodFit {
   int ts = 0;   ///< safe time-slicing replicas, 0 when not allowed or unsafe
   int mps = 0;  ///< safe MPS replicas, 0 when not allowed or unsafe
   int cap = 0;  ///< pods per node; 0 when the candidate does not admit the workload
@@ -82,7 +82,7 @@ struct Minima {
   int mps = kBig;
   int cap = kBig;
   int notDedicated = 0;  ///< members that may not, or do not, fit a whole GPU
-  void add(const Fit& f) {
+  void add(const PodFit& f) {
     ts = std::min(ts, f.ts);
     mps = std::min(mps, f.mps);
     cap = std::min(cap, f.cap);
@@ -98,13 +98,13 @@ struct Minima {
 };
 
 /// A pool's candidate (position in its group's candidates), mode, node count and score.
-struct Choice {
+struct PoolChoice {
   bool ok = false;
   std::size_t k = 0;
   Mode mode = Mode::Dedicated;
   long long nodes = 0;
   int podsPerNode = 0;
-  Score score;
+  PoolScore score;
 };
 
 /// Where a workload adds least to a group's score (Search::placeFor): the pool (kNone for a
@@ -112,9 +112,9 @@ struct Choice {
 /// workload's own minima per group candidate.
 struct Placement {
   std::vector<Minima> alone;
-  Choice choice;
+  PoolChoice choice;
   std::size_t pool = kNone;
-  Score delta;
+  PoolScore delta;
 };
 
 /// What choosing a pool's shape needs of a candidate, kept together for speed.
@@ -126,7 +126,7 @@ struct Offer {
 
 /// One way to run a pool in a re-split: a group candidate, a mode, and the least safe replicas
 /// and node cap its members must have; which members of the pools re-split can join it.
-struct Kind {
+struct PoolKind {
   std::size_t k = 0;
   Mode mode = Mode::Dedicated;
   int perNode = 0;
@@ -141,12 +141,12 @@ struct Group {
   std::vector<std::size_t> pools;  ///< indices into Search::pools_, in creation order
 };
 
-struct Pool {
+struct SearchPool {
   std::size_t group = 0;
   std::vector<std::size_t> members;
   long long pods = 0;
   std::vector<Minima> minima;  ///< per group candidate; empty until first needed
-  Choice choice;
+  PoolChoice choice;
   std::size_t original = kNone;  ///< index into the input pools; kNone for a new pool
   bool changed = false;
   bool alive = true;
@@ -183,19 +183,19 @@ class Search {
 
  private:
   struct Undo {
-    std::vector<std::pair<std::size_t, Pool>> saved;
+    std::vector<std::pair<std::size_t, SearchPool>> saved;
     std::size_t pools = 0;
     std::vector<std::size_t> groupPools;
     std::vector<std::pair<std::size_t, std::size_t>> owners;  // workload, pool before
   };
 
-  const Fit* fits(std::size_t w);
+  const PodFit* fits(std::size_t w);
   const std::vector<char>& admitted(std::size_t w);
-  Choice choose(const Group& g, const std::vector<Minima>& minima, long long pods);
-  void ensureMinima(Pool& p);
-  void recompute(Pool& p);
-  Choice withMember(const Pool& p, std::size_t w);
-  Choice without(std::size_t pool, const std::vector<std::size_t>& set);
+  PoolChoice choose(const Group& g, const std::vector<Minima>& minima, long long pods);
+  void ensureMinima(SearchPool& p);
+  void recompute(SearchPool& p);
+  PoolChoice withMember(const SearchPool& p, std::size_t w);
+  PoolChoice without(std::size_t pool, const std::vector<std::size_t>& set);
   std::size_t newPool(std::size_t group);
 
   void begin(Undo& u, std::size_t group);
@@ -224,12 +224,12 @@ class Search {
   const std::vector<Workload>& ws_;
   const std::vector<PackedPool>& input_;
   std::vector<Group> groups_;
-  std::vector<Pool> pools_;
+  std::vector<SearchPool> pools_;
   std::vector<std::size_t> poolOfInput_;  // per input pool: its search pool, kNone for MIG
   std::vector<std::size_t> owner_;        // per workload: its search pool, kNone outside
   std::vector<std::size_t> groupOf_;      // per candidate
   std::vector<std::size_t> row_;          // per workload: offset of its fits in fitTable_
-  std::vector<Fit> fitTable_;
+  std::vector<PodFit> fitTable_;
   std::map<std::string, std::vector<char>> admittedByKey_;
   std::vector<std::tuple<const std::string*, ArchSet, const std::vector<char>*>> admittedPlain_;
   std::vector<const std::vector<char>*> admittedOf_;  // per workload, once worked out
