@@ -1,3 +1,5 @@
+// The node part of the lower bound (node_bound.h): pod kinds, node families, and prices
+// for the pods that no node beats.
 #include "planner/bound/node_bound.h"
 
 #include <algorithm>
@@ -49,6 +51,7 @@ struct NodeFamily {
   std::vector<int> slots;          // most pods on the node at that level
 };
 
+/// The pod kinds and node families of one component, and the certified bound on them.
 class NodeLp {
  public:
   NodeLp(std::vector<PodKind> kinds, std::vector<NodeFamily> families)

@@ -1,4 +1,4 @@
-// The level search of the pool search (pool_search.h): re-chooses, for the workloads of one
+// The level search of the pool search (search.h): re-chooses, for the workloads of one
 // GPU model, which instance type and mode ("family") each runs in, then re-cuts every
 // family into pools.
 //
@@ -7,13 +7,16 @@
 // pods could be split between pools, the fewest nodes for a family would be simple: from the
 // lowest level up, buy just enough nodes at each level for the pods that can go no higher,
 // and let the room left over carry upwards. That count is the family's cost here. The search
-// moves whole workloads between families, one or two at a time, while that cost falls; then,
-// from the best assignment so far, it pushes a random share of the workloads that could run
-// in one family into it and searches again, keeping what ends cheaper (an iterated local
-// search; the random numbers come from a fixed seed, so the same input gives the same plan).
-// The families are then cut into pools of whole workloads, each level topped up by the subset
-// of higher-level workloads that fills it best, and the result is kept only if the pools,
-// counted as the planner counts them, cost less than before.
+// moves whole workloads between families, one or two at a time, while that cost falls,
+// starting from where they run now and again from each in its cheapest family per pod. From
+// the best assignment so far it then drains each family (its members from a level up, or
+// under it, moved out) and pushes a random share of the workloads that could run in one
+// family into it, searching again after each and keeping what ends cheaper (an iterated
+// local search; the random numbers come from a fixed seed, so the same input gives the same
+// plan). The families are then cut into pools of whole workloads, each level topped up by
+// the subset of higher-level workloads that fills it best (two ways, the one of fewer nodes
+// kept), and the result is kept only if the pools, counted as the planner counts them, cost
+// less than before.
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
@@ -156,9 +159,9 @@ class Levels {
   /// Families scored so far, by every search that shares the count.
   long long evals() const { return evals_; }
 
-  /// Moves of one workload, and of two when the first alone does not pay, while they lower
-  /// the cost (then nodes); stops when a round over the members changes nothing or `evals`
-  /// reaches `limit`.
+  /// Moves of one workload, and (with `pairs`) of two when the first alone does not pay,
+  /// while they lower the cost (then nodes); stops when a round over the members changes
+  /// nothing or `evals` reaches `limit`.
   void descend(long long limit, bool pairs = true) {
     bool moved = true;
     for (int round = 0; round < kLevelRounds && moved && evals_ < limit; ++round) {
@@ -530,7 +533,7 @@ struct LevelWork {
   std::size_t group = 0;
   std::vector<std::size_t> members;  ///< the workloads, ascending
   PoolScore before;                  ///< their pools' score
-  double gap = 0;                    ///< what it might save: `before` over perfectCost(cheapest)
+  double gap = 0;                    ///< what it might save: before.cost less perfectCost(cheapest), >= 0
   Levels search;
   std::vector<std::size_t> cheapest;  ///< each member in its cheapest family per pod
 };

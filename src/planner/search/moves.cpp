@@ -1,3 +1,6 @@
+// The pool search (improve.h, search.h): its state (fits, pool choices, undo), the moves of
+// whole workloads between pools, the merges, and the rounds that drive them and the
+// re-splits (resplit.cpp) and the level search (levels.cpp).
 #include "planner/search/improve.h"
 
 #include <algorithm>
@@ -52,7 +55,7 @@ const PodFit* Search::fits(std::size_t w) {
   row_[w] = fitTable_.size();
   fitTable_.resize(fitTable_.size() + g.candidates.size());
   PodFit* out = &fitTable_[row_[w]];
-  std::vector<std::pair<int, SlotFit>> byKind;  // the GPU side depends on the kind only
+  std::vector<std::pair<int, SlotFit>> byKind;  // the GPU side depends on the GPU kind only
   for (std::size_t j = 0; j < g.candidates.size(); ++j) {
     const Candidate& c = ctx_.candidates[static_cast<std::size_t>(g.candidates[j])];
     if (!ok[static_cast<std::size_t>(g.candidates[j])]) continue;
@@ -481,6 +484,8 @@ std::vector<std::vector<std::size_t>> Search::bindingSets(std::size_t p) {
   return sets;
 }
 
+/// The moves that start from pool p: re-shape it; free its last node; take out the members
+/// that hold its replicas or pods per node down; dissolve it when small; move each member.
 bool Search::improvePool(std::size_t p) {
   bool improved = false;
   {

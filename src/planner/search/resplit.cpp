@@ -1,4 +1,6 @@
-// The re-split moves of the pool search: two or three pools repacked from scratch.
+// The re-split moves of the pool search (search.h): two or three pools of one GPU model
+// repacked from scratch, over the kinds of pool (PoolKind) their members can form, the pods
+// divided by exact subset sums (util/subset_sum.h).
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -570,8 +572,5 @@ bool Search::resplitRound() {
   }
   return improved;
 }
-
-/// The moves that start from one pool: re-shape it; free its last node; take out the members
-/// that hold its replicas or pods per node down; dissolve it when small; move each member.
 
 }  // namespace gpuslice::detail::search

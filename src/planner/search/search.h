@@ -1,5 +1,6 @@
-// The local search over pools (pool_improve.cpp) and its re-splits (pool_resplit.cpp):
-// their shared state and types. Internal to those two files.
+// The pool search (improvePools, improve.h): the state and types its three files share.
+// moves.cpp holds the search itself and its moves of whole workloads and merges, resplit.cpp
+// the re-splits of two or three pools, levels.cpp the level search. Internal to them.
 #pragma once
 
 #include <algorithm>
@@ -31,21 +32,23 @@ constexpr long long kMaxSteps = 5'000'000;
 constexpr int kRounds = 4;
 /// Pools of at most this many members are also tried dissolved whole into the others.
 constexpr std::size_t kDissolveMembers = 24;
-/// Two pools are re-split together when they hold at most this many members and pods.
+/// Pools are re-split together, two or three at a time, when they hold at most
+/// kResplitMembers members between them (each fewer), and at most kResplitPods pods (two
+/// pools) or kResplit3Pods pods (three).
 constexpr std::size_t kResplitMembers = 160;
 constexpr long long kResplitPods = 2048;
-/// Three pools are re-split together when they hold at most this many pods.
 constexpr long long kResplit3Pods = 128;
 /// Steps the re-splits of one call may take, counted apart from the other moves: the same
 /// budget over the workloads, between two limits of their own.
 constexpr long long kResplitMinSteps = 200'000;
 constexpr long long kResplitMaxSteps = 2'000'000;
-/// The level search (pool_levels.cpp): GPU models of at most kLevelMembers workloads; per
-/// descent at most kLevelRounds rounds over their workloads; pairs of moves only after a
-/// start whose single moves end within kLevelClose of the best; at most kLevelKicksPerMember
-/// random restarts per workload. Per call it scores at most kLevelBudget families over the
-/// workloads (or, when cutting families into pools, subset-sum cells), between the two limits:
-/// small fleets, where one node is a large share of the cost, get the most.
+/// The level search (levels.cpp): GPU models of at most kLevelMembers workloads; per
+/// descent at most kLevelRounds rounds over their workloads; after a drain or a kick, pairs
+/// of moves only where single moves end within kLevelClose of the best; at most
+/// kLevelKicksPerMember random restarts per workload. Its evals (families scored, and the
+/// subset sums' cells when it cuts families into pools) stop at kLevelBudget over the
+/// workloads, between the two limits: small fleets, where one node is a large share of the
+/// cost, get the most.
 constexpr std::size_t kLevelMembers = 2000;
 constexpr int kLevelRounds = 8;
 constexpr double kLevelClose = 1.02;
@@ -54,6 +57,8 @@ constexpr long long kLevelBudget = 12'000'000'000;
 constexpr long long kLevelMinEvals = 200'000;
 constexpr long long kLevelMaxEvals = 12'000'000;
 
+/// How pools compare, least first: hourly cost, then nodes, then the isolation penalty of
+/// their pods (as packing.h's PackingScore); also the change of a move.
 struct PoolScore {
   Micros cost = 0;
   long long nodes = 0;
@@ -70,10 +75,10 @@ struct PoolScore {
 
 /// One pod of a workload on one candidate of its group, in the modes the workload allows.
 struct PodFit {
-  int ts = 0;   ///< safe time-slicing replicas, 0 when not allowed or unsafe
-  int mps = 0;  ///< safe MPS replicas, 0 when not allowed or unsafe
-  int cap = 0;  ///< pods per node; 0 when the candidate does not admit the workload
-  bool ded = false;
+  int ts = 0;        ///< safe time-slicing replicas, 0 when not allowed or unsafe
+  int mps = 0;       ///< safe MPS replicas, 0 when not allowed or unsafe
+  int cap = 0;       ///< pods per node; 0 when the candidate does not admit the workload
+  bool ded = false;  ///< fits a whole GPU, and may run dedicated
 };
 
 /// The members' minima on one candidate: what decides a pool's replicas and pods per node.
@@ -99,7 +104,7 @@ struct Minima {
 
 /// A pool's candidate (position in its group's candidates), mode, node count and score.
 struct PoolChoice {
-  bool ok = false;
+  bool ok = false;  ///< false when no candidate and mode can hold the members
   std::size_t k = 0;
   Mode mode = Mode::Dedicated;
   long long nodes = 0;
@@ -124,8 +129,9 @@ struct Offer {
   bool fractional = false;
 };
 
-/// One way to run a pool in a re-split: a group candidate, a mode, and the least safe replicas
-/// and node cap its members must have; which members of the pools re-split can join it.
+/// One way to run a pool in a re-split: a group candidate, a mode, and its pods per node,
+/// which the least safe replicas and node cap its members must have decide; which members of
+/// the pools re-split can join it.
 struct PoolKind {
   std::size_t k = 0;
   Mode mode = Mode::Dedicated;
@@ -134,13 +140,15 @@ struct PoolKind {
   std::vector<std::uint64_t> joins;  ///< a bit per member of the pools re-split
 };
 
-/// Candidates that workloads can move between: a component of "some workload admits both".
+/// The candidates of one GPU model, among which the search moves workloads (see prepare),
+/// and the pools on them.
 struct Group {
   std::vector<int> candidates;     ///< indices into PlanContext::candidates, ascending
   std::vector<Offer> offers;       ///< per candidate
   std::vector<std::size_t> pools;  ///< indices into Search::pools_, in creation order
 };
 
+/// A non-MIG pool as the search holds it: its members, and the choice that gives its score.
 struct SearchPool {
   std::size_t group = 0;
   std::vector<std::size_t> members;
@@ -148,8 +156,8 @@ struct SearchPool {
   std::vector<Minima> minima;  ///< per group candidate; empty until first needed
   PoolChoice choice;
   std::size_t original = kNone;  ///< index into the input pools; kNone for a new pool
-  bool changed = false;
-  bool alive = true;
+  bool changed = false;          ///< written back from its members, not copied from the input
+  bool alive = true;             ///< false once emptied (a re-split may fill it again)
 };
 
 /// Pods per node and nodes of `pods` pods in `mode` on `c`, as shapePool counts them; -1
@@ -171,6 +179,7 @@ inline std::pair<int, long long> nodesFor(const Offer& c, Mode mode, const Minim
 
 struct LevelWork;  // levels.cpp
 
+/// The pool search over the input pools (see improvePools); MIG pools are left out.
 class Search {
  public:
   Search(const PlanContext& ctx, const std::vector<Workload>& ws, const std::vector<PackedPool>& input)
@@ -178,7 +187,9 @@ class Search {
 
   /// Groups the non-MIG pools; false when there is nothing to search.
   bool prepare();
+  /// Rounds of moves, merges and re-splits, then the level search, within the budgets.
   void run();
+  /// The pools as the search left them, in place of the input `out`.
   void writeBack(std::vector<PackedPool>& out);
 
  private:
