@@ -1,6 +1,7 @@
-// The pool search (improvePools, improve.h): the state and types its three files share.
-// moves.cpp holds the search itself and its moves of whole workloads and merges, resplit.cpp
-// the re-splits of two or three pools, levels.cpp the level search. Internal to them.
+// The pool search (improvePools, improve.h): the state and types its files share.
+// search.cpp holds the search's state and rounds, moves.cpp its moves of whole workloads and
+// merges, resplit.cpp the re-splits of two or three pools, levels.cpp the level search.
+// Internal to them.
 #pragma once
 
 #include <algorithm>
