@@ -1,7 +1,7 @@
 // The pool search (improvePools, improve.h): the state and types its files share.
 // search.cpp holds the search's state and rounds, moves.cpp its moves of whole workloads and
-// merges, resplit.cpp the re-splits of two or three pools, levels.cpp the level search.
-// Internal to them.
+// merges, resplit.cpp (with pool_kinds.cpp) the re-splits of two or three pools, levels.cpp
+// the level search. Internal to them.
 #pragma once
 
 #include <algorithm>
@@ -148,6 +148,16 @@ struct Group {
   std::vector<Offer> offers;       ///< per candidate
   std::vector<std::size_t> pools;  ///< indices into Search::pools_, in creation order
 };
+
+/// The kinds of pool the members can form (`fit`: K fits per member, K the candidates of
+/// `g`): per candidate and mode, a kind for each least replica count and node cap among the
+/// members, less those that a smaller count or cap matches in pods per node (pool_kinds.cpp).
+std::vector<PoolKind> poolKindsOf(const Group& g, const std::vector<PodFit>& fit);
+
+/// Leaves out the kinds that another covers (takes every member it takes, at as many pods per
+/// node, for no more per node and no more isolation penalty), which never split better; of
+/// equal ones, the first is kept.
+void dropCovered(std::vector<PoolKind>& kinds);
 
 /// A non-MIG pool as the search holds it: its members, and the choice that gives its score.
 struct SearchPool {
