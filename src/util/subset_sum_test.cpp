@@ -216,6 +216,43 @@ TEST_CASE("split sums: a hand-worked case") {
   CHECK(s.split(sizes, parts, 6, 0) == std::vector<int>{0, 2, 0});
 }
 
+namespace {
+
+/// The split SplitSums::split promises for (a, b), by its rule with every prefix's reach
+/// (`prefix[i]`: of the first i items) worked out by brute force.
+std::vector<int> expectedSplit(const std::vector<long long>& sizes, const std::vector<unsigned>& parts,
+                               const std::vector<std::set<std::pair<long long, long long>>>& prefix, long long a,
+                               long long b) {
+  std::vector<int> want(sizes.size(), 2);
+  for (std::size_t i = sizes.size(); i-- > 0;) {
+    if ((parts[i] & SplitSums::kThird) && prefix[i].count({a, b})) {
+      want[i] = 2;
+    } else if ((parts[i] & SplitSums::kFirst) && a >= sizes[i] && prefix[i].count({a - sizes[i], b})) {
+      want[i] = 0;
+      a -= sizes[i];
+    } else {
+      want[i] = 1;
+      b -= sizes[i];
+    }
+  }
+  return want;
+}
+
+/// Every item of `split` in a part it may join, the first two parts summing to a and b.
+void checkSplitValid(const std::vector<long long>& sizes, const std::vector<unsigned>& parts,
+                     const std::vector<int>& split, long long a, long long b) {
+  long long sa = 0, sb = 0;
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    CHECK(((parts[i] >> split[i]) & 1U) == 1U);
+    if (split[i] == 0) sa += sizes[i];
+    if (split[i] == 1) sb += sizes[i];
+  }
+  CHECK(sa == a);
+  CHECK(sb == b);
+}
+
+}  // namespace
+
 TEST_CASE("split sums: reach and read-back match every assignment, on random small inputs") {
   std::mt19937 rng(17);
   SplitSums reused(40);  // one table over several runs, as the re-split uses it
@@ -240,31 +277,9 @@ TEST_CASE("split sums: reach and read-back match every assignment, on random sma
     if (round % 4 == 0) continue;  // steps not kept
     for (const auto& [a, b] : expected) {
       if (a > limit || b > limit) continue;
-      // The rule, with every prefix's reach worked out by brute force.
-      std::vector<int> want(sizes.size(), 2);
-      long long ra = a, rb = b;
-      for (std::size_t i = sizes.size(); i-- > 0;) {
-        const auto& before = prefix[i];
-        if ((parts[i] & SplitSums::kThird) && before.count({ra, rb})) {
-          want[i] = 2;
-        } else if ((parts[i] & SplitSums::kFirst) && ra >= sizes[i] && before.count({ra - sizes[i], rb})) {
-          want[i] = 0;
-          ra -= sizes[i];
-        } else {
-          want[i] = 1;
-          rb -= sizes[i];
-        }
-      }
       const std::vector<int> got = s.split(sizes, parts, static_cast<std::size_t>(a), static_cast<std::size_t>(b));
-      CHECK_MESSAGE(got == want, "round ", round, " a ", a, " b ", b);
-      long long sa = 0, sb = 0;
-      for (std::size_t i = 0; i < sizes.size(); ++i) {
-        CHECK(((parts[i] >> got[i]) & 1U) == 1U);
-        if (got[i] == 0) sa += sizes[i];
-        if (got[i] == 1) sb += sizes[i];
-      }
-      CHECK(sa == a);
-      CHECK(sb == b);
+      CHECK_MESSAGE(got == expectedSplit(sizes, parts, prefix, a, b), "round ", round, " a ", a, " b ", b);
+      checkSplitValid(sizes, parts, got, a, b);
     }
   }
 }
