@@ -59,20 +59,8 @@ constexpr long long kLevelMinEvals = 200'000;
 constexpr long long kLevelMaxEvals = 12'000'000;
 
 /// How pools compare, least first: hourly cost, then nodes, then the isolation penalty of
-/// their pods (as packing.h's PackingScore); also the change of a move.
-struct PoolScore {
-  Micros cost = 0;
-  long long nodes = 0;
-  long long penalty = 0;
-  friend bool operator<(const PoolScore& a, const PoolScore& b) {
-    return std::tie(a.cost, a.nodes, a.penalty) < std::tie(b.cost, b.nodes, b.penalty);
-  }
-  friend bool operator==(const PoolScore& a, const PoolScore& b) {
-    return std::tie(a.cost, a.nodes, a.penalty) == std::tie(b.cost, b.nodes, b.penalty);
-  }
-  PoolScore operator+(const PoolScore& o) const { return {cost + o.cost, nodes + o.nodes, penalty + o.penalty}; }
-  PoolScore operator-(const PoolScore& o) const { return {cost - o.cost, nodes - o.nodes, penalty - o.penalty}; }
-};
+/// their pods; also the change of a move. The search scores as packing.h does.
+using PoolScore = PackingScore;
 
 /// One pod of a workload on one candidate of its group, in the modes the workload allows.
 struct PodFit {
