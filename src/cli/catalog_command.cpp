@@ -44,8 +44,8 @@ std::string maxPodsFootnotes(const Catalog& catalog) {
   if (!builtIn.empty()) out += fmt::format("# max pods from the built-in table's ENI limits: {}\n", builtIn);
   const std::string assumed = typesWhere(catalog, [](const InstanceType& t) { return !t.eni; });
   if (!assumed.empty()) {
-    out += fmt::format("# max pods assumed {} (the kubelet default; no ENI limits known): {}\n", kDefaultMaxPods,
-                       assumed);
+    out +=
+        fmt::format("# max pods assumed {} (the kubelet default; no ENI limits known): {}\n", kDefaultMaxPods, assumed);
   }
   return out;
 }
@@ -59,16 +59,18 @@ std::string statusFootnotes(const Catalog& catalog) {
       seen.push_back(key);
   }
   std::string out;
-  for (const auto& [status, date, source] : seen) {
+  for (const auto& key : seen) {
+    const auto& [status, date, source] = key;
     int count = 0;
     const std::string types = typesWhere(catalog, [&](const InstanceType& t) {
-      const bool in = t.statusOrigin != FactOrigin::Assumed && t.status == status && t.statusDate == date &&
-                      t.statusSource == source;
+      const bool in =
+          t.statusOrigin != FactOrigin::Assumed && std::make_tuple(t.status, t.statusDate, t.statusSource) == key;
       count += in;
       return in;
     });
     out += fmt::format("# {}{} ({}): {}\n", typeStatusName(status), date.empty() ? "" : " as of " + date,
-                       status == TypeStatus::Retired ? types : fmt::format("{} type{}", count, count == 1 ? "" : "s"), source);
+                       status == TypeStatus::Retired ? types : fmt::format("{} type{}", count, count == 1 ? "" : "s"),
+                       source);
   }
   const std::string assumed =
       typesWhere(catalog, [](const InstanceType& t) { return t.statusOrigin == FactOrigin::Assumed; });

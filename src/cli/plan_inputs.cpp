@@ -55,9 +55,10 @@ void addPlanOptions(CLI::App& app, PlanInputs& in) {
                  "Kubelet max-pods of every node (prefix delegation, custom CNI), for node capacity and kube-reserved "
                  "memory; default: each instance type's ENI limit, as Karpenter and nodeadm set it")
       ->check(CLI::Range(1, 1000));
-  app.add_option("--daemonset-pods", in.daemonSetPods,
-                 "DaemonSet pods on every node, counted against its max-pods (default: an assumed typical EKS GPU node, "
-                 "see the README)")
+  app.add_option(
+         "--daemonset-pods", in.daemonSetPods,
+         "DaemonSet pods on every node, counted against its max-pods (default: an assumed typical EKS GPU node, "
+         "see the README)")
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
   app.add_option("--daemonset-cpu", in.daemonSetCpu,

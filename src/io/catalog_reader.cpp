@@ -109,7 +109,8 @@ std::optional<Error> readStatus(const Decoder& d, const Node& n, const std::stri
   auto state = requiredString(d, *status, "state", sf);
   if (!state) return state.error();
   if (*state != "current" && *state != "retired") {
-    return d.error(*status->find("state"), join(sf, "state"), fmt::format("must be current or retired, got {}", *state));
+    return d.error(*status->find("state"), join(sf, "state"),
+                   fmt::format("must be current or retired, got {}", *state));
   }
   t.status = *state == "retired" ? TypeStatus::Retired : TypeStatus::Current;
   t.statusOrigin = FactOrigin::Table;
@@ -149,7 +150,8 @@ void inheritFromBuiltIn(std::vector<InstanceType>& types, const std::vector<Inst
 }
 
 Result<InstanceType> readType(const Decoder& d, const Node& n, const std::string& f, const StatusSources& sources) {
-  if (auto e = d.mapping(n, f, {"name", "gpu", "vcpu", "memoryGiB", "arch", "onDemand", "spot", "note", "eni", "status"}))
+  if (auto e =
+          d.mapping(n, f, {"name", "gpu", "vcpu", "memoryGiB", "arch", "onDemand", "spot", "note", "eni", "status"}))
     return *e;
   InstanceType t;
   auto name = requiredString(d, n, "name", f);

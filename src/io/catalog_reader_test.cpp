@@ -166,7 +166,7 @@ TEST_CASE("a user's table without ENI limits or status takes the built-in row's,
   CHECK(p3.statusOrigin == FactOrigin::BuiltIn);
   CHECK(p3.statusDate == "2025-12-20");
   const InstanceType& own = *r->findType("g4dn.xlarge");  // the table's own figures win
-  CHECK(nodeMaxPods(own) == 8);                            // 2 x 3 + 2
+  CHECK(nodeMaxPods(own) == 8);                           // 2 x 3 + 2
   CHECK(own.eniOrigin == FactOrigin::Table);
   CHECK(own.retired());
   CHECK(own.statusSource == "our account team");
@@ -177,8 +177,9 @@ TEST_CASE("a user's table without ENI limits or status takes the built-in row's,
     REQUIRE_FALSE(bad.ok());
     return bad.error().describe();
   };
-  CHECK(error(", status: {state: gone}}\n") == "mine.yaml:11: instanceTypes[0].status.state: must be current or "
-                                                 "retired, got gone");
+  CHECK(error(", status: {state: gone}}\n") ==
+        "mine.yaml:11: instanceTypes[0].status.state: must be current or "
+        "retired, got gone");
   CHECK(error(", status: {state: retired, source: theirs}}\n") ==
         "mine.yaml:11: instanceTypes[0].status.source: \"theirs\" is not the id of an entry of metadata.statusSources");
   CHECK(error(", eni: {interfaces: 4}}\n") == "mine.yaml:11: instanceTypes[0].eni.ipv4PerInterface: required");

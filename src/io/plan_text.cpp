@@ -111,9 +111,10 @@ std::string nodeCapacityLine(const ReportInput& in) {
     }
     pods = fmt::format("= the type's ENI limit ({})", fmt::join(perType, ", "));
   }
-  return fmt::format("node capacity: max pods per node {}, less {} DaemonSet pods; DaemonSets also take {} CPU and {} "
-                     "of memory per node",
-                     pods, d.pods, cpuQuantity(d.cpuMillis), memoryQuantity(d.memoryBytes));
+  return fmt::format(
+      "node capacity: max pods per node {}, less {} DaemonSet pods; DaemonSets also take {} CPU and {} "
+      "of memory per node",
+      pods, d.pods, cpuQuantity(d.cpuMillis), memoryQuantity(d.memoryBytes));
 }
 
 /// The plan's notes, then each pool's, prefixed with the pool name.

@@ -30,9 +30,9 @@ constexpr std::int64_t k16GiBCapacity = 15891378995;
 }  // namespace
 
 TEST_CASE("ENI-limited max pods: ENIs x (IPv4 per ENI - 1) + 2") {
-  CHECK(eniMaxPods({3, 10}) == 29);   // 3 x 9 + 2
-  CHECK(eniMaxPods({4, 15}) == 58);   // 4 x 14 + 2
-  CHECK(eniMaxPods({15, 50}) == 737); // 15 x 49 + 2
+  CHECK(eniMaxPods({3, 10}) == 29);    // 3 x 9 + 2
+  CHECK(eniMaxPods({4, 15}) == 58);    // 4 x 14 + 2
+  CHECK(eniMaxPods({15, 50}) == 737);  // 15 x 49 + 2
   CHECK(nodeMaxPods(g4dnXlarge()) == 29);
   CHECK(nodeMaxPods(g5Xlarge()) == 58);
   CHECK(nodeMaxPods(p4d()) == 737);

@@ -53,7 +53,8 @@ struct PlanOptions {
   /// own; measured EKS nodes with aws-node, ebs-csi-node and kube-proxy request 170-195m CPU and
   /// 250Mi, so 200m and 256Mi.
   DaemonSetRequests daemonSets{200, std::int64_t{256} << 20, 11};
-  bool allowRetired = false;  ///< may plan pools on instance types EC2 no longer offers
+  /// May plan pools on instance types EC2 no longer offers (--allow-retired).
+  bool allowRetired = false;
   int maxReplicas = kMpsClientLimit;    ///< time-slicing replicas cap, MPS's limit; MPS uses its GPU's own
   double contextSwitchOverhead = 0.20;  ///< time-slicing slowdown estimate when the GPU is busy
   bool estimateOtherModels = true;      ///< also price "--any-gpu-model" when it is off
@@ -78,7 +79,8 @@ struct Pool {
   int nodes = 0;
   int gpusPerNode = 1;
   int podsPerNode = 0;  ///< the most pods any node of the pool can take
-  int maxPodsPerNode = 0;  ///< each node's kubelet max-pods (ENI limit or --max-pods), DaemonSets' included
+  /// Each node's kubelet max-pods (ENI limit or --max-pods), the DaemonSets' pods included.
+  int maxPodsPerNode = 0;
   int pods = 0;
   LimitedBy limitedBy = LimitedBy::Gpu;  ///< what bounds podsPerNode
   Micros hourly = 0;

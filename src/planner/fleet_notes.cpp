@@ -160,8 +160,8 @@ std::optional<std::string> costlierNote(const PlanContext& ctx, const Plan& plan
       std::vector<std::string> offers;
       for (const Candidate& c : ctx.candidates) {
         if (c.type->gpuModel != model) continue;
-        offers.push_back(fmt::format("{} ({} GPUs, ${}/h)", c.type->name, c.type->gpuCount,
-                                     static_cast<double>(c.price) / 1e6));
+        offers.push_back(
+            fmt::format("{} ({} GPUs, ${}/h)", c.type->name, c.type->gpuCount, static_cast<double>(c.price) / 1e6));
       }
       if (!offers.empty()) note += fmt::format(", and {} is offered today only on {}", model, listed(offers));
     }

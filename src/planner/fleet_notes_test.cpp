@@ -94,8 +94,8 @@ TEST_CASE("40 small pods: 29 ENI pods per g4dn.xlarge less 11 DaemonSet pods lea
   REQUIRE(p.pools.size() == 1);
   CHECK(p.pools[0].mode == Mode::Mps);
   CHECK(p.pools[0].maxPodsPerNode == 29);
-  CHECK(p.pools[0].nodes == 3);         // ceil(40 / 18)
-  CHECK(p.pools[0].replicas == 14);     // ceil(40 / 3): the largest share three nodes allow
+  CHECK(p.pools[0].nodes == 3);      // ceil(40 / 18)
+  CHECK(p.pools[0].replicas == 14);  // ceil(40 / 3): the largest share three nodes allow
   CHECK(p.pools[0].podsPerNode == 14);
   CHECK(p.pools[0].limitedBy == LimitedBy::Pods);
   CHECK(p.fleet.hourly == 3 * 526000);  // 92.5% saved, not 97.5%
