@@ -4,11 +4,14 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <tuple>
+#include <vector>
 
 #include "cli/commands.h"
 #include "io/catalog_reader.h"
 #include "io/mig_reader.h"
 #include "mig/geometry.h"
+#include "model/node_capacity.h"
 
 namespace gpuslice::cli {
 
@@ -20,6 +23,60 @@ struct CatalogArgs {
 };
 
 std::string price(const std::optional<Micros>& p) { return p ? fmt::format("{}", static_cast<double>(*p) / 1e6) : "-"; }
+
+/// Names of the types that `pick` selects, comma-separated.
+template <class Pick>
+std::string typesWhere(const Catalog& catalog, Pick pick) {
+  std::vector<std::string> names;
+  for (const InstanceType& t : catalog.instanceTypes) {
+    if (pick(t)) names.push_back(t.name);
+  }
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+/// How MAX PODS was worked out, and for which types it was not from the table itself.
+std::string maxPodsFootnotes(const Catalog& catalog) {
+  std::string out =
+      "# max pods: ENIs x (IPv4 addresses per ENI - 1) + 2, the VPC CNI's limit that Karpenter and nodeadm give "
+      "the kubelet (plan --max-pods overrides it)\n";
+  const std::string builtIn =
+      typesWhere(catalog, [](const InstanceType& t) { return t.eni && t.eniOrigin == FactOrigin::BuiltIn; });
+  if (!builtIn.empty()) out += fmt::format("# max pods from the built-in table's ENI limits: {}\n", builtIn);
+  const std::string assumed = typesWhere(catalog, [](const InstanceType& t) { return !t.eni; });
+  if (!assumed.empty()) {
+    out +=
+        fmt::format("# max pods assumed {} (the kubelet default; no ENI limits known): {}\n", kDefaultMaxPods, assumed);
+  }
+  return out;
+}
+
+/// Each status with its date and source, and the types it covers when not all of them.
+std::string statusFootnotes(const Catalog& catalog) {
+  std::vector<std::tuple<TypeStatus, std::string, std::string>> seen;  // in order of first use
+  for (const InstanceType& t : catalog.instanceTypes) {
+    const auto key = std::make_tuple(t.status, t.statusDate, t.statusSource);
+    if (t.statusOrigin != FactOrigin::Assumed && std::find(seen.begin(), seen.end(), key) == seen.end())
+      seen.push_back(key);
+  }
+  std::string out;
+  for (const auto& key : seen) {
+    const auto& [status, date, source] = key;
+    int count = 0;
+    const std::string types = typesWhere(catalog, [&](const InstanceType& t) {
+      const bool in =
+          t.statusOrigin != FactOrigin::Assumed && std::make_tuple(t.status, t.statusDate, t.statusSource) == key;
+      count += in;
+      return in;
+    });
+    out += fmt::format("# {}{} ({}): {}\n", typeStatusName(status), date.empty() ? "" : " as of " + date,
+                       status == TypeStatus::Retired ? types : fmt::format("{} type{}", count, count == 1 ? "" : "s"),
+                       source);
+  }
+  const std::string assumed =
+      typesWhere(catalog, [](const InstanceType& t) { return t.statusOrigin == FactOrigin::Assumed; });
+  if (!assumed.empty()) out += fmt::format("# current assumed (no table states a status): {}\n", assumed);
+  return out;
+}
 
 int runCatalog(const CatalogArgs& a) {
   auto catalog = io::loadCatalog(a.pricing);
@@ -37,16 +94,18 @@ int runCatalog(const CatalogArgs& a) {
   } else {
     out += fmt::format("# {} prices for {} ({}), from {}\n", catalog->currency, catalog->region, catalog->date,
                        catalog->source);
-    out += fmt::format("{:<20} {:<30} {:>6} {:>9} {:>5} {:>8} {:<6} {:>11} {:>9}\n", "INSTANCE", "GPU", "GPUS",
-                       "GPU GiB", "VCPU", "MEM GiB", "ARCH", "ON-DEMAND", "SPOT");
+    out += fmt::format("{:<20} {:<30} {:>6} {:>9} {:>5} {:>8} {:<6} {:>11} {:>9} {:>8}  {}\n", "INSTANCE", "GPU",
+                       "GPUS", "GPU GiB", "VCPU", "MEM GiB", "ARCH", "ON-DEMAND", "SPOT", "MAX PODS", "STATUS");
     for (const InstanceType& t : catalog->instanceTypes) {
-      out += fmt::format("{:<20} {:<30} {:>6g} {:>9.2f} {:>5} {:>8g} {:<6} {:>11} {:>9}\n", t.name, t.gpuModel,
-                         t.gpuCount, static_cast<double>(t.gpuMemoryMiB) / 1024.0, t.vcpu,
-                         static_cast<double>(t.memoryMiB) / 1024.0, archName(t.arch), price(t.onDemand), price(t.spot));
+      out += fmt::format("{:<20} {:<30} {:>6g} {:>9.2f} {:>5} {:>8g} {:<6} {:>11} {:>9} {:>8}  {}\n", t.name,
+                         t.gpuModel, t.gpuCount, static_cast<double>(t.gpuMemoryMiB) / 1024.0, t.vcpu,
+                         static_cast<double>(t.memoryMiB) / 1024.0, archName(t.arch), price(t.onDemand), price(t.spot),
+                         nodeMaxPods(t), typeStatusName(t.status));
     }
     for (const InstanceType& t : catalog->instanceTypes) {
       if (!t.note.empty()) out += fmt::format("# {}: {}\n", t.name, t.note);
     }
+    out += maxPodsFootnotes(*catalog) + statusFootnotes(*catalog);
   }
   std::cout << out;
   return 0;

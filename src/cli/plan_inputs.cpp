@@ -51,8 +51,15 @@ void addPlanOptions(CLI::App& app, PlanInputs& in) {
   app.add_option("--pricing", in.pricing,
                  "Price table file (same format as the built-in pricing/aws-us-east-1.yaml). It REPLACES the "
                  "built-in table; the GPU-model table stays built in");
-  app.add_option("--max-pods", in.maxPods, "Kubelet max-pods per node, used for node capacity and kube-reserved memory")
-      ->check(CLI::Range(1, 1000))
+  app.add_option("--max-pods", in.maxPods,
+                 "Kubelet max-pods of every node (prefix delegation, custom CNI), for node capacity and kube-reserved "
+                 "memory; default: each instance type's ENI limit, as Karpenter and nodeadm set it")
+      ->check(CLI::Range(1, 1000));
+  app.add_option(
+         "--daemonset-pods", in.daemonSetPods,
+         "DaemonSet pods on every node, counted against its max-pods (default: an assumed typical EKS GPU node, "
+         "see the README)")
+      ->check(CLI::Range(0, 1000))
       ->capture_default_str();
   app.add_option("--daemonset-cpu", in.daemonSetCpu,
                  "CPU that DaemonSet pods request on every node (e.g. 500m); taken from what workloads can use")
@@ -60,6 +67,9 @@ void addPlanOptions(CLI::App& app, PlanInputs& in) {
   app.add_option("--daemonset-memory", in.daemonSetMemory,
                  "Memory that DaemonSet pods request on every node (e.g. 1Gi); taken from what workloads can use")
       ->capture_default_str();
+  app.add_flag("--allow-retired", in.allowRetired,
+               "Also plan pools on instance types EC2 no longer offers (P3), to compare with older plans; render "
+               "refuses such pools");
 }
 
 Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in) {
@@ -88,6 +98,7 @@ Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in) {
   o.allowInstanceTypes = in.allow;
   o.capacity = in.capacity == "spot" ? Capacity::Spot : Capacity::OnDemand;
   o.maxPodsPerNode = in.maxPods;
+  o.allowRetired = in.allowRetired;
   const auto cpu = parseCpuMillis(in.daemonSetCpu);
   if (!cpu) {
     return Error{ErrorKind::Usage, "", 0, "--daemonset-cpu", fmt::format("not a CPU quantity: {}", in.daemonSetCpu)};
@@ -97,7 +108,7 @@ Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in) {
     return Error{ErrorKind::Usage, "", 0, "--daemonset-memory",
                  fmt::format("not a memory quantity: {}", in.daemonSetMemory)};
   }
-  o.daemonSets = {*cpu, *memory};
+  o.daemonSets = {*cpu, *memory, in.daemonSetPods};
   auto plan = makePlan(*set, *catalog, o);
   if (!plan) return plan.error();
   out->set = std::move(*set);

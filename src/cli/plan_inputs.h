@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "model/catalog.h"
 #include "model/plan.h"
 #include "model/workload.h"
+#include "util/quantity.h"
 
 namespace gpuslice::cli {
 
@@ -22,10 +24,12 @@ struct PlanInputs {
   std::vector<std::string> allow;
   double headroom = 0;
   std::int64_t overhead = PlanOptions{}.gpuOverheadMiB;
-  int maxPods = PlanOptions{}.maxPodsPerNode;
-  std::string daemonSetCpu = "0";
-  std::string daemonSetMemory = "0";
+  std::optional<int> maxPods = PlanOptions{}.maxPodsPerNode;
+  int daemonSetPods = PlanOptions{}.daemonSets.pods;
+  std::string daemonSetCpu = cpuQuantity(PlanOptions{}.daemonSets.cpuMillis);
+  std::string daemonSetMemory = memoryQuantity(PlanOptions{}.daemonSets.memoryBytes);
   bool anyModel = false;
+  bool allowRetired = false;
 };
 
 /// Adds the planner's options (not the files) to `app`.

@@ -4,6 +4,8 @@
 #include <gpuslice/embedded.h>
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <tuple>
 
 #include "io/decode.h"
 #include "io/files.h"
@@ -46,8 +48,111 @@ Result<std::optional<Micros>> price(const Decoder& d, const Node& parent, std::s
   return std::optional<Micros>{std::llround(*v * 1e6)};
 }
 
-Result<InstanceType> readType(const Decoder& d, const Node& n, const std::string& f) {
-  if (auto e = d.mapping(n, f, {"name", "gpu", "vcpu", "memoryGiB", "arch", "onDemand", "spot", "note"})) return *e;
+/// What metadata.statusSources says, by id: the date and source of a status.
+struct StatusSource {
+  std::string date;
+  std::string source;
+};
+using StatusSources = std::map<std::string, StatusSource, std::less<>>;
+
+/// metadata.statusSources: optional, a list of {id, date, source}.
+Result<StatusSources> readStatusSources(const Decoder& d, const Node& md) {
+  StatusSources out;
+  const Node* list = md.find("statusSources");
+  if (!list) return out;
+  const std::string f = "metadata.statusSources";
+  GS_TRY(d.sequence(*list, f));
+  for (std::size_t i = 0; i < list->items.size(); ++i) {
+    const Node& n = list->items[i];
+    const std::string nf = index(f, i);
+    GS_TRY(d.mapping(n, nf, {"id", "date", "source"}));
+    auto id = requiredString(d, n, "id", nf);
+    if (!id) return id.error();
+    auto date = requiredString(d, n, "date", nf);
+    if (!date) return date.error();
+    auto source = requiredString(d, n, "source", nf);
+    if (!source) return source.error();
+    if (!out.emplace(*id, StatusSource{*date, *source}).second) {
+      return d.error(*n.find("id"), join(nf, "id"), fmt::format("duplicate status source \"{}\"", *id));
+    }
+  }
+  return out;
+}
+
+/// The optional `eni: {interfaces, ipv4PerInterface}` of a row.
+std::optional<Error> readEni(const Decoder& d, const Node& n, const std::string& f, InstanceType& t) {
+  const Node* eni = n.find("eni");
+  if (!eni) return std::nullopt;
+  const std::string ef = join(f, "eni");
+  GS_TRY(d.mapping(*eni, ef, {"interfaces", "ipv4PerInterface"}));
+  EniLimits limits;
+  for (auto [key, value, max] : {std::tuple{"interfaces", &limits.interfaces, 64},
+                                 std::tuple{"ipv4PerInterface", &limits.ipv4PerInterface, 1024}}) {
+    const Node* v = eni->find(key);
+    if (!v) return d.error(*eni, join(ef, key), "required");
+    auto i = d.integer(*v, join(ef, key), 1, max);
+    if (!i) return i.error();
+    *value = static_cast<int>(*i);
+  }
+  t.eni = limits;
+  t.eniOrigin = FactOrigin::Table;
+  return std::nullopt;
+}
+
+/// The optional `status: {state: current|retired, source: <id of metadata.statusSources>}`.
+std::optional<Error> readStatus(const Decoder& d, const Node& n, const std::string& f, const StatusSources& sources,
+                                InstanceType& t) {
+  const Node* status = n.find("status");
+  if (!status) return std::nullopt;
+  const std::string sf = join(f, "status");
+  GS_TRY(d.mapping(*status, sf, {"state", "source"}));
+  auto state = requiredString(d, *status, "state", sf);
+  if (!state) return state.error();
+  if (*state != "current" && *state != "retired") {
+    return d.error(*status->find("state"), join(sf, "state"),
+                   fmt::format("must be current or retired, got {}", *state));
+  }
+  t.status = *state == "retired" ? TypeStatus::Retired : TypeStatus::Current;
+  t.statusOrigin = FactOrigin::Table;
+  t.statusSource = fmt::format("stated in {}", d.file());
+  if (const Node* source = status->find("source")) {
+    auto id = d.string(*source, join(sf, "source"));
+    if (!id) return id.error();
+    auto it = sources.find(*id);
+    if (it == sources.end()) {
+      return d.error(*source, join(sf, "source"),
+                     fmt::format("\"{}\" is not the id of an entry of metadata.statusSources", *id));
+    }
+    t.statusDate = it->second.date;
+    t.statusSource = it->second.source;
+  }
+  return std::nullopt;
+}
+
+/// Rows that leave out their ENI limits or status take those of the built-in row of the same
+/// type name, when there is one.
+void inheritFromBuiltIn(std::vector<InstanceType>& types, const std::vector<InstanceType>& builtin) {
+  for (InstanceType& t : types) {
+    auto it = std::lower_bound(builtin.begin(), builtin.end(), t.name,
+                               [](const InstanceType& b, const std::string& name) { return b.name < name; });
+    if (it == builtin.end() || it->name != t.name) continue;
+    if (!t.eni && it->eni) {
+      t.eni = it->eni;
+      t.eniOrigin = FactOrigin::BuiltIn;
+    }
+    if (t.statusOrigin == FactOrigin::Assumed && it->statusOrigin != FactOrigin::Assumed) {
+      t.status = it->status;
+      t.statusDate = it->statusDate;
+      t.statusSource = it->statusSource;
+      t.statusOrigin = FactOrigin::BuiltIn;
+    }
+  }
+}
+
+Result<InstanceType> readType(const Decoder& d, const Node& n, const std::string& f, const StatusSources& sources) {
+  if (auto e =
+          d.mapping(n, f, {"name", "gpu", "vcpu", "memoryGiB", "arch", "onDemand", "spot", "note", "eni", "status"}))
+    return *e;
   InstanceType t;
   auto name = requiredString(d, n, "name", f);
   if (!name) return name.error();
@@ -90,6 +195,8 @@ Result<InstanceType> readType(const Decoder& d, const Node& n, const std::string
     if (!s) return s.error();
     t.note = *s;
   }
+  GS_TRY(readEni(d, n, f, t));
+  GS_TRY(readStatus(d, n, f, sources, t));
   return t;
 }
 
@@ -160,7 +267,7 @@ Result<Catalog> readPriceTable(std::string_view text, const std::string& file, C
   if (auto e = header(d, root, "PriceTable", {"apiVersion", "kind", "metadata", "instanceTypes"})) return *e;
   const Node* md = root.find("metadata");
   if (!md) return d.error(root, "metadata", "required (region, currency, date, source)");
-  if (auto e = d.mapping(*md, "metadata", {"region", "currency", "date", "source"})) return *e;
+  if (auto e = d.mapping(*md, "metadata", {"region", "currency", "date", "source", "statusSources"})) return *e;
   auto region = requiredString(d, *md, "region", "metadata");
   if (!region) return region.error();
   auto currency = requiredString(d, *md, "currency", "metadata");
@@ -179,13 +286,17 @@ Result<Catalog> readPriceTable(std::string_view text, const std::string& file, C
   if (!list) return d.error(root, "instanceTypes", "required");
   if (auto e = d.sequence(*list, "instanceTypes")) return *e;
   if (list->items.empty()) return d.error(*list, "instanceTypes", "must list at least one instance type");
+  auto statusSources = readStatusSources(d, *md);
+  if (!statusSources) return statusSources.error();
+  const std::vector<InstanceType> builtin = std::move(catalog.instanceTypes);
   catalog.instanceTypes.clear();
   for (std::size_t i = 0; i < list->items.size(); ++i) {
-    auto t = readType(d, list->items[i], index("instanceTypes", i));
+    auto t = readType(d, list->items[i], index("instanceTypes", i), *statusSources);
     if (!t) return t.error();
     catalog.instanceTypes.push_back(std::move(*t));
   }
   if (auto e = sortUnique(d, *list, "instanceTypes", catalog.instanceTypes, "instance type")) return *e;
+  inheritFromBuiltIn(catalog.instanceTypes, builtin);
   return catalog;
 }
 

@@ -5,6 +5,10 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
+
+#include "model/node_capacity.h"
 
 using namespace gpuslice;
 
@@ -84,4 +88,104 @@ TEST_CASE("a user price table replaces the built-in one; bad entries name line a
       "mine.yaml", *base);
   REQUIRE_FALSE(dup.ok());
   CHECK(dup.error().describe() == "mine.yaml:6: instanceTypes[1]: duplicate instance type \"a\"");
+}
+
+TEST_CASE("the built-in table's ENI limits and statuses are those of the test data's TSV") {
+  auto catalog = io::builtinCatalog();
+  REQUIRE(catalog.ok());
+  std::ifstream tsv(std::string(GPUSLICE_TEST_DATA_DIR) + "/reference/aws-eni-limits.tsv");
+  REQUIRE(tsv.good());
+  std::string line;
+  std::getline(tsv, line);  // header
+  int rows = 0, retired = 0;
+  while (std::getline(tsv, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, '\t');) f.push_back(cell);
+    CAPTURE(line);
+    REQUIRE(f.size() == 6);
+    const InstanceType* t = catalog->findType(f[0]);
+    REQUIRE(t != nullptr);
+    REQUIRE(t->eni.has_value());
+    CHECK(t->eni->interfaces == std::stoi(f[1]));
+    CHECK(t->eni->ipv4PerInterface == std::stoi(f[2]));
+    CHECK(nodeMaxPods(*t) == std::stoi(f[3]));
+    CHECK(t->eniOrigin == FactOrigin::Table);
+    CHECK(typeStatusName(t->status) == f[4]);
+    CHECK(t->statusOrigin == FactOrigin::Table);
+    CHECK_FALSE(t->statusDate.empty());
+    CHECK_FALSE(t->statusSource.empty());
+    retired += t->retired();
+    ++rows;
+  }
+  CHECK(rows == 68);
+  CHECK(retired == 3);
+  CHECK(nodeMaxPods(*catalog->findType("g4dn.xlarge")) == 29);
+  CHECK(nodeMaxPods(*catalog->findType("g5.xlarge")) == 58);
+  CHECK(nodeMaxPods(*catalog->findType("p4d.24xlarge")) == 737);
+  const InstanceType* p3 = catalog->findType("p3.2xlarge");
+  CHECK(p3->retired());
+  CHECK(p3->statusDate == "2025-12-20");
+  CHECK_FALSE(catalog->findType("p3dn.24xlarge")->retired());
+  CHECK(catalog->findType("p3dn.24xlarge")->statusDate == "2026-08-21");
+}
+
+TEST_CASE("a user's table without ENI limits or status takes the built-in row's, else assumes") {
+  auto base = io::builtinCatalog();
+  REQUIRE(base.ok());
+  const std::string head =
+      "apiVersion: gpuslice.dev/v1alpha1\nkind: PriceTable\nmetadata:\n  region: us-east-1\n  currency: USD\n"
+      "  date: '2026-11-01'\n  source: mine\n  statusSources:\n    - {id: ours, date: '2026-11-01', source: our "
+      "account team}\ninstanceTypes:\n";
+  const std::string g5 =
+      "  - {name: g5.xlarge, gpu: {model: A10G, count: 1, memoryGiB: 22.35}, vcpu: 4, memoryGiB: 16, arch: amd64, "
+      "onDemand: 1.0";
+  auto r = io::readPriceTable(
+      head + g5 + "}\n" +
+          "  - {name: t4-local.xlarge, gpu: {model: T4, count: 1, memoryGiB: 16}, vcpu: 4, memoryGiB: 16, arch: "
+          "amd64, onDemand: 0.5}\n" +
+          "  - {name: p3.2xlarge, gpu: {model: V100, count: 1, memoryGiB: 16}, vcpu: 8, memoryGiB: 61, arch: amd64, "
+          "onDemand: 3.06}\n" +
+          "  - {name: g4dn.xlarge, gpu: {model: T4, count: 1, memoryGiB: 16}, vcpu: 4, memoryGiB: 16, arch: amd64, "
+          "onDemand: 0.5, eni: {interfaces: 2, ipv4PerInterface: 4}, status: {state: retired, source: ours}}\n",
+      "mine.yaml", *base);
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().describe()));
+  const InstanceType& g5x = *r->findType("g5.xlarge");
+  CHECK(g5x.eniOrigin == FactOrigin::BuiltIn);
+  CHECK(nodeMaxPods(g5x) == 58);
+  CHECK(g5x.statusOrigin == FactOrigin::BuiltIn);
+  CHECK_FALSE(g5x.retired());
+  const InstanceType& local = *r->findType("t4-local.xlarge");
+  CHECK_FALSE(local.eni.has_value());
+  CHECK(local.eniOrigin == FactOrigin::Assumed);
+  CHECK(nodeMaxPods(local) == 110);
+  CHECK(local.statusOrigin == FactOrigin::Assumed);
+  CHECK_FALSE(local.retired());
+  const InstanceType& p3 = *r->findType("p3.2xlarge");  // retired, as the built-in table says
+  CHECK(p3.retired());
+  CHECK(p3.statusOrigin == FactOrigin::BuiltIn);
+  CHECK(p3.statusDate == "2025-12-20");
+  const InstanceType& own = *r->findType("g4dn.xlarge");  // the table's own figures win
+  CHECK(nodeMaxPods(own) == 8);                           // 2 x 3 + 2
+  CHECK(own.eniOrigin == FactOrigin::Table);
+  CHECK(own.retired());
+  CHECK(own.statusSource == "our account team");
+  CHECK(own.statusDate == "2026-11-01");
+
+  auto error = [&](const std::string& tail) {
+    auto bad = io::readPriceTable(head + g5 + tail, "mine.yaml", *base);
+    REQUIRE_FALSE(bad.ok());
+    return bad.error().describe();
+  };
+  CHECK(error(", status: {state: gone}}\n") ==
+        "mine.yaml:11: instanceTypes[0].status.state: must be current or "
+        "retired, got gone");
+  CHECK(error(", status: {state: retired, source: theirs}}\n") ==
+        "mine.yaml:11: instanceTypes[0].status.source: \"theirs\" is not the id of an entry of metadata.statusSources");
+  CHECK(error(", eni: {interfaces: 4}}\n") == "mine.yaml:11: instanceTypes[0].eni.ipv4PerInterface: required");
+  CHECK(error(", eni: {interfaces: 0, ipv4PerInterface: 15}}\n") ==
+        "mine.yaml:11: instanceTypes[0].eni.interfaces: must be between 1 and 64, got 0");
+  auto stated = io::readPriceTable(head + g5 + ", status: {state: retired}}\n", "mine.yaml", *base);
+  REQUIRE(stated.ok());
+  CHECK(stated->findType("g5.xlarge")->statusSource == "stated in mine.yaml");
 }

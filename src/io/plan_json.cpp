@@ -62,6 +62,7 @@ void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set) {
   w.field("hourlyCost", dollars(p.hourly));
   w.field("instanceType", p.instanceType);
   w.field("limitedBy", limitedByName(p.limitedBy));
+  w.field("maxPodsPerNode", p.maxPodsPerNode);
   if (mig) {
     w.field("migGpu", p.migGpu);
     w.field("migPlacementsAssumed", p.migPlacementsAssumed);
@@ -188,12 +189,16 @@ void settings(TreeWriter& w, const PlanOptions& options) {
   w.key("settings");
   w.beginMap();
   w.field("allowInstanceTypes", options.allowInstanceTypes);
+  w.field("allowRetired", options.allowRetired);
   w.field("anyGpuModel", options.anyGpuModel);
   w.field("daemonSetCpuMillis", options.daemonSets.cpuMillis);
   w.field("daemonSetMemoryBytes", options.daemonSets.memoryBytes);
+  w.field("daemonSetPods", options.daemonSets.pods);
   w.field("gpuOverheadMiB", options.gpuOverheadMiB);
   w.field("headroom", options.headroom);
-  w.field("maxPodsPerNode", options.maxPodsPerNode);
+  // Each pool's maxPodsPerNode is its type's ENI limit, unless --max-pods set one for all.
+  w.field("maxPodsFrom", options.maxPodsPerNode ? "--max-pods" : "eni");
+  if (options.maxPodsPerNode) w.field("maxPodsPerNode", *options.maxPodsPerNode);
   w.endMap();
 }
 

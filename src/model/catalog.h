@@ -43,6 +43,22 @@ struct GpuModel {
 /// MPS clients one GPU of `gpu` accepts; kMpsClientLimit for a model the table lacks (nullptr).
 int mpsClientLimit(const GpuModel* gpu);
 
+/// The default network card's ENI limits of an instance type: what the Amazon VPC CNI's pod
+/// count per node follows from (nodeMaxPods in model/node_capacity.h).
+struct EniLimits {
+  int interfaces = 0;        ///< network interfaces the default card takes
+  int ipv4PerInterface = 0;  ///< IPv4 addresses per interface, its primary one included
+};
+
+/// Whether EC2 still offers an instance type.
+enum class TypeStatus { Current, Retired };
+
+const char* typeStatusName(TypeStatus s);
+
+/// Where a per-type fact that a price table may leave out came from: the table itself, the
+/// built-in table's row of the same type name, or neither (then gpuslice assumes a default).
+enum class FactOrigin { Table, BuiltIn, Assumed };
+
 /// One EC2 instance type with its GPUs and prices.
 struct InstanceType {
   std::string name;
@@ -55,6 +71,14 @@ struct InstanceType {
   std::optional<Micros> onDemand;  ///< per hour; absent when the table has no price
   std::optional<Micros> spot;      ///< per hour; absent when the table has no price
   std::string note;                ///< caveat shown to the user (e.g. unverified price)
+  std::optional<EniLimits> eni;    ///< absent when no table gives them (then max pods is assumed)
+  FactOrigin eniOrigin = FactOrigin::Assumed;
+  TypeStatus status = TypeStatus::Current;
+  std::string statusDate;    ///< when the status was established
+  std::string statusSource;  ///< what establishes it
+  FactOrigin statusOrigin = FactOrigin::Assumed;
+
+  bool retired() const { return status == TypeStatus::Retired; }
 
   /// A fractional-GPU type: a priced slice of one GPU, never shared further.
   bool fractional() const { return gpuCount < 1.0; }

@@ -45,8 +45,16 @@ struct PlanOptions {
   bool anyGpuModel = false;                     ///< may move workloads to other GPU models
   std::vector<std::string> allowInstanceTypes;  ///< globs; empty = all
   Capacity capacity = Capacity::OnDemand;
-  int maxPodsPerNode = kDefaultMaxPods;
-  DaemonSetRequests daemonSets;         ///< taken from every node before workloads
+  std::optional<int> maxPodsPerNode;  ///< --max-pods for every node; unset: each type's ENI limit
+  /// Taken from every node before workloads. The default is an assumed typical GPU node on EKS
+  /// (README, "Node capacity"): aws-node, kube-proxy, ebs-csi-node and eks-pod-identity-agent,
+  /// and the GPU Operator's device plugin, GPU feature discovery, DCGM exporter, container
+  /// toolkit, validator, MIG manager and NFD worker: 11 pods. The chart sets no requests for its
+  /// own; measured EKS nodes with aws-node, ebs-csi-node and kube-proxy request 170-195m CPU and
+  /// 250Mi, so 200m and 256Mi.
+  DaemonSetRequests daemonSets{200, std::int64_t{256} << 20, 11};
+  /// May plan pools on instance types EC2 no longer offers (--allow-retired).
+  bool allowRetired = false;
   int maxReplicas = kMpsClientLimit;    ///< time-slicing replicas cap, MPS's limit; MPS uses its GPU's own
   double contextSwitchOverhead = 0.20;  ///< time-slicing slowdown estimate when the GPU is busy
   bool estimateOtherModels = true;      ///< also price "--any-gpu-model" when it is off
@@ -71,6 +79,8 @@ struct Pool {
   int nodes = 0;
   int gpusPerNode = 1;
   int podsPerNode = 0;  ///< the most pods any node of the pool can take
+  /// Each node's kubelet max-pods (ENI limit or --max-pods), the DaemonSets' pods included.
+  int maxPodsPerNode = 0;
   int pods = 0;
   LimitedBy limitedBy = LimitedBy::Gpu;  ///< what bounds podsPerNode
   Micros hourly = 0;

@@ -17,33 +17,61 @@ Error workloadError(const Workload& w, ErrorKind kind, const std::string& field,
   return Error{kind, w.source.file, line, w.source.field + field, std::move(message)};
 }
 
+namespace {
+
+using GpuKinds = std::map<std::tuple<std::string, std::int64_t, double>, std::size_t>;
+
+/// Type `i` of the catalog as a candidate at `price`, its GPU kind numbered in `kinds`.
+Candidate candidateOf(const Catalog& catalog, const PlanOptions& options, std::size_t i, Micros price,
+                      GpuKinds& kinds) {
+  const InstanceType& t = catalog.instanceTypes[i];
+  Candidate c;
+  c.type = &t;
+  c.gpu = catalog.findGpu(t.gpuModel);
+  c.index = static_cast<int>(i);
+  c.price = price;
+  c.allocatable = nodeAllocatable(t, options.maxPodsPerNode, options.daemonSets);
+  c.gpus = t.wholeGpus();
+  if (!t.fractional()) c.mig = catalog.findMigGpu(t.name);
+  const double overhead = t.fractional() ? options.gpuOverheadMiB * t.gpuCount : options.gpuOverheadMiB;
+  c.usableMemoryMiB = t.gpuMemoryMiB - static_cast<std::int64_t>(std::ceil(overhead));
+  // The GPU side of a fit depends on the model, the usable memory and the slice share only.
+  const auto kind = std::make_tuple(t.gpuModel, c.usableMemoryMiB, t.fractional() ? t.gpuCount : 0.0);
+  c.gpuKind = static_cast<int>(kinds.emplace(kind, kinds.size()).first->second);
+  return c;
+}
+
+}  // namespace
+
+bool onlyOnRetiredTypes(const Catalog& catalog, const PlanOptions& options, const std::string& model) {
+  if (options.allowRetired) return false;
+  bool retired = false;
+  for (const InstanceType& t : catalog.instanceTypes) {
+    if (t.gpuModel != model || !Catalog::price(t, options.capacity) ||
+        !globMatchAny(options.allowInstanceTypes, t.name)) {
+      continue;
+    }
+    if (!t.retired()) return false;
+    retired = true;
+  }
+  return retired;
+}
+
 Result<PlanContext> makeContext(const Catalog& catalog, const PlanOptions& options) {
   PlanContext ctx;
   ctx.catalog = &catalog;
   ctx.options = &options;
   ctx.computeTargetPpm = static_cast<std::int64_t>(std::llround((1.0 - options.headroom) * 1e6));
   bool anyPrice = false;
-  std::map<std::tuple<std::string, std::int64_t, double>, std::size_t> kinds;
+  GpuKinds kinds;
   for (std::size_t i = 0; i < catalog.instanceTypes.size(); ++i) {
     const InstanceType& t = catalog.instanceTypes[i];
     const auto price = Catalog::price(t, options.capacity);
     if (!price) continue;
     anyPrice = true;
     if (!globMatchAny(options.allowInstanceTypes, t.name)) continue;
-    Candidate c;
-    c.type = &t;
-    c.gpu = catalog.findGpu(t.gpuModel);
-    c.index = static_cast<int>(i);
-    c.price = *price;
-    c.allocatable = nodeAllocatable(t, options.maxPodsPerNode, options.daemonSets);
-    c.gpus = t.wholeGpus();
-    if (!t.fractional()) c.mig = catalog.findMigGpu(t.name);
-    const double overhead = t.fractional() ? options.gpuOverheadMiB * t.gpuCount : options.gpuOverheadMiB;
-    c.usableMemoryMiB = t.gpuMemoryMiB - static_cast<std::int64_t>(std::ceil(overhead));
-    // The GPU side of a fit depends on the model, the usable memory and the slice share only.
-    const auto kind = std::make_tuple(t.gpuModel, c.usableMemoryMiB, t.fractional() ? t.gpuCount : 0.0);
-    c.gpuKind = static_cast<int>(kinds.emplace(kind, kinds.size()).first->second);
-    ctx.candidates.push_back(c);
+    const bool left = t.retired() && !options.allowRetired;
+    (left ? ctx.retiredCandidates : ctx.candidates).push_back(candidateOf(catalog, options, i, *price, kinds));
   }
   ctx.gpuKinds = static_cast<int>(kinds.size());
   if (!anyPrice) {

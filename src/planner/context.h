@@ -33,10 +33,16 @@ struct PlanContext {
   const Catalog* catalog = nullptr;
   const PlanOptions* options = nullptr;
   std::vector<Candidate> candidates;  ///< priced types that pass the global filters
+  /// Priced, allowed types that EC2 no longer offers, left out of `candidates` (unless
+  /// --allow-retired): the baseline may still price a workload's pods on them.
+  std::vector<Candidate> retiredCandidates;
   std::int64_t computeTargetPpm = 1000000;
   int gpuKinds = 0;                                  ///< distinct Candidate::gpuKind values
   const std::vector<Workload>* workloads = nullptr;  ///< the resolved workloads planned
   std::vector<const GpuModel*> measuredOn;           ///< per workload: its gpu.model's entry
+  /// Per workload: its GPU model is offered only on retired types, so it is planned on other
+  /// models as with --any-gpu-model (onlyOnRetiredTypes); empty when none is.
+  std::vector<char> offRetired;
   /// Per MIG GPU, per profile: the share of a GPU the lower bound charges a MIG pod
   /// (chooseMigBoundWeights).
   std::map<const MigGpu*, std::vector<double>> migBoundWeights;
@@ -46,9 +52,20 @@ struct PlanContext {
   const GpuModel* measuredGpu(const Workload& w) const {
     return measuredOn[static_cast<std::size_t>(&w - workloads->data())];
   }
+  /// Whether `w` may move to other GPU models: --any-gpu-model, or its own is only on retired
+  /// types. `w` must be one of `*workloads`.
+  bool mayChangeModel(const Workload& w) const {
+    const auto i = static_cast<std::size_t>(&w - workloads->data());
+    return options->anyGpuModel || (i < offRetired.size() && offRetired[i]);
+  }
 };
 
-/// The priced candidates of `catalog` that pass the options' filters, in catalog order.
+/// Whether `model` is offered, among the priced types at the options' capacity that
+/// --allow-instance-types allows, only on retired types (never with --allow-retired).
+bool onlyOnRetiredTypes(const Catalog& catalog, const PlanOptions& options, const std::string& model);
+
+/// The priced candidates of `catalog` that pass the options' filters, in catalog order;
+/// retired types apart (retiredCandidates) unless the options allow them.
 /// Error: BadInput when the table has no price at all at the options' capacity.
 Result<PlanContext> makeContext(const Catalog& catalog, const PlanOptions& options);
 

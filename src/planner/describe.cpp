@@ -110,6 +110,7 @@ Pool describePool(const PlanContext& ctx, const std::vector<Workload>& ws, const
   pool.nodes = p.shape.nodes;
   pool.gpusPerNode = c.gpus;
   pool.podsPerNode = p.shape.podsPerNode;
+  pool.maxPodsPerNode = c.allocatable.maxPods;
   pool.pods = static_cast<int>(p.pods);
   pool.limitedBy = p.shape.gpuBound ? LimitedBy::Gpu : nodeLimit(c, ws, p.workloads, p.minNodeCap);
   pool.hourly = c.price * p.shape.nodes;

@@ -35,6 +35,18 @@ std::string constraints(const PlanContext& ctx, const Workload& w) {
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
+/// "; p3.2xlarge would, but is retired (...)" for the retired types that admit `w`, or "".
+std::string retiredMatches(const PlanContext& ctx, const Workload& w) {
+  std::vector<std::string> names;
+  for (const Candidate& c : ctx.retiredCandidates) {
+    if (admits(ctx, w, c)) names.push_back(c.type->name);
+  }
+  if (names.empty()) return "";
+  return fmt::format("; {} would, but {} retired (EC2 no longer offers {}; --allow-retired plans on {} anyway)",
+                     fmt::join(names, ", "), names.size() == 1 ? "is" : "are", names.size() == 1 ? "it" : "them",
+                     names.size() == 1 ? "it" : "them");
+}
+
 /// Why a workload that allows only MIG has no MIG slot among `admitted`.
 std::optional<std::string> whyNoMig(const PlanContext& ctx, const Workload& w, const std::vector<int>& admitted) {
   const Candidate* roomiest = nullptr;  // the candidate with the largest MIG instance
@@ -86,8 +98,9 @@ std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload&
                        strategyName(ctx.options->strategy), modeList(effectiveModes(Workload{}, *ctx.options)));
   }
   if (admitted.empty()) {
-    return fmt::format("no priced instance type with a{} {} GPU matches its constraints ({})",
-                       ctx.options->anyGpuModel ? "ny GPU model, or a" : "", w.gpuModel, constraints(ctx, w));
+    return fmt::format("no priced instance type with a{} {} GPU matches its constraints ({}){}",
+                       ctx.options->anyGpuModel ? "ny GPU model, or a" : "", w.gpuModel, constraints(ctx, w),
+                       retiredMatches(ctx, w));
   }
   if (modes == bit(Mode::Mig)) return whyNoMig(ctx, w, admitted);
   if (modes & bit(Mode::Mig)) {

@@ -28,7 +28,7 @@ bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c) {
   if (!globMatchAny(w.instanceTypes, t.name)) return false;
   const GpuModel* from = ctx.measuredGpu(w);
   if (from && c.gpu ? from == c.gpu : t.gpuModel == w.gpuModel) return true;
-  if (!ctx.options->anyGpuModel) return false;
+  if (!ctx.mayChangeModel(w)) return false;
   return from && from->relativeThroughput && c.gpu && c.gpu->relativeThroughput;
 }
 
@@ -72,7 +72,7 @@ namespace {
 /// nodeCapOf and what sets it.
 std::pair<std::int64_t, LimitedBy> nodeCapAndLimit(const Workload& w, const Candidate& c) {
   const Allocatable& a = c.allocatable;
-  const std::int64_t pods = a.maxPods;
+  const std::int64_t pods = a.workloadPods;
   const std::int64_t cpu = w.cpuMillis && *w.cpuMillis > 0 ? a.cpuMillis / *w.cpuMillis : pods;
   const std::int64_t memory = w.memoryBytes && *w.memoryBytes > 0 ? a.memoryBytes / *w.memoryBytes : pods;
   const std::int64_t cap = std::min({pods, cpu, memory});

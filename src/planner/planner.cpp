@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <future>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -14,6 +15,7 @@
 #include "planner/describe.h"
 #include "planner/diagnostics.h"
 #include "planner/fit.h"
+#include "planner/fleet_notes.h"
 #include "planner/mig_packing.h"
 #include "planner/packing.h"
 #include "planner/search/improve.h"
@@ -37,6 +39,19 @@ struct Prepared {
   double lowerBoundMicros = 0;
 };
 
+/// Fills ctx.offRetired: which workloads' GPU models are offered only on retired types.
+void markOffRetired(const Catalog& catalog, PlanContext& ctx, const std::vector<Workload>& ws) {
+  std::map<std::string, bool> byModel;
+  for (const Workload& w : ws) {
+    auto it = byModel.find(w.gpuModel);
+    if (it == byModel.end())
+      it = byModel.emplace(w.gpuModel, detail::onlyOnRetiredTypes(catalog, *ctx.options, w.gpuModel)).first;
+    if (it->second) ctx.offRetired.resize(ws.size(), 0);
+  }
+  if (ctx.offRetired.empty()) return;
+  for (std::size_t i = 0; i < ws.size(); ++i) ctx.offRetired[i] = byModel[ws[i].gpuModel];
+}
+
 /// Resolves the workloads, groups them into classes, packs each class into pools and works out
 /// the lower bound, then improves the pools. Fills `p` in place (its context points into it).
 std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options, Prepared& p) {
@@ -51,6 +66,7 @@ std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, con
   p.ctx.workloads = &ws;
   p.ctx.measuredOn.reserve(ws.size());
   for (const Workload& w : ws) p.ctx.measuredOn.push_back(catalog.findGpu(w.gpuModel));
+  markOffRetired(catalog, p.ctx, ws);
   detail::chooseMigBoundWeights(p.ctx, p.migCovers, ws);
   auto classes = detail::formClasses(p.ctx, ws);
   if (!classes) return classes.error();
@@ -95,7 +111,7 @@ bool mpsAndMigPossible(const WorkloadSet& set, const Catalog& catalog, const Pla
   std::set<std::string> migModels;  // models of priced, allowed instance types with MIG
   for (const InstanceType& t : catalog.instanceTypes) {
     if (Catalog::price(t, options.capacity) && !t.fractional() && globMatchAny(options.allowInstanceTypes, t.name) &&
-        catalog.findMigGpu(t.name)) {
+        (!t.retired() || options.allowRetired) && catalog.findMigGpu(t.name)) {
       migModels.insert(t.gpuModel);
     }
   }
@@ -108,7 +124,8 @@ bool mpsAndMigPossible(const WorkloadSet& set, const Catalog& catalog, const Pla
       if (model.empty() && w.currentType) {
         if (const InstanceType* t = catalog.findType(*w.currentType)) model = t->gpuModel;
       }
-      mig = options.anyGpuModel ? !migModels.empty() : migModels.count(model) > 0;
+      const bool moves = options.anyGpuModel || detail::onlyOnRetiredTypes(catalog, options, model);
+      mig = moves ? !migModels.empty() : migModels.count(model) > 0;
     }
     if (mps && mig) return true;
   }
@@ -192,7 +209,9 @@ Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const Plan
 
   plan.notes = detail::planNotes(ctx, *best->prepared->workloads, plan);
   if (!note.empty()) plan.notes.push_back(note);
+  for (std::string& n : detail::fleetNotes(ctx, *best->prepared->workloads, plan)) plan.notes.push_back(std::move(n));
   if (other.valid()) plan.anyModelHourly = other.get();
+  if (auto costlier = detail::costlierNote(ctx, plan)) plan.notes.insert(plan.notes.begin(), std::move(*costlier));
   return plan;
 }
 
