@@ -108,6 +108,7 @@ bool mpsAndMigPossible(const WorkloadSet& set, const Catalog& catalog, const Pla
       if (model.empty() && w.currentType) {
         if (const InstanceType* t = catalog.findType(*w.currentType)) model = t->gpuModel;
       }
+      if (auto named = catalog.findGpuName(model)) model = named->model->name;
       mig = options.anyGpuModel ? !migModels.empty() : migModels.count(model) > 0;
     }
     if (mps && mig) return true;
