@@ -129,6 +129,8 @@ Result<Attempt> bestAttempt(const WorkloadSet& set, const Catalog& catalog, cons
   if (parallel) second = std::async(std::launch::async, [&] { return attempt(set, catalog, noMig); });
   auto withoutMps = attempt(set, catalog, noMps);
   auto withoutMig = parallel ? second.get() : attempt(set, catalog, noMig);
+  // Bad input is bad whatever the modes: its own error, with its file and line.
+  if (!withoutMps && withoutMps.error().kind == ErrorKind::BadInput) return withoutMps.error();
   if (!withoutMps && !withoutMig) {
     return Error{ErrorKind::Infeasible, "", 0, "",
                  fmt::format("some workloads need MPS and others MIG, which gpuslice never plans together (the "
