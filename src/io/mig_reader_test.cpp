@@ -84,7 +84,8 @@ TEST_CASE("MIG catalog GPUs agree with the price and GPU tables") {
 
 TEST_CASE("a good small file decodes") {
   auto r = io::readMigCatalog(
-      gpu("      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, usableMiB: 9984, sms: 16, maxCount: "
+      gpu("      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, usableMiB: 9984, sms: 16, "
+          "maxCount: "
           "7, starts: [0, 1, 2, 3, 4, 5, 6]}\n"
           "      - {name: 1g.10gb+me, computeSlices: 1, memorySlices: 1, memoryGiB: 10, usableMiB: 9984, "
           "sms: 16, maxCount: 1, starts: [0], mediaExtensions: true}\n"),
@@ -103,9 +104,9 @@ TEST_CASE("bad MIG catalogs: every error names file, line and field") {
                     "[0], id: 19}\n")) ==
         "mig.yaml:14: gpus[0].profiles[0].id: unknown field (allowed here: name, computeSlices, memorySlices, "
         "memoryGiB, usableMiB, sms, maxCount, starts, mediaExtensions)");
-  CHECK(errorOf(gpu(
-            "      - {name: 3g.40gb, computeSlices: 3, memorySlices: 4, memoryGiB: 40, usableMiB: 40448, sms: 16, maxCount: 2,\n"
-            "         starts: [0, 6]}\n")) ==
+  CHECK(errorOf(gpu("      - {name: 3g.40gb, computeSlices: 3, memorySlices: 4, memoryGiB: 40, usableMiB: 40448, sms: "
+                    "16, maxCount: 2,\n"
+                    "         starts: [0, 6]}\n")) ==
         "mig.yaml:15: gpus[0].profiles[0].starts[1]: an instance of 4 memory slices starting at 6 would end past the "
         "GPU's 8 slices");
   CHECK(errorOf(gpu("      - {name: 2g.20gb, computeSlices: 2, memorySlices: 2, memoryGiB: 20, usableMiB: 20096, "
@@ -126,8 +127,9 @@ TEST_CASE("bad MIG catalogs: every error names file, line and field") {
                     "sms: 16, maxCount: 4, starts: "
                     "[0, 2]}\n")) ==
         "mig.yaml:14: gpus[0].profiles[0].maxCount: is 4, but the profile has only 2 starts");
-  CHECK(errorOf(gpu("      - {name: 1g, computeSlices: 1, memorySlices: 1, memoryGiB: 10, usableMiB: 9984, sms: 16, maxCount: "
-                    "1, starts: [0]}\n")) ==
+  CHECK(errorOf(gpu(
+            "      - {name: 1g, computeSlices: 1, memorySlices: 1, memoryGiB: 10, usableMiB: 9984, sms: 16, maxCount: "
+            "1, starts: [0]}\n")) ==
         "mig.yaml:14: gpus[0].profiles[0].name: must look like <compute>g.<memory>gb, optionally with +me, got \"1g\"");
   CHECK(errorOf(gpu("      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, usableMiB: 9984, "
                     "sms: 16, maxCount: 1, starts: [0]}\n"
@@ -181,10 +183,11 @@ TEST_CASE("bad MIG usable memory: profiles of as many memory slices must agree")
 }
 
 TEST_CASE("bad MIG memorySource: required, and observed or assumed") {
-  const std::string gpuHead = kHead +
-                              "  - {name: X, model: X, instanceTypes: [x], memorySlices: 8, computeSlices: 7, sms: 132, "
-                        "smsSource: {kind: observed, reason: r}, "
-                              "placementsSource: {kind: assumed, reason: r}, ";
+  const std::string gpuHead =
+      kHead +
+      "  - {name: X, model: X, instanceTypes: [x], memorySlices: 8, computeSlices: 7, sms: 132, "
+      "smsSource: {kind: observed, reason: r}, "
+      "placementsSource: {kind: assumed, reason: r}, ";
   CHECK(errorOf(gpuHead + "profiles: []}\n") ==
         "mig.yaml:4: gpus[0].memorySource: required (kind: observed or assumed, and a reason)");
   CHECK(errorOf(gpuHead + "memorySource: {kind: mock, reason: r}, profiles: []}\n") ==
@@ -324,7 +327,7 @@ TEST_CASE("built-in MIG usable memory within its slices' share of NVML's total, 
 TEST_CASE("built-in MIG SMs: each profile's SMs of the whole GPU, as the printouts show them") {
   // nvidia-smi mig -lgip's SM column (research notes of 2026-12-07); 0 = not found (B200 3g, 4g, 7g).
   const std::map<std::string, std::pair<int, std::vector<int>>> expected = {
-      {"A100-40GB", {108, {14, 14, 14, 28, 42, 56, 98}}}, {"A100-80GB", {108, {14, 14, 14, 28, 42, 56, 98}}},
+      {"A100-40GB", {108, {14, 14, 14, 28, 42, 56, 98}}},  {"A100-80GB", {108, {14, 14, 14, 28, 42, 56, 98}}},
       {"H100-80GB", {132, {16, 16, 26, 32, 60, 64, 132}}}, {"H200-141GB", {132, {16, 16, 26, 32, 60, 64, 132}}},
       {"B200-180GB", {148, {18, 18, 30, 36, 0, 0, 0}}},
   };
@@ -343,7 +346,8 @@ TEST_CASE("built-in MIG SMs: each profile's SMs of the whole GPU, as the printou
 }
 
 TEST_CASE("bad MIG SMs: required on the GPU and each profile, within the GPU's, a +me profile's are its base's") {
-  const std::string profile = "      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, usableMiB: 9984, ";
+  const std::string profile =
+      "      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, usableMiB: 9984, ";
   const std::string tail = "maxCount: 7, starts: [0, 1, 2, 3, 4, 5, 6]}\n";
   CHECK(errorOf(gpu(profile + tail)) == "mig.yaml:14: gpus[0].profiles[0].sms: required (null where not known)");
   CHECK(errorOf(gpu(profile + "sms: 133, " + tail)) ==
@@ -353,7 +357,8 @@ TEST_CASE("bad MIG SMs: required on the GPU and each profile, within the GPU's, 
   auto unknown = io::readMigCatalog(gpu(profile + "sms: null, " + tail), "mig.yaml");
   REQUIRE_MESSAGE(unknown.ok(), (unknown.ok() ? "" : unknown.error().describe()));
   CHECK_FALSE((*unknown)[0].profiles[0].sms.has_value());
-  const std::string me = "      - {name: 1g.10gb+me, computeSlices: 1, memorySlices: 1, memoryGiB: 10, usableMiB: 9984, ";
+  const std::string me =
+      "      - {name: 1g.10gb+me, computeSlices: 1, memorySlices: 1, memoryGiB: 10, usableMiB: 9984, ";
   const std::string meTail = "maxCount: 1, starts: [0], mediaExtensions: true}\n";
   CHECK(errorOf(gpu(profile + "sms: 16, " + tail + me + "sms: 26, " + meTail)) ==
         "mig.yaml:15: gpus[0].profiles[1].sms: is 26, but 1g.10gb has 16; a +me profile has its base's SMs");
