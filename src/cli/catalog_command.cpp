@@ -23,8 +23,8 @@ std::string price(const std::optional<Micros>& p) { return p ? fmt::format("{}",
 
 /// The MIG column of `catalog gpus`: yes only where the MIG catalog has the model's profiles.
 const char* migColumn(const Catalog& catalog, const GpuModel& g) {
-  const bool profiles = std::any_of(catalog.migGpus.begin(), catalog.migGpus.end(),
-                                    [&](const MigGpu& m) { return m.model == g.name; });
+  const bool profiles =
+      std::any_of(catalog.migGpus.begin(), catalog.migGpus.end(), [&](const MigGpu& m) { return m.model == g.name; });
   if (profiles) return "yes";
   return g.mig == MigSupport::No ? "no" : "no profiles";
 }
@@ -44,27 +44,29 @@ std::string gpuTable(const Catalog& catalog) {
                          m.nvmlMiB ? std::to_string(*m.nvmlMiB) : "-", m.observed ? "observed" : "assumed",
                          g.computeCapability, migColumn(catalog, g), g.mpsMaxClients,
                          g.relativeThroughput ? fmt::format("{:g}", *g.relativeThroughput) : "-");
-      if (!m.names.empty()) names += fmt::format("#   {} ({:g} GiB only): {}\n", g.name, m.ec2GiB, fmt::join(m.names, ", "));
+      if (!m.names.empty())
+        names += fmt::format("#   {} ({:g} GiB only): {}\n", g.name, m.ec2GiB, fmt::join(m.names, ", "));
     }
     if (!g.names.empty()) names += fmt::format("#   {}: {}\n", g.name, fmt::join(g.names, ", "));
   }
-  out += "# Other names a workload's gpu.model may use (any case; Karpenter's instance-gpu-name label is the\n"
-         "# model in lower case unless listed):\n";
+  out +=
+      "# Other names a workload's gpu.model may use (any case; Karpenter's instance-gpu-name label is the\n"
+      "# model in lower case unless listed):\n";
   return out + names;
 }
 
 /// `catalog instances`: the price table, with the GPU memory the planner counts per GPU.
 std::string instanceTable(const Catalog& catalog) {
-  std::string out = fmt::format("# {} prices for {} ({}), from {}\n", catalog.currency, catalog.region, catalog.date,
-                                catalog.source);
+  std::string out =
+      fmt::format("# {} prices for {} ({}), from {}\n", catalog.currency, catalog.region, catalog.date, catalog.source);
   out += "# GPU MiB: one GPU (or slice) as NVML reports it; * = no NVML figure known, the EC2 figure (assumed)\n";
-  out += fmt::format("{:<20} {:<30} {:>6} {:>9} {:>5} {:>8} {:<6} {:>11} {:>9}\n", "INSTANCE", "GPU", "GPUS",
-                     "GPU MiB", "VCPU", "MEM GiB", "ARCH", "ON-DEMAND", "SPOT");
+  out += fmt::format("{:<20} {:<30} {:>6} {:>9} {:>5} {:>8} {:<6} {:>11} {:>9}\n", "INSTANCE", "GPU", "GPUS", "GPU MiB",
+                     "VCPU", "MEM GiB", "ARCH", "ON-DEMAND", "SPOT");
   for (const InstanceType& t : catalog.instanceTypes) {
     const GpuMemoryFigure m = catalog.gpuMemory(t);
     out += fmt::format("{:<20} {:<30} {:>6g} {:>9} {:>5} {:>8g} {:<6} {:>11} {:>9}\n", t.name, t.gpuModel, t.gpuCount,
-                       fmt::format("{}{}", m.mib, m.nvml ? "" : "*"), t.vcpu,
-                       static_cast<double>(t.memoryMiB) / 1024.0, archName(t.arch), price(t.onDemand), price(t.spot));
+                       fmt::format("{}{}", m.mib, m.nvml ? "" : "*"), t.vcpu, static_cast<double>(t.memoryMiB) / 1024.0,
+                       archName(t.arch), price(t.onDemand), price(t.spot));
   }
   for (const InstanceType& t : catalog.instanceTypes) {
     if (!t.note.empty()) out += fmt::format("# {}: {}\n", t.name, t.note);
@@ -121,8 +123,8 @@ std::string migSection(const MigGpu& gpu) {
   out += fmt::format("{:<12} {:>7} {:>6} {:>7} {:>7} {:>10} {:>3}  {}\n", "PROFILE", "COMPUTE", "MEMORY", "SMS",
                      "MEM GiB", "USABLE GiB", "MAX", "STARTS");
   for (const MigProfile& p : gpu.profiles) {
-    out += fmt::format("{:<12} {:>7} {:>6} {:>7} {:>7g} {:>10.2f} {:>3}  {}\n", p.name, p.computeSlices,
-                       p.memorySlices, p.sms ? fmt::format("{}/{}", *p.sms, gpu.sms) : "-", p.memoryGiB,
+    out += fmt::format("{:<12} {:>7} {:>6} {:>7} {:>7g} {:>10.2f} {:>3}  {}\n", p.name, p.computeSlices, p.memorySlices,
+                       p.sms ? fmt::format("{}/{}", *p.sms, gpu.sms) : "-", p.memoryGiB,
                        static_cast<double>(p.usableMiB) / 1024.0, p.maxCount, fmt::join(p.starts, ","));
   }
   const std::vector<MigGeometry> geometries = maximalGeometries(gpu);

@@ -225,8 +225,8 @@ std::optional<Error> checkNames(const Decoder& d, const Node& list, const std::v
       for (const NameAt& earlier : seen) {
         if (!sameGpuName(n.name, earlier.name)) continue;
         return d.error(*n.node, n.field,
-                       fmt::format("\"{}\" already names {} (at {}); names are compared without regard to case",
-                                   n.name, earlier.owner, earlier.field));
+                       fmt::format("\"{}\" already names {} (at {}); names are compared without regard to case", n.name,
+                                   earlier.owner, earlier.field));
       }
       seen.push_back(n);
     }

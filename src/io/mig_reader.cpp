@@ -73,10 +73,9 @@ std::optional<Error> readStarts(const Decoder& d, const Node& n, const std::stri
 }
 
 Result<MigProfile> readProfile(const Decoder& d, const Node& n, const std::string& f, const MigGpu& gpu) {
-  GS_TRY(d.mapping(
-      n, f,
-      {"name", "computeSlices", "memorySlices", "memoryGiB", "usableMiB", "sms", "maxCount", "starts",
-       "mediaExtensions"}));
+  GS_TRY(d.mapping(n, f,
+                   {"name", "computeSlices", "memorySlices", "memoryGiB", "usableMiB", "sms", "maxCount", "starts",
+                    "mediaExtensions"}));
   MigProfile p;
   auto name = requiredString(d, n, "name", f);
   if (!name) return name.error();

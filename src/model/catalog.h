@@ -71,9 +71,9 @@ struct GpuName {
 
 /// The memory of one GPU (or slice) of an instance type as the planner counts it.
 struct GpuMemoryFigure {
-  std::int64_t mib = 0;   ///< NVML's total, else the price table's (EC2) figure
-  bool nvml = false;      ///< mib is NVML's total
-  bool observed = false;  ///< ... read off a real printout
+  std::int64_t mib = 0;                ///< NVML's total, else the price table's (EC2) figure
+  bool nvml = false;                   ///< mib is NVML's total
+  bool observed = false;               ///< ... read off a real printout
   const GpuMemory* variant = nullptr;  ///< the GPU table's entry for it, when there is one
 };
 

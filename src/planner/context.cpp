@@ -43,8 +43,7 @@ Result<PlanContext> makeContext(const Catalog& catalog, const PlanOptions& optio
     c.usableMemoryMiB = c.memory.mib - static_cast<std::int64_t>(std::ceil(overhead));
     // The GPU side of a fit depends on the model and variant, the usable memory and the slice
     // share only.
-    const auto kind =
-        std::make_tuple(t.gpuModel, t.gpuMemoryMiB, c.usableMemoryMiB, t.fractional() ? t.gpuCount : 0.0);
+    const auto kind = std::make_tuple(t.gpuModel, t.gpuMemoryMiB, c.usableMemoryMiB, t.fractional() ? t.gpuCount : 0.0);
     c.gpuKind = static_cast<int>(kinds.emplace(kind, kinds.size()).first->second);
     ctx.candidates.push_back(c);
   }
@@ -96,9 +95,9 @@ Error unknownModel(const Workload& w, const Catalog& catalog) {
 /// Checks `w`'s resolved GPU against its current instance type `t`.
 std::optional<Error> checkCurrent(const Workload& w, const ResolvedName& r, const InstanceType& t) {
   if (r.model != t.gpuModel) {
-    return workloadError(
-        w, ErrorKind::BadInput, ".gpu.model",
-        fmt::format("\"{}\" does not match current.instanceType {}, which has {} GPUs", w.gpuModel, t.name, t.gpuModel));
+    return workloadError(w, ErrorKind::BadInput, ".gpu.model",
+                         fmt::format("\"{}\" does not match current.instanceType {}, which has {} GPUs", w.gpuModel,
+                                     t.name, t.gpuModel));
   }
   if (r.variantMiB && *r.variantMiB != t.gpuMemoryMiB) {
     return workloadError(w, ErrorKind::BadInput, ".gpu.model",

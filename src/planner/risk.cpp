@@ -49,9 +49,10 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
         r.computeShare = static_cast<double>(share.num) / static_cast<double>(share.den);
         r.slowdownPercent = round2(std::max(0.0, c / r.computeShare - 1.0) * 100.0);
         if (!share.fromSms) {
-          r.notes.push_back(fmt::format("the SMs of {} on {} are not known: its compute share is assumed to be {} of "
-                                        "{} compute slices",
-                                        gpu->profiles[*profile].name, gpu->name, share.num, share.den));
+          r.notes.push_back(
+              fmt::format("the SMs of {} on {} are not known: its compute share is assumed to be {} of "
+                          "{} compute slices",
+                          gpu->profiles[*profile].name, gpu->name, share.num, share.den));
         }
         break;
       }
@@ -113,12 +114,12 @@ std::vector<std::string> poolNotes(const Pool& pool, const PlanOptions& options,
                     options.contextSwitchOverhead * 100, pool.replicas));
   } else if (pool.mode == Mode::Mps) {
     notes.push_back(fmt::format(
-        "MPS limits each pod to {} MiB of GPU memory (NVML's {} MiB / {}) and {}% of the GPU's threads (100 / "
-        "{}), as the device plugin sets them; a pod past its memory limit fails alone. The replicas leave the "
-        "{} MiB overhead free: {} x the pool's peak {} MiB fits {} MiB",
+        "MPS limits each pod to {} MiB of GPU memory (NVML's {} MiB / {}) and {}% of the GPU's threads (100 / {}), "
+        "as the device plugin sets them; the largest peak, {} MiB, fits, and {} of them leave the {} MiB overhead "
+        "free. A pod past its memory limit fails alone",
         mpsClientMemoryMiB(pool.gpuMemoryMiB, pool.replicas), pool.gpuMemoryMiB, pool.replicas,
-        mpsActiveThreadPercent(pool.replicas), pool.replicas, options.gpuOverheadMiB, pool.replicas,
-        pool.maxMemoryMiB, pool.usableMemoryMiB));
+        mpsActiveThreadPercent(pool.replicas), pool.replicas, pool.maxMemoryMiB, pool.replicas,
+        options.gpuOverheadMiB));
   }
   return notes;
 }
