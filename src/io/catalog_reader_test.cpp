@@ -189,3 +189,87 @@ TEST_CASE("a user's table without ENI limits or status takes the built-in row's,
   REQUIRE(stated.ok());
   CHECK(stated->findType("g5.xlarge")->statusSource == "stated in mine.yaml");
 }
+
+namespace {
+
+const std::string kGpuHead = "apiVersion: gpuslice.dev/v1alpha1\nkind: GpuCatalog\ngpus:\n";
+
+/// One GPU model (lines 4-5) with `memory` as its memory list items (line 6 on).
+std::string gpuTable(const std::string& memory, const std::string& names = "[Tesla T4]") {
+  return kGpuHead +
+         "  - {model: T4, computeCapability: \"7.5\", mig: no, mpsMaxClients: 48, relativeThroughput: 0.43,\n" +
+         "     names: " + names + ", memory: [\n" + memory + "]}\n";
+}
+
+std::string gpuTableError(const std::string& text) {
+  auto r = io::readGpuTable(text, "gpus.yaml");
+  return r.ok() ? "ok" : r.error().describe();
+}
+
+const std::string kT4 = "     {ec2GiB: 16, nvmlMiB: 15360, source: {kind: observed, reason: g4dn.xlarge}}";
+
+}  // namespace
+
+TEST_CASE("GPU table: memory variants by the price table's figure, with NVML's and its source") {
+  auto r = io::readGpuTable(gpuTable(kT4 + ",\n     {ec2GiB: 8, nvmlMiB: null, source: {kind: assumed, reason: none}, "
+                                           "names: [T4-8GB]}\n"),
+                            "gpus.yaml");
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().describe()));
+  const GpuModel& t4 = (*r)[0];
+  REQUIRE(t4.memory.size() == 2);  // sorted by the price table's figure
+  CHECK(t4.memory[0].ec2MiB == 8192);
+  CHECK_FALSE(t4.memory[0].nvmlMiB.has_value());
+  CHECK_FALSE(t4.memory[0].observed);
+  CHECK(t4.memory[0].names == std::vector<std::string>{"T4-8GB"});
+  CHECK(t4.memory[1].ec2MiB == 16384);
+  CHECK(t4.memory[1].nvmlMiB == 15360);
+  CHECK(t4.memory[1].observed);
+  CHECK(t4.memory[1].source == "g4dn.xlarge");
+  CHECK(t4.variant(16384) == &t4.memory[1]);
+  CHECK(t4.variant(16383) == nullptr);
+}
+
+TEST_CASE("GPU table: bad memory variants and names name line and field") {
+  CHECK(gpuTableError(kGpuHead + "  - {model: T4, computeCapability: \"7.5\", mig: no, mpsMaxClients: 48, "
+                                 "relativeThroughput: 0.43}\n") ==
+        "gpus.yaml:4: gpus[0].memory: required (one entry per per-GPU memory figure of the price table)");
+  CHECK(gpuTableError(gpuTable("")) == "gpus.yaml:5: gpus[0].memory: must list at least one memory variant");
+  CHECK(gpuTableError(gpuTable("     {ec2GiB: 16, source: {kind: observed, reason: r}}")) ==
+        "gpus.yaml:6: gpus[0].memory[0].nvmlMiB: required (null where no NVML figure is known)");
+  CHECK(gpuTableError(gpuTable("     {ec2GiB: 16, nvmlMiB: null, source: {kind: observed, reason: r}}")) ==
+        "gpus.yaml:6: gpus[0].memory[0].source.kind: must be assumed when nvmlMiB is null (nothing was "
+        "observed)");
+  CHECK(gpuTableError(gpuTable("     {ec2GiB: 16, nvmlMiB: 15360.5, source: {kind: observed, reason: r}}")) ==
+        "gpus.yaml:6: gpus[0].memory[0].nvmlMiB: must be a whole number, got 15360.5");
+  CHECK(gpuTableError(gpuTable("     {ec2GiB: 16, nvmlMiB: 15360}")) ==
+        "gpus.yaml:6: gpus[0].memory[0].source: required (kind: observed or assumed, and a reason)");
+  CHECK(gpuTableError(gpuTable(kT4 + ",\n     {ec2GiB: 16.0, nvmlMiB: 15000, source: {kind: assumed, reason: r}}")) ==
+        "gpus.yaml:7: gpus[0].memory[1].ec2GiB: duplicate: an earlier entry has the same memory (16384 "
+        "MiB)");
+  CHECK(gpuTableError(gpuTable("     {ec2GiB: 16, nvmlMiB: 15360, ecc: on, source: {kind: observed, reason: r}}")) ==
+        "gpus.yaml:6: gpus[0].memory[0].ecc: unknown field (allowed here: ec2GiB, nvmlMiB, source, names)");
+  CHECK(gpuTableError(gpuTable(kT4, "[Tesla T4, tesla t4]")) ==
+        "gpus.yaml:5: gpus[0].names[1]: \"tesla t4\" already names T4 (at gpus[0].names[0]); names are "
+        "compared without regard to case");
+  CHECK(gpuTableError(gpuTable(kT4, "[t4]")) ==
+        "gpus.yaml:5: gpus[0].names[0]: \"t4\" already names T4 (at gpus[0].model); names are compared "
+        "without regard to case");
+  CHECK(gpuTableError(gpuTable(kT4, "[\"\"]")) == "gpus.yaml:5: gpus[0].names[0]: must not be empty");
+}
+
+TEST_CASE("GPU table: every built-in instance type's GPU memory has an entry, observed or assumed") {
+  auto catalog = io::builtinCatalog();
+  REQUIRE(catalog.ok());
+  int observed = 0;
+  for (const InstanceType& t : catalog->instanceTypes) {
+    CAPTURE(t.name);
+    const GpuModel* g = catalog->findGpu(t.gpuModel);
+    REQUIRE(g != nullptr);
+    const GpuMemory* m = g->variant(t.gpuMemoryMiB);
+    REQUIRE(m != nullptr);
+    CHECK_FALSE(m->source.empty());
+    CHECK(m->observed == m->nvmlMiB.has_value());  // nothing in the table is an NVML figure not seen
+    if (m->observed) ++observed;
+  }
+  CHECK(observed == 68 - 6 - 5);  // g7 (6 types, RTX PRO 4500) and the L4 slices (g6f x 4, gr6f) are assumed
+}

@@ -29,6 +29,21 @@ Result<std::string> requiredString(const Decoder& d, const Node& parent, std::st
   return s;
 }
 
+Result<Provenance> readProvenance(const Decoder& d, const Node& parent, std::string_view key, const std::string& f) {
+  const std::string path = join(f, key);
+  const Node* n = parent.find(key);
+  if (!n) return d.error(parent, path, "required (kind: observed or assumed, and a reason)");
+  GS_TRY(d.mapping(*n, path, {"kind", "reason"}));
+  auto kind = requiredString(d, *n, "kind", path);
+  if (!kind) return kind.error();
+  if (*kind != "observed" && *kind != "assumed") {
+    return d.error(*n->find("kind"), join(path, "kind"), "must be observed or assumed");
+  }
+  auto reason = requiredString(d, *n, "reason", path);
+  if (!reason) return reason.error();
+  return Provenance{*kind == "observed", *reason};
+}
+
 std::string dns1123Problem(std::string_view s) {
   if (s.empty()) return "is empty";
   if (s.size() > 63) return fmt::format("is {} characters long, more than 63", s.size());

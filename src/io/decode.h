@@ -62,6 +62,16 @@ class Decoder {
 /// `parent`'s member `key` as a non-empty string (field path `f`.`key`).
 Result<std::string> requiredString(const Decoder& d, const Node& parent, std::string_view key, const std::string& f);
 
+/// A `{kind: observed | assumed, reason: ...}` mapping in the data files: whether a fact was seen
+/// on the hardware it is about, and why we believe it.
+struct Provenance {
+  bool observed = false;
+  std::string reason;
+};
+
+/// `parent`'s member `key` as a Provenance (field path `f`.`key`); required.
+Result<Provenance> readProvenance(const Decoder& d, const Node& parent, std::string_view key, const std::string& f);
+
 /// "a.b" or "a[3]" style path joining; an empty parent gives just the child.
 std::string join(const std::string& parent, std::string_view child);
 std::string index(const std::string& parent, std::size_t i);

@@ -57,6 +57,7 @@ void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set) {
     }
     w.endList();
   }
+  w.field("gpuMemoryMiB", p.gpuMemoryMiB);
   w.field("gpuModel", p.gpuModel);
   w.field("gpusPerNode", p.gpusPerNode);
   w.field("hourlyCost", dollars(p.hourly));
@@ -70,6 +71,10 @@ void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set) {
   }
   w.field("mode", modeName(p.mode));
   w.field("monthlyCost", monthly(p.hourly));
+  if (p.mode == Mode::Mps) {  // the device plugin's limits per client
+    w.field("mpsActiveThreadPercentage", mpsActiveThreadPercent(p.replicas));
+    w.field("mpsPinnedMemoryLimitMiB", mpsClientMemoryMiB(p.gpuMemoryMiB, p.replicas));
+  }
   w.field("name", p.name);
   w.field("nodes", p.nodes);
   w.field("notes", p.notes);
@@ -92,7 +97,7 @@ void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set) {
 void workload(TreeWriter& w, const Workload& wl, const Placement& pl, const Pool& pool) {
   const Risk& r = pl.risk;
   w.beginMap();
-  w.field("gpuModel", wl.gpuModel);
+  w.field("gpuModel", pl.gpuModel.empty() ? wl.gpuModel : pl.gpuModel);
   w.field("instanceType", pool.instanceType);
   w.field("mode", modeName(pool.mode));
   w.field("name", wl.name);

@@ -85,6 +85,7 @@ struct Pool {
   LimitedBy limitedBy = LimitedBy::Gpu;  ///< what bounds podsPerNode
   Micros hourly = 0;
   std::int64_t usableMemoryMiB = 0;    ///< per GPU, after overhead
+  std::int64_t gpuMemoryMiB = 0;       ///< per GPU as NVML reports it (else the price table's figure)
   std::int64_t maxMemoryMiB = 0;       ///< largest pod memory in the pool
   std::int64_t maxComputePpm = 0;      ///< largest pod compute, on this pool's GPU model
   double computePerGpu = 0;            ///< mean busy share of a GPU (sum over pods / GPUs)
@@ -114,6 +115,7 @@ struct Risk {
 struct Placement {
   std::size_t workload = 0;
   std::size_t pool = 0;
+  std::string gpuModel;         ///< the model its figures were measured on, as the GPU table names it
   std::int64_t computePpm = 0;  ///< per pod, on the pool's GPU model
   std::string profile;          ///< MIG pools: the profile each pod gets
   Risk risk;

@@ -44,7 +44,7 @@ BaselineSlot cheapestDedicatedAmong(const PlanContext& ctx, const Workload& w, c
   Micros bestCost = 0;
   int bestNodes = 0;
   for (const Candidate& c : among) {
-    if (!admits(ctx, w, c) || c.type->gpuModel != w.gpuModel) continue;
+    if (!admits(ctx, w, c) || !onMeasuredGpu(ctx, w, c)) continue;
     const SlotFit f = fitOf(ctx, w, c);
     if (!f.dedicated) continue;
     const int ppn = std::min(c.gpus, f.nodeCap);

@@ -17,6 +17,7 @@ Result<std::vector<WorkloadClass>> formClasses(const PlanContext& ctx, const std
     const Workload& w = ws[wi];
     std::string key = w.gpuModel;
     key += static_cast<char>('0' + w.arch);
+    if (w.gpuVariantMiB) key += fmt::format("@{}", *w.gpuVariantMiB);
     for (const std::string& g : w.instanceTypes) key += '\0' + g;
     auto cached = classOfKey.find(key);
     if (cached == classOfKey.end()) {

@@ -85,6 +85,26 @@ std::optional<std::string> whyNoMig(const PlanContext& ctx, const Workload& w, c
       gib(roomiestMiB - ctx.options->gpuOverheadMiB), ctx.options->gpuOverheadMiB);
 }
 
+/// One note per instance type of the plan whose GPU memory is the price table's figure, not
+/// NVML's (no printout known), saying so.
+std::vector<std::string> assumedMemoryNotes(const Catalog& catalog, const Plan& plan) {
+  std::set<std::string> types;
+  for (const Pool& p : plan.pools) types.insert(p.instanceType);
+  std::vector<std::string> notes;
+  for (const std::string& name : types) {
+    const InstanceType& t = *catalog.findType(name);
+    const GpuMemoryFigure m = catalog.gpuMemory(t);
+    if (m.nvml) continue;
+    const std::string why =
+        m.variant ? m.variant->source
+                  : fmt::format("catalog/gpus.yaml has no figure for {} GPUs with {:g} GiB in the price table",
+                                t.gpuModel, static_cast<double>(t.gpuMemoryMiB) / 1024.0);
+    notes.push_back(fmt::format("{}: GPU memory {} MiB{} is the price table's figure, ASSUMED: no NVML figure ({})",
+                                t.name, m.mib, t.fractional() ? " (the slice's)" : " per GPU", why));
+  }
+  return notes;
+}
+
 }  // namespace
 
 std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload& w, const std::vector<int>& admitted) {
@@ -99,7 +119,7 @@ std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload&
   }
   if (admitted.empty()) {
     return fmt::format("no priced instance type with a{} {} GPU matches its constraints ({}){}",
-                       ctx.options->anyGpuModel ? "ny GPU model, or a" : "", w.gpuModel, constraints(ctx, w),
+                       ctx.options->anyGpuModel ? "ny GPU model, or a" : "", measuredGpuName(w), constraints(ctx, w),
                        retiredMatches(ctx, w));
   }
   if (modes == bit(Mode::Mig)) return whyNoMig(ctx, w, admitted);
@@ -153,6 +173,7 @@ std::vector<std::string> planNotes(const PlanContext& ctx, const std::vector<Wor
     notes.push_back(fmt::format("{} has no {} price in the table and was not considered{}", t.name,
                                 capacityName(ctx.options->capacity), t.note.empty() ? "" : " (" + t.note + ")"));
   }
+  for (const std::string& note : assumedMemoryNotes(*ctx.catalog, plan)) notes.push_back(note);
   if (std::any_of(plan.pools.begin(), plan.pools.end(), [](const Pool& p) { return p.estimate; })) {
     notes.push_back(
         "some workloads moved to another GPU model; their compute is scaled by a rough relative "

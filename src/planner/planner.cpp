@@ -41,15 +41,17 @@ struct Prepared {
 
 /// Fills ctx.offRetired: which workloads' GPU models are offered only on retired types.
 void markOffRetired(const Catalog& catalog, PlanContext& ctx, const std::vector<Workload>& ws) {
-  std::map<std::string, bool> byModel;
+  using Key = std::pair<std::string, std::optional<std::int64_t>>;  // model and variant
+  std::map<Key, bool> byModel;
   for (const Workload& w : ws) {
-    auto it = byModel.find(w.gpuModel);
+    const Key key{w.gpuModel, w.gpuVariantMiB};
+    auto it = byModel.find(key);
     if (it == byModel.end())
-      it = byModel.emplace(w.gpuModel, detail::onlyOnRetiredTypes(catalog, *ctx.options, w.gpuModel)).first;
+      it = byModel.emplace(key, detail::onlyOnRetiredTypes(catalog, *ctx.options, w.gpuModel, w.gpuVariantMiB)).first;
     if (it->second) ctx.offRetired.resize(ws.size(), 0);
   }
   if (ctx.offRetired.empty()) return;
-  for (std::size_t i = 0; i < ws.size(); ++i) ctx.offRetired[i] = byModel[ws[i].gpuModel];
+  for (std::size_t i = 0; i < ws.size(); ++i) ctx.offRetired[i] = byModel[{ws[i].gpuModel, ws[i].gpuVariantMiB}];
 }
 
 /// Resolves the workloads, groups them into classes, packs each class into pools and works out
@@ -124,7 +126,12 @@ bool mpsAndMigPossible(const WorkloadSet& set, const Catalog& catalog, const Pla
       if (model.empty() && w.currentType) {
         if (const InstanceType* t = catalog.findType(*w.currentType)) model = t->gpuModel;
       }
-      const bool moves = options.anyGpuModel || detail::onlyOnRetiredTypes(catalog, options, model);
+      std::optional<std::int64_t> variant;
+      if (auto named = catalog.findGpuName(model)) {
+        model = named->model->name;
+        if (named->variant) variant = named->variant->ec2MiB;
+      }
+      const bool moves = options.anyGpuModel || detail::onlyOnRetiredTypes(catalog, options, model, variant);
       mig = moves ? !migModels.empty() : migModels.count(model) > 0;
     }
     if (mps && mig) return true;
@@ -145,6 +152,8 @@ Result<Attempt> bestAttempt(const WorkloadSet& set, const Catalog& catalog, cons
   if (parallel) second = std::async(std::launch::async, [&] { return attempt(set, catalog, noMig); });
   auto withoutMps = attempt(set, catalog, noMps);
   auto withoutMig = parallel ? second.get() : attempt(set, catalog, noMig);
+  // Bad input is bad whatever the modes: its own error, with its file and line.
+  if (!withoutMps && withoutMps.error().kind == ErrorKind::BadInput) return withoutMps.error();
   if (!withoutMps && !withoutMig) {
     return Error{ErrorKind::Infeasible, "", 0, "",
                  fmt::format("some workloads need MPS and others MIG, which gpuslice never plans together (the "

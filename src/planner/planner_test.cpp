@@ -76,7 +76,7 @@ TEST_CASE("seed: four quarter-V100 workloads share one p3.2xlarge") {
   for (const Placement& pl : p.placements) {
     CHECK(pl.pool == 0);
     CHECK(pl.risk.oom == OomKind::EnforcedLimit);
-    CHECK(pl.risk.memoryLimitMiB == 3968);
+    CHECK(pl.risk.memoryLimitMiB == 4096);  // the device plugin's MPS limit: NVML's 16384 MiB / 4
     CHECK(pl.risk.slowdownPercent == 0.0);
   }
 }
