@@ -6,6 +6,7 @@
 
 #include "io/decode.h"
 #include "io/document.h"
+#include "io/plan_check.h"
 
 namespace gpuslice::io {
 
@@ -116,6 +117,52 @@ Result<Pool> readPool(const Decoder& d, const Node& node, const std::string& f, 
   return p;
 }
 
+/// An optional whole number `key` of `parent` in [min, max]; nothing when absent.
+Result<std::optional<std::int64_t>> optionalInteger(const Decoder& d, const Node& parent, std::string_view key,
+                                                    const std::string& f, std::int64_t min, std::int64_t max) {
+  const Node* n = parent.find(key);
+  if (!n) return std::optional<std::int64_t>{};
+  auto v = d.integer(*n, join(f, key), min, max);
+  if (!v) return v.errors();
+  return std::optional<std::int64_t>{*v};
+}
+
+/// The figures of workload `w` the re-check uses, where the plan states them.
+Result<MemberSource> memberSource(const Decoder& d, const Node& w, const std::string& f) {
+  MemberSource m{&w, f, std::nullopt, std::nullopt};
+  auto peak = optionalInteger(d, w, "peakGpuMemoryMiB", f, 1, std::int64_t{1} << 40);
+  if (!peak) return peak.errors();
+  m.peakMemoryMiB = *peak;
+  const Node* slot = w.find("slot");
+  const Node* compute = slot && slot->isMapping() ? slot->find("computePerPod") : nullptr;
+  if (compute) {
+    const std::string cf = join(join(f, "slot"), "computePerPod");
+    auto c = d.number(*compute, cf);
+    if (!c) return c.errors();
+    if (!(*c > 0 && *c <= 64)) return d.error(*compute, cf, fmt::format("must be in (0, 64], got {}", compute->text));
+    m.computePpm = std::llround(*c * 1e6);
+  }
+  return m;
+}
+
+/// settings.gpuOverheadMiB and settings.headroom, where the plan states them.
+Result<SavedSettings> savedSettings(const Decoder& d, const Node& root) {
+  SavedSettings s;
+  const Node* settings = root.find("settings");
+  if (!settings || !settings->isMapping()) return s;
+  auto overhead = optionalInteger(d, *settings, "gpuOverheadMiB", "settings", 0, 65536);
+  if (!overhead) return overhead.errors();
+  if (*overhead) s.gpuOverheadMiB = **overhead;
+  if (const Node* h = settings->find("headroom")) {
+    auto v = d.number(*h, "settings.headroom");
+    if (!v) return v.errors();
+    if (!(*v >= 0 && *v <= 0.95))
+      return d.error(*h, "settings.headroom", fmt::format("must be in [0, 0.95], got {}", h->text));
+    s.headroom = *v;
+  }
+  return s;
+}
+
 }  // namespace
 
 Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const Catalog& catalog) {
@@ -148,10 +195,14 @@ Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const
   if (!pools) return pools.error();
   if (auto e = d.sequence(**pools, "plan.pools")) return *e;
   std::map<std::string, std::size_t> poolIndex;
+  std::vector<PoolSource> poolSources;
   for (std::size_t i = 0; i < (*pools)->items.size(); ++i) {
     const std::string f = index("plan.pools", i);
     auto p = readPool(d, (*pools)->items[i], f, catalog);
     if (!p) return p.error();
+    auto usable = optionalInteger(d, (*pools)->items[i], "usableMemoryMiB", f, 0, std::int64_t{1} << 40);
+    if (!usable) return usable.errors();
+    poolSources.push_back({&(*pools)->items[i], f, *usable});
     if (!poolIndex.emplace(p->name, i).second) {
       return d.error(*(*pools)->items[i].find("name"), join(f, "name"), fmt::format("pool {} appears twice", p->name));
     }
@@ -160,6 +211,7 @@ Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const
   auto workloads = member(d, root, "workloads", "");
   if (!workloads) return workloads.error();
   if (auto e = d.sequence(**workloads, "workloads")) return *e;
+  std::vector<MemberSource> members;
   for (std::size_t i = 0; i < (*workloads)->items.size(); ++i) {
     const Node& w = (*workloads)->items[i];
     const std::string f = index("workloads", i);
@@ -190,9 +242,17 @@ Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const
       if (!profile) return profile.error();
       pl.profile = *profile;
     }
+    auto figures = memberSource(d, w, f);
+    if (!figures) return figures.errors();
+    members.push_back(std::move(*figures));
     out.set.workloads.push_back(std::move(wl));
     out.plan.placements.push_back(std::move(pl));
   }
+  auto settings = savedSettings(d, root);
+  if (!settings) return settings.errors();
+  ErrorList broken;
+  checkSavedPlan(d, out, poolSources, members, *settings, catalog, broken);
+  if (!broken.empty()) return broken;
   return out;
 }
 

@@ -60,25 +60,30 @@ Result<const std::vector<Workload>*> resolveWorkloads(const WorkloadSet& set, co
       std::any_of(set.workloads.begin(), set.workloads.end(), [](const Workload& w) { return w.gpuModel.empty(); });
   if (copy) filled = set.workloads;
   const std::vector<Workload>& out = copy ? filled : set.workloads;
+  ErrorList errors;
   for (std::size_t i = 0; i < out.size(); ++i) {
     const Workload& w = out[i];
     if (w.currentType) {
       const InstanceType* t = catalog.findType(*w.currentType);
       if (!t) {
-        return workloadError(
+        errors.push_back(workloadError(
             w, ErrorKind::BadInput, ".current.instanceType",
-            fmt::format("unknown instance type \"{}\" (not in the price table {})", *w.currentType, catalog.file));
+            fmt::format("unknown instance type \"{}\" (not in the price table {})", *w.currentType, catalog.file)));
+        continue;
       }
       if (w.gpuModel.empty()) {
         filled[i].gpuModel = t->gpuModel;
       } else if (w.gpuModel != t->gpuModel) {
-        return workloadError(w, ErrorKind::BadInput, ".gpu.model",
-                             fmt::format("\"{}\" does not match current.instanceType {}, which has {} GPUs", w.gpuModel,
-                                         t->name, t->gpuModel));
+        errors.push_back(workloadError(w, ErrorKind::BadInput, ".gpu.model",
+                                       fmt::format("\"{}\" does not match current.instanceType {}, which has {} GPUs",
+                                                   w.gpuModel, t->name, t->gpuModel)));
+        continue;
       }
     }
     if (w.gpuModel.empty()) {
-      return workloadError(w, ErrorKind::BadInput, ".gpu.model", "required when current.instanceType is not given");
+      errors.push_back(
+          workloadError(w, ErrorKind::BadInput, ".gpu.model", "required when current.instanceType is not given"));
+      continue;
     }
     const bool known =
         catalog.findGpu(w.gpuModel) || std::any_of(catalog.instanceTypes.begin(), catalog.instanceTypes.end(),
@@ -86,10 +91,12 @@ Result<const std::vector<Workload>*> resolveWorkloads(const WorkloadSet& set, co
     if (!known) {
       std::vector<std::string> names;
       for (const GpuModel& g : catalog.gpus) names.push_back(g.name);
-      return workloadError(w, ErrorKind::BadInput, ".gpu.model",
-                           fmt::format("unknown GPU model \"{}\"; known: {}", w.gpuModel, fmt::join(names, ", ")));
+      errors.push_back(
+          workloadError(w, ErrorKind::BadInput, ".gpu.model",
+                        fmt::format("unknown GPU model \"{}\"; known: {}", w.gpuModel, fmt::join(names, ", "))));
     }
   }
+  if (!errors.empty()) return errors;
   return &out;
 }
 

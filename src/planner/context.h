@@ -54,7 +54,8 @@ Result<PlanContext> makeContext(const Catalog& catalog, const PlanOptions& optio
 
 /// Checks each workload against the catalog and fills in gpu.model from
 /// current.instanceType where it was left out. Only then is the set copied (into `filled`);
-/// the result points at the workloads to plan.
+/// the result points at the workloads to plan. Errors: one per workload the catalog lacks or
+/// contradicts, in set order.
 Result<const std::vector<Workload>*> resolveWorkloads(const WorkloadSet& set, const Catalog& catalog,
                                                       std::vector<Workload>& filled);
 
