@@ -131,13 +131,16 @@ std::map<std::string, int> checkMig(const PoolCheck& c, const Catalog& catalog) 
   return valid ? perNode : std::map<std::string, int>{};
 }
 
-/// usableMemoryMiB, and the members' peak memory and compute against replicas.
+/// usableMemoryMiB, and the members' peak memory and compute against replicas. Memory is
+/// checked against what the catalog's GPU leaves after the plan's overhead, whatever the plan
+/// states as usable.
 void checkFigures(const PoolCheck& c, const std::vector<Member>& members, const SavedSettings& settings) {
   const Pool& p = c.pool;
-  const std::optional<std::int64_t> usable = c.at.usableMemoryMiB;
-  if (usable && *usable > c.type.gpuMemoryMiB) {
+  const std::int64_t usable = c.type.usableMemoryMiB(settings.gpuOverheadMiB);
+  if (const std::optional<std::int64_t> stated = c.at.usableMemoryMiB; stated && *stated > usable) {
     c.fail("usableMemoryMiB",
-           fmt::format("{} is more than the {} a GPU of {} has", mib(*usable), mib(c.type.gpuMemoryMiB), c.type.name));
+           fmt::format("{} is more than the {} usable on a GPU of {} ({} less the {} overhead)", mib(*stated),
+                       mib(usable), c.type.name, mib(c.type.gpuMemoryMiB), mib(settings.gpuOverheadMiB)));
   }
   if (p.mode == Mode::Mig) return;
   std::int64_t peak = 0, compute = 0;
@@ -146,9 +149,9 @@ void checkFigures(const PoolCheck& c, const std::vector<Member>& members, const 
     compute = std::max(compute, m.at->computePpm.value_or(0));
   }
   const int r = p.mode == Mode::Dedicated ? 1 : p.replicas;
-  if (usable && peak > 0 && r * peak > *usable) {
+  if (peak > 0 && r * peak > usable) {
     c.fail("replicas", fmt::format("{} pod{} of up to {} peak GPU memory need{} {}, more than the {} usable per GPU", r,
-                                   plural(r), mib(peak), r == 1 ? "s" : "", mib(r * peak), mib(*usable)));
+                                   plural(r), mib(peak), r == 1 ? "s" : "", mib(r * peak), mib(usable)));
   }
   const auto target = static_cast<std::int64_t>(std::llround((1.0 - settings.headroom) * 1e6));
   if (p.mode != Mode::Dedicated && compute > 0 && r * compute > target) {

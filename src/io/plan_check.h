@@ -44,9 +44,10 @@ struct SavedSettings {
 /// - MIG only on a type with MIG, migGpu that type's MIG GPU, every GPU's layout valid
 ///   (whyInvalid) and made of its profiles, one profile throughout for migStrategy single,
 ///   each workload's profile in the layout;
-/// - usableMemoryMiB at most the GPU's memory; where the workloads state their peak memory and
-///   compute, replicas x the largest within usable memory and within 1 - headroom, and a MIG
-///   pod's peak within its instance's memory less the overhead;
+/// - usableMemoryMiB at most the catalog GPU's memory less the overhead
+///   (InstanceType::usableMemoryMiB); where the workloads state their peak memory and compute,
+///   replicas x the largest within that memory and within 1 - headroom, and a MIG pod's peak
+///   within its instance's memory less the overhead;
 /// - each workload's pool, mode, instanceType and gpuModel agree; no workload twice; every
 ///   pool has workloads, `pods` is their replicas, and its nodes have a slot for each pod.
 void checkSavedPlan(const Decoder& d, const SavedPlan& saved, const std::vector<PoolSource>& pools,

@@ -78,16 +78,25 @@ TEST_CASE("a saved shared pool: replicas within the GPU's memory and compute for
            std::to_string(headroom) + R"(},
 "plan": {"capacity": "on-demand", "pools": [{"name": "ts", "instanceType": "g5.xlarge", "gpuModel": "A10G",
  "mode": "time-slicing", "replicas": )" +
-           std::to_string(replicas) + R"(, "nodes": 1, "gpusPerNode": 1, "pods": 2, "usableMemoryMiB": 22016}]},
+           std::to_string(replicas) + R"(, "nodes": 1, "gpusPerNode": 1, "pods": 2, "usableMemoryMiB": 22374}]},
 "workloads": [{"name": "a", "namespace": "ml", "replicas": 2, "pool": "ts", "peakGpuMemoryMiB": )" +
            std::to_string(peak) + R"(, "slot": {"computePerPod": )" + std::to_string(compute) + "}}]}";
   };
-  // 4 x 5504 MiB = 22016 MiB: exactly the usable memory; 4 x 0.2 = 0.8 <= 1 - 0.2.
-  CHECK(errorsOf(plan(4, 5504, 0.2, 0.2)) == "");
-  CHECK(errorsOf(plan(4, 5505, 0.2, 0.2)) ==
-        std::string("plan.json:3: plan.pools[0].replicas: 4 pods of up to 5505 MiB peak GPU memory need "
-                    "22020 MiB, more than the 22016 MiB usable per GPU\n"));
-  CHECK(errorsOf(plan(4, 5504, 0.21, 0.2)) ==
+  // A g5.xlarge's A10G has 22886 MiB (catalog), 22374 MiB after the 512 MiB overhead:
+  // 4 x 5593 MiB = 22372 MiB fits; 4 x 0.2 = 0.8 <= 1 - 0.2.
+  CHECK(errorsOf(plan(4, 5593, 0.2, 0.2)) == "");
+  CHECK(errorsOf(plan(4, 5594, 0.2, 0.2)) ==
+        std::string("plan.json:3: plan.pools[0].replicas: 4 pods of up to 5594 MiB peak GPU memory need "
+                    "22376 MiB, more than the 22374 MiB usable per GPU\n"));
+  CHECK(errorsOf(plan(4, 5593, 0.21, 0.2)) ==
         std::string("plan.json:3: plan.pools[0].replicas: 4 pods busy up to 21.0% of a GPU need 84.0%, "
                     "more than the 80.0% each GPU may be busy (1 - headroom)\n"));
+  // The memory check takes the catalog's figure, not the one the plan states.
+  std::string claimsMore = plan(4, 5594, 0.2, 0.2);
+  claimsMore.replace(claimsMore.find("22374"), 5, "22886");
+  CHECK(errorsOf(claimsMore) ==
+        std::string("plan.json:3: plan.pools[0].usableMemoryMiB: 22886 MiB is more than the 22374 MiB usable on a "
+                    "GPU of g5.xlarge (22886 MiB less the 512 MiB overhead)\n"
+                    "plan.json:3: plan.pools[0].replicas: 4 pods of up to 5594 MiB peak GPU memory need 22376 MiB, "
+                    "more than the 22374 MiB usable per GPU\n"));
 }

@@ -1,8 +1,14 @@
 #include "model/catalog.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace gpuslice {
+
+std::int64_t InstanceType::usableMemoryMiB(std::int64_t overheadMiB) const {
+  const double overhead = fractional() ? static_cast<double>(overheadMiB) * gpuCount : static_cast<double>(overheadMiB);
+  return gpuMemoryMiB - static_cast<std::int64_t>(std::ceil(overhead));
+}
 
 int mpsClientLimit(const GpuModel* gpu) { return gpu ? gpu->mpsMaxClients : kMpsClientLimit; }
 

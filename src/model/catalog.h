@@ -60,6 +60,10 @@ struct InstanceType {
   bool fractional() const { return gpuCount < 1.0; }
   /// Whole GPUs on the node (1 for a fractional type, which exposes one device).
   int wholeGpus() const { return fractional() ? 1 : static_cast<int>(gpuCount); }
+  /// GPU memory a pod may use per GPU (or slice): gpuMemoryMiB less `overheadMiB` per GPU (a
+  /// fractional type pays its share of it, rounded up). The planner packs against it and
+  /// render re-checks saved plans against it.
+  std::int64_t usableMemoryMiB(std::int64_t overheadMiB) const;
 };
 
 /// Which price an instance is paid at.

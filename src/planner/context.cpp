@@ -38,8 +38,7 @@ Result<PlanContext> makeContext(const Catalog& catalog, const PlanOptions& optio
     c.allocatable = nodeAllocatable(t, options.maxPodsPerNode, options.daemonSets);
     c.gpus = t.wholeGpus();
     if (!t.fractional()) c.mig = catalog.findMigGpu(t.name);
-    const double overhead = t.fractional() ? options.gpuOverheadMiB * t.gpuCount : options.gpuOverheadMiB;
-    c.usableMemoryMiB = t.gpuMemoryMiB - static_cast<std::int64_t>(std::ceil(overhead));
+    c.usableMemoryMiB = t.usableMemoryMiB(options.gpuOverheadMiB);
     // The GPU side of a fit depends on the model, the usable memory and the slice share only.
     const auto kind = std::make_tuple(t.gpuModel, c.usableMemoryMiB, t.fractional() ? t.gpuCount : 0.0);
     c.gpuKind = static_cast<int>(kinds.emplace(kind, kinds.size()).first->second);
