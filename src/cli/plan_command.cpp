@@ -52,13 +52,17 @@ Runner registerPlan(CLI::App& app) {
       "Plan GPU sharing for a set of workloads: pools of instances (one instance type and one\n"
       "device-plugin config each), instance counts, hourly and monthly cost, savings against one\n"
       "whole GPU per pod, a lower bound on cost, and what each workload risks.");
-  app.add_option("files", a->in.files, "WorkloadSet files (YAML or JSON; '-' reads stdin); workloads are merged")
+  app.add_option("files", a->in.files,
+                 "WorkloadSet files (YAML or JSON; '-' reads stdin; a YAML file may hold several "
+                 "'---'-separated WorkloadSets); workloads are merged, those with replicas 0 left out with a note")
       ->required();
   addPlanOptions(app, a->in);
   app.add_flag("--partial", a->in.partial,
                "Plan the workloads that fit and list those that fit nowhere (with why) instead of failing; exits "
                "3 when some were left out");
-  app.add_option("--format", a->format, "Output format")
+  app.add_option("--format", a->format,
+                 "Output format. With json or yaml, a run that fails also prints every error on stdout as "
+                 "{errors: [{field, file, kind, line, message}]} (kind: bad-input, usage or infeasible)")
       ->check(CLI::IsMember({"table", "json", "yaml", "markdown"}))
       ->capture_default_str();
   app.add_option("-o,--output", a->output, "Write to FILE (atomically: whole or not at all) instead of stdout");
