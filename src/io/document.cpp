@@ -36,7 +36,9 @@ Result<std::vector<Node>> parseDocuments(std::string_view text, const std::strin
   if (looksLikeJson(text)) {
     auto doc = parseJson(text, file);
     if (!doc) return doc.errors();
-    return std::vector<Node>{std::move(*doc)};
+    std::vector<Node> one;  // not {std::move(*doc)}: an initializer list copies the whole tree
+    one.push_back(std::move(*doc));
+    return one;
   }
   auto docs = parseYamlStream(text, file);
   if (!docs) return docs;

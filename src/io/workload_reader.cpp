@@ -380,11 +380,19 @@ std::optional<Error> tooManyPods(const std::vector<Workload>& workloads) {
 }
 
 /// Moves the workloads with no replicas out of `set.workloads` into `set.scaledToZero`.
+/// In place: std::stable_partition would allocate a buffer as large as the whole set.
 void setAsideScaledToZero(WorkloadSet& set) {
-  auto idle = std::stable_partition(set.workloads.begin(), set.workloads.end(),
-                                    [](const Workload& w) { return w.replicas > 0; });
-  set.scaledToZero.assign(std::make_move_iterator(idle), std::make_move_iterator(set.workloads.end()));
-  set.workloads.erase(idle, set.workloads.end());
+  std::vector<Workload>& ws = set.workloads;
+  auto first = std::find_if(ws.begin(), ws.end(), [](const Workload& w) { return w.replicas == 0; });
+  if (first == ws.end()) return;
+  auto kept = first;
+  for (auto it = first; it != ws.end(); ++it) {
+    if (it->replicas == 0)
+      set.scaledToZero.push_back(std::move(*it));
+    else
+      *kept++ = std::move(*it);
+  }
+  ws.erase(kept, ws.end());
 }
 
 /// Orders `errors` by input file (in the order given), then line; errors of one line keep
