@@ -30,10 +30,19 @@ struct PlanInputs {
   std::string daemonSetMemory = memoryQuantity(PlanOptions{}.daemonSets.memoryBytes);
   bool anyModel = false;
   bool allowRetired = false;
+  bool partial = false;  ///< plan what fits, list the rest (plan's --partial)
 };
 
-/// Adds the planner's options (not the files) to `app`.
-void addPlanOptions(CLI::App& app, PlanInputs& in);
+/// Adds the planner's options (not the files) to `app`; returns them, for render --plan to
+/// refuse those that would do nothing to a saved plan.
+std::vector<CLI::Option*> addPlanOptions(CLI::App& app, PlanInputs& in);
+
+/// Settings of an option that takes a list: comma-separated values, one argument per
+/// occurrence (so a list never swallows the positional arguments after it), repeatable.
+CLI::Option* listOption(CLI::Option* option);
+
+/// The names errors give the workload files: as given, "<stdin>" for "-".
+std::vector<std::string> inputNames(const PlanInputs& in);
 
 /// A plan made from the inputs, with what it was made from.
 struct PlannedInputs {
@@ -44,7 +53,9 @@ struct PlannedInputs {
   Plan plan;
 };
 
-/// Reads the workload files and the price table, checks the options and plans.
+/// Reads the workload files and the price table, checks the options and plans (with
+/// `partial`, makePartialPlan: `set` is then what the plan covers). Errors: all that were
+/// found.
 Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in);
 
 }  // namespace gpuslice::cli

@@ -77,18 +77,33 @@ Error Decoder::errorAtLine(int line, const Field& field, std::string message) co
   return badInput(file_, line, field.str(), std::move(message));
 }
 
+namespace {
+
+/// The error for member `m` of a mapping when its key is not in `allowed`.
+std::optional<Error> unknownField(const Decoder& d, const NodeMember& m, const Field& field,
+                                  std::initializer_list<std::string_view> allowed) {
+  if (std::find(allowed.begin(), allowed.end(), m.first) != allowed.end()) return std::nullopt;
+  const int line = m.keyLine > 0 ? m.keyLine : m.second.line;
+  return d.errorAtLine(line, join(field.str(), m.first),
+                       fmt::format("unknown field (allowed here: {})", fmt::join(allowed, ", ")));
+}
+
+}  // namespace
+
 std::optional<Error> Decoder::mapping(const Node& n, const Field& field,
                                       std::initializer_list<std::string_view> allowed) const {
   if (!n.isMapping()) return error(n, field, fmt::format("must be a mapping, got {}", shown(n)));
-  for (std::size_t i = 0; i < n.members.size(); ++i) {
-    const std::string& key = n.members[i].first;
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      const int line = n.members[i].keyLine > 0 ? n.members[i].keyLine : n.members[i].second.line;
-      return errorAtLine(line, join(field.str(), key),
-                         fmt::format("unknown field (allowed here: {})", fmt::join(allowed, ", ")));
-    }
+  for (const NodeMember& m : n.members) {
+    if (auto e = unknownField(*this, m, field, allowed)) return e;
   }
   return std::nullopt;
+}
+
+bool Decoder::fields(const Node& n, const Field& field, std::initializer_list<std::string_view> allowed,
+                     ErrorList& errors) const {
+  if (!n.isMapping()) return collect(errors, error(n, field, fmt::format("must be a mapping, got {}", shown(n))));
+  for (const NodeMember& m : n.members) collect(errors, unknownField(*this, m, field, allowed));
+  return true;
 }
 
 std::optional<Error> Decoder::sequence(const Node& n, const Field& field) const {

@@ -40,6 +40,11 @@ class Decoder {
   /// The node must be a mapping whose keys are all in `allowed`.
   std::optional<Error> mapping(const Node& n, const Field& field,
                                std::initializer_list<std::string_view> allowed) const;
+  /// For decoders that go on after an error: like mapping(), but adds an error for every
+  /// unknown key to `errors`. False only when `n` is not a mapping (also added), so that the
+  /// caller can still read the known keys of a mapping with a typo in it.
+  bool fields(const Node& n, const Field& field, std::initializer_list<std::string_view> allowed,
+              ErrorList& errors) const;
   std::optional<Error> sequence(const Node& n, const Field& field) const;
 
   Result<std::string> string(const Node& n, const Field& field) const;
@@ -52,6 +57,14 @@ class Decoder {
  private:
   std::string file_;
 };
+
+/// Adds `e` to `errors` if there is one; true when there was none. Decoders that report every
+/// error of a file read each field with it and go on.
+inline bool collect(ErrorList& errors, std::optional<Error> e) {
+  if (!e) return true;
+  errors.push_back(std::move(*e));
+  return false;
+}
 
 /// Returns the error from a step that yields std::optional<Error>, if it has one.
 #define GS_TRY(expr)                  \

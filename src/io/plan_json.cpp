@@ -102,6 +102,7 @@ void workload(TreeWriter& w, const Workload& wl, const Placement& pl, const Pool
   w.field("mode", modeName(pool.mode));
   w.field("name", wl.name);
   w.field("namespace", wl.ns);
+  w.field("peakGpuMemoryMiB", wl.memoryMiB);
   w.field("pool", pool.name);
   if (pool.mode == Mode::Mig) w.field("profile", pl.profile);
   w.field("replicas", wl.replicas);
@@ -207,6 +208,24 @@ void settings(TreeWriter& w, const PlanOptions& options) {
   w.endMap();
 }
 
+/// "unplanned": with --partial, the workloads left out, each with why.
+void unplanned(TreeWriter& w, const Plan& p) {
+  if (p.unplanned.empty()) return;
+  w.key("unplanned");
+  w.beginList();
+  for (const Unplanned& u : p.unplanned) {
+    w.beginMap();
+    w.field("file", u.workload.source.file);
+    w.field("line", u.workload.source.line);
+    w.field("name", u.workload.name);
+    w.field("namespace", u.workload.ns);
+    w.field("replicas", u.workload.replicas);
+    w.field("why", u.why);
+    w.endMap();
+  }
+  w.endList();
+}
+
 /// "workloads": one item per workload. For large plans, the second half is written on the other
 /// core into a text of its own, appended when the first half is written.
 void workloads(TreeWriter& w, const ReportInput& in) {
@@ -248,6 +267,7 @@ void writePlan(TreeWriter& w, const ReportInput& in) {
   pricing(w, in.catalog);
   savings(w, p);
   settings(w, in.options);
+  unplanned(w, p);
   workloads(w, in);
   w.endMap();
 }

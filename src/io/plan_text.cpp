@@ -152,6 +152,14 @@ std::vector<Row> workloadRows(const ReportInput& in) {
   return rows;
 }
 
+std::vector<Row> unplannedRows(const Plan& p) {
+  std::vector<Row> rows{{"NAMESPACE", "WORKLOAD", "PODS", "WHY"}};
+  for (const Unplanned& u : p.unplanned) {
+    rows.push_back({u.workload.ns, u.workload.name, std::to_string(u.workload.replicas), u.why});
+  }
+  return rows;
+}
+
 }  // namespace
 
 std::string planTable(const ReportInput& in) {
@@ -164,6 +172,7 @@ std::string planTable(const ReportInput& in) {
   out += aligned(summaryRows(p, s, {"", "INSTANCES", "PER HOUR", "PER MONTH"}));
   out += "\n" + aligned(poolRows(p));
   out += "\n" + aligned(workloadRows(in));
+  if (!p.unplanned.empty()) out += "\nUNPLANNED (fit nowhere)\n" + aligned(unplannedRows(p));
   const std::vector<std::string> notes = allNotes(p);
   if (!notes.empty()) {
     out += "\nNOTES\n";
@@ -201,6 +210,7 @@ std::string planMarkdown(const ReportInput& in) {
   out += table(summaryRows(p, s, {"", "instances", "per hour", "per month"}));
   out += "\n## Pools\n\n" + table(poolRows(p));
   out += "\n## Workloads\n\n" + table(workloadRows(in));
+  if (!p.unplanned.empty()) out += "\n## Unplanned (fit nowhere)\n\n" + table(unplannedRows(p));
   const std::vector<std::string> notes = allNotes(p);
   if (!notes.empty()) {
     out += "\n## Notes\n\n";

@@ -52,6 +52,12 @@ std::optional<GpuName> Catalog::findGpuName(std::string_view name) const {
   return std::nullopt;
 }
 
+std::int64_t Catalog::usableMemoryMiB(const InstanceType& t, std::int64_t overheadMiB) const {
+  const double perGpu = static_cast<double>(overheadMiB);
+  const double overhead = t.fractional() ? perGpu * t.gpuCount : perGpu;
+  return gpuMemory(t).mib - static_cast<std::int64_t>(std::ceil(overhead));
+}
+
 GpuMemoryFigure Catalog::gpuMemory(const InstanceType& t) const {
   GpuMemoryFigure f;
   f.mib = t.gpuMemoryMiB;

@@ -156,6 +156,10 @@ struct Catalog {
   /// The memory of one GPU of `t`: NVML's total for its model and variant when the GPU table
   /// has one, else the price table's figure (fractional types: the slice's).
   GpuMemoryFigure gpuMemory(const InstanceType& t) const;
+  /// GPU memory a pod may use per GPU (or slice) of `t`: gpuMemory's figure less `overheadMiB`
+  /// per GPU (a fractional type pays its share of it, rounded up). The planner packs against
+  /// it and render re-checks saved plans against it.
+  std::int64_t usableMemoryMiB(const InstanceType& t, std::int64_t overheadMiB) const;
   /// The MIG GPU of an instance type, or nullptr when its GPUs have no MIG profiles.
   const MigGpu* findMigGpu(const std::string& instanceType) const;
   /// The price per hour at `capacity`, if the table has one.

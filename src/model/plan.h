@@ -127,6 +127,12 @@ struct Fleet {
   Micros hourly = 0;
 };
 
+/// A workload that fits nowhere, left out of a plan made with --partial.
+struct Unplanned {
+  Workload workload;
+  std::string why;  ///< as the Infeasible error says it, after "<namespace>/<name> fits nowhere: "
+};
+
 /// The planner's answer.
 struct Plan {
   Strategy strategy = Strategy::Auto;
@@ -138,6 +144,7 @@ struct Plan {
   Micros lowerBound = 0;                 ///< no plan can cost less per hour
   std::optional<Micros> anyModelHourly;  ///< estimate with --any-gpu-model, when it was off
   std::vector<std::string> notes;        ///< assumptions and caveats for the user
+  std::vector<Unplanned> unplanned;      ///< --partial: what fits nowhere, in WorkloadSet order
 };
 
 }  // namespace gpuslice

@@ -60,6 +60,9 @@ struct WorkloadSet {
   std::string region = "us-east-1";
   SourceRef regionSource;  ///< where region was set; empty file when defaulted
   std::vector<Workload> workloads;
+  /// Workloads with `replicas: 0` (scaled to zero): read and checked, then left out of the
+  /// plan, which says so in a note. Sorted like `workloads`.
+  std::vector<Workload> scaledToZero;
 };
 
 }  // namespace gpuslice

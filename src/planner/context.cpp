@@ -33,9 +33,8 @@ Candidate candidateOf(const Catalog& catalog, const PlanOptions& options, std::s
   c.allocatable = nodeAllocatable(t, options.maxPodsPerNode, options.daemonSets);
   c.gpus = t.wholeGpus();
   if (!t.fractional()) c.mig = catalog.findMigGpu(t.name);
-  const double overhead = t.fractional() ? options.gpuOverheadMiB * t.gpuCount : options.gpuOverheadMiB;
   c.memory = catalog.gpuMemory(t);
-  c.usableMemoryMiB = c.memory.mib - static_cast<std::int64_t>(std::ceil(overhead));
+  c.usableMemoryMiB = catalog.usableMemoryMiB(t, options.gpuOverheadMiB);
   // The GPU side of a fit depends on the model and variant, the usable memory and the slice
   // share only.
   const auto kind = std::make_tuple(t.gpuModel, t.gpuMemoryMiB, c.usableMemoryMiB, t.fractional() ? t.gpuCount : 0.0);
@@ -146,20 +145,24 @@ Result<const std::vector<Workload>*> resolveWorkloads(const WorkloadSet& set, co
   std::map<std::string, std::optional<ResolvedName>> lookedUp;
   std::vector<ResolvedName> resolved(set.workloads.size());
   bool changed = false;
+  ErrorList errors;
   for (std::size_t i = 0; i < set.workloads.size(); ++i) {
     const Workload& w = set.workloads[i];
     const InstanceType* current = nullptr;
     if (w.currentType) {
       current = catalog.findType(*w.currentType);
       if (!current) {
-        return workloadError(
+        errors.push_back(workloadError(
             w, ErrorKind::BadInput, ".current.instanceType",
-            fmt::format("unknown instance type \"{}\" (not in the price table {})", *w.currentType, catalog.file));
+            fmt::format("unknown instance type \"{}\" (not in the price table {})", *w.currentType, catalog.file)));
+        continue;
       }
     }
     if (w.gpuModel.empty()) {
       if (!current) {
-        return workloadError(w, ErrorKind::BadInput, ".gpu.model", "required when current.instanceType is not given");
+        errors.push_back(
+            workloadError(w, ErrorKind::BadInput, ".gpu.model", "required when current.instanceType is not given"));
+        continue;
       }
       resolved[i].model = current->gpuModel;
       changed = true;
@@ -167,13 +170,20 @@ Result<const std::vector<Workload>*> resolveWorkloads(const WorkloadSet& set, co
     }
     auto it = lookedUp.find(w.gpuModel);
     if (it == lookedUp.end()) it = lookedUp.emplace(w.gpuModel, resolveName(catalog, w.gpuModel)).first;
-    if (!it->second) return unknownModel(w, catalog);
+    if (!it->second) {
+      errors.push_back(unknownModel(w, catalog));
+      continue;
+    }
     if (current) {
-      if (auto e = checkCurrent(w, *it->second, *current)) return *e;
+      if (auto e = checkCurrent(w, *it->second, *current)) {
+        errors.push_back(std::move(*e));
+        continue;
+      }
     }
     resolved[i] = *it->second;
     changed = changed || resolved[i].model != w.gpuModel || resolved[i].variantMiB;
   }
+  if (!errors.empty()) return errors;
   if (!changed) return &set.workloads;
   filled = set.workloads;
   for (std::size_t i = 0; i < filled.size(); ++i) {

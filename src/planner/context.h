@@ -76,7 +76,8 @@ Result<PlanContext> makeContext(const Catalog& catalog, const PlanOptions& optio
 /// it was left out and resolves the name gpu.model gives (any case, another name of the model or
 /// of one memory variant: catalog/gpus.yaml) to the model's own name and the variant. Only when
 /// something changes is the set copied (into `filled`); the result points at the workloads to
-/// plan.
+/// plan. Errors: one per workload the catalog lacks or
+/// contradicts, in set order.
 Result<const std::vector<Workload>*> resolveWorkloads(const WorkloadSet& set, const Catalog& catalog,
                                                       std::vector<Workload>& filled);
 

@@ -190,4 +190,12 @@ std::vector<std::string> planNotes(const PlanContext& ctx, const std::vector<Wor
   return notes;
 }
 
+std::optional<std::string> scaledToZeroNote(const WorkloadSet& set) {
+  if (set.scaledToZero.empty()) return std::nullopt;
+  std::vector<std::string> names;
+  names.reserve(set.scaledToZero.size());
+  for (const Workload& w : set.scaledToZero) names.push_back(w.qualifiedName());
+  return fmt::format("replicas: 0 (scaled to zero), not planned: {}", fmt::join(names, ", "));
+}
+
 }  // namespace gpuslice::detail
