@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/plan_inputs.h"
 #include "io/catalog_reader.h"
+#include "io/current_reader.h"
 #include "io/files.h"
 #include "io/plan_reader.h"
 #include "io/render_output.h"
@@ -31,10 +32,23 @@ struct RenderArgs {
   std::string cluster;
   std::string nodeRole;
   bool renameByDefault = false;
+  std::vector<std::string> current;
+  bool prune = false;
 };
 
 Error usage(std::string field, std::string message) {
   return Error{ErrorKind::Usage, "", 0, std::move(field), std::move(message)};
+}
+
+/// The objects of the --current files, each read as kubectl get -o yaml prints them.
+Result<CurrentObjects> readCurrent(const std::vector<std::string>& files) {
+  CurrentObjects objects;
+  for (const std::string& file : files) {
+    auto text = io::readFile(file);
+    if (!text) return text.error();
+    if (auto e = io::addCurrentObjects(file == "-" ? "<stdin>" : file, *text, objects)) return *e;
+  }
+  return objects;
 }
 
 int runRender(const RenderArgs& a) {
@@ -64,6 +78,9 @@ int runRender(const RenderArgs& a) {
   }
   auto templates = io::loadTemplates(a.templates);
   if (!templates) return report(templates.error());
+  auto current = readCurrent(a.current);
+  if (!current) return report(current.error());
+  if (!a.current.empty()) options.current = &*current;
 
   std::unique_ptr<PlannedInputs> planned;
   io::SavedPlan saved;
@@ -134,6 +151,12 @@ Runner registerRender(CLI::App& app) {
   app.add_option("--cluster", a->cluster,
                  "EKS cluster name: the karpenter.sh/discovery tag of subnets and security groups");
   app.add_option("--node-role", a->nodeRole, "IAM role of the nodes (EC2NodeClass spec.role)");
+  app.add_option("--current", a->current,
+                 "Files with the workloads' objects as `kubectl get -o yaml` prints them (one object, several "
+                 "documents or a List): each patch then keeps the object's tolerations and removes exactly the "
+                 "placement keys and GPU resources it has (repeat the option or separate files with commas)")
+      ->allow_extra_args(false)
+      ->delimiter(',');
   app.add_flag("--rename-by-default", a->renameByDefault,
                "Advertise shared GPUs as nvidia.com/gpu.shared (device plugin renameByDefault); pods, overlays "
                "and patches use that name");

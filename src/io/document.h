@@ -57,4 +57,11 @@ Result<Node> parseYaml(std::string_view text, const std::string& file);
 /// anything else YAML.
 Result<Node> parseDocument(std::string_view text, const std::string& file);
 
+/// Every document of a stream, as `kubectl get -o yaml` and `---`-separated manifest files hold
+/// them: JSON text is one document; YAML is split at its document markers (a line that is
+/// `---` or `...`, alone or followed by a blank; YAML allows no such line inside a scalar, so no
+/// split cuts one) and each part is parsed as parseYaml does, with lines counted in the whole
+/// text. Parts that hold only comments, blank lines or a null are left out.
+Result<std::vector<Node>> parseDocuments(std::string_view text, const std::string& file);
+
 }  // namespace gpuslice::io

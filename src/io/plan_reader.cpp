@@ -116,6 +116,25 @@ Result<Pool> readPool(const Decoder& d, const Node& node, const std::string& f, 
   return p;
 }
 
+/// A workload's `container` and `kind`, which a saved plan holds only where they are not the
+/// defaults (the workload's name, Deployment).
+std::optional<Error> readPatchTarget(const Decoder& d, const Node& w, const std::string& f, Workload& wl) {
+  if (const Node* c = w.find("container")) {
+    auto s = d.string(*c, join(f, "container"));
+    if (!s) return s.error();
+    if (auto why = dns1123Problem(*s); !why.empty()) return d.error(*c, join(f, "container"), why);
+    wl.container = *s;
+  }
+  if (const Node* k = w.find("kind")) {
+    auto s = d.string(*k, join(f, "kind"));
+    if (!s) return s.error();
+    const auto kind = workloadKindNamed(*s);
+    if (!kind) return d.error(*k, join(f, "kind"), "must be Deployment, StatefulSet, Job or CronJob");
+    wl.kind = *kind;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const Catalog& catalog) {
@@ -176,6 +195,7 @@ Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const
     wl.name = *name;
     wl.ns = *ns;
     wl.replicas = static_cast<int>(*replicas);
+    if (auto e = readPatchTarget(d, w, f, wl)) return *e;
     auto pool = requiredString(d, w, "pool", f);
     if (!pool) return pool.error();
     auto it = poolIndex.find(*pool);

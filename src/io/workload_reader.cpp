@@ -102,10 +102,33 @@ std::optional<Error> readPatterns(const Decoder& d, const Node& n, const std::st
                     });
 }
 
+/// `container` (a DNS-1123 label, as Kubernetes names containers) and `kind`: what render patches.
+std::optional<Error> readPatchTarget(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
+  if (const Node* c = n.find("container")) {
+    auto v = d.string(*c, Field(f, "container"));
+    if (!v) return v.error();
+    if (const std::string why = dns1123Problem(*v); !why.empty()) {
+      return d.error(*c, Field(f, "container"), fmt::format("{} is not a DNS-1123 label: it {}", shown(*c), why));
+    }
+    w.container = std::move(*v);
+  }
+  if (const Node* k = n.find("kind")) {
+    auto v = d.string(*k, Field(f, "kind"));
+    if (!v) return v.error();
+    const auto kind = workloadKindNamed(*v);
+    if (!kind) {
+      return d.error(*k, Field(f, "kind"),
+                     fmt::format("must be Deployment, StatefulSet, Job or CronJob, got {}", shown(*k)));
+    }
+    w.kind = *kind;
+  }
+  return std::nullopt;
+}
+
 std::optional<Error> readWorkload(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
   GS_TRY(d.mapping(n, f,
                    {"name", "namespace", "replicas", "gpu", "cpu", "memory", "isolation", "sharing", "current", "arch",
-                    "instanceTypes"}));
+                    "instanceTypes", "container", "kind"}));
   w.source = SourceRef{d.file(), n.line, f};
   const Node* name = n.find("name");
   if (!name) return d.error(n, Field(f, "name"), "required");
@@ -164,6 +187,7 @@ std::optional<Error> readWorkload(const Decoder& d, const Node& n, const std::st
   if (const Node* s = n.find("sharing")) GS_TRY(readSharing(d, *s, join(f, "sharing"), w));
   if (const Node* a = n.find("arch")) GS_TRY(readArch(d, *a, join(f, "arch"), w));
   if (const Node* p = n.find("instanceTypes")) GS_TRY(readPatterns(d, *p, join(f, "instanceTypes"), w));
+  GS_TRY(readPatchTarget(d, n, f, w));
   if (const Node* cur = n.find("current")) {
     const std::string cf = join(f, "current");
     GS_TRY(d.mapping(*cur, cf, {"instanceType"}));
