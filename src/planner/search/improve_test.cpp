@@ -93,6 +93,19 @@ std::vector<PackedPool> packed(const PlanContext& ctx, const std::vector<Workloa
   return pools;
 }
 
+/// Workload `w` is admitted and safe in pool `p`'s mode and shape; its fit there.
+SlotFit checkMemberSafe(const PlanContext& ctx, const Workload& w, const PackedPool& p) {
+  const Candidate& c = ctx.candidates[static_cast<std::size_t>(p.candidate)];
+  REQUIRE(admits(ctx, w, c));
+  CHECK((effectiveModes(w, *ctx.options) & bit(p.mode)) != 0);
+  const SlotFit f = fitOf(ctx, w, c);
+  if (p.mode == Mode::Dedicated) CHECK(f.dedicated);
+  if (p.mode == Mode::TimeSlicing) CHECK(f.timeSlicing >= p.shape.replicas);
+  if (p.mode == Mode::Mps) CHECK(f.mps >= p.shape.replicas);
+  CHECK(p.shape.podsPerNode <= f.nodeCap);
+  return f;
+}
+
 /// Every workload in one pool; each pool's fields agree with its members and its shape is safe.
 void checkSound(const PlanContext& ctx, const std::vector<Workload>& ws, const std::vector<PackedPool>& pools) {
   std::vector<int> seen(ws.size(), 0);
@@ -105,13 +118,7 @@ void checkSound(const PlanContext& ctx, const std::vector<Workload>& ws, const s
       const Workload& w = ws[wi];
       ++seen[wi];
       pods += w.replicas;
-      REQUIRE(admits(ctx, w, c));
-      CHECK((effectiveModes(w, *ctx.options) & bit(p.mode)) != 0);
-      const SlotFit f = fitOf(ctx, w, c);
-      if (p.mode == Mode::Dedicated) CHECK(f.dedicated);
-      if (p.mode == Mode::TimeSlicing) CHECK(f.timeSlicing >= p.shape.replicas);
-      if (p.mode == Mode::Mps) CHECK(f.mps >= p.shape.replicas);
-      CHECK(p.shape.podsPerNode <= f.nodeCap);
+      const SlotFit f = checkMemberSafe(ctx, w, p);
       minTs = std::min(minTs, f.timeSlicing);
       minMps = std::min(minMps, f.mps);
       minCap = std::min(minCap, f.nodeCap);

@@ -1,4 +1,4 @@
-// The level search of the pool search (pool_search.h): re-chooses, for the workloads of one
+// The level search of the pool search (search.h): re-chooses, for the workloads of one
 // GPU model, which instance type and mode ("family") each runs in, then re-cuts every
 // family into pools.
 //
@@ -7,36 +7,41 @@
 // pods could be split between pools, the fewest nodes for a family would be simple: from the
 // lowest level up, buy just enough nodes at each level for the pods that can go no higher,
 // and let the room left over carry upwards. That count is the family's cost here. The search
-// moves whole workloads between families, one or two at a time, while that cost falls; then,
-// from the best assignment so far, it pushes a random share of the workloads that could run
-// in one family into it and searches again, keeping what ends cheaper (an iterated local
-// search; the random numbers come from a fixed seed, so the same input gives the same plan).
-// The families are then cut into pools of whole workloads, each level topped up by the subset
-// of higher-level workloads that fills it best, and the result is kept only if the pools,
-// counted as the planner counts them, cost less than before.
+// moves whole workloads between families, one or two at a time, while that cost falls,
+// starting from where they run now and again from each in its cheapest family per pod. From
+// the best assignment so far it then drains each family (its members from a level up, or
+// under it, moved out) and pushes a random share of the workloads that could run in one
+// family into it, searching again after each and keeping what ends cheaper (an iterated
+// local search; the random numbers come from a fixed seed, so the same input gives the same
+// plan). The families are then cut into pools of whole workloads, each level topped up by
+// the subset of higher-level workloads that fills it best (two ways, the one of fewer nodes
+// kept), and the result is kept only if the pools, counted as the planner counts them, cost
+// less than before.
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <random>
 #include <utility>
 #include <vector>
 
 #include "planner/search/search.h"
+#include "util/subset_sum.h"
 
 namespace gpuslice::detail::search {
 
 namespace {
 
 /// One family: a group candidate and a mode, its levels (ascending) and the pods at each.
-struct Family {
+struct LevelFamily {
   std::size_t k = 0;
   Mode mode = Mode::Dedicated;
   Micros price = 0;
   std::vector<int> levels;
   std::vector<long long> pods;  ///< per level
   long long total = 0;
-  Score score;
+  PoolScore score;
 };
 
 /// Where a workload may run: a family and its level there.
@@ -46,7 +51,7 @@ struct Option {
 };
 
 /// Nodes a family needs when pods may be split between its pools (see the file comment).
-long long nodesNeeded(const Family& f) {
+long long nodesNeeded(const LevelFamily& f) {
   long long nodes = 0, room = 0;
   for (std::size_t i = 0; i < f.levels.size(); ++i) {
     const long long need = f.pods[i] - room;
@@ -57,68 +62,39 @@ long long nodesNeeded(const Family& f) {
   return nodes;
 }
 
-Score scoreOfFamily(const Family& f) {
+PoolScore scoreOfFamily(const LevelFamily& f) {
   const long long nodes = nodesNeeded(f);
   return {f.price * nodes, nodes, static_cast<long long>(isolationPenalty(f.mode)) * f.total};
 }
 
 /// Cost, then nodes: a better isolated mode alone would only steer the search.
-bool lower(const Score& d) { return d.cost < 0 || (d.cost == 0 && d.nodes < 0); }
-
-/// Which of `items` (pods each, in order of preference) fill at most `room` best: the most
-/// pods, then the earliest items. Returns their positions.
-std::vector<std::size_t> fillBest(const std::vector<long long>& items, long long room) {
-  std::vector<std::size_t> chosen;
-  if (room <= 0 || items.empty()) return chosen;
-  const auto size = static_cast<std::size_t>(room) + 1;
-  std::vector<std::size_t> by(size, kNone);  // the item that first reached a sum
-  std::vector<char> reached(size, 0);
-  reached[0] = 1;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const long long p = items[i];
-    if (p > room) continue;
-    for (long long s = room; s >= p; --s) {
-      const auto at = static_cast<std::size_t>(s);
-      if (!reached[at] && reached[at - static_cast<std::size_t>(p)]) {
-        reached[at] = 1;
-        by[at] = i;
-      }
-    }
-  }
-  long long s = room;
-  while (s > 0 && !reached[static_cast<std::size_t>(s)]) --s;
-  while (s > 0) {  // each sum's item was added after the sum it came from was reached
-    const std::size_t i = by[static_cast<std::size_t>(s)];
-    chosen.push_back(i);
-    s -= items[i];
-  }
-  return chosen;
-}
+bool lower(const PoolScore& d) { return d.cost < 0 || (d.cost == 0 && d.nodes < 0); }
 
 /// The search state for one GPU model: its families, each member's options and the option it
 /// takes now. `evals` counts families scored.
 class Levels {
  public:
-  Levels(std::vector<Family> families, std::vector<std::vector<Option>> options, std::vector<long long> pods,
+  Levels(std::vector<LevelFamily> families, std::vector<std::vector<Option>> options, std::vector<long long> pods,
          long long& evals)
       : fams_(std::move(families)), options_(std::move(options)), pods_(std::move(pods)), evals_(evals) {
-    // Members alike (same options, same pods) are tried once per move.
-    std::map<std::pair<std::vector<std::size_t>, long long>, std::size_t> kindOf;
-    kind_.resize(options_.size());
+    // Members alike (same options, same pods) share their marks: a move tried for one is not
+    // tried for another in the same round (first moves) or after the same first move (second).
+    std::map<std::pair<std::vector<std::size_t>, long long>, std::size_t> likeOf;
+    alike_.resize(options_.size());
     for (std::size_t i = 0; i < options_.size(); ++i) {
       std::vector<std::size_t> key;
       for (const Option& o : options_[i]) {
         key.push_back(o.family);
         key.push_back(o.level);
       }
-      kind_[i] = kindOf.emplace(std::make_pair(std::move(key), pods_[i]), kindOf.size()).first->second;
+      alike_[i] = likeOf.emplace(std::make_pair(std::move(key), pods_[i]), likeOf.size()).first->second;
     }
-    // Moves tried are marked per kind and pair of its options (alike members share options).
-    base_.assign(kindOf.size(), kNone);
+    // Moves tried are marked per set of alike members and pair of their options.
+    base_.assign(likeOf.size(), kNone);
     std::size_t cells = 0;
     for (std::size_t i = 0; i < options_.size(); ++i) {
-      if (base_[kind_[i]] != kNone) continue;
-      base_[kind_[i]] = cells;
+      if (base_[alike_[i]] != kNone) continue;
+      base_[alike_[i]] = cells;
       cells += options_[i].size() * options_[i].size();
     }
     tried_.assign(cells, 0);
@@ -128,7 +104,7 @@ class Levels {
   /// Takes the assignment `at` (an option per member) and scores it.
   void assign(const std::vector<std::size_t>& at) {
     at_ = at;
-    for (Family& f : fams_) {
+    for (LevelFamily& f : fams_) {
       std::fill(f.pods.begin(), f.pods.end(), 0);
       f.total = 0;
     }
@@ -137,8 +113,8 @@ class Levels {
       fams_[o.family].pods[o.level] += pods_[i];
       fams_[o.family].total += pods_[i];
     }
-    total_ = Score{};
-    for (Family& f : fams_) {
+    total_ = PoolScore{};
+    for (LevelFamily& f : fams_) {
       f.score = scoreOfFamily(f);
       total_ = total_ + f.score;
     }
@@ -151,8 +127,8 @@ class Levels {
     std::vector<std::size_t> at(options_.size(), 0);
     for (std::size_t i = 0; i < options_.size(); ++i) {
       for (std::size_t o = 1; o < options_[i].size(); ++o) {
-        const Family& a = fams_[options_[i][o].family];
-        const Family& b = fams_[options_[i][at[i]].family];
+        const LevelFamily& a = fams_[options_[i][o].family];
+        const LevelFamily& b = fams_[options_[i][at[i]].family];
         const long long la = a.levels[options_[i][o].level], lb = b.levels[options_[i][at[i]].level];
         // a.price / la < b.price / lb, in integers
         const long long x = a.price * lb, y = b.price * la;  // far from overflow: micros x pods
@@ -168,7 +144,7 @@ class Levels {
     double cost = 0;
     for (std::size_t i = 0; i < options_.size(); ++i) {
       const Option& o = options_[i][at[i]];
-      const Family& f = fams_[o.family];
+      const LevelFamily& f = fams_[o.family];
       cost += static_cast<double>(f.price) / f.levels[o.level] * static_cast<double>(pods_[i]);
     }
     return cost;
@@ -176,35 +152,23 @@ class Levels {
 
   const std::vector<std::size_t>& at() const { return at_; }
   const std::vector<long long>& pods() const { return pods_; }
-  const Score& total() const { return total_; }
-  const Family& family(std::size_t f) const { return fams_[f]; }
+  const PoolScore& total() const { return total_; }
+  const LevelFamily& family(std::size_t f) const { return fams_[f]; }
   std::size_t families() const { return fams_.size(); }
   const Option& option(std::size_t i) const { return options_[i][at_[i]]; }
+  /// Families scored so far, by every search that shares the count.
+  long long evals() const { return evals_; }
 
-  /// Moves of one workload, and of two when the first alone does not pay, while they lower
-  /// the cost (then nodes); stops when a round over the members changes nothing or `evals`
-  /// reaches `limit`.
+  /// Moves of one workload, and (with `pairs`) of two when the first alone does not pay,
+  /// while they lower the cost (then nodes); stops when a round over the members changes
+  /// nothing or `evals` reaches `limit`.
   void descend(long long limit, bool pairs = true) {
     bool moved = true;
     for (int round = 0; round < kLevelRounds && moved && evals_ < limit; ++round) {
       moved = false;
       ++round_;
       for (std::size_t i = 0; i < at_.size() && evals_ < limit; ++i) {
-        for (std::size_t to = 0; to < options_[i].size(); ++to) {
-          if (to == at_[i]) continue;
-          const std::size_t f1 = options_[i][at_[i]].family, f2 = options_[i][to].family;
-          long long& seen = tried_[cell(i, to)];
-          if (seen == round_) continue;
-          seen = round_;
-          const std::size_t from = at_[i];
-          shift(i, to);
-          touched_.assign({f1, f2});
-          if (tryKeep() || (pairs && secondMove(i, f1, f2, limit))) {
-            moved = true;
-            break;
-          }
-          shift(i, from);
-        }
+        if (moveMember(i, limit, pairs)) moved = true;
       }
     }
   }
@@ -222,12 +186,12 @@ class Levels {
     for (std::size_t i : out) {
       const std::size_t from = at_[i];
       std::size_t bestTo = from;
-      Score bestD;
+      PoolScore bestD;
       for (std::size_t to = 0; to < options_[i].size(); ++to) {
         if (options_[i][to].family == f) continue;
         shift(i, to);
         touched_.assign({f, options_[i][to].family});
-        const Score d = rescored();
+        const PoolScore d = rescored();
         if (bestTo == from || lower(d - bestD)) {
           bestTo = to;
           bestD = d;
@@ -261,8 +225,26 @@ class Levels {
   }
 
  private:
+  /// Member i to the first of its other options, not tried yet this round, where the move
+  /// pays alone or, with `pairs`, with a second move (secondMove); true if one was kept.
+  bool moveMember(std::size_t i, long long limit, bool pairs) {
+    for (std::size_t to = 0; to < options_[i].size(); ++to) {
+      if (to == at_[i]) continue;
+      const std::size_t f1 = options_[i][at_[i]].family, f2 = options_[i][to].family;
+      long long& seen = tried_[cell(i, to)];
+      if (seen == round_) continue;
+      seen = round_;
+      const std::size_t from = at_[i];
+      shift(i, to);
+      touched_.assign({f1, f2});
+      if (tryKeep() || (pairs && secondMove(i, f1, f2, limit))) return true;
+      shift(i, from);
+    }
+    return false;
+  }
+
   /// The mark of moving member i from its option now to option `to`.
-  std::size_t cell(std::size_t i, std::size_t to) const { return base_[kind_[i]] + at_[i] * options_[i].size() + to; }
+  std::size_t cell(std::size_t i, std::size_t to) const { return base_[alike_[i]] + at_[i] * options_[i].size() + to; }
 
   void shift(std::size_t i, std::size_t to) {
     const Option& a = options_[i][at_[i]];
@@ -275,22 +257,22 @@ class Levels {
   }
 
   /// How the score of the touched families changed since they were last kept.
-  Score rescored() {
-    Score d;
+  PoolScore rescored() {
+    PoolScore d;
     for (std::size_t f : touched_) d = d + (scoreOfFamily(fams_[f]) - fams_[f].score);
     evals_ += static_cast<long long>(touched_.size());
     return d;
   }
 
   /// Keeps the touched families as they are now; `d` is their change (rescored()).
-  void keep(const Score& d) {
+  void keep(const PoolScore& d) {
     for (std::size_t f : touched_) fams_[f].score = scoreOfFamily(fams_[f]);
     total_ = total_ + d;
   }
 
   /// Keeps the move of the touched families if it pays.
   bool tryKeep() {
-    const Score d = rescored();
+    const PoolScore d = rescored();
     if (!lower(d)) return false;
     keep(d);
     return true;
@@ -324,14 +306,14 @@ class Levels {
     return false;
   }
 
-  std::vector<Family> fams_;
+  std::vector<LevelFamily> fams_;
   std::vector<std::vector<Option>> options_;
   std::vector<long long> pods_;
   long long& evals_;
   std::vector<std::size_t> at_;
-  Score total_;
-  std::vector<std::size_t> kind_;
-  std::vector<std::size_t> base_;       // per kind: its first cell in tried_ and secondTried_
+  PoolScore total_;
+  std::vector<std::size_t> alike_;      // per member: its set of alike members
+  std::vector<std::size_t> base_;       // per set of alike members: its first cell in tried_ and secondTried_
   std::vector<long long> tried_;        // per cell: the last round a first move was tried
   std::vector<long long> secondTried_;  // per cell: the last first move it was tried after
   long long round_ = 0;
@@ -347,7 +329,7 @@ class Levels {
 /// cut's nodes to `nodes` and the subset sums' cells to `evals`.
 std::vector<std::vector<std::size_t>> cutFamily(const Levels& search, std::size_t fi, bool byLevel, long long& nodes,
                                                 long long& evals) {
-  const Family& f = search.family(fi);
+  const LevelFamily& f = search.family(fi);
   const std::vector<long long>& pods = search.pods();
   std::vector<std::vector<std::size_t>> out;
   std::vector<std::size_t> left;  // members in this family, lowest level first
@@ -405,178 +387,243 @@ std::vector<std::vector<std::size_t>> cutIntoPools(const Levels& search, long lo
   return out;
 }
 
+/// The families of group `g`: one per candidate and mode, in kModes order, without levels.
+std::vector<LevelFamily> familiesOf(const Group& g) {
+  const std::size_t K = g.candidates.size();
+  std::vector<LevelFamily> fams(K * 3);
+  for (std::size_t j = 0; j < K; ++j) {
+    for (std::size_t m = 0; m < 3; ++m) {
+      fams[j * 3 + m].k = j;
+      fams[j * 3 + m].mode = kModes[m];
+      fams[j * 3 + m].price = g.offers[j].price;
+    }
+  }
+  return fams;
+}
+
+/// Where a workload of fits `f` (one per candidate of `g`) can run alone: each family and its
+/// pods per node there.
+std::vector<std::pair<std::size_t, int>> levelsAlone(const Group& g, const PodFit* f) {
+  std::vector<std::pair<std::size_t, int>> out;
+  for (std::size_t j = 0; j < g.candidates.size(); ++j) {
+    Minima alone;
+    alone.add(f[j]);
+    for (std::size_t m = 0; m < 3; ++m) {
+      const auto [perPool, nodes] = nodesFor(g.offers[j], kModes[m], alone, 1);
+      if (nodes >= 0) out.emplace_back(j * 3 + m, perPool);
+    }
+  }
+  return out;
+}
+
+/// Each member's options, given where it can run alone (`alone`, see levelsAlone), once every
+/// family's levels are the distinct pods per node its members get there; `at` becomes the
+/// position of the family `now` of each member among its options, kNone if none.
+std::vector<std::vector<Option>> optionsOf(std::vector<LevelFamily>& fams,
+                                           const std::vector<std::vector<std::pair<std::size_t, int>>>& alone,
+                                           const std::vector<std::size_t>& now, std::vector<std::size_t>& at) {
+  for (const auto& places : alone) {
+    for (const auto& [fam, perPool] : places) fams[fam].levels.push_back(perPool);
+  }
+  for (LevelFamily& f : fams) {
+    std::sort(f.levels.begin(), f.levels.end());
+    f.levels.erase(std::unique(f.levels.begin(), f.levels.end()), f.levels.end());
+    f.pods.assign(f.levels.size(), 0);
+  }
+  std::vector<std::vector<Option>> options(alone.size());
+  at.assign(alone.size(), kNone);
+  for (std::size_t i = 0; i < alone.size(); ++i) {
+    for (const auto& [fam, perPool] : alone[i]) {
+      const auto& lv = fams[fam].levels;
+      const auto level = static_cast<std::size_t>(std::lower_bound(lv.begin(), lv.end(), perPool) - lv.begin());
+      if (fam == now[i]) at[i] = options[i].size();
+      options[i].push_back(Option{fam, level});
+    }
+  }
+  return options;
+}
+
+/// One level search, from its starts to its best assignment, within a limit of evals.
+class LevelDescent {
+ public:
+  LevelDescent(Levels& search, long long limit) : search_(search), limit_(limit) {}
+
+  /// Descends from where the members run now and from `cheapest` (each in its cheapest
+  /// family per pod); drains the families; then `kicks` random kicks from a generator seeded
+  /// with `seed`, each followed by a descent. Leaves the search at the best assignment and
+  /// returns its score.
+  PoolScore run(const std::vector<std::size_t>& cheapest, std::mt19937::result_type seed, long long kicks) {
+    search_.descend(limit_);
+    best_ = search_.at();
+    bestTotal_ = search_.total();
+    search_.assign(cheapest);
+    search_.descend(limit_);
+    if (lower(search_.total() - bestTotal_)) {
+      best_ = search_.at();
+      bestTotal_ = search_.total();
+    }
+    search_.assign(best_);
+    drains();
+    std::mt19937 rng(seed);
+    for (long long kick = 0; kick < kicks && search_.evals() < limit_; ++kick) {
+      search_.kick(rng);
+      tryFrom();
+    }
+    return bestTotal_;
+  }
+
+ private:
+  /// Descends from the current assignment, keeps it if it beats the best, and goes back to
+  /// the best; true if it beat it.
+  bool tryFrom() {
+    search_.descend(limit_, false);
+    // Pairs of moves cost far more: only where single moves came close to the best.
+    if (static_cast<double>(search_.total().cost) <= static_cast<double>(bestTotal_.cost) * kLevelClose) {
+      search_.descend(limit_);
+    }
+    const bool better = lower(search_.total() - bestTotal_);
+    if (better) {
+      best_ = search_.at();
+      bestTotal_ = search_.total();
+    }
+    search_.assign(best_);
+    return better;
+  }
+
+  /// Every family's members from each level up, and under each level, moved out (drain),
+  /// each followed by a descent; the first that ends cheaper is kept and the drains start
+  /// over from it.
+  void drains() {
+    for (bool again = true; again && search_.evals() < limit_;) {
+      again = false;
+      for (std::size_t f = 0; f < search_.families() && !again && search_.evals() < limit_; ++f) {
+        again = drainFamily(f);
+      }
+    }
+  }
+
+  /// The drains of family `f` at each level its members use; true at the first that pays.
+  bool drainFamily(std::size_t f) {
+    std::vector<char> used(search_.family(f).levels.size(), 0);
+    for (std::size_t i = 0; i < best_.size(); ++i) {
+      if (search_.option(i).family == f) used[search_.option(i).level] = 1;
+    }
+    for (std::size_t th = 0; th < used.size() && search_.evals() < limit_; ++th) {
+      if (!used[th]) continue;
+      for (bool below : {false, true}) {
+        if (below && th == 0) continue;
+        search_.drain(f, th, below);
+        if (tryFrom()) return true;
+      }
+    }
+    return false;
+  }
+
+  Levels& search_;
+  long long limit_ = 0;
+  std::vector<std::size_t> best_;
+  PoolScore bestTotal_;
+};
+
 }  // namespace
+
+/// A GPU model's level search state (Search::levelWork), kept until its share of the budget
+/// is known.
+struct LevelWork {
+  std::size_t group = 0;
+  std::vector<std::size_t> members;  ///< the workloads, ascending
+  PoolScore before;                  ///< their pools' score
+  double gap = 0;                    ///< what it might save: before.cost less perfectCost(cheapest), >= 0
+  Levels search;
+  std::vector<std::size_t> cheapest;  ///< each member in its cheapest family per pod
+};
+
+/// The level search state of group `gi`: its members, families and options, where each member
+/// runs now; none when the group has too few or too many workloads, or a member runs outside
+/// its own fits.
+std::optional<LevelWork> Search::levelWork(std::size_t gi) {
+  const Group& g = groups_[gi];
+  std::vector<std::size_t> members;
+  PoolScore before;
+  for (std::size_t p : g.pools) {
+    const SearchPool& pool = pools_[p];
+    if (!pool.alive) continue;
+    members.insert(members.end(), pool.members.begin(), pool.members.end());
+    before = before + pool.choice.score;
+  }
+  if (members.size() < 2 || members.size() > kLevelMembers) return std::nullopt;
+  std::sort(members.begin(), members.end());
+  std::vector<std::vector<std::pair<std::size_t, int>>> alone(members.size());
+  std::vector<std::size_t> now(members.size());  // family
+  std::vector<long long> pods(members.size());
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const std::size_t w = members[i];
+    alone[i] = levelsAlone(g, fits(w));
+    const PoolChoice& c = pools_[owner_[w]].choice;
+    now[i] = c.k * 3 +
+             static_cast<std::size_t>(std::find(std::begin(kModes), std::end(kModes), c.mode) - std::begin(kModes));
+    pods[i] = ws_[w].replicas;
+  }
+  std::vector<LevelFamily> fams = familiesOf(g);
+  std::vector<std::size_t> at;
+  std::vector<std::vector<Option>> options = optionsOf(fams, alone, now, at);
+  if (std::find(at.begin(), at.end(), kNone) != at.end()) return std::nullopt;
+  Levels search(std::move(fams), std::move(options), std::move(pods), levelEvals_);
+  search.assign(at);
+  std::vector<std::size_t> cheapest = search.cheapestPerPod();
+  const double gap = std::max(0.0, static_cast<double>(before.cost) - search.perfectCost(cheapest));
+  return LevelWork{gi, std::move(members), before, gap, std::move(search), std::move(cheapest)};
+}
+
+/// The pools of group `gi` give way to the pools `cut` (positions in `members`, whose pods
+/// are `pods`), kept only if they score lower.
+bool Search::replaceByCut(std::size_t gi, const std::vector<std::size_t>& members, const std::vector<long long>& pods,
+                          const std::vector<std::vector<std::size_t>>& cut) {
+  Undo u;
+  begin(u, gi);
+  for (std::size_t p : groups_[gi].pools) {
+    if (!pools_[p].alive) continue;
+    save(u, p);
+    pools_[p].members.clear();
+    recompute(pools_[p]);
+  }
+  for (std::size_t w : members) u.owners.emplace_back(w, owner_[w]);
+  for (const std::vector<std::size_t>& part : cut) {
+    const std::size_t p = newPool(gi);
+    SearchPool& pool = pools_[p];
+    for (std::size_t i : part) {
+      pool.members.push_back(members[i]);
+      pool.pods += pods[i];
+      owner_[members[i]] = p;
+    }
+    recompute(pool);
+  }
+  return finish(u, gi);
+}
 
 bool Search::levelRound() {
   // First every GPU model's search state, then the searches: each gets a share of the budget
   // in proportion to what it might save, its cost over the least its pods could cost (each
   // pod in its cheapest family at its level, nodes shared perfectly).
-  struct Work {
-    std::size_t group = 0;
-    std::vector<std::size_t> members;
-    Score before;
-    double gap = 0;
-    Levels search;
-    std::vector<std::size_t> cheapest;  ///< each member in its cheapest family per pod
-  };
-  std::vector<Work> works;
+  std::vector<LevelWork> works;
   for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
-    Group& g = groups_[gi];
-    std::vector<std::size_t> members;
-    Score before;
-    for (std::size_t p : g.pools) {
-      const Pool& pool = pools_[p];
-      if (!pool.alive) continue;
-      members.insert(members.end(), pool.members.begin(), pool.members.end());
-      before = before + pool.choice.score;
-    }
-    if (members.size() < 2 || members.size() > kLevelMembers) continue;
-    std::sort(members.begin(), members.end());
-    // Families, each member's options and where it runs now.
-    const std::size_t K = g.candidates.size();
-    std::vector<Family> fams(K * 3);
-    for (std::size_t j = 0; j < K; ++j) {
-      for (std::size_t m = 0; m < 3; ++m) {
-        fams[j * 3 + m].k = j;
-        fams[j * 3 + m].mode = kModes[m];
-        fams[j * 3 + m].price = g.offers[j].price;
-      }
-    }
-    std::vector<std::vector<std::pair<std::size_t, int>>> perNode(members.size());  // family, pods per node
-    std::vector<std::size_t> now(members.size());                                   // family
-    std::vector<long long> pods(members.size());
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      const std::size_t w = members[i];
-      const Fit* f = fits(w);
-      for (std::size_t j = 0; j < K; ++j) {
-        Minima alone;
-        alone.add(f[j]);
-        for (std::size_t m = 0; m < 3; ++m) {
-          const auto [perPool, nodes] = nodesFor(g.offers[j], kModes[m], alone, 1);
-          if (nodes < 0) continue;
-          perNode[i].emplace_back(j * 3 + m, perPool);
-          fams[j * 3 + m].levels.push_back(perPool);
-        }
-      }
-      const Pool& pool = pools_[owner_[w]];
-      now[i] = pool.choice.k * 3 +
-               static_cast<std::size_t>(std::find(std::begin(kModes), std::end(kModes), pool.choice.mode) -
-                                        std::begin(kModes));
-      pods[i] = ws_[w].replicas;
-    }
-    for (Family& f : fams) {
-      std::sort(f.levels.begin(), f.levels.end());
-      f.levels.erase(std::unique(f.levels.begin(), f.levels.end()), f.levels.end());
-      f.pods.assign(f.levels.size(), 0);
-    }
-    std::vector<std::vector<Option>> options(members.size());
-    std::vector<std::size_t> at(members.size(), kNone);  // position in options of the current family
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      for (const auto& [fam, perPool] : perNode[i]) {
-        const auto& lv = fams[fam].levels;
-        const auto level = static_cast<std::size_t>(std::lower_bound(lv.begin(), lv.end(), perPool) - lv.begin());
-        if (fam == now[i]) at[i] = options[i].size();
-        options[i].push_back(Option{fam, level});
-      }
-    }
-    if (std::find(at.begin(), at.end(), kNone) != at.end()) continue;  // a member outside its own fits
-    Levels search(std::move(fams), std::move(options), std::move(pods), levelEvals_);
-    search.assign(at);
-    std::vector<std::size_t> cheapest = search.cheapestPerPod();
-    const double gap = std::max(0.0, static_cast<double>(before.cost) - search.perfectCost(cheapest));
-    works.push_back(Work{gi, std::move(members), before, gap, std::move(search), std::move(cheapest)});
+    if (std::optional<LevelWork> work = levelWork(gi)) works.push_back(std::move(*work));
   }
   double gaps = 0;
-  for (const Work& w : works) gaps += w.gap;
+  for (const LevelWork& w : works) gaps += w.gap;
   bool improved = false;
-  for (Work& work : works) {
+  for (LevelWork& work : works) {
     if (levelEvals_ >= levelLimit_ || gaps <= 0) break;
     const double share = work.gap / gaps;
     gaps -= work.gap;
     const long long limit =
         levelEvals_ + static_cast<long long>(share * static_cast<double>(levelLimit_ - levelEvals_));
-    const std::size_t gi = work.group;
-    Group& g = groups_[gi];
-    const std::vector<std::size_t>& members = work.members;
-    const Score before = work.before;
-    Levels& search = work.search;
-
-    search.descend(limit);
-    std::vector<std::size_t> best = search.at();
-    Score bestTotal = search.total();
-    search.assign(work.cheapest);
-    search.descend(limit);
-    if (lower(search.total() - bestTotal)) {
-      best = search.at();
-      bestTotal = search.total();
-    }
-    search.assign(best);
-    // Drains: every family's members from each level up, and under each level, moved out;
-    // the first that ends cheaper is kept and the drains start over from it.
-    auto tryFrom = [&]() {  // descends from the current assignment; true if it beats the best
-      search.descend(limit, false);
-      // Pairs of moves cost far more: only where single moves came close to the best.
-      if (static_cast<double>(search.total().cost) <= static_cast<double>(bestTotal.cost) * kLevelClose) {
-        search.descend(limit);
-      }
-      const bool better = lower(search.total() - bestTotal);
-      if (better) {
-        best = search.at();
-        bestTotal = search.total();
-      }
-      search.assign(best);
-      return better;
-    };
-    for (bool again = true; again && levelEvals_ < limit;) {
-      again = false;
-      for (std::size_t f = 0; f < search.families() && !again && levelEvals_ < limit; ++f) {
-        std::vector<char> used(search.family(f).levels.size(), 0);
-        for (std::size_t i = 0; i < best.size(); ++i) {
-          if (search.option(i).family == f) used[search.option(i).level] = 1;
-        }
-        for (std::size_t th = 0; th < used.size() && !again && levelEvals_ < limit; ++th) {
-          if (!used[th]) continue;
-          for (bool below : {false, true}) {
-            if (below && th == 0) continue;
-            search.drain(f, th, below);
-            if (tryFrom()) {
-              again = true;
-              break;
-            }
-          }
-        }
-      }
-    }
-    std::mt19937 rng(static_cast<std::mt19937::result_type>(20261122 + gi));
-    const auto kicks = static_cast<long long>(members.size()) * kLevelKicksPerMember;
-    for (long long kick = 0; kick < kicks && levelEvals_ < limit; ++kick) {
-      search.kick(rng);
-      tryFrom();
-    }
-    if (!(bestTotal < before)) continue;
-    const auto cut = cutIntoPools(search, levelEvals_);
-
-    // The group's pools give way to the cut ones, kept only if they score lower.
-    Undo u;
-    begin(u, gi);
-    for (std::size_t p : g.pools) {
-      if (!pools_[p].alive) continue;
-      save(u, p);
-      pools_[p].members.clear();
-      recompute(pools_[p]);
-    }
-    for (std::size_t w : members) u.owners.emplace_back(w, owner_[w]);
-    for (const std::vector<std::size_t>& part : cut) {
-      const std::size_t p = newPool(gi);
-      Pool& pool = pools_[p];
-      for (std::size_t i : part) {
-        pool.members.push_back(members[i]);
-        pool.pods += search.pods()[i];
-        owner_[members[i]] = p;
-      }
-      recompute(pool);
-    }
-    if (finish(u, gi)) improved = true;
+    LevelDescent descent(work.search, limit);
+    const PoolScore best = descent.run(work.cheapest, static_cast<std::mt19937::result_type>(20261122 + work.group),
+                                       static_cast<long long>(work.members.size()) * kLevelKicksPerMember);
+    if (!(best < work.before)) continue;
+    const auto cut = cutIntoPools(work.search, levelEvals_);
+    if (replaceByCut(work.group, work.members, work.search.pods(), cut)) improved = true;
   }
   return improved;
 }

@@ -1,12 +1,18 @@
-// The re-split moves of the pool search: two or three pools repacked from scratch.
+// The re-split moves of the pool search (search.h): two or three pools of one GPU model
+// repacked from scratch, over the kinds of pool their members can form (pool_kinds.cpp), the
+// pods divided by exact subset sums (util/subset_sum.h).
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <initializer_list>
+#include <limits>
 #include <set>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "planner/search/search.h"
+#include "util/subset_sum.h"
 
 namespace gpuslice::detail::search {
 
@@ -16,29 +22,314 @@ using Bits = std::vector<std::uint64_t>;
 
 bool test(const Bits& b, std::size_t i) { return (b[i / 64] >> (i % 64)) & 1U; }
 
-/// b |= b << shift, over the first `bits` bits.
-void orShifted(Bits& b, long long shift, std::size_t bits) {
-  const std::size_t words = b.size();
-  const auto whole = static_cast<std::size_t>(shift / 64);
-  const auto part = static_cast<unsigned>(shift % 64);
-  for (std::size_t i = words; i-- > whole;) {
-    std::uint64_t v = b[i - whole] << part;
-    if (part != 0 && i > whole) v |= b[i - whole - 1] >> (64 - part);
-    b[i] |= v;
-  }
-  if (bits % 64 != 0) b[words - 1] &= (std::uint64_t{1} << (bits % 64)) - 1;
-}
-
 /// Nodes and score of `pods` pods on kind `t` (none for no pods).
-Score scoreOn(const Kind& t, long long pods) {
+PoolScore scoreOn(const PoolKind& t, long long pods) {
   if (pods == 0) return {};
   const long long nodes = (pods + t.perNode - 1) / t.perNode;
   return {t.price * nodes, nodes, static_cast<long long>(isolationPenalty(t.mode)) * pods};
 }
 
 /// Free slots of `pods` pods on kind `t`.
-long long freeOn(const Kind& t, long long pods) {
+long long freeOn(const PoolKind& t, long long pods) {
   return pods == 0 ? 0 : (pods + t.perNode - 1) / t.perNode * t.perNode - pods;
+}
+
+/// Price per pod of a full node of kind `t`.
+double rate(const PoolKind& t) { return static_cast<double>(t.price) / t.perNode; }
+
+/// Whether the kinds `a`, `b` and `c` (the same kind twice for two) take every one of the `n`
+/// members between them.
+bool takeAll(const PoolKind& a, const PoolKind& b, const PoolKind& c, std::size_t n) {
+  const std::size_t words = (n + 63) / 64;
+  const std::uint64_t lastWord = n % 64 == 0 ? ~std::uint64_t{0} : (std::uint64_t{1} << (n % 64)) - 1;
+  for (std::size_t w = 0; w < words; ++w) {
+    const std::uint64_t used = w + 1 < words ? ~std::uint64_t{0} : lastWord;
+    if (((a.joins[w] | b.joins[w] | c.joins[w]) & used) != used) return false;
+  }
+  return true;
+}
+
+/// The search for the best split of the members between two kinds, or all in one (see
+/// Search::resplit). A split is taken when it scores lower than the best so far or, while
+/// nothing has, keeps the pools' own score and gathers more free slots into one pool.
+class PairSplit {
+ public:
+  /// `kinds` cheapest per pod first; `pods` per member, `total` their sum; adds to `steps`.
+  PairSplit(const std::vector<PoolKind>& kinds, const std::vector<long long>& pods, long long total, long long& steps)
+      : kinds_(kinds), pods_(pods), total_(total), steps_(steps), reach_(total) {}
+
+  /// Tries every kind alone and every two, while `steps` stay under `limit`. `best` starts
+  /// at the pools' score `before` and is lowered; `mostFree` is the most free slots of one
+  /// of the pools.
+  void search(const PoolScore& before, PoolScore& best, long long mostFree, long long limit) {
+    const std::size_t words = (pods_.size() + 63) / 64;
+    for (std::size_t x = 0; x < kinds_.size() && steps_ < limit; ++x) {
+      // All pods at the cheaper rate of the two (less a micro for rounding) bound any split.
+      if (static_cast<Micros>(static_cast<double>(total_) * rate(kinds_[x])) - 1 > best.cost) break;
+      for (std::size_t y = x; y < kinds_.size(); ++y) {
+        steps_ += static_cast<long long>(1 + words);
+        if (!takeAll(kinds_[x], kinds_[y], kinds_[y], pods_.size())) continue;
+        if (x == y) {
+          tryOne(x, best);
+        } else {
+          tryTwo(x, y, before, best, mostFree);
+        }
+      }
+    }
+  }
+
+  /// Per member, 0 for the first kind's pool and 1 for the second's; empty when no split
+  /// was taken.
+  std::vector<int> readBack() const {
+    const std::size_t n = pods_.size();
+    if (bestA_ == kNone) return {};
+    if (bestA_ == bestB_) return std::vector<int>(n, 0);
+    // The first kind takes the members the second cannot, and a subset of the rest with
+    // the pods found (SubsetSums' read-back).
+    const PoolKind& A = kinds_[bestA_];
+    const PoolKind& B = kinds_[bestB_];
+    std::vector<int> to(n, 1);
+    long long onlyA = 0;
+    std::vector<std::size_t> flex;
+    std::vector<long long> sizes;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!test(A.joins, i)) continue;
+      if (!test(B.joins, i)) {
+        to[i] = 0;
+        onlyA += pods_[i];
+      } else {
+        flex.push_back(i);
+        sizes.push_back(pods_[i]);
+      }
+    }
+    for (std::size_t at : SubsetSums(std::move(sizes), total_).subset(bestPodsA_ - onlyA)) to[flex[at]] = 0;
+    return to;
+  }
+
+ private:
+  void take(std::size_t x, std::size_t y, long long podsA) {
+    bestA_ = x;
+    bestB_ = y;
+    bestPodsA_ = podsA;
+  }
+
+  /// All members in one pool of kind `x`.
+  void tryOne(std::size_t x, PoolScore& best) {
+    const PoolScore s = scoreOn(kinds_[x], total_);
+    if (s < best) {
+      best = s;
+      take(x, x, total_);
+    }
+  }
+
+  /// The members only one of kinds `x` and `y` takes go there; every split of the others'
+  /// pods that a subset reaches is scored.
+  void tryTwo(std::size_t x, std::size_t y, const PoolScore& before, PoolScore& best, long long& mostFree) {
+    const PoolKind& A = kinds_[x];
+    const PoolKind& B = kinds_[y];
+    long long onlyA = 0, onlyB = 0;
+    flex_.clear();
+    for (std::size_t i = 0; i < pods_.size(); ++i) {
+      const bool inA = test(A.joins, i), inB = test(B.joins, i);
+      if (inA && inB) {
+        flex_.push_back(i);
+      } else {
+        (inA ? onlyA : onlyB) += pods_[i];
+      }
+    }
+    steps_ += static_cast<long long>(pods_.size());
+    // Neither part costs less than the members only it takes.
+    if (scoreOn(A, onlyA).cost + scoreOn(B, onlyB).cost > best.cost) return;
+    reach_.clear();
+    for (std::size_t i : flex_) reach_.add(pods_[i]);
+    const long long flexPods = total_ - onlyA - onlyB;
+    steps_ += static_cast<long long>(flex_.size() * reach_.words()) + flexPods;
+    for (long long s = 0; s <= flexPods; ++s) {
+      if (!reach_.reaches(s)) continue;
+      const long long podsA = onlyA + s;
+      const PoolScore sc = scoreOn(A, podsA) + scoreOn(B, total_ - podsA);
+      if (sc < best) {
+        best = sc;
+        take(x, y, podsA);
+      } else if (sc == before && best == before) {
+        const long long most = std::max(freeOn(A, podsA), freeOn(B, total_ - podsA));
+        if (most > mostFree) {
+          mostFree = most;
+          take(x, y, podsA);
+        }
+      }
+    }
+  }
+
+  const std::vector<PoolKind>& kinds_;
+  const std::vector<long long>& pods_;
+  long long total_ = 0;
+  long long& steps_;
+  ReachableSums reach_;
+  std::vector<std::size_t> flex_;  ///< members both kinds of a pair take
+  std::size_t bestA_ = kNone, bestB_ = kNone;
+  long long bestPodsA_ = 0;
+};
+
+/// The search for the best split of the members among three kinds (see Search::resplit):
+/// for each three kinds, every pair of pod counts the first two can take, by a subset sum
+/// over both at once (SplitSums).
+class TripleSplit {
+ public:
+  /// `kinds` cheapest per pod first; `pods` per member, `total` their sum; adds to `steps`.
+  TripleSplit(const std::vector<PoolKind>& kinds, const std::vector<long long>& pods, long long total, long long& steps)
+      : kinds_(kinds), pods_(pods), total_(total), steps_(steps), parts_(pods.size()), sums_(total) {
+    for (const PoolKind& t : kinds) rate_.push_back(rate(t));
+  }
+
+  /// Tries every three kinds while `steps` stay under `limit`, lowering `best`.
+  void search(PoolScore& best, long long limit) {
+    for (std::size_t x = 0; x < kinds_.size() && steps_ < limit; ++x) {
+      if (static_cast<Micros>(static_cast<double>(total_) * rate_[x]) - 1 > best.cost) break;
+      for (std::size_t y = x + 1; y < kinds_.size() && steps_ < limit; ++y) {
+        for (std::size_t z = y + 1; z < kinds_.size() && steps_ < limit; ++z) tryThree({x, y, z}, best);
+      }
+    }
+  }
+
+  /// Per member, 0, 1 or 2 for the pool of the first, second or third kind; empty when no
+  /// split beat the best it started from.
+  std::vector<int> readBack() {
+    if (!found_) return {};
+    setParts(bestKinds_);
+    run(true);
+    return sums_.split(pods_, parts_, bestA_, bestB_);
+  }
+
+ private:
+  using Three = std::array<std::size_t, 3>;
+
+  /// Which of the kinds `k` each member may join, a bit each (SplitSums' parts).
+  void setParts(const Three& k) {
+    for (std::size_t i = 0; i < pods_.size(); ++i) {
+      parts_[i] = 0;
+      for (unsigned t = 0; t < 3; ++t) parts_[i] |= test(kinds_[k[t]].joins, i) ? 1U << t : 0U;
+    }
+  }
+
+  /// The reach of pod counts (first kind, second kind); with `keep`, every step is kept.
+  void run(bool keep) {
+    sums_.run(pods_, parts_, keep);
+    for (unsigned m : parts_) {
+      if (m != SplitSums::kThird) steps_ += static_cast<long long>(sums_.words() * 2);
+    }
+  }
+
+  /// Whether a split among kinds `k` might score below `best`: not if each member's pods at
+  /// the lowest rate per pod of the kinds it may join, or each kind's own members on it,
+  /// cost more.
+  bool mayBeat(const Three& k, const PoolScore& best) {
+    setParts(k);
+    long long only[3] = {0, 0, 0};
+    double fractional = 0;
+    for (std::size_t i = 0; i < pods_.size(); ++i) {
+      double least = std::numeric_limits<double>::infinity();
+      for (unsigned t = 0; t < 3; ++t) {
+        if (parts_[i] & (1U << t)) least = std::min(least, rate_[k[t]]);
+      }
+      fractional += least * static_cast<double>(pods_[i]);
+      if (parts_[i] == 1 || parts_[i] == 2 || parts_[i] == 4)
+        only[parts_[i] == 1 ? 0 : parts_[i] == 2 ? 1 : 2] += pods_[i];
+    }
+    steps_ += static_cast<long long>(pods_.size());
+    if (static_cast<Micros>(fractional) - 1 > best.cost) return false;
+    Micros floor = 0;
+    for (unsigned t = 0; t < 3; ++t) floor += scoreOn(kinds_[k[t]], only[t]).cost;
+    return floor <= best.cost;
+  }
+
+  void tryThree(const Three& k, PoolScore& best) {
+    steps_ += static_cast<long long>(1 + (pods_.size() + 63) / 64);
+    if (!takeAll(kinds_[k[0]], kinds_[k[1]], kinds_[k[2]], pods_.size())) return;
+    if (!mayBeat(k, best)) return;
+    run(false);
+    scan(k, best);
+    const auto T = static_cast<std::size_t>(total_) + 1;
+    steps_ += static_cast<long long>(T * T / 2);
+  }
+
+  /// Every pair of pod counts of the first two kinds reached, the rest on the third.
+  void scan(const Three& k, PoolScore& best) {
+    const auto T = static_cast<std::size_t>(total_) + 1;
+    for (std::size_t a = 0; a < T; ++a) {
+      const PoolScore sa = scoreOn(kinds_[k[0]], static_cast<long long>(a));
+      if (sa.cost > best.cost) break;
+      for (std::size_t b = 0; a + b < T; ++b) {
+        if (!sums_.reaches(a, b)) continue;
+        const PoolScore s = sa + scoreOn(kinds_[k[1]], static_cast<long long>(b)) +
+                            scoreOn(kinds_[k[2]], total_ - static_cast<long long>(a + b));
+        if (s < best) {
+          best = s;
+          found_ = true;
+          bestKinds_ = k;
+          bestA_ = a;
+          bestB_ = b;
+        }
+      }
+    }
+  }
+
+  const std::vector<PoolKind>& kinds_;
+  const std::vector<long long>& pods_;
+  long long total_ = 0;
+  long long& steps_;
+  std::vector<double> rate_;     ///< per kind
+  std::vector<unsigned> parts_;  ///< per member: which of the three kinds tried it may join
+  SplitSums sums_;
+  bool found_ = false;
+  Three bestKinds_{};
+  std::size_t bestA_ = 0, bestB_ = 0;  ///< pods of the first and second kinds
+};
+
+/// What a pool's members are, as far as the re-splits tell them apart: its pods, its member
+/// count and the sum of its members' indices.
+using Signature = std::tuple<long long, std::size_t, std::size_t>;
+
+Signature signatureOf(const SearchPool& pool) {
+  std::size_t sum = 0;
+  for (std::size_t w : pool.members) sum += w;
+  return {pool.pods, pool.members.size(), sum};
+}
+
+/// Adds to `sets` each `size` (2 or 3) live pools of group `g` small enough to re-split
+/// together that `fresh` accepts, with minus their `waste` (per pool), so that sorting puts
+/// the most wasteful first.
+template <class Fresh>
+void addResplitSets(const std::vector<SearchPool>& pools, const Group& g, std::size_t size,
+                    const std::vector<double>& waste, Fresh fresh,
+                    std::vector<std::pair<double, std::vector<std::size_t>>>& sets) {
+  std::vector<std::size_t> live;
+  for (std::size_t p : g.pools) {
+    if (pools[p].alive && pools[p].members.size() < kResplitMembers) live.push_back(p);
+  }
+  const long long podLimit = size == 2 ? kResplitPods : kResplit3Pods;
+  auto small = [&](std::initializer_list<std::size_t> ps) {
+    std::size_t members = 0;
+    long long pods = 0;
+    for (std::size_t p : ps) members += pools[p].members.size();
+    if (members > kResplitMembers) return false;
+    for (std::size_t p : ps) pods += pools[p].pods;
+    return pods <= podLimit;
+  };
+  for (std::size_t i = 0; i < live.size(); ++i) {
+    for (std::size_t j = i + 1; j < live.size(); ++j) {
+      const std::size_t a = live[i], b = live[j];
+      if (!small({a, b})) continue;
+      if (size == 2) {
+        if (fresh({a, b})) sets.push_back({-(waste[a] + waste[b]), {a, b}});
+        continue;
+      }
+      for (std::size_t k = j + 1; k < live.size(); ++k) {
+        const std::size_t c = live[k];
+        if (small({a, b, c}) && fresh({a, b, c})) sets.push_back({-(waste[a] + waste[b] + waste[c]), {a, b, c}});
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -54,7 +345,7 @@ bool Search::resplit(const std::vector<std::size_t>& ps) {
   const Group& g = groups_[group];
   std::vector<std::size_t> all;
   long long total = 0;
-  Score before;
+  PoolScore before;
   for (std::size_t p : ps) {
     all.insert(all.end(), pools_[p].members.begin(), pools_[p].members.end());
     total += pools_[p].pods;
@@ -63,206 +354,44 @@ bool Search::resplit(const std::vector<std::size_t>& ps) {
   const std::size_t n = all.size();
   if (n < 2 || n > kResplitMembers || total > (ps.size() == 2 ? kResplitPods : kResplit3Pods)) return false;
   const std::size_t K = g.candidates.size();
-  std::vector<Fit> fit(n * K);
+  std::vector<PodFit> fit(n * K);
   std::vector<long long> pods(n);
   for (std::size_t i = 0; i < n; ++i) {
-    const Fit* f = fits(all[i]);
+    const PodFit* f = fits(all[i]);
     std::copy(f, f + K, fit.begin() + static_cast<std::ptrdiff_t>(i * K));
     pods[i] = ws_[all[i]].replicas;
   }
-  const std::size_t words = (n + 63) / 64;
-  // The kinds: per candidate and mode, each least safe replica count and node cap found among
-  // the members, less those that a smaller count or cap matches in pods per node.
-  std::vector<Kind> kinds;
-  std::vector<int> caps, rs;
-  for (std::size_t j = 0; j < K; ++j) {
-    const Offer& o = g.offers[j];
-    caps.clear();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (fit[i * K + j].cap > 0) caps.push_back(fit[i * K + j].cap);
-    }
-    std::sort(caps.begin(), caps.end());
-    caps.erase(std::unique(caps.begin(), caps.end()), caps.end());
-    for (Mode mode : kModes) {
-      if (mode != Mode::Dedicated && o.fractional) continue;
-      rs.clear();
-      for (std::size_t i = 0; i < n; ++i) {
-        const Fit& f = fit[i * K + j];
-        const int r = mode == Mode::Dedicated ? (f.ded ? 1 : 0) : mode == Mode::Mps ? f.mps : f.ts;
-        if (f.cap > 0 && r >= (mode == Mode::Dedicated ? 1 : 2)) rs.push_back(r);
-      }
-      std::sort(rs.begin(), rs.end());
-      rs.erase(std::unique(rs.begin(), rs.end()), rs.end());
-      for (std::size_t ri = 0; ri < rs.size(); ++ri) {
-        int lastPerNode = 0;
-        for (int c : caps) {
-          const int most = (c + o.gpus - 1) / o.gpus;  // replicas past this add no pods per node
-          if (ri > 0 && rs[ri - 1] >= most) continue;  // a smaller count does as well
-          const int replicas = mode == Mode::Dedicated ? 1 : std::min(rs[ri], most);
-          if (mode != Mode::Dedicated && replicas < 2) continue;
-          const int perNode = std::min(o.gpus * replicas, c);
-          if (perNode == lastPerNode) continue;  // a smaller cap does as well
-          lastPerNode = perNode;
-          Kind t{j, mode, perNode, o.price, Bits(words, 0)};
-          bool any = false;
-          for (std::size_t i = 0; i < n; ++i) {
-            const Fit& f = fit[i * K + j];
-            const int r = mode == Mode::Dedicated ? (f.ded ? 1 : 0) : mode == Mode::Mps ? f.mps : f.ts;
-            if (f.cap >= c && r >= rs[ri]) {
-              t.joins[i / 64] |= std::uint64_t{1} << (i % 64);
-              any = true;
-            }
-          }
-          if (any) kinds.push_back(std::move(t));
-        }
-      }
-    }
-  }
-  // A kind that another takes every member of, at as many pods per node, for no more per node
-  // and no more isolation penalty, never splits better: left out (of equal ones, the first kept).
-  auto covers = [&](const Kind& x, const Kind& y) {  // x does all that y does
-    if (x.perNode < y.perNode || x.price > y.price || isolationPenalty(x.mode) > isolationPenalty(y.mode)) {
-      return false;
-    }
-    for (std::size_t w = 0; w < words; ++w) {
-      if ((y.joins[w] & ~x.joins[w]) != 0) return false;
-    }
-    return true;
-  };
-  std::vector<char> dominated(kinds.size(), 0);
-  for (std::size_t y = 0; y < kinds.size(); ++y) {
-    for (std::size_t x = 0; x < kinds.size() && !dominated[y]; ++x) {
-      if (x == y || dominated[x] || !covers(kinds[x], kinds[y])) continue;
-      dominated[y] = x < y || !covers(kinds[y], kinds[x]);
-    }
-  }
-  resplitSteps_ += static_cast<long long>(kinds.size() * kinds.size() * words);
-  std::size_t kept = 0;
-  for (std::size_t y = 0; y < kinds.size(); ++y) {
-    if (dominated[y]) continue;
-    if (kept != y) kinds[kept] = std::move(kinds[y]);
-    ++kept;
-  }
-  kinds.resize(kept);
+  std::vector<PoolKind> kinds = poolKindsOf(g, fit);
+  resplitSteps_ += static_cast<long long>(kinds.size() * kinds.size() * ((n + 63) / 64));
+  dropCovered(kinds);
   // Cheapest per pod first: once all pods at a kind's rate cost more than the best split, no
   // pair with a later kind can do better.
-  auto rate = [](const Kind& t) { return static_cast<double>(t.price) / t.perNode; };
-  std::stable_sort(kinds.begin(), kinds.end(), [&](const Kind& x, const Kind& y) { return rate(x) < rate(y); });
+  std::stable_sort(kinds.begin(), kinds.end(), [&](const PoolKind& x, const PoolKind& y) { return rate(x) < rate(y); });
   resplitSteps_ += static_cast<long long>(n * K * 4 + kinds.size() * n);
-  Score best = before;
-  long long bestFree = 0;  // most free slots of one pool, for a split that keeps the score
-  for (std::size_t p : ps) {
-    bestFree = std::max(bestFree, pools_[p].choice.nodes * pools_[p].choice.podsPerNode - pools_[p].pods);
-  }
+  PoolScore best = before;
   std::vector<int> to;  // per member: the position in `ps` of its pool, once a split beats the pools
   if (ps.size() == 3) {
-    to = split3(kinds, pods, total, best);
+    TripleSplit split(kinds, pods, total, resplitSteps_);
+    split.search(best, resplitLimit_);
+    to = split.readBack();
   } else {
-    std::size_t bestA = kNone, bestB = kNone;
-    long long bestPodsA = 0;
-    const std::size_t bits = static_cast<std::size_t>(total) + 1;
-    Bits reach((bits + 63) / 64);
-    std::vector<std::size_t> flex;
-    const std::uint64_t lastWord = n % 64 == 0 ? ~std::uint64_t{0} : (std::uint64_t{1} << (n % 64)) - 1;
-    for (std::size_t x = 0; x < kinds.size() && resplitSteps_ < resplitLimit_; ++x) {
-      const Kind& A = kinds[x];
-      // All pods at the cheaper rate of the two (less a micro for rounding) bound any split.
-      if (static_cast<Micros>(static_cast<double>(total) * rate(A)) - 1 > best.cost) break;
-      for (std::size_t y = x; y < kinds.size(); ++y) {
-        const Kind& B = kinds[y];
-        resplitSteps_ += static_cast<long long>(1 + words);
-        bool covered = true;
-        for (std::size_t w = 0; w < words && covered; ++w) {
-          const std::uint64_t used = w + 1 < words ? ~std::uint64_t{0} : lastWord;
-          covered = ((A.joins[w] | B.joins[w]) & used) == used;
-        }
-        if (!covered) continue;
-        if (x == y) {  // one pool
-          const Score s = scoreOn(A, total);
-          if (s < best) {
-            best = s;
-            bestA = x;
-            bestB = y;
-            bestPodsA = total;
-          }
-          continue;
-        }
-        long long onlyA = 0, onlyB = 0;
-        flex.clear();
-        for (std::size_t i = 0; i < n; ++i) {
-          const bool inA = test(A.joins, i), inB = test(B.joins, i);
-          if (inA && inB) {
-            flex.push_back(i);
-          } else {
-            (inA ? onlyA : onlyB) += pods[i];
-          }
-        }
-        resplitSteps_ += static_cast<long long>(n);
-        // Neither part costs less than the members only it takes.
-        if (scoreOn(A, onlyA).cost + scoreOn(B, onlyB).cost > best.cost) continue;
-        std::fill(reach.begin(), reach.end(), 0);
-        reach[0] = 1;
-        for (std::size_t i : flex) orShifted(reach, pods[i], bits);
-        const long long flexPods = total - onlyA - onlyB;
-        resplitSteps_ += static_cast<long long>(flex.size() * reach.size()) + flexPods;
-        for (long long s = 0; s <= flexPods; ++s) {
-          if (!test(reach, static_cast<std::size_t>(s))) continue;
-          const Score sc = scoreOn(A, onlyA + s) + scoreOn(B, total - onlyA - s);
-          if (sc < best) {
-            best = sc;
-            bestA = x;
-            bestB = y;
-            bestPodsA = onlyA + s;
-          } else if (sc == before && best == before) {
-            const long long most = std::max(freeOn(A, onlyA + s), freeOn(B, total - onlyA - s));
-            if (most > bestFree) {
-              bestFree = most;
-              bestA = x;
-              bestB = y;
-              bestPodsA = onlyA + s;
-            }
-          }
-        }
-      }
+    long long mostFree = 0;  // most free slots of one pool, for a split that keeps the score
+    for (std::size_t p : ps) {
+      mostFree = std::max(mostFree, pools_[p].choice.nodes * pools_[p].choice.podsPerNode - pools_[p].pods);
     }
-    if (bestA != kNone) {
-      // Which members go to A: those B cannot take, and a subset of the rest with the pods
-      // found, read back from the first item that reached each sum.
-      const Kind& A = kinds[bestA];
-      const Kind& B = kinds[bestB];
-      to.assign(n, 1);
-      long long onlyA = 0;
-      flex.clear();
-      for (std::size_t i = 0; i < n; ++i) {
-        const bool inA = test(A.joins, i), inB = bestA == bestB || test(B.joins, i);
-        if (inA && !inB) {
-          to[i] = 0;
-          onlyA += pods[i];
-        } else if (inA) {
-          flex.push_back(i);
-        }
-      }
-      if (bestA == bestB) {
-        std::fill(to.begin(), to.end(), 0);
-      } else {
-        std::vector<std::ptrdiff_t> first(bits, -1);
-        first[0] = static_cast<std::ptrdiff_t>(n);
-        for (std::size_t i : flex) {
-          for (long long s = total; s >= pods[i]; --s) {
-            if (first[static_cast<std::size_t>(s)] < 0 && first[static_cast<std::size_t>(s - pods[i])] >= 0) {
-              first[static_cast<std::size_t>(s)] = static_cast<std::ptrdiff_t>(i);
-            }
-          }
-        }
-        for (long long s = bestPodsA - onlyA; s > 0;) {
-          const auto i = static_cast<std::size_t>(first[static_cast<std::size_t>(s)]);
-          to[i] = 0;
-          s -= pods[i];
-        }
-      }
-    }
+    PairSplit split(kinds, pods, total, resplitSteps_);
+    split.search(before, best, mostFree, resplitLimit_);
+    to = split.readBack();
   }
   if (to.empty()) return false;
+  return moveMembers(ps, all, pods, to);
+}
+
+/// Empties the pools `ps` and puts member i of `all` (with `pods[i]` pods) into ps[to[i]];
+/// keeps that if finish() does.
+bool Search::moveMembers(const std::vector<std::size_t>& ps, const std::vector<std::size_t>& all,
+                         const std::vector<long long>& pods, const std::vector<int>& to) {
+  const std::size_t group = pools_[ps.front()].group;
   Undo u;
   begin(u, group);
   for (std::size_t p : ps) {
@@ -271,7 +400,7 @@ bool Search::resplit(const std::vector<std::size_t>& ps) {
     pools_[p].pods = 0;
     pools_[p].alive = true;
   }
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < all.size(); ++i) {
     u.owners.emplace_back(all[i], owner_[all[i]]);
     const std::size_t p = ps[static_cast<std::size_t>(to[i])];
     pools_[p].members.push_back(all[i]);
@@ -282,155 +411,16 @@ bool Search::resplit(const std::vector<std::size_t>& ps) {
   return finish(u, group, ps.size() == 2);
 }
 
-/// The split of the members (pods per member; a member may join the kinds whose bit it has)
-/// among three kinds that scores below `best`, which it lowers: for each three kinds, every
-/// pair of pod counts the first two can take, by a subset sum over both at once. Empty when
-/// no split beats `best`.
-std::vector<int> Search::split3(const std::vector<Kind>& kinds, const std::vector<long long>& pods, long long total,
-                                Score& best) {
-  const std::size_t n = pods.size();
-  const auto T = static_cast<std::size_t>(total) + 1;  // pods of the first kind: a row each
-  const std::size_t rowWords = (T + 63) / 64;          // pods of the second: a bit each
-  std::size_t bestX = 0, bestY = 0, bestZ = 0, bestA = 0, bestB = 0;
-  bool found = false;
-  std::vector<unsigned> mask(n);
-  Bits cur(T * rowWords), next(T * rowWords);
-  const std::size_t words = (n + 63) / 64;
-  const std::uint64_t lastWord = n % 64 == 0 ? ~std::uint64_t{0} : (std::uint64_t{1} << (n % 64)) - 1;
-  std::vector<double> rate(kinds.size());
-  for (std::size_t t = 0; t < kinds.size(); ++t) rate[t] = static_cast<double>(kinds[t].price) / kinds[t].perNode;
-  // Reach after each member for pod counts (a, b); with `layers`, every step is kept.
-  auto run = [&](std::vector<Bits>* layers) {
-    std::fill(cur.begin(), cur.end(), 0);
-    cur[0] = 1;
-    if (layers) layers->assign(1, cur);
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto p = static_cast<std::size_t>(pods[i]);
-      if (mask[i] == 4) {
-        if (layers) layers->push_back(cur);
-        continue;
-      }
-      if (mask[i] & 4) {
-        next = cur;
-      } else {
-        std::fill(next.begin(), next.end(), 0);
-      }
-      if (mask[i] & 1) {
-        for (std::size_t a = T; a-- > p;) {
-          for (std::size_t w = 0; w < rowWords; ++w) next[a * rowWords + w] |= cur[(a - p) * rowWords + w];
-        }
-      }
-      if (mask[i] & 2) {
-        const std::size_t whole = p / 64, part = p % 64;
-        for (std::size_t a = 0; a < T; ++a) {
-          const std::uint64_t* from = &cur[a * rowWords];
-          std::uint64_t* into = &next[a * rowWords];
-          for (std::size_t w = rowWords; w-- > whole;) {
-            std::uint64_t v = from[w - whole] << part;
-            if (part != 0 && w > whole) v |= from[w - whole - 1] >> (64 - part);
-            into[w] |= v;
-          }
-        }
-      }
-      cur.swap(next);
-      resplitSteps_ += static_cast<long long>(T * rowWords * 2);
-      if (layers) layers->push_back(cur);
-    }
-  };
-  for (std::size_t x = 0; x < kinds.size() && resplitSteps_ < resplitLimit_; ++x) {
-    if (static_cast<Micros>(static_cast<double>(total) * rate[x]) - 1 > best.cost) break;
-    for (std::size_t y = x + 1; y < kinds.size() && resplitSteps_ < resplitLimit_; ++y) {
-      for (std::size_t z = y + 1; z < kinds.size() && resplitSteps_ < resplitLimit_; ++z) {
-        const Kind* k3[3] = {&kinds[x], &kinds[y], &kinds[z]};
-        bool covered = true;
-        for (std::size_t w = 0; w < words && covered; ++w) {
-          const std::uint64_t used = w + 1 < words ? ~std::uint64_t{0} : lastWord;
-          covered = ((k3[0]->joins[w] | k3[1]->joins[w] | k3[2]->joins[w]) & used) == used;
-        }
-        resplitSteps_ += static_cast<long long>(1 + words);
-        if (!covered) continue;
-        // Neither less than each kind's own members on it, nor less than each member's pods
-        // at the lowest rate per pod of the kinds it may join.
-        long long only[3] = {0, 0, 0};
-        double fractional = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-          mask[i] = 0;
-          double least = std::numeric_limits<double>::infinity();
-          for (unsigned t = 0; t < 3; ++t) {
-            if (!test(k3[t]->joins, i)) continue;
-            mask[i] |= 1U << t;
-            least = std::min(least, rate[t == 0 ? x : t == 1 ? y : z]);
-          }
-          fractional += least * static_cast<double>(pods[i]);
-          if (mask[i] == 1 || mask[i] == 2 || mask[i] == 4) only[mask[i] == 1 ? 0 : mask[i] == 2 ? 1 : 2] += pods[i];
-        }
-        resplitSteps_ += static_cast<long long>(n);
-        if (static_cast<Micros>(fractional) - 1 > best.cost) continue;
-        if (scoreOn(*k3[0], only[0]).cost + scoreOn(*k3[1], only[1]).cost + scoreOn(*k3[2], only[2]).cost > best.cost) {
-          continue;
-        }
-        run(nullptr);
-        for (std::size_t a = 0; a < T; ++a) {
-          const Score sa = scoreOn(*k3[0], static_cast<long long>(a));
-          if (sa.cost > best.cost) break;
-          for (std::size_t b = 0; a + b < T; ++b) {
-            if (!test(cur, a * rowWords * 64 + b)) continue;
-            const Score s = sa + scoreOn(*k3[1], static_cast<long long>(b)) +
-                            scoreOn(*k3[2], total - static_cast<long long>(a + b));
-            if (s < best) {
-              best = s;
-              found = true;
-              std::tie(bestX, bestY, bestZ, bestA, bestB) = std::make_tuple(x, y, z, a, b);
-            }
-          }
-        }
-        resplitSteps_ += static_cast<long long>(T * T / 2);
-      }
-    }
-  }
-  if (!found) return {};
-  // Read the split back: each member, last first, goes where the reach before it allows.
-  const Kind* k3[3] = {&kinds[bestX], &kinds[bestY], &kinds[bestZ]};
-  for (std::size_t i = 0; i < n; ++i) {
-    mask[i] = 0;
-    for (unsigned t = 0; t < 3; ++t) mask[i] |= test(k3[t]->joins, i) ? 1U << t : 0U;
-  }
-  std::vector<Bits> layers;
-  run(&layers);
-  std::vector<int> to(n, 2);
-  std::size_t a = bestA, b = bestB;
-  auto reached = [&](const Bits& layer, std::size_t ra, std::size_t rb) {
-    return test(layer, ra * rowWords * 64 + rb);
-  };
-  for (std::size_t i = n; i-- > 0;) {
-    const Bits& before = layers[i];
-    const auto p = static_cast<std::size_t>(pods[i]);
-    if ((mask[i] & 4) && reached(before, a, b)) {
-      to[i] = 2;
-    } else if ((mask[i] & 1) && a >= p && reached(before, a - p, b)) {
-      to[i] = 0;
-      a -= p;
-    } else {
-      to[i] = 1;
-      b -= p;
-    }
-  }
-  return to;
-}
-
 /// Re-splits two pools of one group at a time, then three, those whose unused slots cost
 /// the most first, within the step budget; a set is tried again only once one of its pools
 /// changed.
 bool Search::resplitRound() {
-  using Signature = std::tuple<long long, std::size_t, std::size_t>;
   std::vector<Signature> signature(pools_.size());
   std::vector<double> waste(pools_.size(), 0);
   for (std::size_t p = 0; p < pools_.size(); ++p) {
-    const Pool& pool = pools_[p];
+    const SearchPool& pool = pools_[p];
     if (!pool.alive) continue;
-    std::size_t sum = 0;
-    for (std::size_t w : pool.members) sum += w;
-    signature[p] = {pool.pods, pool.members.size(), sum};
+    signature[p] = signatureOf(pool);
     const Offer& c = groups_[pool.group].offers[pool.choice.k];
     waste[p] = static_cast<double>(pool.choice.nodes * pool.choice.podsPerNode - pool.pods) *
                static_cast<double>(c.price) / static_cast<double>(std::max(1, pool.choice.podsPerNode));
@@ -444,53 +434,20 @@ bool Search::resplitRound() {
   bool improved = false;
   for (std::size_t size : {2, 3}) {
     std::vector<std::pair<double, std::vector<std::size_t>>> sets;
-    for (const Group& g : groups_) {
-      std::vector<std::size_t> live;
-      for (std::size_t p : g.pools) {
-        if (pools_[p].alive && pools_[p].members.size() < kResplitMembers) live.push_back(p);
-      }
-      const long long podLimit = size == 2 ? kResplitPods : kResplit3Pods;
-      for (std::size_t i = 0; i < live.size(); ++i) {
-        for (std::size_t j = i + 1; j < live.size(); ++j) {
-          const std::size_t a = live[i], b = live[j];
-          if (pools_[a].members.size() + pools_[b].members.size() > kResplitMembers) continue;
-          if (pools_[a].pods + pools_[b].pods > podLimit) continue;
-          if (size == 2) {
-            if (resplitTried_.count(keyOf({a, b})) == 0) sets.push_back({-(waste[a] + waste[b]), {a, b}});
-            continue;
-          }
-          for (std::size_t k = j + 1; k < live.size(); ++k) {
-            const std::size_t c = live[k];
-            if (pools_[a].members.size() + pools_[b].members.size() + pools_[c].members.size() > kResplitMembers)
-              continue;
-            if (pools_[a].pods + pools_[b].pods + pools_[c].pods > podLimit) continue;
-            if (resplitTried_.count(keyOf({a, b, c})) == 0) {
-              sets.push_back({-(waste[a] + waste[b] + waste[c]), {a, b, c}});
-            }
-          }
-        }
-      }
-    }
+    auto fresh = [&](const std::vector<std::size_t>& ps) { return resplitTried_.count(keyOf(ps)) == 0; };
+    for (const Group& g : groups_) addResplitSets(pools_, g, size, waste, fresh, sets);
     resplitSteps_ += static_cast<long long>(sets.size());
     std::sort(sets.begin(), sets.end());
     for (const auto& [w, ps] : sets) {
       if (resplitSteps_ >= resplitLimit_) break;
       if (!std::all_of(ps.begin(), ps.end(), [&](std::size_t p) { return pools_[p].alive; })) continue;
       std::vector<Signature> key;
-      for (std::size_t p : ps) {
-        const Pool& pool = pools_[p];
-        std::size_t sum = 0;
-        for (std::size_t m : pool.members) sum += m;
-        key.emplace_back(pool.pods, pool.members.size(), sum);
-      }
+      for (std::size_t p : ps) key.push_back(signatureOf(pools_[p]));
       if (!resplitTried_.insert(std::move(key)).second) continue;
       improved = resplit(ps) || improved;
     }
   }
   return improved;
 }
-
-/// The moves that start from one pool: re-shape it; free its last node; take out the members
-/// that hold its replicas or pods per node down; dissolve it when small; move each member.
 
 }  // namespace gpuslice::detail::search
