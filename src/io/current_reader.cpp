@@ -59,7 +59,8 @@ std::optional<Error> addCurrentObjects(const std::string& file, std::string_view
     const Node* items = doc.find("items");
     if (!items) continue;  // an empty list prints `items: []`, but nothing is nothing
     GS_TRY(d.sequence(*items, "items"));
-    for (std::size_t i = 0; i < items->items.size(); ++i) GS_TRY(addObject(d, items->items[i], index("items", i), into));
+    for (std::size_t i = 0; i < items->items.size(); ++i)
+      GS_TRY(addObject(d, items->items[i], index("items", i), into));
   }
   return std::nullopt;
 }

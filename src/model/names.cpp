@@ -48,7 +48,8 @@ const char* workloadKindName(WorkloadKind k) {
 }
 
 std::optional<WorkloadKind> workloadKindNamed(std::string_view name) {
-  for (WorkloadKind k : {WorkloadKind::Deployment, WorkloadKind::StatefulSet, WorkloadKind::Job, WorkloadKind::CronJob}) {
+  for (WorkloadKind k :
+       {WorkloadKind::Deployment, WorkloadKind::StatefulSet, WorkloadKind::Job, WorkloadKind::CronJob}) {
     if (name == workloadKindName(k)) return k;
   }
   return std::nullopt;

@@ -29,8 +29,7 @@ void dropRepeatedTolerations(Value& podTemplate) {
   if (!list || !list->isSequence()) return;
   std::vector<Value> kept;
   for (Value& t : list->items) {
-    const bool seen =
-        std::any_of(kept.begin(), kept.end(), [&](const Value& k) { return sameMembers(k, t); });
+    const bool seen = std::any_of(kept.begin(), kept.end(), [&](const Value& k) { return sameMembers(k, t); });
     if (!seen) kept.push_back(std::move(t));
   }
   list->items = std::move(kept);
@@ -67,7 +66,8 @@ std::vector<std::string> patchComments(const Workload& w, const Pool& pool, cons
     out.push_back("create the Job again.");
   } else {
     std::string lower = kind;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](char ch) { return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch; });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](char ch) { return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch; });
     out.push_back(fmt::format("Merge into its {}, e.g.", kind));
     out.push_back(fmt::format("kubectl patch {} {} -n {} --patch-file {}", lower, w.name, w.ns, file));
   }

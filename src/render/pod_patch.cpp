@@ -225,7 +225,8 @@ Value resources(const std::string& resource, const CurrentPod& cur, std::vector<
 }
 
 /// The comment lines that say what the patch keeps and removes.
-std::vector<std::string> notes(const CurrentPod& cur, std::size_t tolerations, const std::vector<std::string>& removed) {
+std::vector<std::string> notes(const CurrentPod& cur, std::size_t tolerations,
+                               const std::vector<std::string>& removed) {
   if (!cur.object) {
     return {"Not knowing the object (render --current FILE reads it), this patch sets the pod's tolerations to",
             "gpuslice's alone (a strategic merge replaces the list): add the workload's own to it, and remove any",
