@@ -192,9 +192,10 @@ std::optional<Error> readBottlerocket(const Decoder& d, const Node& gpuNode, con
   for (std::size_t i = 0; i < profiles->items.size(); ++i) {
     auto name = d.string(profiles->items[i], index(pf, i));
     if (!name) return name.error();
-    const bool known = std::any_of(gpu.profiles.begin(), gpu.profiles.end(),
-                                   [&](const MigProfile& p) { return p.name == *name; });
-    if (!known) return d.error(profiles->items[i], index(pf, i), fmt::format("{} is not a profile of {}", *name, gpu.name));
+    const bool known =
+        std::any_of(gpu.profiles.begin(), gpu.profiles.end(), [&](const MigProfile& p) { return p.name == *name; });
+    if (!known)
+      return d.error(profiles->items[i], index(pf, i), fmt::format("{} is not a profile of {}", *name, gpu.name));
     gpu.bottlerocketProfiles.push_back(*name);
   }
   gpu.bottlerocketKey = *key;
