@@ -55,6 +55,8 @@ int runRender(const RenderArgs& a) {
   if (a.plan.files.empty() == a.savedPlan.empty()) {
     return report(usage("", "give workload files to plan from, or --plan FILE with a saved plan, not both"));
   }
+  if (a.prune && a.outDir.empty())
+    return report(usage("--prune", "removes files from an --out-dir: it needs --out-dir DIR"));
   if (a.format == "kustomize" && a.outDir.empty()) {
     return report(usage("--format", "kustomize writes a kustomization beside the files: it needs --out-dir DIR"));
   }
@@ -109,7 +111,7 @@ int runRender(const RenderArgs& a) {
   auto manifests = render(*plan, *set, catalog, options, *templates);
   if (!manifests) return report(manifests.error());
   if (!a.outDir.empty()) {
-    if (auto e = io::writeManifests(a.outDir, *manifests)) return report(*e);
+    if (auto e = io::writeManifests(a.outDir, *manifests, a.prune)) return report(*e);
   } else if (auto e = io::writeFileAtomic("-", io::manifestStream(*manifests))) {
     return report(*e);
   }
@@ -133,7 +135,11 @@ Runner registerRender(CLI::App& app) {
                  "Directory with copies of templates/*.yaml to use instead of the built-in ones (any missing "
                  "file stays built in)");
   app.add_option("--out-dir", a->outDir,
-                 "Write one file per manifest into DIR (each whole or not at all) instead of stdout");
+                 "Write one file per manifest into DIR instead of stdout, with APPLY.md (the order to apply them) "
+                 "and .gpuslice-files (what gpuslice wrote there), all at once or nothing");
+  app.add_flag("--prune", a->prune,
+               "With --out-dir: remove the files an earlier render wrote there that this one does not (only "
+               "files on its .gpuslice-files list)");
   app.add_option("--only", a->only, "Parts to write, comma-separated")
       ->check(CLI::IsMember({"configmaps", "karpenter", "helm-values", "patches"}))
       ->delimiter(',');
