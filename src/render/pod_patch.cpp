@@ -55,23 +55,29 @@ Error workloadError(const Workload& w, std::string message) {
                fmt::format("workload {}: {}", w.qualifiedName(), std::move(message))};
 }
 
+/// The first GPU resource container `c` requests or limits, or empty.
+std::string firstGpuResource(const Value& c) {
+  for (const char* kind : {"requests", "limits"}) {
+    const Value* resources = c.at({"resources", kind});
+    if (!resources || !resources->isMapping()) continue;
+    for (const ValueMember& m : resources->members) {
+      if (gpuResource(m.key)) return m.key;
+    }
+  }
+  return "";
+}
+
 /// A container other than the GPU's that asks for a GPU resource: the pod would need two
 /// slots, which no plan gives it.
 std::optional<Error> otherGpuContainer(const Workload& w, const CurrentPod& cur) {
   for (const char* list : {"initContainers", "containers"}) {
     for (const Value& c : listOf(cur.spec, list)) {
-      if (&c == cur.container) continue;
-      for (const char* kind : {"requests", "limits"}) {
-        const Value* resources = c.at({"resources", kind});
-        if (!resources || !resources->isMapping()) continue;
-        for (const ValueMember& m : resources->members) {
-          if (!gpuResource(m.key)) continue;
-          return Error{ErrorKind::BadInput, cur.object->file, c.line, "",
-                       fmt::format("workload {}: container {} also asks for {}; gpuslice plans one GPU slot per pod, "
-                                   "for container {}",
-                                   w.qualifiedName(), textOf(c.find("name")), m.key, w.containerName())};
-        }
-      }
+      const std::string resource = &c == cur.container ? "" : firstGpuResource(c);
+      if (resource.empty()) continue;
+      return Error{ErrorKind::BadInput, cur.object->file, c.line, "",
+                   fmt::format("workload {}: container {} also asks for {}; gpuslice plans one GPU slot per pod, "
+                               "for container {}",
+                               w.qualifiedName(), textOf(c.find("name")), resource, w.containerName())};
     }
   }
   return std::nullopt;
