@@ -39,6 +39,8 @@ namespace {
 constexpr double kWallTargetSeconds = 2.0;
 constexpr double kRssTargetMiB = 1024.0;
 constexpr double kGapTargetPercent = 2.0;
+constexpr double kOutDirRatio = 3.0;         ///< render --out-dir against render to stdout
+constexpr long kRenderMaxWorkloads = 10000;  ///< larger fleets are not rendered
 
 constexpr const char* kUsage =
     "usage: gpuslice-bench --gpuslice PATH [--genfleet PATH] [--sizes 1000,10000,100000]\n"
@@ -306,6 +308,42 @@ double gapPercent(const Quality& q) {
   return q.hourlyCost <= 0 ? 0.0 : INFINITY;
 }
 
+/// Best wall time of `cmd` over opt.repeat runs; `fresh`, if set, is emptied before each run.
+double bestOf(const Options& opt, const std::vector<std::string>& cmd, const std::string& what,
+              const std::string& errPath, const std::string& fresh = "") {
+  double best = INFINITY;
+  for (int r = 0; r < opt.repeat; ++r) {
+    if (!fresh.empty()) {
+      std::error_code ec;
+      fs::remove_all(fresh, ec);
+    }
+    const ChildRun run = runChild(cmd, errPath);
+    requireSuccess(run, what, errPath, true);
+    best = std::min(best, run.wallSeconds);
+  }
+  return best;
+}
+
+/// Times `gpuslice render` of the saved plan, every part, to stdout and into a fresh --out-dir
+/// (one file per manifest, synced once): the directory may take at most kOutDirRatio times as
+/// long as stdout. Sizes above kRenderMaxWorkloads are not rendered (a file per workload).
+void timeRender(const Options& opt, const fs::path& dir, long size, const std::string& plan, const std::string& errPath,
+                std::vector<std::string>& missed) {
+  if (size > kRenderMaxWorkloads) return;
+  const std::string outDir = (dir / fmt::format("render-{}", size)).string();
+  std::vector<std::string> cmd{opt.gpuslice, "render", "--plan", plan, "--cluster", "bench", "--node-role", "R"};
+  std::vector<std::string> toStdout = cmd;
+  toStdout.insert(toStdout.end(), {"--only", "configmaps,karpenter,helm-values,patches"});
+  cmd.insert(cmd.end(), {"--out-dir", outDir});
+  const double stdoutWall = bestOf(opt, toStdout, fmt::format("gpuslice render ({} workloads)", size), errPath);
+  const double dirWall =
+      bestOf(opt, cmd, fmt::format("gpuslice render --out-dir ({} workloads)", size), errPath, outDir);
+  const double ratio = stdoutWall > 0 ? dirWall / stdoutWall : 0;
+  fmt::print("render workloads={} stdout_s={:.2f} out_dir_s={:.2f} ratio={:.1f}\n", size, stdoutWall, dirWall, ratio);
+  std::fflush(stdout);
+  if (!(ratio <= kOutDirRatio)) missed.push_back(fmt::format("out-dir {:.1f}x stdout at {}", ratio, size));
+}
+
 /// Runs every size; returns the missed targets (empty when all are met).
 std::vector<std::string> runBenchmark(const Options& opt, const fs::path& dir) {
   std::vector<std::string> missed;
@@ -341,6 +379,7 @@ std::vector<std::string> runBenchmark(const Options& opt, const fs::path& dir) {
     if (!(bestWall < kWallTargetSeconds)) missed.push_back(fmt::format("wall {:.2f}s at {}", bestWall, size));
     if (!(rssMiB < kRssTargetMiB)) missed.push_back(fmt::format("rss {:.1f}MiB at {}", rssMiB, size));
     if (!(gap <= kGapTargetPercent + 1e-9)) missed.push_back(fmt::format("gap {:.2f}% at {}", gap, size));
+    timeRender(opt, dir, size, plan, errPath, missed);
   }
   return missed;
 }
@@ -371,7 +410,7 @@ int main(int argc, char** argv) {
       verdict += ")";
       if (opt.check) exitCode = 1;
     }
-    fmt::print("targets: wall<2s rss<1024MiB gap<=2%: {}\n", verdict);
+    fmt::print("targets: wall<2s rss<1024MiB gap<=2% out-dir<=3x stdout: {}\n", verdict);
   } catch (const Failure& f) {
     std::fflush(stdout);
     fmt::print(stderr, "gpuslice-bench: {}\n", f.message);

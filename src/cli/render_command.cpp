@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/plan_inputs.h"
 #include "io/catalog_reader.h"
+#include "io/current_reader.h"
 #include "io/files.h"
 #include "io/plan_reader.h"
 #include "io/render_output.h"
@@ -33,6 +34,8 @@ struct RenderArgs {
   std::string cluster;
   std::string nodeRole;
   bool renameByDefault = false;
+  std::vector<std::string> current;
+  bool prune = false;
 };
 
 Error usage(std::string field, std::string message) {
@@ -70,6 +73,17 @@ Result<io::SavedPlan> loadSavedPlan(const RenderArgs& a, const Catalog& catalog)
   return read;
 }
 
+/// The objects of the --current files, each read as kubectl get -o yaml prints them.
+Result<CurrentObjects> readCurrent(const std::vector<std::string>& files) {
+  CurrentObjects objects;
+  for (const std::string& file : files) {
+    auto text = io::readFile(file);
+    if (!text) return text.error();
+    if (auto e = io::addCurrentObjects(file == "-" ? "<stdin>" : file, *text, objects)) return *e;
+  }
+  return objects;
+}
+
 int runRender(const RenderArgs& a) {
   if (a.plan.files.empty() == a.savedPlan.empty()) {
     return report(usage("", "give workload files to plan from, or --plan FILE with a saved plan, not both"));
@@ -77,6 +91,8 @@ int runRender(const RenderArgs& a) {
   if (!a.savedPlan.empty()) {
     if (ErrorList unused = unusedPlanOptions(a); !unused.empty()) return report(unused);
   }
+  if (a.prune && a.outDir.empty())
+    return report(usage("--prune", "removes files from an --out-dir: it needs --out-dir DIR"));
   if (a.format == "kustomize" && a.outDir.empty()) {
     return report(usage("--format", "kustomize writes a kustomization beside the files: it needs --out-dir DIR"));
   }
@@ -100,6 +116,9 @@ int runRender(const RenderArgs& a) {
   }
   auto templates = io::loadTemplates(a.templates);
   if (!templates) return report(templates.error());
+  auto current = readCurrent(a.current);
+  if (!current) return report(current.error());
+  if (!a.current.empty()) options.current = &*current;
 
   std::unique_ptr<PlannedInputs> planned;
   io::SavedPlan saved;
@@ -126,7 +145,7 @@ int runRender(const RenderArgs& a) {
   auto manifests = render(*plan, *set, catalog, options, *templates);
   if (!manifests) return report(manifests.error());
   if (!a.outDir.empty()) {
-    if (auto e = io::writeManifests(a.outDir, *manifests)) return report(*e);
+    if (auto e = io::writeManifests(a.outDir, *manifests, a.prune)) return report(*e);
   } else if (auto e = io::writeFileAtomic("-", io::manifestStream(*manifests))) {
     return report(*e);
   }
@@ -153,7 +172,11 @@ Runner registerRender(CLI::App& app) {
                  "Directory with copies of templates/*.yaml to use instead of the built-in ones (any missing "
                  "file stays built in)");
   app.add_option("--out-dir", a->outDir,
-                 "Write one file per manifest into DIR (each whole or not at all) instead of stdout");
+                 "Write one file per manifest into DIR instead of stdout, with APPLY.md (the order to apply them) "
+                 "and .gpuslice-files (what gpuslice wrote there), all at once or nothing");
+  app.add_flag("--prune", a->prune,
+               "With --out-dir: remove the files an earlier render wrote there that this one does not (only "
+               "files on its .gpuslice-files list)");
   listOption(app.add_option("--only", a->only, "Parts to write, comma-separated (may be repeated)"))
       ->check(CLI::IsMember({"configmaps", "karpenter", "helm-values", "patches"}));
   app.add_option("--format", a->format, "yaml, or kustomize: also a kustomization.yaml applying the patches")
@@ -170,6 +193,11 @@ Runner registerRender(CLI::App& app) {
   app.add_option("--cluster", a->cluster,
                  "EKS cluster name: the karpenter.sh/discovery tag of subnets and security groups");
   app.add_option("--node-role", a->nodeRole, "IAM role of the nodes (EC2NodeClass spec.role)");
+  listOption(
+      app.add_option("--current", a->current,
+                     "Files with the workloads' objects as `kubectl get -o yaml` prints them (one object, several "
+                     "documents or a List): each patch then keeps the object's tolerations and removes exactly the "
+                     "placement keys and GPU resources it has (comma-separated, or repeat the option)"));
   app.add_flag("--rename-by-default", a->renameByDefault,
                "Advertise shared GPUs as nvidia.com/gpu.shared (device plugin renameByDefault); pods, overlays "
                "and patches use that name");

@@ -2,6 +2,9 @@
 
 #include "io/document_detail.h"
 
+#include <algorithm>
+#include <optional>
+
 namespace gpuslice::io {
 
 const Node* Node::find(std::string_view key) const {

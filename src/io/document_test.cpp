@@ -490,3 +490,17 @@ TEST_CASE("parseDocument picks JSON or YAML by the first character") {
   CHECK(ok->items[1].find("b")->text == "c");
   CHECK(ok->items[1].find("b")->quoted);
 }
+
+TEST_CASE("parseDocuments: every document of a stream, lines counted in the whole text") {
+  auto r = gpuslice::io::parseDocuments("# head\n---\na: 1\n---\n# only a comment\n---\nb:\n  c: 2\n...\n", "s.yaml");
+  REQUIRE(r.ok());
+  REQUIRE(r->size() == 2);
+  CHECK((*r)[0].find("a")->line == 3);
+  CHECK((*r)[1].find("b")->find("c")->line == 8);
+  auto bad = gpuslice::io::parseDocuments("a: 1\n---\nb: [\n", "s.yaml");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().line >= 3);
+  auto json = gpuslice::io::parseDocuments(" {\"kind\": \"List\", \"items\": []}", "s.json");
+  REQUIRE(json.ok());
+  CHECK(json->size() == 1);
+}

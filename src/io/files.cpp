@@ -135,4 +135,73 @@ std::optional<Error> writeFileAtomic(const std::string& requested, const std::st
   return std::nullopt;
 }
 
+namespace {
+
+void removeAll(const std::vector<std::string>& paths, std::size_t from = 0) {
+  for (std::size_t i = from; i < paths.size(); ++i) ::unlink(paths[i].c_str());
+}
+
+/// `content` in a new temporary file beside `path` (not synced): its name, or an error naming
+/// `path`.
+Result<std::string> writeTemporary(const std::string& path, const std::string& content) {
+  std::string tmp = path + ".tmp-XXXXXX";
+  const int fd = mkstemp(tmp.data());
+  if (fd < 0) return fileError(path, "cannot create a temporary file next to it");
+  const bool ok = writeAll(fd, content);
+  Error e = fileError(path, "cannot write");
+  if (::close(fd) != 0 || !ok) {
+    ::unlink(tmp.c_str());
+    return e;
+  }
+  ::chmod(tmp.c_str(), 0644);
+  return tmp;
+}
+
+/// The temporaries of `files` in `dir`, or an error after removing those already written.
+Result<std::vector<std::string>> writeTemporaries(const std::string& dir, const std::vector<NamedContent>& files) {
+  std::vector<std::string> temps;
+  for (const NamedContent& f : files) {
+    const std::string path = dir + "/" + f.name;
+    if (struct stat st{}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+      removeAll(temps);
+      return Error{ErrorKind::BadInput, path, 0, "", "is there and is not a regular file; nothing was written"};
+    }
+    auto tmp = writeTemporary(path, f.content);
+    if (!tmp) {
+      removeAll(temps);
+      return tmp.error();
+    }
+    temps.push_back(std::move(*tmp));
+  }
+  return temps;
+}
+
+}  // namespace
+
+std::optional<Error> writeFilesAtomic(const std::string& dir, const std::vector<NamedContent>& files) {
+  auto temps = writeTemporaries(dir, files);
+  if (!temps) return temps.error();
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0 || ::syncfs(dfd) != 0) {
+    Error e = fileError(dir, "cannot sync");
+    if (dfd >= 0) ::close(dfd);
+    removeAll(*temps);
+    return e;
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (std::rename((*temps)[i].c_str(), (dir + "/" + files[i].name).c_str()) != 0) {
+      Error e = fileError(dir + "/" + files[i].name, "cannot replace");
+      removeAll(*temps, i);
+      ::close(dfd);
+      return e;
+    }
+  }
+  // The renames themselves: one sync of the directory.
+  const bool synced = ::fsync(dfd) == 0;
+  Error e = fileError(dir, "cannot sync");
+  ::close(dfd);
+  if (!synced) return e;
+  return std::nullopt;
+}
+
 }  // namespace gpuslice::io

@@ -176,10 +176,37 @@ std::optional<Error> checkSameSms(const Decoder& d, const Node& n, const std::st
   return std::nullopt;
 }
 
+/// The optional `bottlerocket: {key, profiles}` of a GPU: its key in Bottlerocket's MIG settings
+/// and the profiles Bottlerocket's MIG manager partitions it into, each one of the GPU's own.
+std::optional<Error> readBottlerocket(const Decoder& d, const Node& gpuNode, const std::string& gf, MigGpu& gpu) {
+  const Node* n = gpuNode.find("bottlerocket");
+  if (!n) return std::nullopt;
+  const std::string f = join(gf, "bottlerocket");
+  GS_TRY(d.mapping(*n, f, {"key", "profiles"}));
+  auto key = requiredString(d, *n, "key", f);
+  if (!key) return key.error();
+  const Node* profiles = n->find("profiles");
+  const std::string pf = join(f, "profiles");
+  if (!profiles) return d.error(*n, pf, "required");
+  GS_TRY(d.sequence(*profiles, pf));
+  if (profiles->items.empty()) return d.error(*profiles, pf, "must list at least one profile");
+  for (std::size_t i = 0; i < profiles->items.size(); ++i) {
+    auto name = d.string(profiles->items[i], index(pf, i));
+    if (!name) return name.error();
+    const bool known =
+        std::any_of(gpu.profiles.begin(), gpu.profiles.end(), [&](const MigProfile& p) { return p.name == *name; });
+    if (!known)
+      return d.error(profiles->items[i], index(pf, i), fmt::format("{} is not a profile of {}", *name, gpu.name));
+    gpu.bottlerocketProfiles.push_back(*name);
+  }
+  gpu.bottlerocketKey = *key;
+  return std::nullopt;
+}
+
 Result<MigGpu> readGpu(const Decoder& d, const Node& n, const std::string& f) {
   GS_TRY(d.mapping(n, f,
                    {"name", "model", "instanceTypes", "memorySlices", "computeSlices", "sms", "smsSource",
-                    "placementsSource", "memorySource", "profiles"}));
+                    "placementsSource", "memorySource", "profiles", "bottlerocket"}));
   MigGpu gpu;
   auto name = requiredString(d, n, "name", f);
   if (!name) return name.error();
@@ -234,6 +261,7 @@ Result<MigGpu> readGpu(const Decoder& d, const Node& n, const std::string& f) {
     GS_TRY(checkSameSms(d, profiles->items[i], index(pf, i), gpu, *p));
     gpu.profiles.push_back(std::move(*p));
   }
+  GS_TRY(readBottlerocket(d, n, f, gpu));
   return gpu;
 }
 

@@ -374,3 +374,23 @@ TEST_CASE("bad MIG SMs: required on the GPU and each profile, within the GPU's, 
   CHECK(errorOf(head + "sms: 132, smsSource: {kind: printed, reason: r}, " + rest) ==
         "mig.yaml:4: gpus[0].smsSource.kind: must be observed or assumed");
 }
+
+TEST_CASE("bottlerocket: the key and the GPU's own profiles Bottlerocket's MIG manager takes") {
+  const std::string profiles =
+      "      - {name: 1g.10gb, computeSlices: 1, memorySlices: 1, memoryGiB: 10, usableMiB: 9984, sms: 16, "
+      "maxCount: 7, starts: [0, 1, 2, 3, 4, 5, 6]}\n";
+  auto r = io::readMigCatalog(gpu(profiles, "    bottlerocket: {key: x100.80gb, profiles: [1g.10gb]}\n"), "mig.yaml");
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().describe()));
+  CHECK((*r)[0].bottlerocketKey == "x100.80gb");
+  CHECK((*r)[0].bottlerocketProfiles == std::vector<std::string>{"1g.10gb"});
+  CHECK(errorOf(gpu(profiles, "    bottlerocket: {key: x100.80gb, profiles: [4g.40gb]}\n")) ==
+        "mig.yaml:11: gpus[0].bottlerocket.profiles[0]: 4g.40gb is not a profile of X100-80GB");
+  CHECK(errorOf(gpu(profiles, "    bottlerocket: {key: x100.80gb}\n")) ==
+        "mig.yaml:11: gpus[0].bottlerocket.profiles: required");
+  auto builtin = io::builtinMigCatalog();
+  REQUIRE(builtin.ok());
+  for (const MigGpu& g : *builtin) {
+    CAPTURE(g.name);
+    CHECK(g.bottlerocketProfiles.size() == 5);  // 1g (two sizes), 2g, 3g, 7g: no 4g, no +me
+  }
+}

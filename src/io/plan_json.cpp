@@ -97,8 +97,12 @@ void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set) {
 void workload(TreeWriter& w, const Workload& wl, const Placement& pl, const Pool& pool) {
   const Risk& r = pl.risk;
   w.beginMap();
+  // What render patches, only where it is not the default (so plans of workloads without it
+  // read as they always did).
+  if (!wl.container.empty()) w.field("container", wl.container);
   w.field("gpuModel", pl.gpuModel.empty() ? wl.gpuModel : pl.gpuModel);
   w.field("instanceType", pool.instanceType);
+  if (wl.kind != WorkloadKind::Deployment) w.field("kind", workloadKindName(wl.kind));
   w.field("mode", modeName(pool.mode));
   w.field("name", wl.name);
   w.field("namespace", wl.ns);

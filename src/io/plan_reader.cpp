@@ -127,6 +127,25 @@ Result<std::optional<std::int64_t>> optionalInteger(const Decoder& d, const Node
   return std::optional<std::int64_t>{*v};
 }
 
+/// A workload's `container` and `kind`, which a saved plan holds only where they are not the
+/// defaults (the workload's name, Deployment).
+std::optional<Error> readPatchTarget(const Decoder& d, const Node& w, const std::string& f, Workload& wl) {
+  if (const Node* c = w.find("container")) {
+    auto s = d.string(*c, join(f, "container"));
+    if (!s) return s.error();
+    if (auto why = dns1123Problem(*s); !why.empty()) return d.error(*c, join(f, "container"), why);
+    wl.container = *s;
+  }
+  if (const Node* k = w.find("kind")) {
+    auto s = d.string(*k, join(f, "kind"));
+    if (!s) return s.error();
+    const auto kind = workloadKindNamed(*s);
+    if (!kind) return d.error(*k, join(f, "kind"), "must be Deployment, StatefulSet, Job or CronJob");
+    wl.kind = *kind;
+  }
+  return std::nullopt;
+}
+
 /// The figures of workload `w` the re-check uses, where the plan states them.
 Result<MemberSource> memberSource(const Decoder& d, const Node& w, const std::string& f) {
   MemberSource m{&w, f, std::nullopt, std::nullopt};
@@ -229,6 +248,7 @@ std::optional<Error> readMember(const Decoder& d, const Node& w, std::size_t i, 
   wl.name = *name;
   wl.ns = *ns;
   wl.replicas = static_cast<int>(*replicas);
+  if (auto e = readPatchTarget(d, w, f, wl)) return *e;
   auto pool = requiredString(d, w, "pool", f);
   if (!pool) return pool.error();
   auto it = pools.index.find(*pool);

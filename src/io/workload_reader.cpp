@@ -187,6 +187,29 @@ std::optional<Error> readCurrent(const Decoder& d, const Node& n, const std::str
   return std::nullopt;
 }
 
+/// `container` (a DNS-1123 label, as Kubernetes names containers) and `kind`: what render patches.
+std::optional<Error> readPatchTarget(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
+  if (const Node* c = n.find("container")) {
+    auto v = d.string(*c, Field(f, "container"));
+    if (!v) return v.error();
+    if (const std::string why = dns1123Problem(*v); !why.empty()) {
+      return d.error(*c, Field(f, "container"), fmt::format("{} is not a DNS-1123 label: it {}", shown(*c), why));
+    }
+    w.container = std::move(*v);
+  }
+  if (const Node* k = n.find("kind")) {
+    auto v = d.string(*k, Field(f, "kind"));
+    if (!v) return v.error();
+    const auto kind = workloadKindNamed(*v);
+    if (!kind) {
+      return d.error(*k, Field(f, "kind"),
+                     fmt::format("must be Deployment, StatefulSet, Job or CronJob, got {}", shown(*k)));
+    }
+    w.kind = *kind;
+  }
+  return std::nullopt;
+}
+
 /// Reads one workload, adding an error to `errors` for every field that is wrong: its fields
 /// do not depend on each other, so each is read whatever happened to the others. Returns
 /// whether it read cleanly (a workload that did not is left out of the set).
@@ -194,7 +217,7 @@ bool readWorkload(const Decoder& d, const Node& n, const std::string& f, Workloa
   const std::size_t before = errors.size();
   if (!d.fields(n, f,
                 {"name", "namespace", "replicas", "gpu", "cpu", "memory", "isolation", "sharing", "current", "arch",
-                 "instanceTypes"},
+                 "instanceTypes", "container", "kind"},
                 errors)) {
     return false;
   }
@@ -221,6 +244,7 @@ bool readWorkload(const Decoder& d, const Node& n, const std::string& f, Workloa
   if (gpu && gpu->isMapping() && !gpu->find("model") && !n.find("current")) {
     errors.push_back(d.error(*gpu, Field(f, "gpu.model"), "required when current.instanceType is not given"));
   }
+  collect(errors, readPatchTarget(d, n, f, w));
   return errors.size() == before;
 }
 

@@ -76,7 +76,7 @@ TEST_CASE("every bad value names file, line and field") {
         "w.yaml:6: workloads[0].gpu.memoryGiB: must be a number, got \"2\"");
   CHECK(one(gpu + "      replica: 2\n") ==
         "w.yaml:7: workloads[0].replica: unknown field (allowed here: name, namespace, replicas, gpu, cpu, memory, "
-        "isolation, sharing, current, arch, instanceTypes)");
+        "isolation, sharing, current, arch, instanceTypes, container, kind)");
   CHECK(one(gpu + "      replicas: -1\n") == "w.yaml:7: workloads[0].replicas: must be between 0 and 100000, got -1");
   CHECK(one(gpu + "      replicas: 2.5\n") == "w.yaml:7: workloads[0].replicas: must be a whole number, got 2.5");
   CHECK(one(gpu + "      cpu: abc\n") ==
@@ -109,6 +109,26 @@ TEST_CASE("every bad value names file, line and field") {
         "w.yaml:2: kind: must be WorkloadSet, got Plan");
   CHECK(errorOf("apiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  workloads: []\n") ==
         "w.yaml:4: workloads: must list at least one workload");
+}
+
+TEST_CASE("container and kind name what render patches") {
+  const std::string gpu = "      gpu: {model: V100, memoryGiB: 2, compute: 0.5}\n";
+  auto r = io::readWorkloads({{"w.yaml", std::string(kHead) + "    - name: a\n" + gpu +
+                                             "      container: server\n      kind: CronJob\n    - name: b\n" + gpu}});
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().describe()));
+  CHECK(r->workloads[0].containerName() == "server");
+  CHECK(r->workloads[0].kind == WorkloadKind::CronJob);
+  CHECK(r->workloads[1].container.empty());
+  CHECK(r->workloads[1].containerName() == "b");
+  CHECK(r->workloads[1].kind == WorkloadKind::Deployment);
+  auto one = [&](const std::string& body) { return errorOf(std::string(kHead) + "    - name: a\n" + gpu + body); };
+  CHECK(one("      kind: DaemonSet\n") ==
+        "w.yaml:7: workloads[0].kind: must be Deployment, StatefulSet, Job or CronJob, got DaemonSet");
+  CHECK(one("      kind: deployment\n") ==
+        "w.yaml:7: workloads[0].kind: must be Deployment, StatefulSet, Job or CronJob, got deployment");
+  CHECK(one("      container: Main\n") ==
+        "w.yaml:7: workloads[0].container: Main is not a DNS-1123 label: it contains 'M': only lower-case letters, "
+        "digits and '-' are allowed");
 }
 
 TEST_CASE("files merge; duplicates and conflicting regions are errors") {
@@ -215,7 +235,7 @@ TEST_CASE("every schema error of a file is reported, in line order; a bad worklo
       allErrors({{"w.yaml", text}}) ==
       std::vector<std::string>{
           "w.yaml:6: workloads[0].replica: unknown field (allowed here: name, namespace, replicas, gpu, cpu, memory, "
-          "isolation, sharing, current, arch, instanceTypes)",
+          "isolation, sharing, current, arch, instanceTypes, container, kind)",
           "w.yaml:7: workloads[0].gpu.memoryGiB: must be in (0, 1024], got -1",
           "w.yaml:7: workloads[0].gpu.compute: must be in (0, 1], got 1.5",
           "w.yaml:8: workloads[0].sharing[1]: unknown sharing mode slicing (one of dedicated, time-slicing, mps, mig)",

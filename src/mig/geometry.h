@@ -51,6 +51,10 @@ struct MigGpu {
   int sms = 0;
   bool smsObserved = false;
   std::string smsReason;
+  /// Bottlerocket's MIG manager: this GPU's key in settings.kubelet-device-plugins.nvidia.mig.profile
+  /// (a100.40gb) and the profiles it can give every GPU; empty where it knows the GPU not.
+  std::string bottlerocketKey;
+  std::vector<std::string> bottlerocketProfiles;
 };
 
 /// One GPU instance: profile `profile` (an index into MigGpu::profiles) at memory slice

@@ -39,6 +39,24 @@ const char* isolationName(Isolation i) {
   return "?";
 }
 
+const char* workloadKindName(WorkloadKind k) {
+  switch (k) {
+    case WorkloadKind::Deployment: return "Deployment";
+    case WorkloadKind::StatefulSet: return "StatefulSet";
+    case WorkloadKind::Job: return "Job";
+    case WorkloadKind::CronJob: return "CronJob";
+  }
+  return "?";
+}
+
+std::optional<WorkloadKind> workloadKindNamed(std::string_view name) {
+  for (WorkloadKind k :
+       {WorkloadKind::Deployment, WorkloadKind::StatefulSet, WorkloadKind::Job, WorkloadKind::CronJob}) {
+    if (name == workloadKindName(k)) return k;
+  }
+  return std::nullopt;
+}
+
 const char* limitedByName(LimitedBy l) {
   switch (l) {
     case LimitedBy::Gpu: return "gpu";

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/catalog.h"
@@ -22,6 +23,12 @@ constexpr ModeMask kAllModes = 1 | 2 | 4 | 8;
 inline ModeMask bit(Mode m) { return static_cast<ModeMask>(m); }
 const char* modeName(Mode m);
 const char* isolationName(Isolation i);
+
+/// The Kubernetes kind whose pod template runs a workload's pods: what render's patch targets.
+enum class WorkloadKind { Deployment, StatefulSet, Job, CronJob };
+const char* workloadKindName(WorkloadKind k);
+/// The kind `name` spells (exactly as workloadKindName writes it), or nullopt.
+std::optional<WorkloadKind> workloadKindNamed(std::string_view name);
 
 /// Where a workload was defined, for messages that point back at the input.
 struct SourceRef {
@@ -50,9 +57,12 @@ struct Workload {
   std::optional<std::string> currentType;  ///< instance type each pod runs on today
   ArchSet arch = archBit(Arch::Amd64);     ///< architectures it may run on
   std::vector<std::string> instanceTypes;  ///< glob patterns; empty = any
+  std::string container;                   ///< the container that gets the GPU; empty: `name`
+  WorkloadKind kind = WorkloadKind::Deployment;
   SourceRef source;
 
   std::string qualifiedName() const { return ns + "/" + name; }
+  const std::string& containerName() const { return container.empty() ? name : container; }
 };
 
 /// Workloads from one or more files, merged.

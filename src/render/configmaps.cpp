@@ -25,7 +25,11 @@ Value sharingSection(const RenderContext& c, const Pool& p) {
 
 Result<std::string> devicePluginConfig(const RenderContext& c, const Pool* p) {
   Bindings b;
-  b["migStrategy"] = Value::string(migStrategyName(p && p->mode == Mode::Mig ? c.migStrategy : MigStrategy::None));
+  // The cluster's strategy (the Helm values' mig.strategy) in every config, so a node's plugin
+  // and GPU feature discovery agree with the operator whichever config the node picks; MPS
+  // alone keeps none, as the device plugin never shares MIG devices through MPS.
+  const bool mps = p && p->mode == Mode::Mps;
+  b["migStrategy"] = Value::string(migStrategyName(mps ? MigStrategy::None : c.migStrategy));
   if (p && (p->mode == Mode::TimeSlicing || p->mode == Mode::Mps)) {
     b["sharing"] = sharingSection(c, *p);
   } else {

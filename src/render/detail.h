@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "render/render.h"
@@ -35,6 +36,35 @@ Result<ConfigMaps> renderConfigMaps(const RenderContext& c);
 Result<std::vector<Manifest>> renderHelmValues(const RenderContext& c, const ConfigMaps& maps);
 Result<std::vector<Manifest>> renderKarpenter(const RenderContext& c);
 Result<std::vector<Manifest>> renderPatches(const RenderContext& c);
+
+/// The resource of a whole GPU, and what every shared or MIG resource replaces.
+constexpr std::string_view kGpuResource = "nvidia.com/gpu";
+
+/// What a workload's patch sets on its pods (pod_patch.cpp). Every pod-level field a patch
+/// sets is decided by podPatch, so a new one (a topology spread constraint) is added there and
+/// bound in the template.
+struct PodPatch {
+  Value nodeSelector;                ///< the pool, and null (delete) for each placement key
+  std::optional<Value> affinity;     ///< node affinity without its placement terms; only with --current
+  std::optional<Value> tolerations;  ///< the object's own, kept; only with --current
+  Value resources;                   ///< requests and limits: the pool's resource 1, others null
+  std::vector<std::string> notes;    ///< comment lines: what the patch keeps and removes
+};
+
+/// The patch of workload w's pods in `pool`, asking for `resource`. With --current, its object
+/// must exist and hold its container (else an error naming the workload), and no other
+/// container of it may ask for a GPU resource.
+Result<PodPatch> podPatch(const RenderContext& c, const Workload& w, const Pool& pool, const std::string& resource);
+/// Where a kind keeps its pod template: spec.template, or spec.jobTemplate.spec.template.
+std::vector<std::string_view> podTemplatePath(WorkloadKind k);
+const char* apiVersionOf(WorkloadKind k);
+/// A node label that places a pod on an instance type or node group, which the pool's
+/// NodePool now decides: the instance-type labels, nvidia.com/gpu.product (it changes when a
+/// GPU is shared), and Karpenter's and EKS's own labels (karpenter.k8s.aws/*, karpenter.sh/*,
+/// eks.amazonaws.com/*).
+bool placementKey(std::string_view key);
+/// nvidia.com/gpu, nvidia.com/gpu.shared and the MIG resources nvidia.com/mig-*.
+bool gpuResource(std::string_view key);
 /// A kustomization over the object manifests in `so_far` and the patches among them.
 Result<std::vector<Manifest>> renderKustomization(const RenderContext& c, const std::vector<Manifest>& soFar);
 

@@ -2,6 +2,7 @@
 // a NodePool per pool and a NodeOverlay per shared pool.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "render/detail.h"
@@ -50,22 +51,33 @@ std::optional<std::string> uniformProfile(const Pool& p) {
   return profile;
 }
 
-/// Bottlerocket's key for a MIG GPU in settings.kubelet-device-plugins.nvidia.mig.profile:
-/// A100-40GB -> a100.40gb.
-std::string bottlerocketGpuKey(const std::string& migGpu) {
-  std::string out;
-  for (char c : migGpu) out += c == '-' ? '.' : (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
-
-bool bottlerocketProfile(const std::string& s) {
-  // ^[0-9]g\.[0-9]+gb$
-  if (s.size() < 5 || !(s[0] >= '0' && s[0] <= '9') || s[1] != 'g' || s[2] != '.') return false;
-  if (s.compare(s.size() - 2, 2, "gb") != 0) return false;
-  for (std::size_t i = 3; i + 2 < s.size(); ++i) {
-    if (!(s[i] >= '0' && s[i] <= '9')) return false;
+/// Bottlerocket's MIG manager gives every GPU of a node as many instances of one profile as
+/// fit, and only for the GPUs and profiles it knows (catalog/mig-profiles.yaml, `bottlerocket`);
+/// any other value becomes the whole GPU, so the pool is refused instead. The TOML that sets it.
+Result<std::string> bottlerocketMig(const RenderContext& c, const Pool& p, const std::string& head) {
+  auto refuse = [&](const std::string& why) {
+    return Error{ErrorKind::Usage, "", 0, "--sharing-via",
+                 fmt::format("pool {}: {}; use --sharing-via gpu-operator", p.name, why)};
+  };
+  const auto profile = uniformProfile(p);
+  if (!profile) {
+    return refuse("Bottlerocket gives every GPU one MIG profile, but the pool's layout is a mix of profiles");
   }
-  return s.size() > 5;
+  const auto gpu = std::find_if(c.catalog.migGpus.begin(), c.catalog.migGpus.end(),
+                                [&](const MigGpu& g) { return g.name == p.migGpu; });
+  if (gpu == c.catalog.migGpus.end() || gpu->bottlerocketKey.empty()) {
+    return refuse(fmt::format("Bottlerocket's MIG manager does not know the {}", p.migGpu));
+  }
+  const auto& known = gpu->bottlerocketProfiles;
+  if (std::find(known.begin(), known.end(), *profile) == known.end()) {
+    return refuse(
+        fmt::format("Bottlerocket's MIG manager knows only {} on the {} (it would turn {} into the whole GPU)",
+                    fmt::join(known, ", "), p.migGpu, *profile));
+  }
+  return fmt::format(
+      "{}device-partitioning-strategy = \"mig\"\n\n"
+      "[settings.kubelet-device-plugins.nvidia.mig.profile]\n\"{}\" = \"{}\"\n",
+      head, gpu->bottlerocketKey, *profile);
 }
 
 /// The Bottlerocket settings (TOML) that share the pool's GPUs, or nullopt for a dedicated pool.
@@ -85,17 +97,9 @@ Result<std::optional<std::string>> userData(const RenderContext& c, const Pool& 
                       "replicas = {}\nrename-by-default = {}\n",
                       head, p.replicas, rename)};
     case Mode::Mig: {
-      const auto profile = uniformProfile(p);
-      if (!profile || !bottlerocketProfile(*profile)) {
-        return Error{ErrorKind::Usage, "", 0, "--sharing-via",
-                     fmt::format("pool {}: Bottlerocket gives every GPU one MIG profile of the form 1g.10gb, but the "
-                                 "pool's layout is {}; use --sharing-via gpu-operator",
-                                 p.name, profile ? *profile : "a mix of profiles")};
-      }
-      return std::optional<std::string>{
-          fmt::format("{}device-partitioning-strategy = \"mig\"\n\n"
-                      "[settings.kubelet-device-plugins.nvidia.mig.profile]\n\"{}\" = \"{}\"\n",
-                      head, bottlerocketGpuKey(p.migGpu), *profile)};
+      auto toml = bottlerocketMig(c, p, head);
+      if (!toml) return toml.error();
+      return std::optional<std::string>{std::move(*toml)};
     }
   }
   return std::optional<std::string>{};
@@ -118,6 +122,24 @@ std::map<std::string, int> nodeCapacity(const RenderContext& c, const Pool& p) {
     }
   }
   return capacity;
+}
+
+/// With the GPU Operator on Bottlerocket, the operator's device plugin advertises the GPUs, so
+/// Bottlerocket's own (which its NVIDIA variants start by default) is switched off: never two
+/// plugins registering nvidia.com/gpu on one node. The setting came with Bottlerocket 1.63.0
+/// (core-kit 14.6.0); older releases refuse the node's settings, and the node does not join.
+std::optional<std::string> sharedUserData(const RenderContext& c) {
+  if (c.options.ami != Ami::Bottlerocket || c.options.sharingVia != SharingVia::GpuOperator) return std::nullopt;
+  return std::string(
+      "# The GPU Operator's device plugin advertises the GPUs: Bottlerocket's own stays off.\n"
+      "[settings.kubelet-device-plugins.nvidia]\n"
+      "enabled = false\n");
+}
+
+std::vector<std::string> pluginOffComments() {
+  return {"Bottlerocket's own NVIDIA device plugin is switched off (userData), as the GPU Operator's runs",
+          "instead; the setting needs Bottlerocket 1.63.0 or later (bottlerocket@latest is), and the",
+          "operator installs no driver and no toolkit there (gpu-operator-values.yaml)."};
 }
 
 Result<Manifest> nodeClass(const RenderContext& c, const std::string& name, const std::optional<std::string>& data) {
@@ -163,14 +185,33 @@ Result<Manifest> nodePool(const RenderContext& c, const Pool& p, const std::stri
                   true};
 }
 
+/// The comment of pool p's NodeOverlay: what it is for, what Karpenter does without it (which
+/// depends on the resource: it counts physical GPUs as nvidia.com/gpu, and knows no other), and
+/// that it is alpha.
+std::vector<std::string> overlayComments(const Pool& p, const std::map<std::string, int>& capacity) {
+  std::vector<std::string> shown;
+  for (const auto& [resource, count] : capacity) shown.push_back(fmt::format("{} {}", count, resource));
+  std::vector<std::string> out;
+  out.push_back(fmt::format("NodeOverlay of pool {}: a node offers {}.", p.name, fmt::join(shown, ", ")));
+  out.push_back("Karpenter's scheduling simulation then launches the nodes the plan counts; without it Karpenter");
+  for (const auto& [resource, count] : capacity) {
+    if (resource == kGpuResource) {
+      out.push_back(fmt::format("counts the node's {} physical GPU{} as nvidia.com/gpu and launches too many nodes.",
+                                p.gpusPerNode, p.gpusPerNode == 1 ? "" : "s"));
+    } else {
+      out.push_back(fmt::format("finds no {} on any node and launches none for its pods.", resource));
+    }
+  }
+  out.push_back("Alpha (karpenter.sh/v1alpha1): Karpenter reads it only with the feature gate NodeOverlay=true");
+  out.push_back("(Helm: --set settings.featureGates.nodeOverlay=true).");
+  return out;
+}
+
 /// The NodeOverlay of a sliced pool: the sliced resources its nodes offer.
 Result<Manifest> nodeOverlay(const RenderContext& c, const Pool& p) {
+  const std::map<std::string, int> counts = nodeCapacity(c, p);
   Value capacity = Value::map();
-  std::vector<std::string> shown;
-  for (const auto& [resource, count] : nodeCapacity(c, p)) {
-    capacity.set(resource, Value::string(std::to_string(count)));
-    shown.push_back(fmt::format("{}={}", resource, count));
-  }
+  for (const auto& [resource, count] : counts) capacity.set(resource, Value::string(std::to_string(count)));
   Bindings ob;
   ob["name"] = Value::string(p.name);
   ob["nodePool"] = Value::string(p.name);
@@ -178,13 +219,7 @@ Result<Manifest> nodeOverlay(const RenderContext& c, const Pool& p) {
   ob["capacity"] = std::move(capacity);
   auto overlay = c.fill("nodeoverlay.yaml", ob);
   if (!overlay) return overlay.error();
-  return Manifest{Part::Karpenter,
-                  "nodeoverlay-" + p.name + ".yaml",
-                  {"NodeOverlay is alpha: Karpenter reads it only with the feature gate NodeOverlay=true",
-                   "(Helm: --set settings.featureGates.nodeOverlay=true). Without it Karpenter counts physical GPUs",
-                   fmt::format("and over-provisions (time-slicing, MPS) or provisions nothing (MIG). Node capacity: {}",
-                               fmt::join(shown, ", "))},
-                  std::move(*overlay),
+  return Manifest{Part::Karpenter, "nodeoverlay-" + p.name + ".yaml", overlayComments(p, counts), std::move(*overlay),
                   true};
 }
 
@@ -236,8 +271,10 @@ Result<std::vector<Manifest>> renderKarpenter(const RenderContext& c) {
   }
   std::vector<Manifest> out;
   if (objects.sharedClass) {
-    auto m = nodeClass(c, kNodeClass, std::nullopt);
+    const std::optional<std::string> data = sharedUserData(c);
+    auto m = nodeClass(c, kNodeClass, data);
     if (!m) return m.error();
+    if (data) m->comments = pluginOffComments();
     out.push_back(std::move(*m));
   }
   for (auto* group : {&objects.classes, &objects.pools, &objects.overlays}) {

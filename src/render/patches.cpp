@@ -8,6 +8,75 @@
 
 namespace gpuslice::detail {
 
+namespace {
+
+/// Whether two mappings have the same members, in any order (`kubectl get` sorts keys, a
+/// template need not).
+bool sameMembers(const Value& a, const Value& b) {
+  if (!a.isMapping() || !b.isMapping()) return a == b;
+  if (a.members.size() != b.members.size()) return false;
+  for (const ValueMember& m : a.members) {
+    const Value* other = b.find(m.key);
+    if (!other || !sameMembers(m.value, *other)) return false;
+  }
+  return true;
+}
+
+/// Drops a toleration the template adds that the object already has.
+void dropRepeatedTolerations(Value& podTemplate) {
+  Value* spec = podTemplate.find("spec");
+  Value* list = spec && spec->isMapping() ? spec->find("tolerations") : nullptr;
+  if (!list || !list->isSequence()) return;
+  std::vector<Value> kept;
+  for (Value& t : list->items) {
+    const bool seen = std::any_of(kept.begin(), kept.end(), [&](const Value& k) { return sameMembers(k, t); });
+    if (!seen) kept.push_back(std::move(t));
+  }
+  list->items = std::move(kept);
+}
+
+/// The object patch: the workload's kind, name and namespace, and the pod template where
+/// that kind keeps it.
+Value objectPatch(const Workload& w, Value podTemplate) {
+  Value object = Value::map();
+  object.set("apiVersion", Value::string(apiVersionOf(w.kind)));
+  object.set("kind", Value::string(workloadKindName(w.kind)));
+  Value& metadata = object.set("metadata", Value::map());
+  metadata.set("name", Value::string(w.name));
+  metadata.set("namespace", Value::string(w.ns));
+  const std::vector<std::string_view> path = podTemplatePath(w.kind);
+  Value* at = &object;
+  for (std::size_t i = 0; i + 1 < path.size(); ++i) {
+    Value* next = at->find(path[i]);
+    at = next ? next : &at->set(path[i], Value::map());
+  }
+  at->set(path.back(), std::move(podTemplate));
+  return object;
+}
+
+/// The comment lines of w's patch: what it does, how to apply it, what it keeps and removes.
+std::vector<std::string> patchComments(const Workload& w, const Pool& pool, const std::string& resource,
+                                       const std::string& file, const PodPatch& patch) {
+  std::vector<std::string> out;
+  const char* kind = workloadKindName(w.kind);
+  out.push_back(fmt::format("Workload {}: {} pod{} in pool {}, one {} each, in container {}.", w.qualifiedName(),
+                            w.replicas, w.replicas == 1 ? "" : "s", pool.name, resource, w.containerName()));
+  if (w.kind == WorkloadKind::Job) {
+    out.push_back("A Job's pod template cannot change once created: merge this into its manifest (kustomize) and");
+    out.push_back("create the Job again.");
+  } else {
+    std::string lower = kind;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](char ch) { return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch; });
+    out.push_back(fmt::format("Merge into its {}, e.g.", kind));
+    out.push_back(fmt::format("kubectl patch {} {} -n {} --patch-file {}", lower, w.name, w.ns, file));
+  }
+  out.insert(out.end(), patch.notes.begin(), patch.notes.end());
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<Manifest>> renderPatches(const RenderContext& c) {
   // By namespace, then name, whatever order the workload files had.
   std::vector<std::size_t> order(c.plan.placements.size());
@@ -23,24 +92,23 @@ Result<std::vector<Manifest>> renderPatches(const RenderContext& c) {
     const Workload& w = c.set.workloads[pl.workload];
     const Pool& pool = c.plan.pools[pl.pool];
     const std::string resource = podResource(c, pool, pl);
+    auto patch = podPatch(c, w, pool, resource);
+    if (!patch) return patch.error();
     Bindings b;
     b["name"] = Value::string(w.name);
     b["namespace"] = Value::string(w.ns);
     b["nodePool"] = Value::string(pool.name);
-    b["container"] = Value::string(w.name);
-    Value request = Value::map();
-    request.set(resource, Value::integer(1));
-    b["gpuRequest"] = std::move(request);
-    auto patch = c.fill("workload-patch.yaml", b);
-    if (!patch) return patch.error();
-    out.push_back(
-        {Part::Patches,
-         fmt::format("patch-{}.{}.yaml", w.ns, w.name),
-         {fmt::format("Workload {}/{}: {} pod{} in pool {}, one {} each. Merge into its Deployment, e.g.", w.ns, w.name,
-                      w.replicas, w.replicas == 1 ? "" : "s", pool.name, resource),
-          fmt::format("kubectl patch deployment {} -n {} --patch-file patch-{}.{}.yaml", w.name, w.ns, w.ns, w.name)},
-         std::move(*patch),
-         false});
+    b["container"] = Value::string(w.containerName());
+    b["nodeSelector"] = patch->nodeSelector;
+    b["affinity"] = patch->affinity;
+    b["tolerations"] = patch->tolerations;
+    b["gpuRequest"] = patch->resources;
+    auto podTemplate = c.fill("workload-patch.yaml", b);
+    if (!podTemplate) return podTemplate.error();
+    dropRepeatedTolerations(*podTemplate);
+    const std::string file = fmt::format("patch-{}.{}.yaml", w.ns, w.name);
+    out.push_back({Part::Patches, file, patchComments(w, pool, resource, file, *patch),
+                   objectPatch(w, std::move(*podTemplate)), false});
   }
   return out;
 }
@@ -76,7 +144,7 @@ Result<std::vector<Manifest>> renderKustomization(const RenderContext& c, const 
   std::vector<Manifest> out;
   out.push_back({Part::Patches,
                  "kustomization.yaml",
-                 {"Applies the rendered objects and patches the workloads' Deployments: add those (or a base",
+                 {"Applies the rendered objects and patches the workloads' objects: add those (or a base",
                   "holding them) to resources, then kubectl apply -k DIR"},
                  std::move(*k),
                  false});

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/catalog.h"
@@ -30,6 +31,18 @@ enum class Ami { Al2023, Bottlerocket };
 /// node label) or Bottlerocket's own device plugin (settings in the EC2NodeClass userData).
 enum class SharingVia { GpuOperator, Bottlerocket };
 
+/// An object as it runs today (`render --current`, as `kubectl get -o yaml` prints it), so that a
+/// workload's patch keeps what the object has (its tolerations) and removes exactly the
+/// placement keys and GPU resources it uses.
+struct CurrentObject {
+  std::string file;  ///< where it was read, for messages; `object.line` is its line there
+  Value object;
+};
+
+/// Current objects by currentKey(kind, namespace, name).
+using CurrentObjects = std::map<std::string, CurrentObject>;
+std::string currentKey(std::string_view kind, std::string_view ns, std::string_view name);
+
 struct RenderOptions {
   Ami ami = Ami::Al2023;
   SharingVia sharingVia = SharingVia::GpuOperator;
@@ -38,6 +51,9 @@ struct RenderOptions {
   bool renameByDefault = false;  ///< shared GPUs are advertised as nvidia.com/gpu.shared
   PartMask parts = kAllParts;
   bool kustomization = false;  ///< also emit a kustomization.yaml that applies the patches
+  /// With `--current`: the workloads' objects today (must outlive the render); every patched
+  /// workload must have one. nullptr: patches are written without knowing the objects.
+  const CurrentObjects* current = nullptr;
 };
 
 /// One template: its file name among the known ones (`nodepool.yaml`), where it was read from

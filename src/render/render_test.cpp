@@ -192,16 +192,59 @@ TEST_CASE("render: MIG single pool requests nvidia.com/gpu; the node counts ever
   }
 }
 
-TEST_CASE("render: Bottlerocket cannot give a pool a mix of MIG profiles") {
-  Fixture f;
-  f.plan.pools.push_back(migPool(MigStrategy::Mixed));
-  f.add("ml", "llm", 0, "3g.20gb");
+TEST_CASE("render: Bottlerocket's MIG manager: one profile per pool, one it knows for that GPU") {
   RenderOptions o = options();
   o.ami = Ami::Bottlerocket;
   o.sharingVia = SharingVia::Bottlerocket;
+  Fixture f;
+  f.plan.pools.push_back(migPool(MigStrategy::Mixed));
+  f.add("ml", "llm", 0, "3g.20gb");
   CHECK(error(f, o) ==
-        "--sharing-via: pool p4d-mig: Bottlerocket gives every GPU one MIG profile of the form 1g.10gb, but the pool's "
-        "layout is a mix of profiles; use --sharing-via gpu-operator");
+        "--sharing-via: pool p4d-mig: Bottlerocket gives every GPU one MIG profile, but the pool's layout is a mix of "
+        "profiles; use --sharing-via gpu-operator");
+  // One profile each time: 2g.10gb is Bottlerocket's; 1g.5gb+me (media extensions) is not, and
+  // it would give the whole GPU instead.
+  for (auto [profile, want] : std::vector<std::pair<std::string, std::string>>{
+           {"2g.10gb", ""},
+           {"1g.5gb+me",
+            "--sharing-via: pool p4d-mig: Bottlerocket's MIG manager knows only 1g.5gb, 1g.10gb, 2g.10gb, 3g.20gb, "
+            "7g.40gb on the A100-40GB (it would turn 1g.5gb+me into the whole GPU); use --sharing-via gpu-operator"}}) {
+    CAPTURE(profile);
+    Fixture g;
+    Pool p = migPool(MigStrategy::Single);
+    for (auto& gpu : p.geometry) gpu = {{profile, 0}};
+    g.plan.pools.push_back(p);
+    g.add("ml", "llm", 0, profile);
+    if (!want.empty()) {
+      CHECK(error(g, o) == want);
+      continue;
+    }
+    auto r = render(g.plan, g.set, catalog(), o, templates());
+    REQUIRE(r.ok());
+    CHECK(text(*r, "ec2nodeclass-p4d-mig.yaml")
+              .find("[settings.kubelet-device-plugins.nvidia.mig.profile]\n"
+                    "    \"a100.40gb\" = \"2g.10gb\"\n") != std::string::npos);
+  }
+}
+
+TEST_CASE("render: Bottlerocket with the GPU Operator turns Bottlerocket's device plugin off") {
+  Fixture f;
+  f.plan.pools.push_back(pool("g5-ts4", "g5.xlarge", "A10G", Mode::TimeSlicing, 4, 1, 1));
+  f.add("ml", "chat", 0);
+  RenderOptions o = options();
+  o.ami = Ami::Bottlerocket;
+  auto r = render(f.plan, f.set, catalog(), o, templates());
+  REQUIRE(r.ok());
+  CHECK(text(*r, "ec2nodeclass-gpuslice.yaml")
+            .find("  userData: |\n"
+                  "    # The GPU Operator's device plugin advertises the GPUs: "
+                  "Bottlerocket's own stays off.\n"
+                  "    [settings.kubelet-device-plugins.nvidia]\n"
+                  "    enabled = false\n") != std::string::npos);
+  o.ami = Ami::Al2023;
+  auto al = render(f.plan, f.set, catalog(), o, templates());
+  REQUIRE(al.ok());
+  CHECK(text(*al, "ec2nodeclass-gpuslice.yaml").find("userData") == std::string::npos);
 }
 
 TEST_CASE("render: MPS is never rendered with a mixed MIG strategy") {

@@ -1,30 +1,76 @@
-// For run.sh: every Deployment that `kubectl kustomize` built from a render --format kustomize
-// directory carries its patch: the pool's nodeSelector, the GPU toleration, and one GPU resource
-// on the workload's container next to its own limits, the sidecar untouched.
+// For run.sh: every object that `kubectl kustomize` built from a render --format kustomize
+// directory (with kustomize_fixture.mjs's workloads-current.yaml) carries its patch: the
+// container the patch names requests and limits exactly one GPU resource, the patch's; the pod
+// selects exactly its pool (no other placement key in its nodeSelector or node affinity, its
+// other keys kept); the GPU taint is tolerated and every toleration the object had is still
+// there (when render read them with --current); every other container is as it was.
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 
-const [dir, built] = process.argv.slice(2);
-const docs = YAML.parseAllDocuments(fs.readFileSync(built, 'utf8')).map((d) => d.toJS());
+// With --current, render knew the objects and must keep their tolerations; without, the patch
+// replaces them (as it says in its comment).
+const [dir, built, current] = process.argv.slice(2);
+const keepsTolerations = current === '--current';
+const load = (f) => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS());
+const docs = load(built);
+const originals = load(path.join(dir, 'workloads-current.yaml'));
 const k = YAML.parse(fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8'));
+
+const placement = (key) => ['node.kubernetes.io/instance-type', 'beta.kubernetes.io/instance-type',
+  'nvidia.com/gpu.product'].includes(key) || /^(karpenter\.k8s\.aws|karpenter\.sh|eks\.amazonaws\.com)\//.test(key);
+const gpuResource = (key) => key === 'nvidia.com/gpu' || /^nvidia\.com\/(gpu\.|mig-)/.test(key);
+const podSpec = (o) => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec);
+// Equal as values, whatever the order of keys (kustomize sorts them).
+const sorted = (v) => (Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object'
+  ? Object.fromEntries(Object.keys(v).sort().map((key) => [key, sorted(v[key])])) : v);
+const same = (a, b) => JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
+const find = (list, t) => list.find((x) => x.kind === t.kind && x.metadata.name === t.name &&
+  (x.metadata.namespace ?? 'default') === t.namespace);
+
+function problems(target, patch) {
+  const out = [];
+  const d = find(docs, target), before = find(originals, target);
+  if (!d || !before) return ['missing'];
+  const spec = podSpec(d), old = podSpec(before), want = podSpec(patch);
+  const name = want.containers[0].name;
+  const [resource, count] = Object.entries(want.containers[0].resources.limits).find(([, v]) => v !== null);
+  const c = spec.containers.find((x) => x.name === name);
+  for (const kind of ['requests', 'limits']) {
+    const gpus = Object.entries(c?.resources?.[kind] ?? {}).filter(([key]) => gpuResource(key));
+    if (!same(gpus.map(([key, v]) => [key, String(v)]), [[resource, String(count)]])) {
+      out.push(`${kind} of container ${name}: ${JSON.stringify(gpus)}, want only ${resource}: ${count}`);
+    }
+  }
+  const pool = want.nodeSelector['karpenter.sh/nodepool'];
+  const selected = Object.entries(spec.nodeSelector ?? {}).filter(([key]) => placement(key));
+  if (!same(selected, [['karpenter.sh/nodepool', pool]])) out.push(`nodeSelector places by ${JSON.stringify(selected)}`);
+  for (const [key, v] of Object.entries(old.nodeSelector ?? {})) {
+    if (!placement(key) && spec.nodeSelector?.[key] !== v) out.push(`nodeSelector lost ${key}`);
+  }
+  const affinity = JSON.stringify(spec.affinity?.nodeAffinity ?? {});
+  if (/"key":"(node\.kubernetes\.io\/instance-type|karpenter\.|nvidia\.com\/gpu\.product)/.test(affinity)) {
+    out.push(`node affinity still places: ${affinity}`);
+  }
+  const tolerations = spec.tolerations ?? [];
+  if (!tolerations.some((t) => t.key === 'nvidia.com/gpu' && t.effect === 'NoSchedule')) out.push('GPU taint not tolerated');
+  for (const t of old.tolerations ?? []) {
+    if (keepsTolerations && !tolerations.some((x) => same(x, t))) out.push(`lost toleration ${JSON.stringify(t)}`);
+  }
+  for (const list of ['containers', 'initContainers']) {
+    for (const o of old[list] ?? []) {
+      if (o.name !== name && !same(spec[list].find((x) => x.name === o.name), o)) out.push(`${list} ${o.name} changed`);
+    }
+  }
+  return out;
+}
+
 let checked = 0;
 const bad = [];
 for (const {path: p, target} of k.patches) {
-  const patch = YAML.parse(fs.readFileSync(path.join(dir, p), 'utf8'));
-  const d = docs.find((x) => x.kind === 'Deployment' && x.metadata.name === target.name && x.metadata.namespace === target.namespace);
-  if (!d) { bad.push(`${target.namespace}/${target.name}: missing`); continue; }
-  const spec = d.spec.template.spec;
-  const want = patch.spec.template.spec;
-  const c = spec.containers.find((x) => x.name === target.name);
-  const [resource, count] = Object.entries(want.containers[0].resources.limits)[0];
-  const ok = JSON.stringify(spec.nodeSelector) === JSON.stringify(want.nodeSelector) &&
-    spec.tolerations.some((t) => t.key === 'nvidia.com/gpu' && t.effect === 'NoSchedule') &&
-    c && c.resources.limits[resource] === count && c.resources.limits.memory === '1Gi' &&
-    c.resources.requests?.[resource] === count &&
-    spec.containers.length === 2 && !spec.containers.find((x) => x.name === 'sidecar').resources;
-  if (!ok) bad.push(`${target.namespace}/${target.name}: patch not applied as expected: ${JSON.stringify(spec)}`);
+  const found = problems(target, YAML.parse(fs.readFileSync(path.join(dir, p), 'utf8')));
+  if (found.length) bad.push(`${target.kind} ${target.namespace}/${target.name}: ${found.join('; ')}`);
   checked++;
 }
 if (bad.length || checked === 0) { console.log(bad.join('\n') || 'no patches'); process.exit(1); }
-console.log(`${checked} Deployments patched`);
+console.log(`${checked} objects patched`);

@@ -3,7 +3,8 @@
 # (seed, mixed fleet, saved MIG plans, Bottlerocket, renameByDefault, spot, the stdout stream)
 # must pass; each file in bad/ must fail with the message its first line expects (so the
 # validator is known to catch what it claims); and a --format kustomize render is built by
-# `kubectl kustomize` over stand-in Deployments, whose patched result is checked and validated too.
+# `kubectl kustomize` over stand-in Deployments and over the realistic objects of fixtures/current
+# (also given to render --current), whose patched result is checked and validated too.
 #
 # Usage: run.sh PATH_TO_GPUSLICE [TEST_DATA_DIR]   (default: tests/data, the CRDs and chart values)
 # Needs node and `npm ci` here (package-lock.json). Without them it SKIPS (exit 77, which ctest
@@ -91,6 +92,27 @@ kustomize_major() {
   command -v kubectl >/dev/null && kubectl version --client 2>/dev/null | sed -n 's/^Kustomize Version: v\([0-9]*\).*/\1/p'
 }
 
+# kustomize_case NAME CURRENT_FILE RENDER_ARGS...: renders --format kustomize, adds the workloads'
+# objects (CURRENT_FILE, or stand-ins when it is empty), builds it with kubectl kustomize, checks
+# the patched objects and validates the result.
+kustomize_case() {
+  local name=$1 current=$2
+  shift 2
+  local dir=$scratch/$name out
+  if "$bin" render "$@" --format kustomize --cluster demo --node-role R --out-dir "$dir" >/dev/null 2>"$scratch/$name.err" &&
+    node "$here/kustomize_fixture.mjs" "$dir" $current 2>>"$scratch/$name.err" &&
+    kubectl kustomize "$dir" >"$scratch/$name.yaml" 2>>"$scratch/$name.err"; then
+    if out=$(node "$here/kustomize_check.mjs" "$dir" "$scratch/$name.yaml" ${current:+--current} 2>&1); then
+      pass "$name ($out)"
+      validate "$name-output" "$scratch/$name.yaml"
+    else
+      fail "$name" "$out"
+    fi
+  else
+    fail "$name" "$(cat "$scratch/$name.err")"
+  fi
+}
+
 major=$(kustomize_major)
 if [[ -z $major || $major -lt 5 ]]; then
   if command -v kubectl >/dev/null; then
@@ -104,18 +126,12 @@ if [[ -z $major || $major -lt 5 ]]; then
     echo "SKIP kubectl kustomize: $msg"
   fi
 else
-  dir=$scratch/kustomize
-  if "$bin" render "$examples/mixed-fleet.yaml" --format kustomize --cluster demo --node-role R --out-dir "$dir" >/dev/null 2>&1 &&
-    node "$here/kustomize_fixture.mjs" "$dir" && kubectl kustomize "$dir" >"$scratch/kustomized.yaml" 2>"$scratch/kustomize.err"; then
-    if out=$(node "$here/kustomize_check.mjs" "$dir" "$scratch/kustomized.yaml" 2>&1); then
-      pass "kubectl kustomize ($out)"
-      validate kustomized-output "$scratch/kustomized.yaml"
-    else
-      fail "kubectl kustomize" "$out"
-    fi
-  else
-    fail "kubectl kustomize" "$(cat "$scratch/kustomize.err" 2>/dev/null)"
-  fi
+  kustomize_case kubectl-kustomize "" "$examples/mixed-fleet.yaml"
+  kustomize_case kubectl-kustomize-current "$here/fixtures/current/current.yaml" \
+    "$here/fixtures/current/workloads.yaml" --current "$here/fixtures/current/current.yaml"
+  # nvidia.com/gpu.shared: the objects' nvidia.com/gpu must go.
+  kustomize_case kubectl-kustomize-current-renamed "$here/fixtures/current/current.yaml" \
+    "$here/fixtures/current/workloads.yaml" --current "$here/fixtures/current/current.yaml" --rename-by-default
 fi
 
 echo "$passed passed, $failed failed"

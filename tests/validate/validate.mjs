@@ -260,7 +260,7 @@ for (const file of files) {
         if (key === 'config.yaml') validateMigParted(value, `${w} data.${key}`);
         else devicePluginConfigs.set(key, validateDevicePluginConfig(value, `${w} data.${key}`));
       }
-    } else if (doc.kind === 'Deployment') {
+    } else if (['Deployment', 'StatefulSet', 'Job', 'CronJob'].includes(doc.kind)) {
       patches.push([w, doc]);
     } else if (doc.kind !== 'Kustomization') {
       problem(w, `unexpected kind ${doc.kind}`);
@@ -285,16 +285,19 @@ for (const [w, o] of overlays) {
     if (!/^[1-9][0-9]*$/.test(String(n))) problem(w, `capacity ${r} must be a positive count, got ${n}`);
   }
 }
+// A patch (or a patched object): its pod asks for exactly one GPU resource, 1 of it, in the one
+// container that has any (a null is a key the patch deletes); the pool's taint is tolerated.
 for (const [w, p] of patches) {
-  const pod = p.spec?.template?.spec ?? {};
+  const pod = (p.kind === 'CronJob' ? p.spec?.jobTemplate?.spec?.template?.spec : p.spec?.template?.spec) ?? {};
   const pool = pod.nodeSelector?.['karpenter.sh/nodepool'];
   if (!pool) problem(w, 'no nodeSelector karpenter.sh/nodepool');
   if (!(pod.tolerations ?? []).some((t) => t.key === 'nvidia.com/gpu' && t.effect === 'NoSchedule')) problem(w, 'no toleration of the nvidia.com/gpu taint');
-  const container = (pod.containers ?? []).find((c) => c.name === p.metadata?.name) ?? pod.containers?.[0];
-  const limits = container?.resources?.limits ?? {};
-  const resources = Object.keys(limits).filter((r) => r.startsWith('nvidia.com/'));
-  if (resources.length !== 1 || limits[resources[0]] !== 1) problem(w, `expected one nvidia.com resource of 1, got ${JSON.stringify(limits)}`);
-  if (overlayResources.has(pool) && !overlayResources.get(pool).includes(resources[0])) problem(w, `requests ${resources[0]} but the NodeOverlay of ${pool} offers ${overlayResources.get(pool).join(', ')}`);
+  const gpus = (c) => Object.entries(c?.resources?.limits ?? {}).filter(([r, v]) => r.startsWith('nvidia.com/') && v !== null);
+  const withGpus = (pod.containers ?? []).filter((c) => gpus(c).length);
+  const found = withGpus.flatMap(gpus);
+  if (withGpus.length !== 1 || found.length !== 1 || String(found[0][1]) !== '1') problem(w, `expected one nvidia.com resource of 1, got ${JSON.stringify(found)}`);
+  const resource = found[0]?.[0];
+  if (overlayResources.has(pool) && !overlayResources.get(pool).includes(resource)) problem(w, `requests ${resource} but the NodeOverlay of ${pool} offers ${overlayResources.get(pool).join(', ')}`);
 }
 
 for (const p of problems) console.log(`INVALID ${p}`);
