@@ -1,6 +1,6 @@
 // Checks the JSON Schemas in schemas/ against the binary and the repository:
 //   - `gpuslice schema workloadset|plan` prints the files in schemas/ byte for byte, and each
-//     compiles as a draft 2020-12 schema (ajv, strict);
+//     compiles as a draft 2020-12 schema (ajv, strict); every field has a description;
 //   - every example, and every WorkloadSet a golden case feeds to a run that read it (exit 0
 //     or 3), is valid; so is every plan a golden case printed as JSON or YAML, and the JSON plan
 //     of every example as the binary plans it now;
@@ -58,6 +58,29 @@ for (const name of ['workloadset', 'plan']) {
   } catch (e) {
     fail(`schemas/${name}.schema.json compiles`, e.message);
   }
+}
+// Every field has a description, on itself or on the definition it refers to.
+function undocumented(schema) {
+  const missing = [];
+  const resolve = (s) => (s.$ref ? schema.$defs[s.$ref.replace('#/$defs/', '')] : undefined);
+  const walk = (s, at) => {
+    if (!s || typeof s !== 'object') return;
+    for (const [key, sub] of Object.entries(s.properties || {})) {
+      if (typeof sub === 'object' && !sub.description && !resolve(sub)?.description) missing.push(`${at}/${key}`);
+    }
+    // Fields are declared in properties, items and $defs; if/then and anyOf only constrain them.
+    for (const key of ['properties', '$defs']) {
+      for (const [k, v] of Object.entries(s[key] || {})) walk(v, `${at}/${k}`);
+    }
+    walk(s.items, `${at}[]`);
+  };
+  walk(schema, '#');
+  return missing;
+}
+for (const name of ['workloadset', 'plan']) {
+  const missing = undocumented(JSON.parse(fs.readFileSync(path.join(root, 'schemas', `${name}.schema.json`), 'utf8')));
+  if (missing.length === 0) pass(`every field of schemas/${name}.schema.json has a description`);
+  else fail(`every field of schemas/${name}.schema.json has a description`, ...missing);
 }
 if (!validators.workloadset || !validators.plan) {
   console.log(`${passed} passed, ${failed} failed`);
