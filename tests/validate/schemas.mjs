@@ -305,6 +305,15 @@ for (const f of fs.readdirSync(examples).filter((f) => /\.(ya?ml|json)$/.test(f)
   }
 }
 
+{
+  // A workload without gpu.model: its plan item's gpuModel is empty.
+  const file = path.join(scratch, 'no-gpu-model.yaml');
+  fs.writeFileSync(file, seedWith('gpu: {memoryGiB: 3.5, compute: 0.25}'));
+  const r = run(['plan', file, '--format', 'json']);
+  if (r.status !== 0) fail('plan of a workload without gpu.model', `exit ${r.status}: ${r.stderr.trim()}`);
+  else expectValid('plan', 'plan of a workload without gpu.model', r.stdout);
+}
+
 // Plans broken on purpose: each change must make the plan invalid.
 const broken = [
   ['an unknown top-level field', (p) => (p.generatedAt = 'now'), 'must NOT have additional properties'],
