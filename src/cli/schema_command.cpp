@@ -1,4 +1,4 @@
-// gpuslice schema: print the JSON Schema of a WorkloadSet or of a plan.
+// gpuslice schema: print the JSON Schema of a WorkloadSet, of a plan or of an error document.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -15,7 +15,8 @@ namespace {
 
 constexpr const char* kDescription =
     "Prints a JSON Schema (draft 2020-12): workloadset for the files plan and render read, plan for\n"
-    "what plan --format json (or yaml) prints. The same files are in the repository under schemas/.\n"
+    "what plan --format json (or yaml) prints, errors for what it prints instead when it fails.\n"
+    "The same files are in the repository under schemas/.\n"
     "\n"
     "Editors check and complete WorkloadSet files with it, as they do Kubernetes manifests. Save it\n"
     "  gpuslice schema workloadset > workloadset.schema.json\n"
@@ -44,7 +45,7 @@ int runSchema(const std::string& name) {
 Runner registerSchema(CLI::App& app) {
   auto name = std::make_shared<std::string>();
   app.footer(kDescription);
-  app.add_option("name", *name, "Which schema: workloadset or plan")->required();
+  app.add_option("name", *name, "Which schema: workloadset, plan or errors")->required();
   return [name] { return runSchema(*name); };
 }
 

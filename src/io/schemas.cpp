@@ -14,6 +14,7 @@ struct BuiltInSchema {
 const BuiltInSchema kSchemas[] = {
     {"workloadset", embedded::schemas_workloadset_schema_json},
     {"plan", embedded::schemas_plan_schema_json},
+    {"errors", embedded::schemas_errors_schema_json},
 };
 
 }  // namespace

@@ -21,7 +21,7 @@ std::string repositoryFile(const std::string& path) {
 }  // namespace
 
 TEST_CASE("the built-in schemas are the files in schemas/, byte for byte") {
-  CHECK(io::schemaNames() == std::vector<std::string_view>{"workloadset", "plan"});
+  CHECK(io::schemaNames() == std::vector<std::string_view>{"workloadset", "plan", "errors"});
   for (std::string_view name : io::schemaNames()) {
     CAPTURE(name);
     const auto text = io::builtinSchema(name);
