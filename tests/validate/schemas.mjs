@@ -1,14 +1,15 @@
 // Checks the JSON Schemas in schemas/ against the binary and the repository:
-//   - `gpuslice schema workloadset|plan` prints the files in schemas/ byte for byte, and each
+//   - `gpuslice schema workloadset|plan|errors` prints the files in schemas/ byte for byte, and each
 //     compiles as a draft 2020-12 schema (ajv, strict); every field has a description;
 //   - every example, and every WorkloadSet a golden case feeds to a run that read it (exit 0
 //     or 3), is valid; so is every plan a golden case printed as JSON or YAML, and the JSON plan
-//     of every example as the binary plans it now;
+//     of every example as the binary plans it now; every error document a golden case printed
+//     (plan --format json|yaml that failed) is a valid errors document, not a plan;
 //   - the golden cases refused for a reason JSON Schema can state are invalid;
 //   - edge cases built from the seed example: each one the binary accepts the schema accepts,
 //     and each one the binary refuses (exit 1) the schema refuses, so schema and reader agree;
-//   - plans broken on purpose (an unknown field, a wrong type, a MIG pool without its
-//     geometry, ...) are invalid.
+//   - plans and error documents broken on purpose (an unknown field, a wrong type, a MIG pool
+//     without its geometry, ...) are invalid.
 // Usage: node schemas.mjs PATH_TO_GPUSLICE REPOSITORY_ROOT
 // Prints `ok <check>` / `FAIL <check>` and then one line `N passed, M failed`; exits 1 on failure.
 import fs from 'node:fs';
@@ -40,9 +41,10 @@ const run = (args, cwd) => spawnSync(bin, args, {cwd, encoding: 'utf8', env: {..
 
 // ---- the schemas: printed by the binary, identical to the files, compiling ----
 
+const schemaNames = ['workloadset', 'plan', 'errors'];
 const ajv = new Ajv2020({allErrors: true, strict: true, strictRequired: false});
 const validators = {};
-for (const name of ['workloadset', 'plan']) {
+for (const name of schemaNames) {
   const file = path.join(root, 'schemas', `${name}.schema.json`);
   const want = fs.readFileSync(file, 'utf8');
   const got = run(['schema', name]);
@@ -77,12 +79,12 @@ function undocumented(schema) {
   walk(schema, '#');
   return missing;
 }
-for (const name of ['workloadset', 'plan']) {
+for (const name of schemaNames) {
   const missing = undocumented(JSON.parse(fs.readFileSync(path.join(root, 'schemas', `${name}.schema.json`), 'utf8')));
   if (missing.length === 0) pass(`every field of schemas/${name}.schema.json has a description`);
   else fail(`every field of schemas/${name}.schema.json has a description`, ...missing);
 }
-if (!validators.workloadset || !validators.plan) {
+if (!schemaNames.every((name) => validators[name])) {
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(1);
 }
@@ -91,12 +93,14 @@ const problems = (schema, doc) =>
   validators[schema](doc) ? [] : validators[schema].errors.map((e) => `${e.instancePath || '/'} ${e.message}`);
 
 // The documents of a YAML or JSON text, as the yaml package (which the YAML language server
-// also uses) reads them.
+// also uses) reads them; empty ones (after a last '---') are left out, as the reader does.
 function documents(text) {
-  return YAML.parseAllDocuments(text.replace(/^\uFEFF/, '')).map((d) => {
-    if (d.errors.length) throw new Error(d.errors[0].message);
-    return d.toJS();
-  });
+  return YAML.parseAllDocuments(text.replace(/^\uFEFF/, ''))
+    .map((d) => {
+      if (d.errors.length) throw new Error(d.errors[0].message);
+      return d.toJS();
+    })
+    .filter((d) => d !== null);
 }
 
 function expectValid(schema, name, text) {
@@ -182,7 +186,6 @@ const refusedByReader = {
   'err-output-not-written': 'must be <= 1',
   'err-namespace-too-long': 'must NOT have more than 63 characters',
   'err-replicas-fraction': 'must be integer',
-  'err-replicas-zero': 'must be >= 1',
   'err-unknown-top-level-key': 'must NOT have additional properties',
   'err-unknown-workload-key': 'must NOT have additional properties',
   'err-workloads-empty': 'must NOT have fewer than 1 items',
@@ -238,6 +241,7 @@ const accepted = [
   ['memory-binary-suffix', 'memory: "512Mi"'],
   ['memory-number', 'memory: 1073741824'],
   ['replicas-whole-float', 'replicas: 2.0'],
+  ['replicas-zero', 'replicas: 0'],
   ['sharing-repeated', 'sharing: [mps, mps]'],
   ['instance-types-empty', 'instanceTypes: []'],
   ['arch-both', 'arch: [arm64, amd64]'],
@@ -249,7 +253,7 @@ agree('metadata-anything', seed && YAML.stringify({...seed, metadata: {name: 'x'
 agree('name-a-number', seedWith('namespace: 42'), true);
 
 const refused = [
-  ['replicas-negative', 'replicas: -2', 'must be >= 1'],
+  ['replicas-negative', 'replicas: -2', 'must be >= 0'],
   ['replicas-too-many', 'replicas: 100001', 'must be <= 100000'],
   ['replicas-quoted', 'replicas: "2"', 'must be integer'],
   ['memory-gib-string', 'gpu: {model: V100, memoryGiB: "3.5", compute: 0.25}', 'must be number'],
@@ -279,13 +283,35 @@ for (const [name, line, expect] of refused) agree(name, seedWith(line), false, e
 
 const hasFlag = (c, flag, value) => c.args.some((a, i) => a === flag && c.args[i + 1] === value);
 let plans = 0;
+let partialPlans = 0;
+let errorDocuments = 0;
 for (const c of cases) {
-  if (c.args[0] !== 'plan' || c.exit !== 0) continue;
+  if (c.args[0] !== 'plan') continue;
   const toFile = c.args.includes('-o') || c.args.includes('--output');
-  if (!toFile && (hasFlag(c, '--format', 'json') || hasFlag(c, '--format', 'yaml'))) {
+  const structured = hasFlag(c, '--format', 'json') || hasFlag(c, '--format', 'yaml');
+  if (c.exit === 0 && !toFile && structured) {
     plans++;
     expectValid('plan', `golden ${c.name}/stdout`, c.read('stdout'));
+  } else if (c.exit !== 0 && structured && c.read('stdout') !== '') {
+    // A failed run prints its errors, or with --partial (exit 3) the plan of what fits.
+    const label = `golden ${c.name}/stdout (exit ${c.exit})`;
+    let doc;
+    try {
+      doc = documents(c.read('stdout'))[0];
+    } catch (e) {
+      fail(label, `not parsed: ${e.message}`);
+      continue;
+    }
+    if (doc && doc.kind === 'Plan') {
+      if (c.exit === 3 && c.args.includes('--partial')) partialPlans++;
+      else fail(label, 'a plan printed by a run that failed without --partial');
+      expectValid('plan', `${label}, a partial plan`, c.read('stdout'));
+    } else {
+      errorDocuments++;
+      expectValid('errors', `${label}, an error document`, c.read('stdout'));
+    }
   }
+  if (c.exit !== 0) continue;
   for (const f of fs.readdirSync(c.dir).filter((f) => f.startsWith('expect_file_') && f.endsWith('.json'))) {
     plans++;
     expectValid('plan', `golden ${c.name}/${f}`, c.read(f));
@@ -293,6 +319,10 @@ for (const c of cases) {
 }
 if (plans >= 6) pass(`golden cases: ${plans} plans found`);
 else fail('golden cases: plans found', `only ${plans}, expected at least 6`);
+if (partialPlans >= 1) pass(`golden cases: ${partialPlans} partial plans found`);
+else fail('golden cases: partial plans found', 'none, expected at least 1');
+if (errorDocuments >= 5) pass(`golden cases: ${errorDocuments} error documents found`);
+else fail('golden cases: error documents found', `only ${errorDocuments}, expected at least 5`);
 
 let migPlan;
 for (const f of fs.readdirSync(examples).filter((f) => /\.(ya?ml|json)$/.test(f)).sort()) {
@@ -306,12 +336,19 @@ for (const f of fs.readdirSync(examples).filter((f) => /\.(ya?ml|json)$/.test(f)
 }
 
 {
-  // A workload without gpu.model: its plan item's gpuModel is empty.
+  // A workload without gpu.model: its plan item's gpuModel is current.instanceType's GPU.
   const file = path.join(scratch, 'no-gpu-model.yaml');
   fs.writeFileSync(file, seedWith('gpu: {memoryGiB: 3.5, compute: 0.25}'));
   const r = run(['plan', file, '--format', 'json']);
-  if (r.status !== 0) fail('plan of a workload without gpu.model', `exit ${r.status}: ${r.stderr.trim()}`);
-  else expectValid('plan', 'plan of a workload without gpu.model', r.stdout);
+  const name = 'plan of a workload without gpu.model';
+  if (r.status !== 0) {
+    fail(name, `exit ${r.status}: ${r.stderr.trim()}`);
+  } else {
+    expectValid('plan', name, r.stdout);
+    const item = documents(r.stdout)[0].workloads.find((w) => w.name === 'chat-embed');
+    if (item && item.gpuModel === 'V100') pass(`${name}: its gpuModel is p3.2xlarge's V100`);
+    else fail(`${name}: its gpuModel is p3.2xlarge's V100`, `got ${JSON.stringify(item && item.gpuModel)}`);
+  }
 }
 
 // Plans broken on purpose: each change must make the plan invalid.
@@ -329,6 +366,17 @@ const broken = [
   ['a pool name with a dot', (p) => (p.plan.pools[0].name = 'p5.4xlarge'), 'must match pattern'],
   ['a missing settings field', (p) => delete p.settings.headroom, 'must have required property \'headroom\''],
   ['another kind', (p) => (p.kind = 'WorkloadSet'), 'must be equal to constant'],
+  ['MPS limits in a MIG pool', (p) => (p.plan.pools[0].mpsActiveThreadPercentage = 50), 'boolean schema is false'],
+  ['a pool without maxPodsPerNode', (p) => delete p.plan.pools[0].maxPodsPerNode,
+    'must have required property \'maxPodsPerNode\''],
+  ['maxPodsPerNode in settings from eni', (p) => (p.settings.maxPodsPerNode = 110), 'boolean schema is false'],
+  ['settings from --max-pods without maxPodsPerNode', (p) => (p.settings.maxPodsFrom = '--max-pods'),
+    'must have required property \'maxPodsPerNode\''],
+  ['an unknown maxPodsFrom', (p) => (p.settings.maxPodsFrom = 'kubelet'), 'must be equal to one of the allowed values'],
+  ['daemonSetPods above --daemonset-pods\' range', (p) => (p.settings.daemonSetPods = 1001), 'must be <= 1000'],
+  ['a peakGpuMemoryMiB of 0', (p) => (p.workloads[0].peakGpuMemoryMiB = 0), 'must be >= 1'],
+  ['an empty gpuModel', (p) => (p.workloads[0].gpuModel = ''), 'must NOT have fewer than 1 characters'],
+  ['an empty unplanned', (p) => (p.unplanned = []), 'must NOT have fewer than 1 items'],
 ];
 if (!migPlan || typeof migPlan !== 'object') {
   fail('broken plans', 'no plan of examples/mig-h100.yaml to break');
@@ -339,6 +387,72 @@ if (!migPlan || typeof migPlan !== 'object') {
     change(p);
     expectInvalid('plan', `a plan with ${name}`, p, expect);
   }
+}
+
+// An MPS plan: its pools must carry the device plugin's limits per client.
+{
+  const r = run(['plan', path.join(examples, 'seed-four-workloads.yaml'), '--strategy', 'mps', '--allow-retired',
+    '--format', 'json']);
+  const p = r.status === 0 ? documents(r.stdout)[0] : undefined;
+  const pool = p && p.plan.pools.find((q) => q.mode === 'mps');
+  if (!pool) {
+    fail('broken MPS plans', `no MPS pool in the seed's --strategy mps plan (exit ${r.status}: ${r.stderr.trim()})`);
+  } else {
+    expectValid('plan', 'the seed\'s --strategy mps --allow-retired plan', r.stdout);
+    const i = p.plan.pools.indexOf(pool);
+    for (const [name, change, expect] of [
+      ['an MPS pool without its thread limit', (q) => delete q.plan.pools[i].mpsActiveThreadPercentage,
+        'must have required property \'mpsActiveThreadPercentage\''],
+      ['an MPS pool without its memory limit', (q) => delete q.plan.pools[i].mpsPinnedMemoryLimitMiB,
+        'must have required property \'mpsPinnedMemoryLimitMiB\''],
+      ['an MPS thread limit above 100', (q) => (q.plan.pools[i].mpsActiveThreadPercentage = 101), 'must be <= 100'],
+    ]) {
+      const q = structuredClone(p);
+      change(q);
+      expectInvalid('plan', `a plan with ${name}`, q, expect);
+    }
+  }
+}
+
+// A partial plan (--partial, exit 3) and an error document, broken on purpose.
+const goldenDocument = (name) => {
+  const c = cases.find((c) => c.name === name);
+  return c ? documents(c.read('stdout'))[0] : undefined;
+};
+const partial = goldenDocument('partial-json');
+if (!partial || !Array.isArray(partial.unplanned)) {
+  fail('broken partial plans', 'golden partial-json has no unplanned[]');
+} else {
+  for (const [name, change, expect] of [
+    ['an unplanned workload without why', (p) => delete p.unplanned[0].why, 'must have required property \'why\''],
+    ['an unplanned line 0', (p) => (p.unplanned[0].line = 0), 'must be >= 1'],
+    ['an unplanned workload with 0 replicas', (p) => (p.unplanned[0].replicas = 0), 'must be >= 1'],
+    ['an unknown unplanned field', (p) => (p.unplanned[0].pool = 'x'), 'must NOT have additional properties'],
+  ]) {
+    const p = structuredClone(partial);
+    change(p);
+    expectInvalid('plan', `a partial plan with ${name}`, p, expect);
+  }
+}
+const errorsDoc = goldenDocument('infeasible-several-json');
+if (!errorsDoc || !Array.isArray(errorsDoc.errors)) {
+  fail('broken error documents', 'golden infeasible-several-json has no errors[]');
+} else {
+  for (const [name, change, expect] of [
+    ['no errors', (e) => (e.errors = []), 'must NOT have fewer than 1 items'],
+    ['an unknown kind', (e) => (e.errors[0].kind = 'warning'), 'must be equal to one of the allowed values'],
+    ['a negative line', (e) => (e.errors[0].line = -1), 'must be >= 0'],
+    ['a line as text', (e) => (e.errors[0].line = '12'), 'must be integer'],
+    ['an empty message', (e) => (e.errors[0].message = ''), 'must NOT have fewer than 1 characters'],
+    ['no field', (e) => delete e.errors[0].field, 'must have required property \'field\''],
+    ['an unknown field', (e) => (e.errors[0].hint = 'x'), 'must NOT have additional properties'],
+    ['a plan beside it', (e) => (e.kind = 'Plan'), 'must NOT have additional properties'],
+  ]) {
+    const e = structuredClone(errorsDoc);
+    change(e);
+    expectInvalid('errors', `an error document with ${name}`, e, expect);
+  }
+  expectInvalid('errors', 'a plan read as an error document', structuredClone(partial || {}), 'must have required property \'errors\'');
 }
 
 console.log(`${passed} passed, ${failed} failed`);

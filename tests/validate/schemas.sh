@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the JSON Schemas in schemas/ (see schemas.mjs): `gpuslice schema` prints them byte for
-# byte; the examples, the golden cases' WorkloadSets and plans are valid; inputs the reader
-# refuses and plans broken on purpose are not.
+# byte; the examples, the golden cases' WorkloadSets, plans and error documents are valid;
+# inputs the reader refuses, and plans and error documents broken on purpose, are not.
 #
 # Usage: schemas.sh PATH_TO_GPUSLICE
 # Needs node and `npm ci` here (package-lock.json). Without them it SKIPS (exit 77, which ctest
