@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
 namespace gpuslice::io {
@@ -19,15 +20,16 @@ const std::string* findLabel(const Labels& labels, std::string_view name) {
 }
 
 std::optional<double> parseSampleValue(std::string_view s) {
+  // Most DCGM values are small integers: read those without from_chars (a fifth of the time).
+  if (!s.empty() && s.size() <= 15 && s.front() >= '0' && s.front() <= '9') {
+    std::int64_t v = 0;
+    std::size_t i = 0;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) v = v * 10 + (s[i] - '0');
+    if (i == s.size()) return static_cast<double>(v);
+  }
   if (s == "NaN") return std::numeric_limits<double>::quiet_NaN();
   if (s == "+Inf" || s == "Inf") return std::numeric_limits<double>::infinity();
   if (s == "-Inf") return -std::numeric_limits<double>::infinity();
-  // Most DCGM values are small integers: read those without from_chars (a fifth of the time).
-  if (!s.empty() && s.size() <= 15 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    std::int64_t v = 0;
-    for (char c : s) v = v * 10 + (c - '0');
-    return static_cast<double>(v);
-  }
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   double v = 0;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -36,6 +38,18 @@ std::optional<double> parseSampleValue(std::string_view s) {
 }
 
 namespace {
+
+/// Newlines in `s` (memchr is vectorized; a response is often one line).
+int newlines(std::string_view s) {
+  int n = 0;
+  const char* p = s.data();
+  const char* end = s.data() + s.size();
+  while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))))) {
+    ++n;
+    ++p;
+  }
+  return n;
+}
 
 /// What a JSON value is to the response, from where it sits.
 enum class Slot : std::uint8_t {
@@ -252,6 +266,15 @@ struct Handler {
   }
   bool on_string_part(JsonView s, std::size_t, error_code&) { return part.append(s.data(), s.size()), true; }
   bool on_string(JsonView s, std::size_t, error_code&) {
+    // The usual case first: the value of a sample, whole.
+    if (part.empty() && !stack.empty() && stack.back().slot == Slot::Pair && stack.back().items == 1 && sawMetric) {
+      const std::optional<double> v = parseSampleValue(std::string_view(s.data(), s.size()));
+      if (v) {
+        sink->sample(time, *v);
+        ++stack.back().items;
+        return true;
+      }
+    }
     return whole(s, [&](std::string_view v) { return scalar(v, std::nullopt); });
   }
   bool on_number_part(JsonView, error_code&) { return true; }
@@ -274,7 +297,7 @@ struct PromResponseReader::Impl {
   bool failed = false;
 
   Error located(std::string_view piece, std::size_t at, const std::string& field, const std::string& message) {
-    line += static_cast<int>(std::count(piece.begin(), piece.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    line += newlines(piece.substr(0, at));
     const std::size_t from = at > 24 ? at - 24 : 0;
     std::string near(piece.substr(from, std::min<std::size_t>(48, piece.size() - from)));
     std::replace(near.begin(), near.end(), '\n', ' ');
@@ -298,7 +321,7 @@ std::optional<Error> PromResponseReader::feed(std::string_view bytes) {
   Handler& h = m.parser.handler();
   if (!h.problem.empty()) return m.located(bytes, used, h.problemField, h.problem);
   if (ec) return m.located(bytes, used, h.field(), "invalid JSON: " + ec.message());
-  m.line += static_cast<int>(std::count(bytes.begin(), bytes.end(), '\n'));
+  m.line += newlines(bytes);
   m.offset += bytes.size();
   return std::nullopt;
 }

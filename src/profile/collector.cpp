@@ -305,10 +305,13 @@ Result<Profile> Collector::finish(const GpuNamer& namer) const {
       profile.skipped.push_back(w.error().message);
   }
   if (profile.workloads.empty()) {
+    std::string why;
+    for (const std::string& s : profile.skipped) why += (why.empty() ? " (" : "; ") + s;
     return badInput("", 0, "",
                     "no workload measured: need DCGM_FI_DEV_FB_USED and a busy metric "
                     "(DCGM_FI_PROF_SM_ACTIVE, DCGM_FI_PROF_GR_ENGINE_ACTIVE or DCGM_FI_DEV_GPU_UTIL) "
-                    "series with a pod label");
+                    "series with a pod label" +
+                        (why.empty() ? why : why + ")"));
   }
   return profile;
 }

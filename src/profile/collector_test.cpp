@@ -120,3 +120,21 @@ TEST_CASE("profile: plan reads the WorkloadSet profile writes, as is" * doctest:
   REQUIRE_MESSAGE(plan, plan.error().describe());
   CHECK(plan->placements.size() == 5);
 }
+
+TEST_CASE("profile: GPU_UTIL on a MIG instance reads 0 and is not a busy figure") {
+  Collector c({});
+  const Labels mig{{"pod", "llm-0"}, {"UUID", "GPU-1"}, {"GPU_I_PROFILE", "3g.40gb"}, {"GPU_I_ID", "1"}};
+  Labels fb = mig, util = mig;
+  fb.push_back({"__name__", "DCGM_FI_DEV_FB_USED"});
+  util.push_back({"__name__", "DCGM_FI_DEV_GPU_UTIL"});
+  c.series(fb);
+  c.sample(1733011200, 1000);
+  c.series(util);
+  c.sample(1733011200, 0);
+  auto p = c.finish([](const std::string& m) { return m; });
+  REQUIRE_FALSE(p);
+  CHECK(p.error().message ==
+        "no workload measured: need DCGM_FI_DEV_FB_USED and a busy metric (DCGM_FI_PROF_SM_ACTIVE, "
+        "DCGM_FI_PROF_GR_ENGINE_ACTIVE or DCGM_FI_DEV_GPU_UTIL) series with a pod label (default/llm: no busy "
+        "metric samples)");
+}

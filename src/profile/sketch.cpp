@@ -1,18 +1,20 @@
 #include "profile/sketch.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace gpuslice {
 
 namespace {
 
-constexpr double kGamma = 1.01;
 constexpr double kZero = 1e-9;
-const double kLogGamma = std::log(kGamma);
+// A bucket is a double's exponent and the top 7 bits of its mantissa: [lower, upper) with
+// upper / lower <= 1 + 1/128, found without a logarithm.
+constexpr int kDropBits = 52 - 7;
 
-int indexOf(double v) { return static_cast<int>(std::ceil(std::log(v) / kLogGamma)); }
-double upperEdge(int i) { return std::pow(kGamma, i); }
+int indexOf(double v) { return static_cast<int>(std::bit_cast<std::uint64_t>(v) >> kDropBits); }
+double upperEdge(int i) { return std::bit_cast<double>((static_cast<std::uint64_t>(i) + 1) << kDropBits); }
 
 std::uint64_t rankOf(double percentile, std::uint64_t count) {
   const auto rank = static_cast<std::uint64_t>(std::ceil(percentile / 100.0 * static_cast<double>(count) - 1e-9));

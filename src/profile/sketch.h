@@ -8,11 +8,13 @@ namespace gpuslice {
 
 /// Nearest-rank percentiles of non-negative values (negative ones count as zero). Up to
 /// kExactSamples samples are kept and the percentile is exact. Past that they go into a
-/// log-bucket histogram: bucket i holds (g^(i-1), g^i] with g = 1.01, read back as its upper
-/// edge g^i, so a percentile is never below the exact one and at most 1% above it (a size
-/// errs on the safe side). The histogram has one counter per bucket between the smallest and
-/// largest value (about 2,300 from 1e-3 to 1e7), whatever the sample count; zero (below 1e-9)
-/// is counted exactly.
+/// log-scale histogram whose buckets are 1/128 of a power of two wide ([lower, upper) with
+/// upper <= lower * 1.0079, from a double's exponent and top mantissa bits), read back as their
+/// upper edge, so a percentile is never below the exact one and less than 0.8% above it (a size
+/// errs on the safe side; where a shared GPU's figures were split, scaling adds up to 0.8%
+/// more). The histogram has one counter per bucket between the smallest and largest value
+/// (about 4,300 from 1e-3 to 1e7), whatever the sample count; zero (below 1e-9) is counted
+/// exactly.
 class QuantileSketch {
  public:
   static constexpr std::size_t kExactSamples = 1024;
