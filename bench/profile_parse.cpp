@@ -1,7 +1,7 @@
 // Streaming JSON parsers on a Prometheus range-query (matrix) response: which one `gpuslice
 // profile` should use (bench/README.md, "Reading metrics"). Each mode computes every series'
 // maximum sample value, the same figure bench/profile.sh has jq compute.
-//   gpuslice-profile-parse gen FILE [MB]     write a matrix of DCGM_FI_DEV_FB_USED series (~MB MB)
+//   gpuslice-profile-parse gen FILE [MB]     write a matrix of FB_USED and GPU_UTIL series (~MB MB)
 //   gpuslice-profile-parse boost FILE        Boost.JSON basic_parser fed 64 KiB chunks
 //   gpuslice-profile-parse rapidjson FILE    RapidJSON Reader on a 64 KiB FileReadStream
 // Prints one line: parser, MB, seconds, MB/s, peak RSS, series and the sum of their maxima.
@@ -141,15 +141,18 @@ bool runRapid(std::FILE* in, Maxima& out) {
   return true;
 }
 
-/// A DCGM exporter label set, as the exporter writes it with pod mapping on.
+/// A DCGM exporter label set, as the exporter writes it with pod mapping on: even series are
+/// framebuffer used, odd ones GPU_UTIL of the same pod.
 std::string labels(int s) {
+  const char* metric = s % 2 ? "DCGM_FI_DEV_GPU_UTIL" : "DCGM_FI_DEV_FB_USED";
+  s /= 2;
   return fmt::format(
-      R"({{"__name__":"DCGM_FI_DEV_FB_USED","DCGM_FI_DRIVER_VERSION":"550.54.15","Hostname":"ip-10-0-{}-{}",)"
+      R"({{"__name__":"{}","DCGM_FI_DRIVER_VERSION":"550.54.15","Hostname":"ip-10-0-{}-{}",)"
       R"("UUID":"GPU-{:08x}-5b2c-4c1e-9d43-0123456789ab","container":"server","device":"nvidia{}","gpu":"{}",)"
       R"("instance":"10.0.{}.{}:9400","job":"dcgm-exporter","modelName":"NVIDIA A10G","namespace":"team-{}",)"
       R"("pci_bus_id":"00000000:{:02X}:00.0","pod":"svc-{}-7d9f8b6c5-x{:04d}"}})",
-      s / 200, s % 200, 0x604ac76cU + static_cast<unsigned>(s), s % 4, s % 4, s / 200, s % 200, s % 17, 0x1b + s % 4,
-      s % 50, s);
+      metric, s / 200, s % 200, 0x604ac76cU + static_cast<unsigned>(s), s % 4, s % 4, s / 200, s % 200, s % 17,
+      0x1b + s % 4, s % 50, s);
 }
 
 int generate(const char* path, double mb) {
@@ -166,8 +169,8 @@ int generate(const char* path, double mb) {
     const int base = 1000 + (s * 37) % 20000;
     for (int i = 0; i < kSamples; ++i) {
       x = x * 1664525u + 1013904223u;
-      fmt::format_to(std::back_inserter(row), R"({}[{},"{}"])", i ? "," : "", 1733011200 + i * 60,
-                     base + static_cast<int>(x >> 22));
+      const int v = s % 2 ? static_cast<int>(x >> 25) : base + static_cast<int>(x >> 22);
+      fmt::format_to(std::back_inserter(row), R"({}[{},"{}"])", i ? "," : "", 1733011200 + i * 60, v);
     }
     row += "]}";
     std::fwrite(row.data(), 1, row.size(), out);
