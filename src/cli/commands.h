@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "model/error.h"
 
@@ -19,5 +21,11 @@ Runner registerProfile(CLI::App& app);
 
 /// Prints "gpuslice: <error>" on stderr and returns the exit code for its kind.
 int report(const Error& e);
+
+/// Prints every error, one "gpuslice: <error>" line each on stderr, as io::errorsToReport
+/// orders and limits them (`files`: the workload files, in the order given). With `format`
+/// json or yaml, also prints them as a document on stdout (io::errorsJsonText). Returns the
+/// exit code (io::exitCode).
+int report(const ErrorList& errors, const std::vector<std::string>& files = {}, const std::string& format = "");
 
 }  // namespace gpuslice::cli

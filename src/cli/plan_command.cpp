@@ -10,13 +10,9 @@
 #include "cli/plan_inputs.h"
 #include "io/files.h"
 #include "io/plan_report.h"
+#include "planner/planner.h"
 
 namespace gpuslice::cli {
-
-int report(const Error& e) {
-  std::cerr << "gpuslice: " << e.describe() << "\n";
-  return static_cast<int>(e.kind);
-}
 
 namespace {
 
@@ -28,7 +24,7 @@ struct PlanArgs {
 
 int runPlan(const PlanArgs& a) {
   auto planned = planFromInputs(a.in);
-  if (!planned) return report(planned.error());
+  if (!planned) return report(planned.errors(), inputNames(a.in), a.format);
   const PlannedInputs& p = **planned;
   const io::ReportInput in{p.plan, p.set, p.catalog, p.options};
   std::string text;
@@ -41,7 +37,11 @@ int runPlan(const PlanArgs& a) {
   else
     text = io::planTable(in);
   if (auto e = io::writeFileAtomic(a.output, text)) return report(*e);
-  return 0;
+  if (p.plan.unplanned.empty()) return 0;
+  // --partial: the plan is out; the workloads it left out are errors all the same.
+  ErrorList left;
+  for (const Unplanned& u : p.plan.unplanned) left.push_back(unplannedError(u));
+  return report(left, inputNames(a.in));
 }
 
 }  // namespace
@@ -52,10 +52,17 @@ Runner registerPlan(CLI::App& app) {
       "Plan GPU sharing for a set of workloads: pools of instances (one instance type and one\n"
       "device-plugin config each), instance counts, hourly and monthly cost, savings against one\n"
       "whole GPU per pod, a lower bound on cost, and what each workload risks.");
-  app.add_option("files", a->in.files, "WorkloadSet files (YAML or JSON; '-' reads stdin); workloads are merged")
+  app.add_option("files", a->in.files,
+                 "WorkloadSet files (YAML or JSON; '-' reads stdin; a YAML file may hold several "
+                 "'---'-separated WorkloadSets); workloads are merged, those with replicas 0 left out with a note")
       ->required();
   addPlanOptions(app, a->in);
-  app.add_option("--format", a->format, "Output format")
+  app.add_flag("--partial", a->in.partial,
+               "Plan the workloads that fit and list those that fit nowhere (with why) instead of failing; exits "
+               "3 when some were left out");
+  app.add_option("--format", a->format,
+                 "Output format. With json or yaml, a run that fails also prints every error on stdout as "
+                 "{errors: [{field, file, kind, line, message}]} (kind: bad-input, usage or infeasible)")
       ->check(CLI::IsMember({"table", "json", "yaml", "markdown"}))
       ->capture_default_str();
   app.add_option("-o,--output", a->output, "Write to FILE (atomically: whole or not at all) instead of stdout");

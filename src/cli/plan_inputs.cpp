@@ -22,7 +22,21 @@ Strategy parseStrategy(const std::string& s) {
 
 }  // namespace
 
-void addPlanOptions(CLI::App& app, PlanInputs& in) {
+CLI::Option* listOption(CLI::Option* option) {
+  // A vector option takes every argument up to the next option unless extra arguments are
+  // refused: `--only patches FILE` would take FILE as a part. (In CLI11 2.1, expected(1) alone
+  // does not stop that, and caps the values of `--only a,b` at one.)
+  return option->allow_extra_args(false)->delimiter(',');
+}
+
+std::vector<std::string> inputNames(const PlanInputs& in) {
+  std::vector<std::string> names;
+  for (const std::string& f : in.files) names.push_back(f == "-" ? "<stdin>" : f);
+  return names;
+}
+
+std::vector<CLI::Option*> addPlanOptions(CLI::App& app, PlanInputs& in) {
+  const std::size_t before = app.get_options().size();
   app.add_option("--strategy", in.strategy,
                  "auto mixes modes per workload; dedicated, time-slicing or mps use only that mode (plus dedicated "
                  "where a workload cannot share); mig uses MIG instances (A100, H100, H200, B200) and whole GPUs")
@@ -40,9 +54,9 @@ void addPlanOptions(CLI::App& app, PlanInputs& in) {
   app.add_flag("--any-gpu-model", in.anyModel,
                "Let workloads move to other GPU models, scaling compute by relative throughput (every such "
                "placement is an estimate). Without it, plan still prints what moving would save");
-  app.add_option("--allow-instance-types", in.allow,
-                 "Only plan on instance types matching these globs, e.g. 'p3.*,g5.*'")
-      ->delimiter(',');
+  listOption(app.add_option("--allow-instance-types", in.allow,
+                            "Only plan on instance types matching these globs, e.g. 'p3.*,g5.*' (comma-separated; "
+                            "may be repeated)"));
   app.add_option("--capacity", in.capacity,
                  "Price instances on-demand or spot (spot needs spot prices in the table); render also sets the "
                  "NodePools' capacity type from it")
@@ -51,8 +65,15 @@ void addPlanOptions(CLI::App& app, PlanInputs& in) {
   app.add_option("--pricing", in.pricing,
                  "Price table file (same format as the built-in pricing/aws-us-east-1.yaml). It REPLACES the "
                  "built-in table; the GPU-model table stays built in");
-  app.add_option("--max-pods", in.maxPods, "Kubelet max-pods per node, used for node capacity and kube-reserved memory")
-      ->check(CLI::Range(1, 1000))
+  app.add_option("--max-pods", in.maxPods,
+                 "Kubelet max-pods of every node (prefix delegation, custom CNI), for node capacity and kube-reserved "
+                 "memory; default: each instance type's ENI limit, as Karpenter and nodeadm set it")
+      ->check(CLI::Range(1, 1000));
+  app.add_option(
+         "--daemonset-pods", in.daemonSetPods,
+         "DaemonSet pods on every node, counted against its max-pods (default: an assumed typical EKS GPU node, "
+         "see the README)")
+      ->check(CLI::Range(0, 1000))
       ->capture_default_str();
   app.add_option("--daemonset-cpu", in.daemonSetCpu,
                  "CPU that DaemonSet pods request on every node (e.g. 500m); taken from what workloads can use")
@@ -60,20 +81,30 @@ void addPlanOptions(CLI::App& app, PlanInputs& in) {
   app.add_option("--daemonset-memory", in.daemonSetMemory,
                  "Memory that DaemonSet pods request on every node (e.g. 1Gi); taken from what workloads can use")
       ->capture_default_str();
+  app.add_flag("--allow-retired", in.allowRetired,
+               "Also plan pools on instance types EC2 no longer offers (P3), to compare with older plans; render "
+               "refuses such pools");
+  std::vector<CLI::Option*> all = app.get_options();
+  return {all.begin() + static_cast<std::ptrdiff_t>(before), all.end()};
 }
 
 Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in) {
   auto out = std::make_unique<PlannedInputs>();
   std::vector<io::InputText> inputs;
+  ErrorList unread;
   for (const std::string& f : in.files) {
     auto text = io::readFile(f);
-    if (!text) return text.error();
-    inputs.push_back({f == "-" ? "<stdin>" : f, std::move(*text)});
+    if (!text)
+      unread.push_back(text.error());
+    else
+      inputs.push_back({f == "-" ? "<stdin>" : f, std::move(*text)});
   }
+  if (inputs.empty() && !unread.empty()) return unread;
   auto set = io::readWorkloads(inputs, &out->documents);
-  if (!set) return set.error();
+  if (!set) unread.insert(unread.end(), set.errors().begin(), set.errors().end());
+  if (!unread.empty()) return unread;
   auto catalog = io::loadCatalog(in.pricing);
-  if (!catalog) return catalog.error();
+  if (!catalog) return catalog.errors();
   if (set->region != catalog->region) {
     const SourceRef& at = set->regionSource;
     return Error{ErrorKind::BadInput, at.file.empty() ? in.files.front() : at.file, at.line, "region",
@@ -88,6 +119,7 @@ Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in) {
   o.allowInstanceTypes = in.allow;
   o.capacity = in.capacity == "spot" ? Capacity::Spot : Capacity::OnDemand;
   o.maxPodsPerNode = in.maxPods;
+  o.allowRetired = in.allowRetired;
   const auto cpu = parseCpuMillis(in.daemonSetCpu);
   if (!cpu) {
     return Error{ErrorKind::Usage, "", 0, "--daemonset-cpu", fmt::format("not a CPU quantity: {}", in.daemonSetCpu)};
@@ -97,9 +129,9 @@ Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in) {
     return Error{ErrorKind::Usage, "", 0, "--daemonset-memory",
                  fmt::format("not a memory quantity: {}", in.daemonSetMemory)};
   }
-  o.daemonSets = {*cpu, *memory};
-  auto plan = makePlan(*set, *catalog, o);
-  if (!plan) return plan.error();
+  o.daemonSets = {*cpu, *memory, in.daemonSetPods};
+  auto plan = in.partial ? makePartialPlan(*set, *catalog, o) : makePlan(*set, *catalog, o);
+  if (!plan) return plan.errors();
   out->set = std::move(*set);
   out->catalog = std::move(*catalog);
   out->plan = std::move(*plan);

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "model/catalog.h"
 #include "model/plan.h"
 #include "model/workload.h"
+#include "util/quantity.h"
 
 namespace gpuslice::cli {
 
@@ -22,14 +24,25 @@ struct PlanInputs {
   std::vector<std::string> allow;
   double headroom = 0;
   std::int64_t overhead = PlanOptions{}.gpuOverheadMiB;
-  int maxPods = PlanOptions{}.maxPodsPerNode;
-  std::string daemonSetCpu = "0";
-  std::string daemonSetMemory = "0";
+  std::optional<int> maxPods = PlanOptions{}.maxPodsPerNode;
+  int daemonSetPods = PlanOptions{}.daemonSets.pods;
+  std::string daemonSetCpu = cpuQuantity(PlanOptions{}.daemonSets.cpuMillis);
+  std::string daemonSetMemory = memoryQuantity(PlanOptions{}.daemonSets.memoryBytes);
   bool anyModel = false;
+  bool allowRetired = false;
+  bool partial = false;  ///< plan what fits, list the rest (plan's --partial)
 };
 
-/// Adds the planner's options (not the files) to `app`.
-void addPlanOptions(CLI::App& app, PlanInputs& in);
+/// Adds the planner's options (not the files) to `app`; returns them, for render --plan to
+/// refuse those that would do nothing to a saved plan.
+std::vector<CLI::Option*> addPlanOptions(CLI::App& app, PlanInputs& in);
+
+/// Settings of an option that takes a list: comma-separated values, one argument per
+/// occurrence (so a list never swallows the positional arguments after it), repeatable.
+CLI::Option* listOption(CLI::Option* option);
+
+/// The names errors give the workload files: as given, "<stdin>" for "-".
+std::vector<std::string> inputNames(const PlanInputs& in);
 
 /// A plan made from the inputs, with what it was made from.
 struct PlannedInputs {
@@ -40,7 +53,9 @@ struct PlannedInputs {
   Plan plan;
 };
 
-/// Reads the workload files and the price table, checks the options and plans.
+/// Reads the workload files and the price table, checks the options and plans (with
+/// `partial`, makePartialPlan: `set` is then what the plan covers). Errors: all that were
+/// found.
 Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in);
 
 }  // namespace gpuslice::cli

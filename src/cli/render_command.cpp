@@ -1,6 +1,7 @@
 // gpuslice render: plan (or read a saved plan), then write the manifests a cluster needs.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -21,6 +22,7 @@ namespace {
 
 struct RenderArgs {
   PlanInputs plan;
+  std::vector<CLI::Option*> planOptions;  ///< those addPlanOptions added
   std::string savedPlan;
   std::string templates;
   std::string outDir;
@@ -37,9 +39,43 @@ Error usage(std::string field, std::string message) {
   return Error{ErrorKind::Usage, "", 0, std::move(field), std::move(message)};
 }
 
+/// The plan options that apply to a saved plan: the price table it is checked against, and
+/// the capacity type its NodePools get.
+bool appliesToSavedPlan(const CLI::Option& o) { return o.check_lname("pricing") || o.check_lname("capacity"); }
+
+/// With --plan, every plan option given that only steers planning is refused: rendering a
+/// saved plan never ignores an option.
+ErrorList unusedPlanOptions(const RenderArgs& a) {
+  ErrorList errors;
+  for (const CLI::Option* o : a.planOptions) {
+    if (o->count() == 0 || appliesToSavedPlan(*o)) continue;
+    errors.push_back(usage(o->get_name(),
+                           "steers planning and does nothing to a saved plan (--plan): plan again "
+                           "with it, or leave it out"));
+  }
+  return errors;
+}
+
+/// Reads and checks the saved plan against the price table; --capacity, when given, sets its
+/// capacity type.
+Result<io::SavedPlan> loadSavedPlan(const RenderArgs& a, const Catalog& catalog) {
+  auto text = io::readFile(a.savedPlan);
+  if (!text) return text.errors();
+  auto read = io::readPlan(*text, a.savedPlan == "-" ? "<stdin>" : a.savedPlan, catalog);
+  if (!read) return read.errors();
+  const bool capacityGiven = std::any_of(a.planOptions.begin(), a.planOptions.end(), [](const CLI::Option* o) {
+    return o->check_lname("capacity") && o->count() > 0;
+  });
+  if (capacityGiven) read->plan.capacity = a.plan.capacity == "spot" ? Capacity::Spot : Capacity::OnDemand;
+  return read;
+}
+
 int runRender(const RenderArgs& a) {
   if (a.plan.files.empty() == a.savedPlan.empty()) {
     return report(usage("", "give workload files to plan from, or --plan FILE with a saved plan, not both"));
+  }
+  if (!a.savedPlan.empty()) {
+    if (ErrorList unused = unusedPlanOptions(a); !unused.empty()) return report(unused);
   }
   if (a.format == "kustomize" && a.outDir.empty()) {
     return report(usage("--format", "kustomize writes a kustomization beside the files: it needs --out-dir DIR"));
@@ -72,18 +108,16 @@ int runRender(const RenderArgs& a) {
   Catalog catalog;
   if (!a.savedPlan.empty()) {
     auto loaded = io::loadCatalog(a.plan.pricing);
-    if (!loaded) return report(loaded.error());
+    if (!loaded) return report(loaded.errors());
     catalog = std::move(*loaded);
-    auto text = io::readFile(a.savedPlan);
-    if (!text) return report(text.error());
-    auto read = io::readPlan(*text, a.savedPlan == "-" ? "<stdin>" : a.savedPlan, catalog);
-    if (!read) return report(read.error());
+    auto read = loadSavedPlan(a, catalog);
+    if (!read) return report(read.errors());
     saved = std::move(*read);
     plan = &saved.plan;
     set = &saved.set;
   } else {
     auto made = planFromInputs(a.plan);
-    if (!made) return report(made.error());
+    if (!made) return report(made.errors(), inputNames(a.plan));
     planned = std::move(*made);
     plan = &planned->plan;
     set = &planned->set;
@@ -110,16 +144,18 @@ Runner registerRender(CLI::App& app) {
       "YAML stream for kubectl apply -f - (ConfigMaps and Karpenter objects unless --only says otherwise);\n"
       "with --out-dir, one file per object plus the Helm values and the patches.");
   app.add_option("files", a->plan.files, "WorkloadSet files to plan from (as for gpuslice plan)");
-  addPlanOptions(app, a->plan);
-  app.add_option("--plan", a->savedPlan, "A saved plan (gpuslice plan --format json or yaml) instead of files");
+  a->planOptions = addPlanOptions(app, a->plan);
+  app.add_option("--plan", a->savedPlan,
+                 "A saved plan (gpuslice plan --format json or yaml) instead of files, checked against the price "
+                 "table (--pricing) first. Of the plan options, only --pricing and --capacity apply to it "
+                 "(--capacity then sets the NodePools' capacity type instead of the plan's); any other is refused");
   app.add_option("--templates", a->templates,
                  "Directory with copies of templates/*.yaml to use instead of the built-in ones (any missing "
                  "file stays built in)");
   app.add_option("--out-dir", a->outDir,
                  "Write one file per manifest into DIR (each whole or not at all) instead of stdout");
-  app.add_option("--only", a->only, "Parts to write, comma-separated")
-      ->check(CLI::IsMember({"configmaps", "karpenter", "helm-values", "patches"}))
-      ->delimiter(',');
+  listOption(app.add_option("--only", a->only, "Parts to write, comma-separated (may be repeated)"))
+      ->check(CLI::IsMember({"configmaps", "karpenter", "helm-values", "patches"}));
   app.add_option("--format", a->format, "yaml, or kustomize: also a kustomization.yaml applying the patches")
       ->check(CLI::IsMember({"yaml", "kustomize"}))
       ->capture_default_str();

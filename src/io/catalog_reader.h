@@ -10,7 +10,10 @@
 namespace gpuslice::io {
 
 /// Decodes a `kind: PriceTable` document (format: pricing/aws-us-east-1.yaml) into
-/// `catalog`'s region, date, source and instance types, keeping its GPU models.
+/// `catalog`'s region, date, source and instance types, keeping its GPU models. A row without
+/// `eni` or `status` takes them from `catalog`'s own row of the same name (the built-in table's,
+/// as loadCatalog passes it), marked FactOrigin::BuiltIn; without such a row they stay
+/// FactOrigin::Assumed (no ENI limits; current).
 Result<Catalog> readPriceTable(std::string_view text, const std::string& file, Catalog catalog);
 
 /// Decodes a `kind: GpuCatalog` document (format: catalog/gpus.yaml).

@@ -29,6 +29,21 @@ Result<std::string> requiredString(const Decoder& d, const Node& parent, std::st
   return s;
 }
 
+Result<Provenance> readProvenance(const Decoder& d, const Node& parent, std::string_view key, const std::string& f) {
+  const std::string path = join(f, key);
+  const Node* n = parent.find(key);
+  if (!n) return d.error(parent, path, "required (kind: observed or assumed, and a reason)");
+  GS_TRY(d.mapping(*n, path, {"kind", "reason"}));
+  auto kind = requiredString(d, *n, "kind", path);
+  if (!kind) return kind.error();
+  if (*kind != "observed" && *kind != "assumed") {
+    return d.error(*n->find("kind"), join(path, "kind"), "must be observed or assumed");
+  }
+  auto reason = requiredString(d, *n, "reason", path);
+  if (!reason) return reason.error();
+  return Provenance{*kind == "observed", *reason};
+}
+
 std::string dns1123Problem(std::string_view s) {
   if (s.empty()) return "is empty";
   if (s.size() > 63) return fmt::format("is {} characters long, more than 63", s.size());
@@ -62,18 +77,33 @@ Error Decoder::errorAtLine(int line, const Field& field, std::string message) co
   return badInput(file_, line, field.str(), std::move(message));
 }
 
+namespace {
+
+/// The error for member `m` of a mapping when its key is not in `allowed`.
+std::optional<Error> unknownField(const Decoder& d, const NodeMember& m, const Field& field,
+                                  std::initializer_list<std::string_view> allowed) {
+  if (std::find(allowed.begin(), allowed.end(), m.first) != allowed.end()) return std::nullopt;
+  const int line = m.keyLine > 0 ? m.keyLine : m.second.line;
+  return d.errorAtLine(line, join(field.str(), m.first),
+                       fmt::format("unknown field (allowed here: {})", fmt::join(allowed, ", ")));
+}
+
+}  // namespace
+
 std::optional<Error> Decoder::mapping(const Node& n, const Field& field,
                                       std::initializer_list<std::string_view> allowed) const {
   if (!n.isMapping()) return error(n, field, fmt::format("must be a mapping, got {}", shown(n)));
-  for (std::size_t i = 0; i < n.members.size(); ++i) {
-    const std::string& key = n.members[i].first;
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      const int line = n.members[i].keyLine > 0 ? n.members[i].keyLine : n.members[i].second.line;
-      return errorAtLine(line, join(field.str(), key),
-                         fmt::format("unknown field (allowed here: {})", fmt::join(allowed, ", ")));
-    }
+  for (const NodeMember& m : n.members) {
+    if (auto e = unknownField(*this, m, field, allowed)) return e;
   }
   return std::nullopt;
+}
+
+bool Decoder::fields(const Node& n, const Field& field, std::initializer_list<std::string_view> allowed,
+                     ErrorList& errors) const {
+  if (!n.isMapping()) return collect(errors, error(n, field, fmt::format("must be a mapping, got {}", shown(n))));
+  for (const NodeMember& m : n.members) collect(errors, unknownField(*this, m, field, allowed));
+  return true;
 }
 
 std::optional<Error> Decoder::sequence(const Node& n, const Field& field) const {

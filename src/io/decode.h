@@ -40,6 +40,11 @@ class Decoder {
   /// The node must be a mapping whose keys are all in `allowed`.
   std::optional<Error> mapping(const Node& n, const Field& field,
                                std::initializer_list<std::string_view> allowed) const;
+  /// For decoders that go on after an error: like mapping(), but adds an error for every
+  /// unknown key to `errors`. False only when `n` is not a mapping (also added), so that the
+  /// caller can still read the known keys of a mapping with a typo in it.
+  bool fields(const Node& n, const Field& field, std::initializer_list<std::string_view> allowed,
+              ErrorList& errors) const;
   std::optional<Error> sequence(const Node& n, const Field& field) const;
 
   Result<std::string> string(const Node& n, const Field& field) const;
@@ -53,6 +58,14 @@ class Decoder {
   std::string file_;
 };
 
+/// Adds `e` to `errors` if there is one; true when there was none. Decoders that report every
+/// error of a file read each field with it and go on.
+inline bool collect(ErrorList& errors, std::optional<Error> e) {
+  if (!e) return true;
+  errors.push_back(std::move(*e));
+  return false;
+}
+
 /// Returns the error from a step that yields std::optional<Error>, if it has one.
 #define GS_TRY(expr)                  \
   do {                                \
@@ -61,6 +74,16 @@ class Decoder {
 
 /// `parent`'s member `key` as a non-empty string (field path `f`.`key`).
 Result<std::string> requiredString(const Decoder& d, const Node& parent, std::string_view key, const std::string& f);
+
+/// A `{kind: observed | assumed, reason: ...}` mapping in the data files: whether a fact was seen
+/// on the hardware it is about, and why we believe it.
+struct Provenance {
+  bool observed = false;
+  std::string reason;
+};
+
+/// `parent`'s member `key` as a Provenance (field path `f`.`key`); required.
+Result<Provenance> readProvenance(const Decoder& d, const Node& parent, std::string_view key, const std::string& f);
 
 /// "a.b" or "a[3]" style path joining; an empty parent gives just the child.
 std::string join(const std::string& parent, std::string_view child);

@@ -17,11 +17,38 @@ std::vector<int> Node::keyLines() const {
   return lines;
 }
 
-Result<Node> parseDocument(std::string_view text, const std::string& file) {
+namespace {
+
+bool looksLikeJson(std::string_view text) {
   const std::string_view rest = detail::withoutBom(text);
   const std::size_t first = rest.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && (rest[first] == '{' || rest[first] == '[')) return parseJson(text, file);
+  return first != std::string_view::npos && (rest[first] == '{' || rest[first] == '[');
+}
+
+}  // namespace
+
+Result<Node> parseDocument(std::string_view text, const std::string& file) {
+  if (looksLikeJson(text)) return parseJson(text, file);
   return parseYaml(text, file);
+}
+
+Result<std::vector<Node>> parseDocuments(std::string_view text, const std::string& file) {
+  if (looksLikeJson(text)) {
+    auto doc = parseJson(text, file);
+    if (!doc) return doc.errors();
+    std::vector<Node> one;  // not {std::move(*doc)}: an initializer list copies the whole tree
+    one.push_back(std::move(*doc));
+    return one;
+  }
+  auto docs = parseYamlStream(text, file);
+  if (!docs) return docs;
+  std::vector<Node> kept;
+  kept.reserve(docs->size());
+  for (Node& n : *docs) {
+    if (!n.isNull()) kept.push_back(std::move(n));
+  }
+  if (kept.empty()) return badInput(file, 0, "", "empty document");
+  return kept;
 }
 
 }  // namespace gpuslice::io

@@ -53,8 +53,16 @@ Result<Node> parseJson(std::string_view text, const std::string& file);
 /// nesting deeper than 256 are errors.
 Result<Node> parseYaml(std::string_view text, const std::string& file);
 
+/// Parses every `---`-separated document of a YAML stream, as parseYaml parses one; an empty
+/// document is a Null node. Text with no document at all is an error.
+Result<std::vector<Node>> parseYamlStream(std::string_view text, const std::string& file);
+
 /// Chooses by content: text whose first non-blank character is '{' or '[' is JSON,
 /// anything else YAML.
 Result<Node> parseDocument(std::string_view text, const std::string& file);
+
+/// Like parseDocument, but YAML may hold several documents: the non-empty ones, in order.
+/// Only empty documents (comments, a lone `---`) is an "empty document" error.
+Result<std::vector<Node>> parseDocuments(std::string_view text, const std::string& file);
 
 }  // namespace gpuslice::io

@@ -13,6 +13,7 @@ namespace {
 
 constexpr const char* kApiVersion = "gpuslice.dev/v1alpha1";
 constexpr int kMaxSlices = 8;
+constexpr int kMaxSms = 1000;  ///< more SMs than any GPU has
 
 Result<int> requiredInt(const Decoder& d, const Node& parent, std::string_view key, const std::string& f, int min,
                         int max) {
@@ -72,9 +73,9 @@ std::optional<Error> readStarts(const Decoder& d, const Node& n, const std::stri
 }
 
 Result<MigProfile> readProfile(const Decoder& d, const Node& n, const std::string& f, const MigGpu& gpu) {
-  GS_TRY(d.mapping(
-      n, f,
-      {"name", "computeSlices", "memorySlices", "memoryGiB", "usableMiB", "maxCount", "starts", "mediaExtensions"}));
+  GS_TRY(d.mapping(n, f,
+                   {"name", "computeSlices", "memorySlices", "memoryGiB", "usableMiB", "sms", "maxCount", "starts",
+                    "mediaExtensions"}));
   MigProfile p;
   auto name = requiredString(d, n, "name", f);
   if (!name) return name.error();
@@ -116,6 +117,13 @@ Result<MigProfile> readProfile(const Decoder& d, const Node& n, const std::strin
                    fmt::format("must be at most memoryGiB x 1024 ({}), got {}", nominalMiB, usable->text));
   }
   p.usableMiB = static_cast<std::int64_t>(*mib);
+  const Node* sms = n.find("sms");
+  if (!sms) return d.error(n, join(f, "sms"), "required (null where not known)");
+  if (!sms->isNull()) {
+    auto v = d.integer(*sms, join(f, "sms"), 1, gpu.sms);
+    if (!v) return v.error();
+    p.sms = static_cast<int>(*v);
+  }
   const Node* starts = n.find("starts");
   if (!starts) return d.error(n, join(f, "starts"), "required");
   GS_TRY(readStarts(d, *starts, join(f, "starts"), gpu.memorySlices, p));
@@ -140,28 +148,6 @@ Result<MigProfile> readProfile(const Decoder& d, const Node& n, const std::strin
   return p;
 }
 
-/// A `{kind: observed | assumed, reason: ...}` mapping: whether some facts about a GPU were seen
-/// on that GPU, and why we believe them.
-struct Provenance {
-  bool observed = false;
-  std::string reason;
-};
-
-Result<Provenance> readProvenance(const Decoder& d, const Node& gpu, std::string_view key, const std::string& gf) {
-  const std::string f = join(gf, key);
-  const Node* n = gpu.find(key);
-  if (!n) return d.error(gpu, f, "required (kind: observed or assumed, and a reason)");
-  GS_TRY(d.mapping(*n, f, {"kind", "reason"}));
-  auto kind = requiredString(d, *n, "kind", f);
-  if (!kind) return kind.error();
-  if (*kind != "observed" && *kind != "assumed") {
-    return d.error(*n->find("kind"), join(f, "kind"), "must be observed or assumed");
-  }
-  auto reason = requiredString(d, *n, "reason", f);
-  if (!reason) return reason.error();
-  return Provenance{*kind == "observed", *reason};
-}
-
 /// Usable memory follows the memory slices alone: an error if `p` disagrees with an earlier
 /// profile of as many slices (a typo, or a figure copied from the wrong row).
 std::optional<Error> checkSameMemory(const Decoder& d, const Node& n, const std::string& f, const MigGpu& gpu,
@@ -175,10 +161,25 @@ std::optional<Error> checkSameMemory(const Decoder& d, const Node& n, const std:
   return std::nullopt;
 }
 
+/// A +me profile has its base profile's SMs (the media extensions add no SMs): an error if `p`
+/// and an earlier profile that is its base or +me variant disagree.
+std::optional<Error> checkSameSms(const Decoder& d, const Node& n, const std::string& f, const MigGpu& gpu,
+                                  const MigProfile& p) {
+  for (const MigProfile& earlier : gpu.profiles) {
+    if (earlier.name + "+me" != p.name && p.name + "+me" != earlier.name) continue;
+    if (earlier.sms == p.sms) continue;
+    auto shownSms = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("null"); };
+    return d.error(*n.find("sms"), join(f, "sms"),
+                   fmt::format("is {}, but {} has {}; a +me profile has its base's SMs", shownSms(p.sms), earlier.name,
+                               shownSms(earlier.sms)));
+  }
+  return std::nullopt;
+}
+
 Result<MigGpu> readGpu(const Decoder& d, const Node& n, const std::string& f) {
   GS_TRY(d.mapping(n, f,
-                   {"name", "model", "instanceTypes", "memorySlices", "computeSlices", "placementsSource",
-                    "memorySource", "profiles"}));
+                   {"name", "model", "instanceTypes", "memorySlices", "computeSlices", "sms", "smsSource",
+                    "placementsSource", "memorySource", "profiles"}));
   MigGpu gpu;
   auto name = requiredString(d, n, "name", f);
   if (!name) return name.error();
@@ -201,6 +202,13 @@ Result<MigGpu> readGpu(const Decoder& d, const Node& n, const std::string& f) {
   auto compute = requiredInt(d, n, "computeSlices", f, 1, kMaxSlices);
   if (!compute) return compute.error();
   gpu.computeSlices = *compute;
+  auto sms = requiredInt(d, n, "sms", f, 1, kMaxSms);
+  if (!sms) return sms.error();
+  gpu.sms = *sms;
+  auto smsSource = readProvenance(d, n, "smsSource", f);
+  if (!smsSource) return smsSource.error();
+  gpu.smsObserved = smsSource->observed;
+  gpu.smsReason = smsSource->reason;
   auto placements = readProvenance(d, n, "placementsSource", f);
   if (!placements) return placements.error();
   gpu.placementsSource = placements->observed ? PlacementsSource::Observed : PlacementsSource::Assumed;
@@ -223,6 +231,7 @@ Result<MigGpu> readGpu(const Decoder& d, const Node& n, const std::string& f) {
       }
     }
     GS_TRY(checkSameMemory(d, profiles->items[i], index(pf, i), gpu, *p));
+    GS_TRY(checkSameSms(d, profiles->items[i], index(pf, i), gpu, *p));
     gpu.profiles.push_back(std::move(*p));
   }
   return gpu;

@@ -57,11 +57,13 @@ void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set) {
     }
     w.endList();
   }
+  w.field("gpuMemoryMiB", p.gpuMemoryMiB);
   w.field("gpuModel", p.gpuModel);
   w.field("gpusPerNode", p.gpusPerNode);
   w.field("hourlyCost", dollars(p.hourly));
   w.field("instanceType", p.instanceType);
   w.field("limitedBy", limitedByName(p.limitedBy));
+  w.field("maxPodsPerNode", p.maxPodsPerNode);
   if (mig) {
     w.field("migGpu", p.migGpu);
     w.field("migPlacementsAssumed", p.migPlacementsAssumed);
@@ -69,6 +71,10 @@ void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set) {
   }
   w.field("mode", modeName(p.mode));
   w.field("monthlyCost", monthly(p.hourly));
+  if (p.mode == Mode::Mps) {  // the device plugin's limits per client
+    w.field("mpsActiveThreadPercentage", mpsActiveThreadPercent(p.replicas));
+    w.field("mpsPinnedMemoryLimitMiB", mpsClientMemoryMiB(p.gpuMemoryMiB, p.replicas));
+  }
   w.field("name", p.name);
   w.field("nodes", p.nodes);
   w.field("notes", p.notes);
@@ -91,11 +97,12 @@ void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set) {
 void workload(TreeWriter& w, const Workload& wl, const Placement& pl, const Pool& pool) {
   const Risk& r = pl.risk;
   w.beginMap();
-  w.field("gpuModel", wl.gpuModel);
+  w.field("gpuModel", pl.gpuModel.empty() ? wl.gpuModel : pl.gpuModel);
   w.field("instanceType", pool.instanceType);
   w.field("mode", modeName(pool.mode));
   w.field("name", wl.name);
   w.field("namespace", wl.ns);
+  w.field("peakGpuMemoryMiB", wl.memoryMiB);
   w.field("pool", pool.name);
   if (pool.mode == Mode::Mig) w.field("profile", pl.profile);
   w.field("replicas", wl.replicas);
@@ -188,13 +195,35 @@ void settings(TreeWriter& w, const PlanOptions& options) {
   w.key("settings");
   w.beginMap();
   w.field("allowInstanceTypes", options.allowInstanceTypes);
+  w.field("allowRetired", options.allowRetired);
   w.field("anyGpuModel", options.anyGpuModel);
   w.field("daemonSetCpuMillis", options.daemonSets.cpuMillis);
   w.field("daemonSetMemoryBytes", options.daemonSets.memoryBytes);
+  w.field("daemonSetPods", options.daemonSets.pods);
   w.field("gpuOverheadMiB", options.gpuOverheadMiB);
   w.field("headroom", options.headroom);
-  w.field("maxPodsPerNode", options.maxPodsPerNode);
+  // Each pool's maxPodsPerNode is its type's ENI limit, unless --max-pods set one for all.
+  w.field("maxPodsFrom", options.maxPodsPerNode ? "--max-pods" : "eni");
+  if (options.maxPodsPerNode) w.field("maxPodsPerNode", *options.maxPodsPerNode);
   w.endMap();
+}
+
+/// "unplanned": with --partial, the workloads left out, each with why.
+void unplanned(TreeWriter& w, const Plan& p) {
+  if (p.unplanned.empty()) return;
+  w.key("unplanned");
+  w.beginList();
+  for (const Unplanned& u : p.unplanned) {
+    w.beginMap();
+    w.field("file", u.workload.source.file);
+    w.field("line", u.workload.source.line);
+    w.field("name", u.workload.name);
+    w.field("namespace", u.workload.ns);
+    w.field("replicas", u.workload.replicas);
+    w.field("why", u.why);
+    w.endMap();
+  }
+  w.endList();
 }
 
 /// "workloads": one item per workload. For large plans, the second half is written on the other
@@ -238,6 +267,7 @@ void writePlan(TreeWriter& w, const ReportInput& in) {
   pricing(w, in.catalog);
   savings(w, p);
   settings(w, in.options);
+  unplanned(w, p);
   workloads(w, in);
   w.endMap();
 }

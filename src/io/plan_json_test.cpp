@@ -26,6 +26,7 @@ struct ManyWorkloads {
       Workload w;
       w.name = name(i);
       w.gpuModel = "T4";
+      w.memoryMiB = 3500;
       set.workloads.push_back(w);
       Placement pl;
       pl.workload = i;
@@ -58,6 +59,7 @@ std::string jsonItem(std::size_t i) {
          ManyWorkloads::name(i) +
          "\",\n"
          "      \"namespace\": \"default\",\n"
+         "      \"peakGpuMemoryMiB\": 3500,\n"
          "      \"pool\": \"g4dn-xlarge-mps4\",\n"
          "      \"replicas\": 1,\n"
          "      \"risk\": {\n"
@@ -84,6 +86,7 @@ std::string yamlItem(std::size_t i) {
          ManyWorkloads::name(i) +
          "\n"
          "  namespace: default\n"
+         "  peakGpuMemoryMiB: 3500\n"
          "  pool: g4dn-xlarge-mps4\n"
          "  replicas: 1\n"
          "  risk:\n"

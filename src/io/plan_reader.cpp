@@ -6,6 +6,7 @@
 
 #include "io/decode.h"
 #include "io/document.h"
+#include "io/plan_check.h"
 
 namespace gpuslice::io {
 
@@ -116,14 +117,54 @@ Result<Pool> readPool(const Decoder& d, const Node& node, const std::string& f, 
   return p;
 }
 
-}  // namespace
+/// An optional whole number `key` of `parent` in [min, max]; nothing when absent.
+Result<std::optional<std::int64_t>> optionalInteger(const Decoder& d, const Node& parent, std::string_view key,
+                                                    const std::string& f, std::int64_t min, std::int64_t max) {
+  const Node* n = parent.find(key);
+  if (!n) return std::optional<std::int64_t>{};
+  auto v = d.integer(*n, join(f, key), min, max);
+  if (!v) return v.errors();
+  return std::optional<std::int64_t>{*v};
+}
 
-Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const Catalog& catalog) {
-  auto doc = parseDocument(text, file);
-  if (!doc) return doc.error();
-  const Decoder d(file);
-  const Node& root = *doc;
-  if (!root.isMapping()) return d.error(root, "", "a plan must be a mapping (gpuslice plan --format json)");
+/// The figures of workload `w` the re-check uses, where the plan states them.
+Result<MemberSource> memberSource(const Decoder& d, const Node& w, const std::string& f) {
+  MemberSource m{&w, f, std::nullopt, std::nullopt};
+  auto peak = optionalInteger(d, w, "peakGpuMemoryMiB", f, 1, std::int64_t{1} << 40);
+  if (!peak) return peak.errors();
+  m.peakMemoryMiB = *peak;
+  const Node* slot = w.find("slot");
+  const Node* compute = slot && slot->isMapping() ? slot->find("computePerPod") : nullptr;
+  if (compute) {
+    const std::string cf = join(join(f, "slot"), "computePerPod");
+    auto c = d.number(*compute, cf);
+    if (!c) return c.errors();
+    if (!(*c > 0 && *c <= 64)) return d.error(*compute, cf, fmt::format("must be in (0, 64], got {}", compute->text));
+    m.computePpm = std::llround(*c * 1e6);
+  }
+  return m;
+}
+
+/// settings.gpuOverheadMiB and settings.headroom, where the plan states them.
+Result<SavedSettings> savedSettings(const Decoder& d, const Node& root) {
+  SavedSettings s;
+  const Node* settings = root.find("settings");
+  if (!settings || !settings->isMapping()) return s;
+  auto overhead = optionalInteger(d, *settings, "gpuOverheadMiB", "settings", 0, 65536);
+  if (!overhead) return overhead.errors();
+  if (*overhead) s.gpuOverheadMiB = **overhead;
+  if (const Node* h = settings->find("headroom")) {
+    auto v = d.number(*h, "settings.headroom");
+    if (!v) return v.errors();
+    if (!(*v >= 0 && *v <= 0.95))
+      return d.error(*h, "settings.headroom", fmt::format("must be in [0, 0.95], got {}", h->text));
+    s.headroom = *v;
+  }
+  return s;
+}
+
+/// apiVersion and kind: those of a plan.
+std::optional<Error> checkKind(const Decoder& d, const Node& root) {
   for (const auto& [key, want] : {std::pair{"apiVersion", "gpuslice.dev/v1alpha1"}, std::pair{"kind", "Plan"}}) {
     auto s = requiredString(d, root, key, "");
     if (!s) return s.error();
@@ -132,10 +173,17 @@ Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const
                      fmt::format("must be {}: this file is not a plan of gpuslice plan --format json", want));
     }
   }
-  SavedPlan out;
-  auto planNode = member(d, root, "plan", "");
-  if (!planNode) return planNode.error();
-  const Node& plan = **planNode;
+  return std::nullopt;
+}
+
+/// What reading the pools leaves for reading the workloads and the re-check.
+struct PoolsRead {
+  std::map<std::string, std::size_t> index;  ///< by name
+  std::vector<PoolSource> sources;
+};
+
+/// plan.capacity and plan.pools[] into `out`.
+Result<PoolsRead> readPools(const Decoder& d, const Node& plan, const Catalog& catalog, SavedPlan& out) {
   if (!plan.isMapping()) return d.error(plan, "plan", "must be a mapping");
   auto capacity = requiredString(d, plan, "capacity", "plan");
   if (!capacity) return capacity.error();
@@ -147,52 +195,88 @@ Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const
   auto pools = member(d, plan, "pools", "plan");
   if (!pools) return pools.error();
   if (auto e = d.sequence(**pools, "plan.pools")) return *e;
-  std::map<std::string, std::size_t> poolIndex;
+  PoolsRead read;
   for (std::size_t i = 0; i < (*pools)->items.size(); ++i) {
+    const Node& node = (*pools)->items[i];
     const std::string f = index("plan.pools", i);
-    auto p = readPool(d, (*pools)->items[i], f, catalog);
+    auto p = readPool(d, node, f, catalog);
     if (!p) return p.error();
-    if (!poolIndex.emplace(p->name, i).second) {
-      return d.error(*(*pools)->items[i].find("name"), join(f, "name"), fmt::format("pool {} appears twice", p->name));
+    auto usable = optionalInteger(d, node, "usableMemoryMiB", f, 0, std::int64_t{1} << 40);
+    if (!usable) return usable.errors();
+    read.sources.push_back({&node, f, *usable});
+    if (!read.index.emplace(p->name, i).second) {
+      return d.error(*node.find("name"), join(f, "name"), fmt::format("pool {} appears twice", p->name));
     }
     out.plan.pools.push_back(std::move(*p));
   }
+  return read;
+}
+
+/// Workload `i` of the plan (node `w`) into `out`, and its figures into `members`.
+std::optional<Error> readMember(const Decoder& d, const Node& w, std::size_t i, const PoolsRead& pools, SavedPlan& out,
+                                std::vector<MemberSource>& members) {
+  const std::string f = index("workloads", i);
+  if (!w.isMapping()) return d.error(w, f, "must be a mapping");
+  Workload wl;
+  auto name = requiredString(d, w, "name", f);
+  if (!name) return name.error();
+  if (auto why = dns1123Problem(*name); !why.empty()) return d.error(*w.find("name"), join(f, "name"), why);
+  auto ns = requiredString(d, w, "namespace", f);
+  if (!ns) return ns.error();
+  if (auto why = dns1123Problem(*ns); !why.empty()) return d.error(*w.find("namespace"), join(f, "namespace"), why);
+  auto replicas = integerField(d, w, "replicas", f, 1, 10000000);
+  if (!replicas) return replicas.error();
+  wl.name = *name;
+  wl.ns = *ns;
+  wl.replicas = static_cast<int>(*replicas);
+  auto pool = requiredString(d, w, "pool", f);
+  if (!pool) return pool.error();
+  auto it = pools.index.find(*pool);
+  if (it == pools.index.end()) {
+    return d.error(*w.find("pool"), join(f, "pool"), fmt::format("no pool {} in plan.pools", *pool));
+  }
+  Placement pl;
+  pl.workload = i;
+  pl.pool = it->second;
+  if (out.plan.pools[it->second].mode == Mode::Mig) {
+    auto profile = requiredString(d, w, "profile", f);
+    if (!profile) return profile.error();
+    pl.profile = *profile;
+  }
+  auto figures = memberSource(d, w, f);
+  if (!figures) return figures.error();
+  members.push_back(std::move(*figures));
+  out.set.workloads.push_back(std::move(wl));
+  out.plan.placements.push_back(std::move(pl));
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const Catalog& catalog) {
+  auto doc = parseDocument(text, file);
+  if (!doc) return doc.error();
+  const Decoder d(file);
+  const Node& root = *doc;
+  if (!root.isMapping()) return d.error(root, "", "a plan must be a mapping (gpuslice plan --format json)");
+  if (auto e = checkKind(d, root)) return *e;
+  SavedPlan out;
+  auto planNode = member(d, root, "plan", "");
+  if (!planNode) return planNode.error();
+  auto pools = readPools(d, **planNode, catalog, out);
+  if (!pools) return pools.errors();
   auto workloads = member(d, root, "workloads", "");
   if (!workloads) return workloads.error();
   if (auto e = d.sequence(**workloads, "workloads")) return *e;
+  std::vector<MemberSource> members;
   for (std::size_t i = 0; i < (*workloads)->items.size(); ++i) {
-    const Node& w = (*workloads)->items[i];
-    const std::string f = index("workloads", i);
-    if (!w.isMapping()) return d.error(w, f, "must be a mapping");
-    Workload wl;
-    auto name = requiredString(d, w, "name", f);
-    if (!name) return name.error();
-    if (auto why = dns1123Problem(*name); !why.empty()) return d.error(*w.find("name"), join(f, "name"), why);
-    auto ns = requiredString(d, w, "namespace", f);
-    if (!ns) return ns.error();
-    if (auto why = dns1123Problem(*ns); !why.empty()) return d.error(*w.find("namespace"), join(f, "namespace"), why);
-    auto replicas = integerField(d, w, "replicas", f, 1, 10000000);
-    if (!replicas) return replicas.error();
-    wl.name = *name;
-    wl.ns = *ns;
-    wl.replicas = static_cast<int>(*replicas);
-    auto pool = requiredString(d, w, "pool", f);
-    if (!pool) return pool.error();
-    auto it = poolIndex.find(*pool);
-    if (it == poolIndex.end()) {
-      return d.error(*w.find("pool"), join(f, "pool"), fmt::format("no pool {} in plan.pools", *pool));
-    }
-    Placement pl;
-    pl.workload = i;
-    pl.pool = it->second;
-    if (out.plan.pools[it->second].mode == Mode::Mig) {
-      auto profile = requiredString(d, w, "profile", f);
-      if (!profile) return profile.error();
-      pl.profile = *profile;
-    }
-    out.set.workloads.push_back(std::move(wl));
-    out.plan.placements.push_back(std::move(pl));
+    if (auto e = readMember(d, (*workloads)->items[i], i, *pools, out, members)) return *e;
   }
+  auto settings = savedSettings(d, root);
+  if (!settings) return settings.errors();
+  ErrorList broken;
+  checkSavedPlan(d, out, pools->sources, members, *settings, catalog, broken);
+  if (!broken.empty()) return broken;
   return out;
 }
 

@@ -20,8 +20,11 @@ struct SavedPlan {
 /// Reads the fields render uses (other fields are ignored, so plans from newer versions still
 /// read): plan.capacity; plan.pools[] name, instanceType, gpuModel, mode, replicas, nodes,
 /// gpusPerNode, pods and, for MIG pools, migGpu, migStrategy and geometry; workloads[] name,
-/// namespace, replicas, pool and, in MIG pools, profile. Errors name file, line and field:
-/// an instance type the catalog lacks, a pool no workload names, replicas < 2 when shared.
+/// namespace, replicas, pool and, in MIG pools, profile. Then re-checks the plan against
+/// `catalog` with the figures it states (pools' usableMemoryMiB, workloads' peakGpuMemoryMiB,
+/// slot.computePerPod, mode and instanceType, settings.gpuOverheadMiB and headroom), as
+/// checkSavedPlan (plan_check.h) lists. Errors name file, line and field: the first that
+/// stops reading, or every rule the plan breaks.
 Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const Catalog& catalog);
 
 }  // namespace gpuslice::io

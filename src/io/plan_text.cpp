@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "io/plan_report.h"
+#include "util/quantity.h"
 
 namespace gpuslice::io {
 
@@ -94,6 +95,28 @@ std::vector<Row> summaryRows(const Plan& p, const Summary& s, Row header) {
   return rows;
 }
 
+/// Where the nodes' max-pods come from (each pool's figure) and what the DaemonSets take.
+std::string nodeCapacityLine(const ReportInput& in) {
+  const DaemonSetRequests& d = in.options.daemonSets;
+  std::string pods;
+  if (in.options.maxPodsPerNode) {
+    pods = fmt::format("= {} (--max-pods)", *in.options.maxPodsPerNode);
+  } else {
+    std::vector<std::string> perType;
+    for (const Pool& p : in.plan.pools) {
+      const InstanceType* t = in.catalog.findType(p.instanceType);
+      const bool assumed = t && !t->eni;  // no ENI limits: the kubelet default
+      const std::string figure = fmt::format("{} {}{}", p.instanceType, p.maxPodsPerNode, assumed ? " assumed" : "");
+      if (std::find(perType.begin(), perType.end(), figure) == perType.end()) perType.push_back(figure);
+    }
+    pods = fmt::format("= the type's ENI limit ({})", fmt::join(perType, ", "));
+  }
+  return fmt::format(
+      "node capacity: max pods per node {}, less {} DaemonSet pods; DaemonSets also take {} CPU and {} "
+      "of memory per node",
+      pods, d.pods, cpuQuantity(d.cpuMillis), memoryQuantity(d.memoryBytes));
+}
+
 /// The plan's notes, then each pool's, prefixed with the pool name.
 std::vector<std::string> allNotes(const Plan& p) {
   std::vector<std::string> notes = p.notes;
@@ -129,17 +152,27 @@ std::vector<Row> workloadRows(const ReportInput& in) {
   return rows;
 }
 
+std::vector<Row> unplannedRows(const Plan& p) {
+  std::vector<Row> rows{{"NAMESPACE", "WORKLOAD", "PODS", "WHY"}};
+  for (const Unplanned& u : p.unplanned) {
+    rows.push_back({u.workload.ns, u.workload.name, std::to_string(u.workload.replicas), u.why});
+  }
+  return rows;
+}
+
 }  // namespace
 
 std::string planTable(const ReportInput& in) {
   const Plan& p = in.plan;
   const Summary s = summarize(in);
-  std::string out = fmt::format("gpuslice plan: {} workloads, {} pods, strategy {}, {} prices for {} of {} ({})\n\n",
+  std::string out = fmt::format("gpuslice plan: {} workloads, {} pods, strategy {}, {} prices for {} of {} ({})\n",
                                 in.set.workloads.size(), s.pods, strategyName(p.strategy), capacityName(p.capacity),
                                 in.catalog.region, in.catalog.date, in.catalog.source);
+  out += nodeCapacityLine(in) + "\n\n";
   out += aligned(summaryRows(p, s, {"", "INSTANCES", "PER HOUR", "PER MONTH"}));
   out += "\n" + aligned(poolRows(p));
   out += "\n" + aligned(workloadRows(in));
+  if (!p.unplanned.empty()) out += "\nUNPLANNED (fit nowhere)\n" + aligned(unplannedRows(p));
   const std::vector<std::string> notes = allNotes(p);
   if (!notes.empty()) {
     out += "\nNOTES\n";
@@ -173,9 +206,11 @@ std::string planMarkdown(const ReportInput& in) {
       fmt::format("# gpuslice plan\n\n{} workloads, {} pods, strategy `{}`, {} prices for {} of {} ({}).\n\n",
                   in.set.workloads.size(), s.pods, strategyName(p.strategy), capacityName(p.capacity),
                   in.catalog.region, in.catalog.date, in.catalog.source);
+  out += nodeCapacityLine(in) + ".\n\n";
   out += table(summaryRows(p, s, {"", "instances", "per hour", "per month"}));
   out += "\n## Pools\n\n" + table(poolRows(p));
   out += "\n## Workloads\n\n" + table(workloadRows(in));
+  if (!p.unplanned.empty()) out += "\n## Unplanned (fit nowhere)\n\n" + table(unplannedRows(p));
   const std::vector<std::string> notes = allNotes(p);
   if (!notes.empty()) {
     out += "\n## Notes\n\n";

@@ -77,7 +77,7 @@ TEST_CASE("every bad value names file, line and field") {
   CHECK(one(gpu + "      replica: 2\n") ==
         "w.yaml:7: workloads[0].replica: unknown field (allowed here: name, namespace, replicas, gpu, cpu, memory, "
         "isolation, sharing, current, arch, instanceTypes)");
-  CHECK(one(gpu + "      replicas: 0\n") == "w.yaml:7: workloads[0].replicas: must be between 1 and 100000, got 0");
+  CHECK(one(gpu + "      replicas: -1\n") == "w.yaml:7: workloads[0].replicas: must be between 0 and 100000, got -1");
   CHECK(one(gpu + "      replicas: 2.5\n") == "w.yaml:7: workloads[0].replicas: must be a whole number, got 2.5");
   CHECK(one(gpu + "      cpu: abc\n") ==
         "w.yaml:7: workloads[0].cpu: must be a CPU quantity such as 500m or 2 (at most 1024), got abc");
@@ -135,7 +135,7 @@ TEST_CASE("files merge; duplicates and conflicting regions are errors") {
         "eu.yaml:4: region: \"eu-west-1\" conflicts with region \"us-east-1\" set in us.yaml:4");
 }
 
-TEST_CASE("large files decode on two threads; the first error in the file is the one reported" *
+TEST_CASE("large files decode on two threads; the errors of both halves are reported in line order" *
           doctest::test_suite("threads")) {
   auto fleet = [](std::initializer_list<int> bad) {
     std::string text = R"({"apiVersion": "gpuslice.dev/v1alpha1", "kind": "WorkloadSet", "spec": {"workloads": [)";
@@ -164,7 +164,9 @@ TEST_CASE("large files decode on two threads; the first error in the file is the
   CHECK(misplaced == 0);
   auto both = io::readWorkloads({{"big.json", fleet({5000, 100})}});
   REQUIRE_FALSE(both.ok());
-  CHECK(both.error().describe() == "big.json:102: workloads[100].gpu.compute: must be in (0, 1], got 2");
+  REQUIRE(both.errors().size() == 2);
+  CHECK(both.errors()[0].describe() == "big.json:102: workloads[100].gpu.compute: must be in (0, 1], got 2");
+  CHECK(both.errors()[1].describe() == "big.json:5002: workloads[5000].gpu.compute: must be in (0, 1], got 2");
   auto late = io::readWorkloads({{"big.json", fleet({5000})}});
   REQUIRE_FALSE(late.ok());
   CHECK(late.error().describe() == "big.json:5002: workloads[5000].gpu.compute: must be in (0, 1], got 2");
@@ -181,4 +183,114 @@ TEST_CASE("more than ten million pods in all is an error naming the workload tha
   CHECK(r.error().describe() ==
         "many.yaml:105: workloads[100].replicas: the workloads add up to more than 10000000 pods, more than gpuslice "
         "plans at once");
+}
+
+namespace {
+
+/// Every error of reading `inputs`, one describe() each.
+std::vector<std::string> allErrors(const std::vector<io::InputText>& inputs) {
+  auto r = io::readWorkloads(inputs);
+  REQUIRE_FALSE(r.ok());
+  std::vector<std::string> out;
+  for (const Error& e : r.errors()) out.push_back(e.describe());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every schema error of a file is reported, in line order; a bad workload does not stop the rest") {
+  const std::string text = std::string(kHead) +
+                           "    - name: a\n"                                        // 5
+                           "      replica: 2\n"                                     // 6
+                           "      gpu: {model: T4, memoryGiB: -1, compute: 1.5}\n"  // 7
+                           "      sharing: [mps, slicing, x]\n"                     // 8
+                           "    - name: Bad\n"                                      // 9
+                           "      namespace: ml\n"                                  // 10
+                           "      gpu: {model: T4, memoryGiB: 1, compute: 0.5}\n"   // 11
+                           "    - name: good\n"                                     // 12
+                           "      gpu: {model: T4, memoryGiB: 1, compute: 0.5}\n"   // 13
+                           "    - name: c\n"                                        // 14
+                           "      cpu: lots\n";                                     // 15
+  CHECK(
+      allErrors({{"w.yaml", text}}) ==
+      std::vector<std::string>{
+          "w.yaml:6: workloads[0].replica: unknown field (allowed here: name, namespace, replicas, gpu, cpu, memory, "
+          "isolation, sharing, current, arch, instanceTypes)",
+          "w.yaml:7: workloads[0].gpu.memoryGiB: must be in (0, 1024], got -1",
+          "w.yaml:7: workloads[0].gpu.compute: must be in (0, 1], got 1.5",
+          "w.yaml:8: workloads[0].sharing[1]: unknown sharing mode slicing (one of dedicated, time-slicing, mps, mig)",
+          "w.yaml:8: workloads[0].sharing[2]: unknown sharing mode x (one of dedicated, time-slicing, mps, mig)",
+          "w.yaml:9: workloads[1].name: Bad is not a DNS-1123 label: it contains 'B': only lower-case letters, "
+          "digits and '-' are allowed",
+          "w.yaml:14: workloads[3].gpu: required (model, memoryGiB, compute)",
+          "w.yaml:15: workloads[3].cpu: must be a CPU quantity such as 500m or 2 (at most 1024), got lots"});
+  // Both header fields at once; a spec that is not a mapping stops that document only.
+  CHECK(
+      allErrors({{"a.yaml", "apiVersion: v1\nkind: Plan\nspec: []\n"},
+                 {"b.yaml", std::string(kHead) + "    - {name: x, gpu: {model: T4, memoryGiB: 0, compute: 0.5}}\n"}}) ==
+      std::vector<std::string>{"a.yaml:1: apiVersion: must be gpuslice.dev/v1alpha1, got v1",
+                               "a.yaml:2: kind: must be WorkloadSet, got Plan",
+                               "a.yaml:3: spec: must be a mapping, got a list",
+                               "b.yaml:5: workloads[0].gpu.memoryGiB: must be in (0, 1024], got 0"});
+}
+
+TEST_CASE("a workload left out for an error is not taken for a duplicate; every duplicate points at the first") {
+  const std::string gpu = "gpu: {model: T4, memoryGiB: 1, compute: 0.1}";
+  // x's namespace is wrong, so x is left out: it must not clash with default/x.
+  CHECK(allErrors({{"w.yaml", std::string(kHead) + "    - {name: x, namespace: Bad, " + gpu + "}\n" +
+                                  "    - {name: x, " + gpu + "}\n"}}) ==
+        std::vector<std::string>{"w.yaml:5: workloads[0].namespace: Bad is not a DNS-1123 label: it contains 'B': only "
+                                 "lower-case letters, digits and '-' are allowed"});
+  const std::string x = std::string(kHead) + "    - {name: x, " + gpu + "}\n";
+  CHECK(allErrors({{"a.yaml", x}, {"b.yaml", x}, {"c.yaml", x}}) ==
+        std::vector<std::string>{
+            "b.yaml:5: workloads[0].name: duplicate workload default/x (first defined at a.yaml:5)",
+            "c.yaml:5: workloads[0].name: duplicate workload default/x (first defined at a.yaml:5)"});
+}
+
+TEST_CASE("replicas: 0 is read and set apart, not planned") {
+  const std::string gpu = "gpu: {model: T4, memoryGiB: 1, compute: 0.1}";
+  auto r = io::readWorkloads(
+      {{"w.yaml", std::string(kHead) + "    - {name: b, replicas: 0, " + gpu + "}\n" + "    - {name: a, replicas: 2, " +
+                      gpu + "}\n" + "    - {name: c, replicas: 0, " + gpu + "}\n"}});
+  REQUIRE(r.ok());
+  REQUIRE(r->workloads.size() == 1);
+  CHECK(r->workloads[0].name == "a");
+  REQUIRE(r->scaledToZero.size() == 2);
+  CHECK(r->scaledToZero[0].name == "b");
+  CHECK(r->scaledToZero[1].name == "c");
+  CHECK(r->scaledToZero[1].source.line == 7);
+  // All at zero: a set with nothing to plan, not an error.
+  auto idle = io::readWorkloads({{"w.yaml", std::string(kHead) + "    - {name: b, replicas: 0, " + gpu + "}\n"}});
+  REQUIRE(idle.ok());
+  CHECK(idle->workloads.empty());
+  CHECK(idle->scaledToZero.size() == 1);
+}
+
+TEST_CASE("a YAML file of several documents is several WorkloadSets, merged") {
+  const std::string gpu = "gpu: {model: T4, memoryGiB: 1, compute: 0.1}";
+  const std::string doc =
+      "apiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  region: us-east-1\n"
+      "  workloads:\n";
+  const std::string two = "# team a\n---\n" + doc + "    - {name: a, " + gpu + "}\n" +  // lines 1-8
+                          "---\n" +                                                     // 9
+                          doc + "    - {name: b, namespace: ml, " + gpu + "}\n" +       // 10-15
+                          "---\n# nothing here\n";
+  auto r = io::readWorkloads({{"w.yaml", two}});
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().describe()));
+  REQUIRE(r->workloads.size() == 2);
+  CHECK(r->workloads[0].qualifiedName() == "default/a");
+  CHECK(r->workloads[0].source.line == 8);
+  CHECK(r->workloads[1].qualifiedName() == "ml/b");
+  CHECK(r->workloads[1].source.line == 15);
+  // A name once across the documents, one region, lines counted from the top of the file.
+  const std::string clash = doc + "    - {name: a, " + gpu + "}\n---\n" + doc + "    - {name: a, " + gpu + "}\n" +
+                            "---\napiVersion: gpuslice.dev/v1alpha1\nkind: WorkloadSet\nspec:\n  region: eu-west-1\n"
+                            "  workloads:\n    - {name: z, " +
+                            gpu + "}\n";
+  CHECK(
+      allErrors({{"w.yaml", clash}}) ==
+      std::vector<std::string>{"w.yaml:13: workloads[0].name: duplicate workload default/a (first defined at w.yaml:6)",
+                               "w.yaml:18: region: \"eu-west-1\" conflicts with region \"us-east-1\" set in w.yaml:4"});
+  CHECK(allErrors({{"w.yaml", "---\n# only comments\n---\n"}}) == std::vector<std::string>{"w.yaml: empty document"});
 }

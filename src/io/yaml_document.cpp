@@ -284,43 +284,74 @@ class YamlConverter {
   const std::string& file_;
 };
 
-}  // namespace
+/// Finds where each document of `copy` starts, one document at a time (see DocumentStarts),
+/// stopping after `limit` starts. Error: a stall (a document that consumed nothing).
+std::optional<Error> findDocuments(const std::string& copy, std::string_view body, const std::string& file,
+                                   std::size_t limit, std::vector<YAML::Mark>& starts) {
+  DocumentStarts documents;
+  std::istringstream in(copy);
+  YAML::Parser parser(in);
+  while (documents.starts.size() < limit && parser.HandleNextDocument(documents)) {
+    const auto& s = documents.starts;
+    if (s.size() < 2 || s[s.size() - 1].pos != s[s.size() - 2].pos) continue;
+    const auto pos = static_cast<std::size_t>(std::max(0, s.back().pos));
+    const char c = pos < body.size() ? body[pos] : '\0';
+    const std::string what = c > ' ' && c < 0x7F ? fmt::format("'{}'", c) : "content";
+    return badInput(file, s.back().line + 1, "", "invalid YAML: unexpected " + what);
+  }
+  starts = std::move(documents.starts);
+  return std::nullopt;
+}
 
-Result<Node> parseYaml(std::string_view text, const std::string& file) {
+/// The YAML documents of `text`; with `single`, more than one is an error.
+Result<std::vector<Node>> parseYamlDocuments(std::string_view text, const std::string& file, bool single) {
   if (const auto line = tooDeepLine(text))
     return badInput(file, *line, "", "invalid YAML: nesting deeper than 256 levels");
   const std::string_view body = withoutBom(text);  // where yaml-cpp's positions count from
   const std::string copy(text);
-  DocumentStarts documents;
-  YAML::Node doc;
+  std::vector<YAML::Node> docs;
   try {
-    std::istringstream in(copy);
-    YAML::Parser parser(in);
-    while (documents.starts.size() < 3 && parser.HandleNextDocument(documents)) {
-    }
-    const auto& starts = documents.starts;
+    std::vector<YAML::Mark> starts;
+    if (auto e = findDocuments(copy, body, file, single ? 3 : SIZE_MAX, starts)) return *e;
     if (starts.empty()) return badInput(file, 0, "", "empty document");
-    for (std::size_t i = 1; i < starts.size(); ++i) {
-      if (starts[i].pos != starts[i - 1].pos) continue;  // a stall: nothing was consumed
-      const auto pos = static_cast<std::size_t>(std::max(0, starts[i].pos));
-      const char c = pos < body.size() ? body[pos] : '\0';
-      const std::string what = c > ' ' && c < 0x7F ? fmt::format("'{}'", c) : "content";
-      return badInput(file, starts[i].line + 1, "", "invalid YAML: unexpected " + what);
-    }
-    if (starts.size() > 1) return badInput(file, starts[1].line + 1, "", "invalid YAML: more than one document");
-    doc = YAML::Load(copy);
+    if (single && starts.size() > 1)
+      return badInput(file, starts[1].line + 1, "", "invalid YAML: more than one document");
+    if (single)
+      docs.push_back(YAML::Load(copy));
+    else
+      docs = YAML::LoadAll(copy);
   } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own guard, should the estimate miss
     return badInput(file, e.mark.line + 1, "", "invalid YAML: nesting deeper than 256 levels");
   } catch (const YAML::Exception& e) {
     return badInput(file, e.mark.line + 1, "", "invalid YAML: " + e.msg);
   }
   // Without a '*' there is no alias, and the node count is bounded by the text.
-  if (text.find('*') != npos && expandedSize(doc, 1, kMaxExpandedNodes) > kMaxExpandedNodes)
-    return badInput(file, 0, "", "invalid YAML: document too large after expanding aliases");
+  if (text.find('*') != npos) {
+    std::size_t total = 0;
+    for (const YAML::Node& doc : docs) {
+      total += expandedSize(doc, 1, kMaxExpandedNodes - std::min(total, kMaxExpandedNodes));
+      if (total > kMaxExpandedNodes)
+        return badInput(file, 0, "", "invalid YAML: document too large after expanding aliases");
+    }
+  }
   YamlConverter converter(body, file);
-  Node root;
-  if (!converter.convert(doc, root, 0)) return converter.error;
-  return root;
+  std::vector<Node> out(docs.size());
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    if (!converter.convert(docs[i], out[i], 0)) return converter.error;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Node> parseYaml(std::string_view text, const std::string& file) {
+  auto docs = parseYamlDocuments(text, file, true);
+  if (!docs) return docs.errors();
+  return std::move(docs->front());
+}
+
+Result<std::vector<Node>> parseYamlStream(std::string_view text, const std::string& file) {
+  return parseYamlDocuments(text, file, false);
 }
 
 }  // namespace gpuslice::io

@@ -170,6 +170,12 @@ std::int64_t instanceMemoryMiB(const MigGpu& gpu, std::size_t profile, std::int6
   return std::min(p.usableMiB, gpuMemoryMiB * p.memorySlices / gpu.memorySlices);
 }
 
+ComputeFraction computeFraction(const MigGpu& gpu, std::size_t profile) {
+  const MigProfile& p = gpu.profiles[profile];
+  if (p.sms && gpu.sms > 0) return ComputeFraction{*p.sms, gpu.sms, true};
+  return ComputeFraction{p.computeSlices, std::max(gpu.computeSlices, 1), false};
+}
+
 int computeSlicesUsed(const MigGpu& gpu, const MigGeometry& geometry) {
   int sum = 0;
   for (const MigPlacement& pl : geometry.placements) {

@@ -21,6 +21,7 @@ struct MigProfile {
   std::vector<int> starts;       ///< memory slices where an instance may begin, ascending
   bool mediaExtensions = false;  ///< a `+me` profile; at most one of these per GPU
   std::int64_t usableMiB = 0;    ///< memory a process in the instance can allocate, per the data file
+  std::optional<int> sms;        ///< streaming multiprocessors the instance gets; none where not known
 };
 
 /// Whether a GPU's starts were seen in real `nvidia-smi mig -lgipp` output or copied from
@@ -45,6 +46,11 @@ struct MigGpu {
   /// Where the profiles' usableMiB come from, with the reason given in the data file.
   MemorySource memorySource = MemorySource::Assumed;
   std::string memoryReason;
+  /// SMs of the whole GPU (MIG off), against which a profile's SMs are its compute share; whether
+  /// the SM counts were read off real printouts, and where from.
+  int sms = 0;
+  bool smsObserved = false;
+  std::string smsReason;
 };
 
 /// One GPU instance: profile `profile` (an index into MigGpu::profiles) at memory slice
@@ -88,6 +94,18 @@ std::int64_t instanceMemoryMiB(const MigGpu& gpu, std::size_t profile, std::int6
 /// The least share of a GPU one instance of `profile` takes: the larger of its compute slices
 /// over the GPU's and its memory slices over the GPU's.
 double gpuShare(const MigGpu& gpu, std::size_t profile);
+
+/// A share of a whole GPU's compute as an exact fraction.
+struct ComputeFraction {
+  std::int64_t num = 0;
+  std::int64_t den = 1;
+  bool fromSms = false;  ///< SMs over SMs; else compute slices over the GPU's (SMs not known)
+};
+
+/// The compute one instance of `profile` gets, as a share of the whole GPU: its SMs over the
+/// GPU's (H100 1g.10gb: 16 of 132), or, where the catalog does not know the profile's SMs, its
+/// compute slices over the GPU's (an assumption; the plan says so).
+ComputeFraction computeFraction(const MigGpu& gpu, std::size_t profile);
 
 /// Compute slices the geometry's instances use together.
 int computeSlicesUsed(const MigGpu& gpu, const MigGeometry& geometry);

@@ -17,7 +17,7 @@ namespace {
 
 MigProfile profile(std::string name, int compute, int memory, double gib, int max, std::vector<int> starts,
                    bool me = false) {
-  return MigProfile{std::move(name), compute, memory, gib, max, std::move(starts), me};
+  return MigProfile{std::move(name), compute, memory, gib, max, std::move(starts), me, 0, std::nullopt};
 }
 
 /// H100-80GB as NVIDIA's lgipp prints it, written out here so the core is tested in memory.

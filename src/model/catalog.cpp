@@ -1,10 +1,15 @@
 #include "model/catalog.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace gpuslice {
 
 int mpsClientLimit(const GpuModel* gpu) { return gpu ? gpu->mpsMaxClients : kMpsClientLimit; }
+
+std::int64_t mpsClientMemoryMiB(std::int64_t gpuMiB, int replicas) { return gpuMiB / std::max(1, replicas); }
+
+int mpsActiveThreadPercent(int replicas) { return 100 / std::max(1, replicas); }
 
 namespace {
 template <class T>
@@ -18,6 +23,53 @@ const T* findByName(const std::vector<T>& items, const std::string& name) {
 const InstanceType* Catalog::findType(const std::string& name) const { return findByName(instanceTypes, name); }
 
 const GpuModel* Catalog::findGpu(const std::string& name) const { return findByName(gpus, name); }
+
+std::int64_t tableMiB(double gib) { return static_cast<std::int64_t>(std::floor(gib * 1024.0 + 1e-9)); }
+
+const GpuMemory* GpuModel::variant(std::int64_t ec2MiB) const {
+  for (const GpuMemory& m : memory) {
+    if (m.ec2MiB == ec2MiB) return &m;
+  }
+  return nullptr;
+}
+
+bool sameGpuName(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+std::optional<GpuName> Catalog::findGpuName(std::string_view name) const {
+  auto named = [&](const std::vector<std::string>& names) {
+    return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return sameGpuName(n, name); });
+  };
+  for (const GpuModel& g : gpus) {
+    if (sameGpuName(g.name, name) || named(g.names)) return GpuName{&g, nullptr};
+    for (const GpuMemory& m : g.memory) {
+      if (named(m.names)) return GpuName{&g, &m};
+    }
+  }
+  return std::nullopt;
+}
+
+std::int64_t Catalog::usableMemoryMiB(const InstanceType& t, std::int64_t overheadMiB) const {
+  const double perGpu = static_cast<double>(overheadMiB);
+  const double overhead = t.fractional() ? perGpu * t.gpuCount : perGpu;
+  return gpuMemory(t).mib - static_cast<std::int64_t>(std::ceil(overhead));
+}
+
+GpuMemoryFigure Catalog::gpuMemory(const InstanceType& t) const {
+  GpuMemoryFigure f;
+  f.mib = t.gpuMemoryMiB;
+  const GpuModel* g = findGpu(t.gpuModel);
+  f.variant = g ? g->variant(t.gpuMemoryMiB) : nullptr;
+  if (f.variant && f.variant->nvmlMiB) {
+    f.mib = *f.variant->nvmlMiB;
+    f.nvml = true;
+    f.observed = f.variant->observed;
+  }
+  return f;
+}
 
 const MigGpu* Catalog::findMigGpu(const std::string& instanceType) const {
   for (const MigGpu& g : migGpus) {

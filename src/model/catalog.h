@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mig/geometry.h"
@@ -30,18 +31,79 @@ enum class MigSupport { No, Yes, Unverified };
 /// below it). A GpuModel states its own figure; this one holds where none is stated.
 constexpr int kMpsClientLimit = 48;
 
+/// A price table's memory figure in GiB as whole MiB (rounded down): how the per-GPU memory of
+/// an instance type and the GPU table's key for it are compared.
+std::int64_t tableMiB(double gib);
+
+/// One memory variant of a GPU model: its GPUs on the instance types whose price-table per-GPU
+/// memory is `ec2MiB` (A100: 40 GiB on p4d, 80 GiB on p4de), with the memory NVML reports.
+struct GpuMemory {
+  double ec2GiB = 0;                    ///< the price table's per-GPU memory, as the data file gives it
+  std::int64_t ec2MiB = 0;              ///< ... in MiB (tableMiB): the key
+  std::optional<std::int64_t> nvmlMiB;  ///< NVML's total per GPU; none where no printout was found
+  bool observed = false;                ///< nvmlMiB was read off a real printout of this GPU
+  std::string source;                   ///< where the figure comes from (or why there is none)
+  std::vector<std::string> names;       ///< names that pick this variant only (A100-80GB)
+};
+
 /// One GPU model (V100, A10G, H100, ...).
 struct GpuModel {
   std::string name;
-  double memoryGiB = 0;  ///< nominal; instance types state their own per-GPU memory
   std::string computeCapability;
   MigSupport mig = MigSupport::No;
   int mpsMaxClients = kMpsClientLimit;       ///< MPS clients one GPU accepts
   std::optional<double> relativeThroughput;  ///< speed vs V100 = 1.0; estimate only
+  std::vector<std::string> names;            ///< other names of the model, any variant (NVIDIA T4G)
+  std::vector<GpuMemory> memory;             ///< its memory variants, by ec2MiB
+
+  /// The variant of price-table memory `ec2MiB`, or nullptr when the table has none.
+  const GpuMemory* variant(std::int64_t ec2MiB) const;
+};
+
+/// Whether two GPU names are the same, comparing ASCII letters without regard to case.
+bool sameGpuName(std::string_view a, std::string_view b);
+
+/// What a GPU name picks: a model, and one of its memory variants when the name names one.
+struct GpuName {
+  const GpuModel* model = nullptr;
+  const GpuMemory* variant = nullptr;  ///< nullptr: any variant of the model
+};
+
+/// The memory of one GPU (or slice) of an instance type as the planner counts it.
+struct GpuMemoryFigure {
+  std::int64_t mib = 0;                ///< NVML's total, else the price table's (EC2) figure
+  bool nvml = false;                   ///< mib is NVML's total
+  bool observed = false;               ///< ... read off a real printout
+  const GpuMemory* variant = nullptr;  ///< the GPU table's entry for it, when there is one
 };
 
 /// MPS clients one GPU of `gpu` accepts; kMpsClientLimit for a model the table lacks (nullptr).
 int mpsClientLimit(const GpuModel* gpu);
+
+/// The default network card's ENI limits of an instance type: what the Amazon VPC CNI's pod
+/// count per node follows from (nodeMaxPods in model/node_capacity.h).
+struct EniLimits {
+  int interfaces = 0;        ///< network interfaces the default card takes
+  int ipv4PerInterface = 0;  ///< IPv4 addresses per interface, its primary one included
+};
+
+/// Whether EC2 still offers an instance type.
+enum class TypeStatus { Current, Retired };
+
+const char* typeStatusName(TypeStatus s);
+
+/// Where a per-type fact that a price table may leave out came from: the table itself, the
+/// built-in table's row of the same type name, or neither (then gpuslice assumes a default).
+enum class FactOrigin { Table, BuiltIn, Assumed };
+
+/// The pinned device memory limit the NVIDIA device plugin gives each MPS client of a GPU of
+/// `gpuMiB` (NVML's total) shared by `replicas`: the total divided evenly, rounded down to whole
+/// MiB (its mps-control-daemon's set_default_device_pinned_mem_limit).
+std::int64_t mpsClientMemoryMiB(std::int64_t gpuMiB, int replicas);
+
+/// The active thread percentage the device plugin gives each MPS client of a GPU shared by
+/// `replicas`: 100 / replicas, rounded down (set_default_active_thread_percentage).
+int mpsActiveThreadPercent(int replicas);
 
 /// One EC2 instance type with its GPUs and prices.
 struct InstanceType {
@@ -55,6 +117,14 @@ struct InstanceType {
   std::optional<Micros> onDemand;  ///< per hour; absent when the table has no price
   std::optional<Micros> spot;      ///< per hour; absent when the table has no price
   std::string note;                ///< caveat shown to the user (e.g. unverified price)
+  std::optional<EniLimits> eni;    ///< absent when no table gives them (then max pods is assumed)
+  FactOrigin eniOrigin = FactOrigin::Assumed;
+  TypeStatus status = TypeStatus::Current;
+  std::string statusDate;    ///< when the status was established
+  std::string statusSource;  ///< what establishes it
+  FactOrigin statusOrigin = FactOrigin::Assumed;
+
+  bool retired() const { return status == TypeStatus::Retired; }
 
   /// A fractional-GPU type: a priced slice of one GPU, never shared further.
   bool fractional() const { return gpuCount < 1.0; }
@@ -80,6 +150,16 @@ struct Catalog {
 
   const InstanceType* findType(const std::string& name) const;
   const GpuModel* findGpu(const std::string& name) const;
+  /// The GPU model, and variant, that a workload's gpu.model names, compared without regard to
+  /// case: a model's name or one of its names (model or variant). nullopt when none matches.
+  std::optional<GpuName> findGpuName(std::string_view name) const;
+  /// The memory of one GPU of `t`: NVML's total for its model and variant when the GPU table
+  /// has one, else the price table's figure (fractional types: the slice's).
+  GpuMemoryFigure gpuMemory(const InstanceType& t) const;
+  /// GPU memory a pod may use per GPU (or slice) of `t`: gpuMemory's figure less `overheadMiB`
+  /// per GPU (a fractional type pays its share of it, rounded up). The planner packs against
+  /// it and render re-checks saved plans against it.
+  std::int64_t usableMemoryMiB(const InstanceType& t, std::int64_t overheadMiB) const;
   /// The MIG GPU of an instance type, or nullptr when its GPUs have no MIG profiles.
   const MigGpu* findMigGpu(const std::string& instanceType) const;
   /// The price per hour at `capacity`, if the table has one.

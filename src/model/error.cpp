@@ -4,6 +4,15 @@
 
 namespace gpuslice {
 
+const char* errorKindName(ErrorKind k) {
+  switch (k) {
+    case ErrorKind::BadInput: return "bad-input";
+    case ErrorKind::Usage: return "usage";
+    case ErrorKind::Infeasible: return "infeasible";
+  }
+  return "?";
+}
+
 std::string Error::describe() const {
   std::string out;
   if (!file.empty()) {

@@ -1,10 +1,12 @@
 // Errors a user can cause, carried as values until the command line reports them.
 #pragma once
 
+#include <cassert>
 #include <optional>
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace gpuslice {
 
@@ -14,6 +16,9 @@ enum class ErrorKind {
   Usage = 2,       ///< wrong command-line use
   Infeasible = 3,  ///< input is valid but some workload fits nowhere
 };
+
+/// "bad-input", "usage" or "infeasible": the kind as the JSON error document spells it.
+const char* errorKindName(ErrorKind k);
 
 /// One user-facing error: where it is (file, line, field path) and what is wrong.
 struct Error {
@@ -34,12 +39,18 @@ inline Error badInput(std::string file, int line, std::string field, std::string
   return Error{ErrorKind::BadInput, std::move(file), line, std::move(field), std::move(message)};
 }
 
-/// A value or the error that prevented it.
+/// Every error one step found, in the order it found them: a step that can go on after an
+/// error (the next workload of a file, the next infeasible workload) reports them all at once.
+using ErrorList = std::vector<Error>;
+
+/// A value, or the errors that prevented it (at least one).
 template <class T>
 class Result {
  public:
   Result(T value) : v_(std::move(value)) {}
-  Result(Error error) : v_(std::move(error)) {}
+  Result(Error error) : v_(ErrorList{std::move(error)}) {}
+  /// `errors` must not be empty.
+  Result(ErrorList errors) : v_(std::move(errors)) { assert(!std::get<1>(v_).empty()); }
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -49,10 +60,12 @@ class Result {
   const T& operator*() const { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
-  const Error& error() const { return std::get<1>(v_); }
+  /// The first error; pass errors() on where a step may have found several.
+  const Error& error() const { return std::get<1>(v_).front(); }
+  const ErrorList& errors() const { return std::get<1>(v_); }
 
  private:
-  std::variant<T, Error> v_;
+  std::variant<T, ErrorList> v_;
 };
 
 }  // namespace gpuslice

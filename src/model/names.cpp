@@ -5,6 +5,8 @@ namespace gpuslice {
 
 const char* archName(Arch a) { return a == Arch::Arm64 ? "arm64" : "amd64"; }
 
+const char* typeStatusName(TypeStatus s) { return s == TypeStatus::Retired ? "retired" : "current"; }
+
 const char* capacityName(Capacity c) { return c == Capacity::Spot ? "spot" : "on-demand"; }
 
 const char* strategyName(Strategy s) {

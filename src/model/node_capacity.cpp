@@ -25,12 +25,20 @@ std::int64_t reservedCpuMillis(int vcpu) {
 }
 }  // namespace
 
-Allocatable nodeAllocatable(const InstanceType& type, int maxPods, DaemonSetRequests daemonSets) {
+int eniMaxPods(const EniLimits& eni) { return eni.interfaces * (eni.ipv4PerInterface - 1) + 2; }
+
+int nodeMaxPods(const InstanceType& type, std::optional<int> override) {
+  if (override) return *override;
+  return type.eni ? eniMaxPods(*type.eni) : kDefaultMaxPods;
+}
+
+Allocatable nodeAllocatable(const InstanceType& type, std::optional<int> maxPods, DaemonSetRequests daemonSets) {
   Allocatable a;
-  a.maxPods = maxPods;
+  a.maxPods = nodeMaxPods(type, maxPods);
+  a.workloadPods = std::max(0, a.maxPods - daemonSets.pods);
   a.cpuMillis = std::max<std::int64_t>(0, std::int64_t{type.vcpu} * 1000 - reservedCpuMillis(type.vcpu));
   const std::int64_t capacity = type.memoryMiB * kMiB - (type.memoryMiB * kMiB * 75 + 999) / 1000;
-  const std::int64_t reserved = (255 + 11 * std::int64_t{maxPods}) * kMiB + 100 * kMiB;
+  const std::int64_t reserved = (255 + 11 * std::int64_t{a.maxPods}) * kMiB + 100 * kMiB;
   a.memoryBytes = std::max<std::int64_t>(0, capacity - reserved - daemonSets.memoryBytes);
   a.cpuMillis = std::max<std::int64_t>(0, a.cpuMillis - daemonSets.cpuMillis);
   return a;

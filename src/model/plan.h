@@ -45,8 +45,16 @@ struct PlanOptions {
   bool anyGpuModel = false;                     ///< may move workloads to other GPU models
   std::vector<std::string> allowInstanceTypes;  ///< globs; empty = all
   Capacity capacity = Capacity::OnDemand;
-  int maxPodsPerNode = kDefaultMaxPods;
-  DaemonSetRequests daemonSets;         ///< taken from every node before workloads
+  std::optional<int> maxPodsPerNode;  ///< --max-pods for every node; unset: each type's ENI limit
+  /// Taken from every node before workloads. The default is an assumed typical GPU node on EKS
+  /// (README, "Node capacity"): aws-node, kube-proxy, ebs-csi-node and eks-pod-identity-agent,
+  /// and the GPU Operator's device plugin, GPU feature discovery, DCGM exporter, container
+  /// toolkit, validator, MIG manager and NFD worker: 11 pods. The chart sets no requests for its
+  /// own; measured EKS nodes with aws-node, ebs-csi-node and kube-proxy request 170-195m CPU and
+  /// 250Mi, so 200m and 256Mi.
+  DaemonSetRequests daemonSets{200, std::int64_t{256} << 20, 11};
+  /// May plan pools on instance types EC2 no longer offers (--allow-retired).
+  bool allowRetired = false;
   int maxReplicas = kMpsClientLimit;    ///< time-slicing replicas cap, MPS's limit; MPS uses its GPU's own
   double contextSwitchOverhead = 0.20;  ///< time-slicing slowdown estimate when the GPU is busy
   bool estimateOtherModels = true;      ///< also price "--any-gpu-model" when it is off
@@ -71,10 +79,13 @@ struct Pool {
   int nodes = 0;
   int gpusPerNode = 1;
   int podsPerNode = 0;  ///< the most pods any node of the pool can take
+  /// Each node's kubelet max-pods (ENI limit or --max-pods), the DaemonSets' pods included.
+  int maxPodsPerNode = 0;
   int pods = 0;
   LimitedBy limitedBy = LimitedBy::Gpu;  ///< what bounds podsPerNode
   Micros hourly = 0;
   std::int64_t usableMemoryMiB = 0;    ///< per GPU, after overhead
+  std::int64_t gpuMemoryMiB = 0;       ///< per GPU as NVML reports it (else the price table's figure)
   std::int64_t maxMemoryMiB = 0;       ///< largest pod memory in the pool
   std::int64_t maxComputePpm = 0;      ///< largest pod compute, on this pool's GPU model
   double computePerGpu = 0;            ///< mean busy share of a GPU (sum over pods / GPUs)
@@ -104,6 +115,7 @@ struct Risk {
 struct Placement {
   std::size_t workload = 0;
   std::size_t pool = 0;
+  std::string gpuModel;         ///< the model its figures were measured on, as the GPU table names it
   std::int64_t computePpm = 0;  ///< per pod, on the pool's GPU model
   std::string profile;          ///< MIG pools: the profile each pod gets
   Risk risk;
@@ -113,6 +125,12 @@ struct Placement {
 struct Fleet {
   std::map<std::string, int> instances;
   Micros hourly = 0;
+};
+
+/// A workload that fits nowhere, left out of a plan made with --partial.
+struct Unplanned {
+  Workload workload;
+  std::string why;  ///< as the Infeasible error says it, after "<namespace>/<name> fits nowhere: "
 };
 
 /// The planner's answer.
@@ -126,6 +144,7 @@ struct Plan {
   Micros lowerBound = 0;                 ///< no plan can cost less per hour
   std::optional<Micros> anyModelHourly;  ///< estimate with --any-gpu-model, when it was off
   std::vector<std::string> notes;        ///< assumptions and caveats for the user
+  std::vector<Unplanned> unplanned;      ///< --partial: what fits nowhere, in WorkloadSet order
 };
 
 }  // namespace gpuslice

@@ -37,7 +37,10 @@ struct Workload {
   std::string name;
   std::string ns = "default";
   int replicas = 1;
-  std::string gpuModel;                     ///< the model the figures were measured on
+  std::string gpuModel;  ///< the model the figures were measured on
+  /// The memory variant gpu.model names, by the price table's per-GPU memory (A100-80GB: 81920
+  /// MiB, the A100s of p4de); none: any variant of the model.
+  std::optional<std::int64_t> gpuVariantMiB;
   std::int64_t memoryMiB = 0;               ///< peak GPU memory per pod, rounded up to whole MiB
   std::int64_t computePpm = 0;              ///< p95 busy share of one whole GPU, in millionths
   std::optional<std::int64_t> cpuMillis;    ///< CPU request per pod
@@ -57,6 +60,9 @@ struct WorkloadSet {
   std::string region = "us-east-1";
   SourceRef regionSource;  ///< where region was set; empty file when defaulted
   std::vector<Workload> workloads;
+  /// Workloads with `replicas: 0` (scaled to zero): read and checked, then left out of the
+  /// plan, which says so in a note. Sorted like `workloads`.
+  std::vector<Workload> scaledToZero;
 };
 
 }  // namespace gpuslice

@@ -38,14 +38,13 @@ Result<BaselineSlot> currentSlot(const PlanContext& ctx, const Workload& w) {
   return slot;
 }
 
-/// The candidate of the workload's GPU model where its pods on whole GPUs cost least, then take
-/// the fewest nodes; no type when none fits.
-BaselineSlot cheapestDedicated(const PlanContext& ctx, const Workload& w) {
+/// cheapestDedicated among `among`.
+BaselineSlot cheapestDedicatedAmong(const PlanContext& ctx, const Workload& w, const std::vector<Candidate>& among) {
   BaselineSlot slot;
   Micros bestCost = 0;
   int bestNodes = 0;
-  for (const Candidate& c : ctx.candidates) {
-    if (!admits(ctx, w, c) || c.type->gpuModel != w.gpuModel) continue;
+  for (const Candidate& c : among) {
+    if (!admits(ctx, w, c) || !onMeasuredGpu(ctx, w, c)) continue;
     const SlotFit f = fitOf(ctx, w, c);
     if (!f.dedicated) continue;
     const int ppn = std::min(c.gpus, f.nodeCap);
@@ -59,6 +58,14 @@ BaselineSlot cheapestDedicated(const PlanContext& ctx, const Workload& w) {
     }
   }
   return slot;
+}
+
+/// The candidate of the workload's GPU model where its pods on whole GPUs cost least, then take
+/// the fewest nodes: among the current types, else among the retired ones (a model offered only
+/// on those); no type when none fits.
+BaselineSlot cheapestDedicated(const PlanContext& ctx, const Workload& w) {
+  BaselineSlot slot = cheapestDedicatedAmong(ctx, w, ctx.candidates);
+  return slot.type ? slot : cheapestDedicatedAmong(ctx, w, ctx.retiredCandidates);
 }
 
 }  // namespace

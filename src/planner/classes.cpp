@@ -9,7 +9,8 @@
 
 namespace gpuslice::detail {
 
-Result<std::vector<WorkloadClass>> formClasses(const PlanContext& ctx, const std::vector<Workload>& ws) {
+std::vector<WorkloadClass> formClasses(const PlanContext& ctx, const std::vector<Workload>& ws,
+                                       std::vector<Misfit>& misfits) {
   std::vector<WorkloadClass> classes;  // in order of first appearance
   std::map<std::vector<int>, std::size_t> classOf;
   std::map<std::string, std::size_t> classOfKey;
@@ -17,6 +18,7 @@ Result<std::vector<WorkloadClass>> formClasses(const PlanContext& ctx, const std
     const Workload& w = ws[wi];
     std::string key = w.gpuModel;
     key += static_cast<char>('0' + w.arch);
+    if (w.gpuVariantMiB) key += fmt::format("@{}", *w.gpuVariantMiB);
     for (const std::string& g : w.instanceTypes) key += '\0' + g;
     auto cached = classOfKey.find(key);
     if (cached == classOfKey.end()) {
@@ -30,14 +32,29 @@ Result<std::vector<WorkloadClass>> formClasses(const PlanContext& ctx, const std
     }
     WorkloadClass& c = classes[cached->second];
     if (auto why = whyInfeasible(ctx, w, c.candidates)) {
-      return workloadError(w, ErrorKind::Infeasible, "", fmt::format("{} fits nowhere: {}", w.qualifiedName(), *why));
+      misfits.push_back({wi, std::move(*why)});
+      continue;
     }
     c.members.push_back(wi);
   }
   std::vector<WorkloadClass> sorted;
   sorted.reserve(classes.size());
-  for (const auto& [candidates, index] : classOf) sorted.push_back(std::move(classes[index]));
+  for (const auto& [candidates, index] : classOf) {
+    if (!classes[index].members.empty()) sorted.push_back(std::move(classes[index]));
+  }
   return sorted;
+}
+
+ErrorList misfitErrors(const std::vector<Workload>& ws, const std::vector<Misfit>& misfits,
+                       const std::string& qualifier) {
+  ErrorList errors;
+  errors.reserve(misfits.size());
+  for (const Misfit& m : misfits) {
+    const Workload& w = ws[m.workload];
+    errors.push_back(workloadError(w, ErrorKind::Infeasible, "",
+                                   fmt::format("{} fits nowhere{}: {}", w.qualifiedName(), qualifier, m.why)));
+  }
+  return errors;
 }
 
 }  // namespace gpuslice::detail

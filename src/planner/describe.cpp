@@ -37,6 +37,16 @@ LimitedBy nodeLimit(const Candidate& c, const std::vector<Workload>& ws, const s
   return LimitedBy::Pods;
 }
 
+/// The largest compute share a profile of `gpu` gives, in words: "98 of 108 SMs".
+std::string mostCompute(const MigGpu& gpu) {
+  ComputeFraction most{0, 1, true};
+  for (std::size_t p = 0; p < gpu.profiles.size(); ++p) {
+    const ComputeFraction f = computeFraction(gpu, p);
+    if (f.num * most.den > most.num * f.den) most = f;
+  }
+  return fmt::format("{} of {} {}", most.num, most.den, most.fromSms ? "SMs" : "compute slices");
+}
+
 /// Why a workload that allows MIG, on a model some candidate offers MIG for, has no MIG
 /// profile that holds it; nullopt otherwise.
 std::optional<std::string> notMigEligible(const PlanContext& ctx, const Workload& w) {
@@ -55,9 +65,9 @@ std::optional<std::string> notMigEligible(const PlanContext& ctx, const Workload
   if (!roomiest) return std::nullopt;
   return fmt::format(
       "not MIG-eligible: no MIG profile holds one pod ({:.2f} GiB, {:.1f}% compute); the largest instance, on {}, "
-      "has {:.2f} GiB usable after the overhead and 7 of 7 compute slices",
+      "has {:.2f} GiB usable after the overhead and {}",
       static_cast<double>(w.memoryMiB) / 1024.0, static_cast<double>(w.computePpm) / 1e4, roomiest->type->name,
-      static_cast<double>(roomiestMiB - ctx.options->gpuOverheadMiB) / 1024.0);
+      static_cast<double>(roomiestMiB - ctx.options->gpuOverheadMiB) / 1024.0, mostCompute(*roomiest->mig));
 }
 
 /// The MIG GPU, strategy and per-GPU layout of a MIG pool.
@@ -110,10 +120,12 @@ Pool describePool(const PlanContext& ctx, const std::vector<Workload>& ws, const
   pool.nodes = p.shape.nodes;
   pool.gpusPerNode = c.gpus;
   pool.podsPerNode = p.shape.podsPerNode;
+  pool.maxPodsPerNode = c.allocatable.maxPods;
   pool.pods = static_cast<int>(p.pods);
   pool.limitedBy = p.shape.gpuBound ? LimitedBy::Gpu : nodeLimit(c, ws, p.workloads, p.minNodeCap);
   pool.hourly = c.price * p.shape.nodes;
   pool.usableMemoryMiB = c.usableMemoryMiB;
+  pool.gpuMemoryMiB = c.memory.mib;
   pool.workloads = p.workloads;
   if (p.migGpu) describeMig(*p.migGpu, p.migLayout, pool);
   double compute = 0, memory = 0;
@@ -127,6 +139,7 @@ Pool describePool(const PlanContext& ctx, const std::vector<Workload>& ws, const
     compute += static_cast<double>(f.computePpm) * ws[wi].replicas;
     memory += static_cast<double>(ws[wi].memoryMiB) * ws[wi].replicas;
     plan.placements[wi].workload = wi;
+    plan.placements[wi].gpuModel = ws[wi].gpuModel;
     plan.placements[wi].computePpm = f.computePpm;
     plan.placements[wi].risk.estimate = f.estimate;
   }
@@ -166,12 +179,27 @@ std::optional<std::size_t> profileNamed(const MigGpu* gpu, const std::string& na
   return static_cast<std::size_t>(it - gpu->profiles.begin());
 }
 
+/// A note for a MIG pool whose pods of several profiles share a node's CPU or memory cap below
+/// its instances: the nodes hold every pod, but not in every order the scheduler may place them.
+std::optional<std::string> migOrderNote(const Plan& plan, const Pool& pool) {
+  if (pool.mode != Mode::Mig || pool.limitedBy == LimitedBy::Gpu) return std::nullopt;
+  std::set<std::string> profiles;
+  for (std::size_t wi : pool.workloads) profiles.insert(plan.placements[wi].profile);
+  if (profiles.size() < 2) return std::nullopt;
+  return fmt::format(
+      "a node has room for {} of these pods (by {}), fewer than its instances of their profiles: the {} nodes hold "
+      "every pod, but the scheduler places pods one at a time and may fill a node with pods of one profile, "
+      "leaving a pod of another pending until Karpenter adds a node",
+      pool.podsPerNode, limitedByName(pool.limitedBy), pool.nodes);
+}
+
 /// The notes of pool pi, and the pool index and risk of each of its workloads' placements.
 void placeWorkloads(const PlanContext& ctx, const std::vector<Workload>& ws, std::size_t pi, Plan& plan) {
   const Pool& pool = plan.pools[pi];
   const MigGpu* gpu = pool.mode == Mode::Mig ? ctx.catalog->findMigGpu(pool.instanceType) : nullptr;
   plan.pools[pi].notes = poolNotes(pool, *ctx.options, gpu);
-  const std::int64_t gpuMemoryMiB = gpu ? ctx.catalog->findType(pool.instanceType)->gpuMemoryMiB : 0;
+  if (auto note = migOrderNote(plan, pool)) plan.pools[pi].notes.push_back(*note);
+  const std::int64_t gpuMemoryMiB = pool.gpuMemoryMiB;
   for (std::size_t wi : pool.workloads) {
     Placement& placement = plan.placements[wi];
     placement.pool = pi;

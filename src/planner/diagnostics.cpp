@@ -35,6 +35,18 @@ std::string constraints(const PlanContext& ctx, const Workload& w) {
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
+/// "; p3.2xlarge would, but is retired (...)" for the retired types that admit `w`, or "".
+std::string retiredMatches(const PlanContext& ctx, const Workload& w) {
+  std::vector<std::string> names;
+  for (const Candidate& c : ctx.retiredCandidates) {
+    if (admits(ctx, w, c)) names.push_back(c.type->name);
+  }
+  if (names.empty()) return "";
+  return fmt::format("; {} would, but {} retired (EC2 no longer offers {}; --allow-retired plans on {} anyway)",
+                     fmt::join(names, ", "), names.size() == 1 ? "is" : "are", names.size() == 1 ? "it" : "them",
+                     names.size() == 1 ? "it" : "them");
+}
+
 /// Why a workload that allows only MIG has no MIG slot among `admitted`.
 std::optional<std::string> whyNoMig(const PlanContext& ctx, const Workload& w, const std::vector<int>& admitted) {
   const Candidate* roomiest = nullptr;  // the candidate with the largest MIG instance
@@ -73,6 +85,26 @@ std::optional<std::string> whyNoMig(const PlanContext& ctx, const Workload& w, c
       gib(roomiestMiB - ctx.options->gpuOverheadMiB), ctx.options->gpuOverheadMiB);
 }
 
+/// One note per instance type of the plan whose GPU memory is the price table's figure, not
+/// NVML's (no printout known), saying so.
+std::vector<std::string> assumedMemoryNotes(const Catalog& catalog, const Plan& plan) {
+  std::set<std::string> types;
+  for (const Pool& p : plan.pools) types.insert(p.instanceType);
+  std::vector<std::string> notes;
+  for (const std::string& name : types) {
+    const InstanceType& t = *catalog.findType(name);
+    const GpuMemoryFigure m = catalog.gpuMemory(t);
+    if (m.nvml) continue;
+    const std::string why =
+        m.variant ? m.variant->source
+                  : fmt::format("catalog/gpus.yaml has no figure for {} GPUs with {:g} GiB in the price table",
+                                t.gpuModel, static_cast<double>(t.gpuMemoryMiB) / 1024.0);
+    notes.push_back(fmt::format("{}: GPU memory {} MiB{} is the price table's figure, ASSUMED: no NVML figure ({})",
+                                t.name, m.mib, t.fractional() ? " (the slice's)" : " per GPU", why));
+  }
+  return notes;
+}
+
 }  // namespace
 
 std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload& w, const std::vector<int>& admitted) {
@@ -86,8 +118,9 @@ std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload&
                        strategyName(ctx.options->strategy), modeList(effectiveModes(Workload{}, *ctx.options)));
   }
   if (admitted.empty()) {
-    return fmt::format("no priced instance type with a{} {} GPU matches its constraints ({})",
-                       ctx.options->anyGpuModel ? "ny GPU model, or a" : "", w.gpuModel, constraints(ctx, w));
+    return fmt::format("no priced instance type with a{} {} GPU matches its constraints ({}){}",
+                       ctx.options->anyGpuModel ? "ny GPU model, or a" : "", measuredGpuName(w), constraints(ctx, w),
+                       retiredMatches(ctx, w));
   }
   if (modes == bit(Mode::Mig)) return whyNoMig(ctx, w, admitted);
   if (modes & bit(Mode::Mig)) {
@@ -140,6 +173,7 @@ std::vector<std::string> planNotes(const PlanContext& ctx, const std::vector<Wor
     notes.push_back(fmt::format("{} has no {} price in the table and was not considered{}", t.name,
                                 capacityName(ctx.options->capacity), t.note.empty() ? "" : " (" + t.note + ")"));
   }
+  for (const std::string& note : assumedMemoryNotes(*ctx.catalog, plan)) notes.push_back(note);
   if (std::any_of(plan.pools.begin(), plan.pools.end(), [](const Pool& p) { return p.estimate; })) {
     notes.push_back(
         "some workloads moved to another GPU model; their compute is scaled by a rough relative "
@@ -154,6 +188,14 @@ std::vector<std::string> planNotes(const PlanContext& ctx, const std::vector<Wor
     notes.push_back("MPS is marked experimental in the NVIDIA device plugin (since v0.15.0)");
   }
   return notes;
+}
+
+std::optional<std::string> scaledToZeroNote(const WorkloadSet& set) {
+  if (set.scaledToZero.empty()) return std::nullopt;
+  std::vector<std::string> names;
+  names.reserve(set.scaledToZero.size());
+  for (const Workload& w : set.scaledToZero) names.push_back(w.qualifiedName());
+  return fmt::format("replicas: 0 (scaled to zero), not planned: {}", fmt::join(names, ", "));
 }
 
 }  // namespace gpuslice::detail

@@ -22,19 +22,25 @@ ModeMask effectiveModes(const Workload& w, const PlanOptions& options) {
   return m;
 }
 
+bool onMeasuredGpu(const PlanContext& ctx, const Workload& w, const Candidate& c) {
+  const GpuModel* from = ctx.measuredGpu(w);
+  const bool sameModel = from && c.gpu ? from == c.gpu : c.type->gpuModel == w.gpuModel;
+  return sameModel && (!w.gpuVariantMiB || *w.gpuVariantMiB == c.type->gpuMemoryMiB);
+}
+
 bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c) {
   const InstanceType& t = *c.type;
   if (!(w.arch & archBit(t.arch))) return false;
   if (!globMatchAny(w.instanceTypes, t.name)) return false;
+  if (onMeasuredGpu(ctx, w, c)) return true;
+  if (!ctx.mayChangeModel(w)) return false;
   const GpuModel* from = ctx.measuredGpu(w);
-  if (from && c.gpu ? from == c.gpu : t.gpuModel == w.gpuModel) return true;
-  if (!ctx.options->anyGpuModel) return false;
   return from && from->relativeThroughput && c.gpu && c.gpu->relativeThroughput;
 }
 
 std::int64_t computeOn(const PlanContext& ctx, const Workload& w, const Candidate& c, bool* estimate) {
   const GpuModel* measured = ctx.measuredGpu(w);
-  const bool sameModel = measured && c.gpu ? measured == c.gpu : c.type->gpuModel == w.gpuModel;
+  const bool sameModel = onMeasuredGpu(ctx, w, c);
   if (estimate) *estimate = !sameModel;
   if (sameModel) return w.computePpm;
   const double from = *measured->relativeThroughput;
@@ -72,7 +78,7 @@ namespace {
 /// nodeCapOf and what sets it.
 std::pair<std::int64_t, LimitedBy> nodeCapAndLimit(const Workload& w, const Candidate& c) {
   const Allocatable& a = c.allocatable;
-  const std::int64_t pods = a.maxPods;
+  const std::int64_t pods = a.workloadPods;
   const std::int64_t cpu = w.cpuMillis && *w.cpuMillis > 0 ? a.cpuMillis / *w.cpuMillis : pods;
   const std::int64_t memory = w.memoryBytes && *w.memoryBytes > 0 ? a.memoryBytes / *w.memoryBytes : pods;
   const std::int64_t cap = std::min({pods, cpu, memory});

@@ -36,6 +36,9 @@ struct PoolShape {
 /// run leaves out.
 ModeMask effectiveModes(const Workload& w, const PlanOptions& options);
 
+/// True if c's GPUs are the model, and variant when gpu.model named one, that `w` was measured on.
+bool onMeasuredGpu(const PlanContext& ctx, const Workload& w, const Candidate& c);
+
 /// True if `c` passes the workload's own filters (model, arch, instanceTypes).
 bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c);
 
@@ -47,6 +50,10 @@ SlotFit fitOf(const PlanContext& ctx, const Workload& w, const Candidate& c);
 std::int64_t computeOn(const PlanContext& ctx, const Workload& w, const Candidate& c, bool* estimate = nullptr);
 
 /// The GPU side of fitOf, without the node cap: the same for all candidates of one gpuKind.
+/// Memory is NVML's total per GPU less the overhead (Candidate::usableMemoryMiB): r pods share a
+/// GPU only if r x peak fits it. Under MPS the device plugin also limits each client to
+/// floor(total / r) (mpsClientMemoryMiB); r x peak <= total - overhead implies peak <= that
+/// limit, so a pod also stays within its client limit less its 1/r share of the overhead.
 SlotFit gpuFitOf(const PlanContext& ctx, const Workload& w, const Candidate& c);
 
 /// `gpu` (from gpuFitOf on a candidate of c's kind) completed with c's node cap.

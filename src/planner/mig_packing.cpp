@@ -44,25 +44,16 @@ Block layoutBlock(const PlanContext& ctx, MigCovers& covers, int k, const std::v
   MigCover& cover = covers.of(gpu);
   const auto layout = cover.identicalNodes(demand, c.gpus);
   if (!layout) return b;
-  std::vector<long long> supply(gpu.profiles.size(), 0);  // instances per node
+  std::vector<int> supply(gpu.profiles.size(), 0);  // instances per node
   for (std::size_t g : layout->perGpu) {
     const std::vector<int>& counts = cover.counts(g);
     for (std::size_t p = 0; p < counts.size(); ++p) supply[p] += counts[p];
   }
-  long long instances = 0;
-  for (long long s : supply) instances += s;
-  long long nodes = layout->nodes;
-  if (cap < instances) {
-    // A node takes at most `cap` pods whatever its free instances. A pod of profile p stays
-    // pending only if every node with a free p instance is full: at most (pods-1)/cap nodes
-    // are full and at most (demand-1)/supply nodes have used all their p instances, so one
-    // node more than both together always has room.
-    const long long full = (pods - 1) / cap;
-    long long exhausted = 0;
-    for (std::size_t p = 0; p < demand.size(); ++p) {
-      if (demand[p] > 0) exhausted = std::max(exhausted, (demand[p] - 1) / supply[p]);
-    }
-    nodes = std::max(nodes, full + exhausted + 1);
+  // The layout is the fewest nodes' for the GPUs; the node cap may ask for more (migNodesFor).
+  const long long nodes = std::max<long long>(layout->nodes, migNodesFor(demand, supply, cap));
+  long long usable = 0;  // instances of a node that the pool's pods can take
+  for (std::size_t p = 0; p < demand.size(); ++p) {
+    if (demand[p] > 0) usable += supply[p];
   }
   b.ok = true;
   b.nodes = nodes;
@@ -72,8 +63,8 @@ Block layoutBlock(const PlanContext& ctx, MigCovers& covers, int k, const std::v
   pool.mode = Mode::Mig;
   pool.shape.replicas = 1;
   pool.shape.nodes = static_cast<int>(nodes);
-  pool.shape.podsPerNode = static_cast<int>(std::min<long long>(instances, cap));
-  pool.shape.gpuBound = cap >= instances;
+  pool.shape.podsPerNode = static_cast<int>(std::min<long long>(usable, cap));
+  pool.shape.gpuBound = cap >= usable;
   pool.pods = pods;
   pool.minNodeCap = cap;
   pool.migGpu = &gpu;
@@ -221,11 +212,24 @@ MigOption packMig(const PlanContext& ctx, MigCovers& covers, const std::vector<W
 
 }  // namespace
 
+long long migNodesFor(const std::vector<int>& demand, const std::vector<int>& supply, int cap) {
+  long long pods = 0, nodes = 0;
+  for (std::size_t p = 0; p < demand.size(); ++p) {
+    if (demand[p] <= 0) continue;
+    if (supply[p] <= 0) return -1;
+    pods += demand[p];
+    nodes = std::max<long long>(nodes, (demand[p] + supply[p] - 1) / supply[p]);
+  }
+  if (pods == 0) return 0;
+  if (cap <= 0) return -1;
+  return std::max(nodes, (pods + cap - 1) / cap);
+}
+
 std::int64_t largestInstanceMiB(const Candidate& c) {
   std::int64_t most = 0;
   if (!c.mig) return most;
   for (std::size_t p = 0; p < c.mig->profiles.size(); ++p) {
-    most = std::max(most, instanceMemoryMiB(*c.mig, p, c.type->gpuMemoryMiB));
+    most = std::max(most, instanceMemoryMiB(*c.mig, p, c.memory.mib));
   }
   return most;
 }
@@ -241,9 +245,10 @@ std::optional<std::size_t> migProfileFor(const PlanContext& ctx, const Workload&
   for (std::size_t p = 0; p < gpu.profiles.size(); ++p) {
     const MigProfile& m = gpu.profiles[p];
     if (m.mediaExtensions) continue;
-    if (instanceMemoryMiB(gpu, p, c.type->gpuMemoryMiB) - ctx.options->gpuOverheadMiB < w.memoryMiB) continue;
-    // compute <= slices / total x target, in whole numbers.
-    if (compute * gpu.computeSlices > m.computeSlices * ctx.computeTargetPpm) continue;
+    if (instanceMemoryMiB(gpu, p, c.memory.mib) - ctx.options->gpuOverheadMiB < w.memoryMiB) continue;
+    // compute <= SMs / total SMs x target, in whole numbers.
+    const ComputeFraction share = computeFraction(gpu, p);
+    if (compute * share.den > share.num * ctx.computeTargetPpm) continue;
     if (!best || key(p) < key(*best)) best = p;
   }
   return best;

@@ -26,11 +26,22 @@ class MigCovers {
 };
 
 /// The smallest profile of `c.mig` (an index into its profiles, never a +me profile) whose
-/// usable memory less the per-GPU overhead holds the pod's peak and whose compute share
-/// (compute slices / 7 of the compute target) covers its compute on c's GPU model. Smallest:
-/// the least share of a GPU, max(compute slices / 7, memory slices / 8). nullopt when none
-/// does or `c` has no MIG.
+/// usable memory (within its slices' share of NVML's total) less the per-GPU overhead holds the
+/// pod's peak and whose compute share (its SMs over the GPU's, computeFraction, times the compute
+/// target) covers its compute on c's GPU model. Smallest: the least share of a GPU,
+/// max(compute slices / 7, memory slices / 8). nullopt when none does or `c` has no MIG.
 std::optional<std::size_t> migProfileFor(const PlanContext& ctx, const Workload& w, const Candidate& c);
+
+/// The fewest identical nodes that hold `demand[p]` pods of each MIG profile p when a node has
+/// `supply[p]` instances of p and room (CPU, memory, max pods) for at most `cap` pods:
+/// max(ceil(sum of demand / cap), max over demanded p of ceil(demand[p] / supply[p])). Both are
+/// needed; they suffice because placing pods on n such nodes is a flow from profiles to nodes,
+/// and a cut of it that keeps profiles S costs sum_{p not in S} demand[p] + n min(cap,
+/// sum_{p in S} supply[p]), at least the total demand exactly when both bounds hold. The
+/// scheduler places pods one at a time, so with several profiles and a binding cap an unlucky
+/// order can still leave one pending (the plan notes it). 0 without demand; -1 when a demanded
+/// profile has no instance on the node or cap < 1.
+long long migNodesFor(const std::vector<int>& demand, const std::vector<int>& supply, int cap);
 
 /// The most memory one MIG instance of `c` gives a process (its largest profile, within its
 /// share of the GPU); 0 without MIG.

@@ -10,6 +10,7 @@
 
 #include "io/catalog_reader.h"
 #include "mig/geometry.h"
+#include "planner/mig_packing.h"
 #include "planner/planner.h"
 #include "support/test_support.h"
 
@@ -94,7 +95,7 @@ TEST_CASE("mig plan: an eighth 1g.10gb pod needs a second p5 GPU") {
 }
 
 TEST_CASE("mig plan: two 3g.40gb and one 1g.10gb never share one GPU; 4g.40gb and 3g.40gb do") {
-  // 30 GiB and 40% of an H100: 3g.40gb (3/7 = 42.9%); 8 GiB and 10%: 1g.10gb.
+  // 30 GiB and 40% of an H100: 3g.40gb (60 of 132 SMs, 45.5%); 8 GiB and 10%: 1g.10gb (16 SMs, 12.1%).
   const Plan invalid =
       planOf({migWorkload("big", "H100", 30 * 1024, 0.40, 2), migWorkload("small", "H100", 8 * 1024, 0.10)},
              only({"p5.4xlarge"}));
@@ -102,8 +103,8 @@ TEST_CASE("mig plan: two 3g.40gb and one 1g.10gb never share one GPU; 4g.40gb an
   CHECK(invalid.placements[0].profile == "3g.40gb");
   CHECK(invalid.placements[1].profile == "1g.10gb");
 
-  // 50% needs four compute slices: 4g.40gb.
-  const Plan valid = planOf({migWorkload("a", "H100", 30 * 1024, 0.50), migWorkload("b", "H100", 30 * 1024, 0.40)},
+  // 48% is more than 3g.40gb's 45.5%: 4g.40gb (64 of 132 SMs, 48.5%).
+  const Plan valid = planOf({migWorkload("a", "H100", 30 * 1024, 0.48), migWorkload("b", "H100", 30 * 1024, 0.40)},
                             only({"p5.4xlarge"}));
   REQUIRE(valid.pools.size() == 1);
   CHECK(valid.fleet.hourly == kP5Small);
@@ -117,9 +118,49 @@ TEST_CASE("mig plan: profile choice follows usable memory after the overhead, an
   // 9472 MiB fits 1g.10gb (9984 usable - 512); one MiB more needs two memory slices.
   CHECK(planOf({migWorkload("a", "H100", 9472, 0.1)}, only({"p5.4xlarge"})).placements[0].profile == "1g.10gb");
   CHECK(planOf({migWorkload("a", "H100", 9473, 0.1)}, only({"p5.4xlarge"})).placements[0].profile == "1g.20gb");
-  // 1/7 = 142857 ppm is the most compute 1g gives; one ppm more needs 2g.
-  CHECK(planOf({migWorkload("a", "H100", 1024, 0.142857)}, only({"p5.4xlarge"})).placements[0].profile == "1g.10gb");
-  CHECK(planOf({migWorkload("a", "H100", 1024, 0.142858)}, only({"p5.4xlarge"})).placements[0].profile == "2g.20gb");
+  // 1g.10gb has 16 of the H100's 132 SMs: 121212 ppm at most (16 x 10^6 / 132 = 121212.1); one ppm
+  // more takes 1g.20gb, whose 26 SMs give 196969 ppm at most, and one more 2g.20gb (32 SMs).
+  CHECK(planOf({migWorkload("a", "H100", 1024, 0.121212)}, only({"p5.4xlarge"})).placements[0].profile == "1g.10gb");
+  CHECK(planOf({migWorkload("a", "H100", 1024, 0.121213)}, only({"p5.4xlarge"})).placements[0].profile == "1g.20gb");
+  CHECK(planOf({migWorkload("a", "H100", 1024, 0.196969)}, only({"p5.4xlarge"})).placements[0].profile == "1g.20gb");
+  CHECK(planOf({migWorkload("a", "H100", 1024, 0.196970)}, only({"p5.4xlarge"})).placements[0].profile == "2g.20gb");
+}
+
+TEST_CASE("mig plan: a pod needing 12.5% of an H100 gets 1g.20gb, since 16 of 132 SMs is 12.1%") {
+  // Compute slices alone (1 of 7, 14.3%) would give it 1g.10gb.
+  const Plan plan = planOf({migWorkload("a", "H100", 4 * 1024, 0.125)}, only({"p5.4xlarge"}));
+  CHECK(plan.placements[0].profile == "1g.20gb");
+  const Risk& r = plan.placements[0].risk;
+  CHECK(r.computeShare == doctest::Approx(26.0 / 132.0));
+  CHECK(r.slowdownPercent == 0);
+  // With headroom 0.2 the target is 80%: 1g.20gb gives 0.8 x 26/132 = 15.8%, 2g.20gb 19.4%.
+  PlanOptions headroom = only({"p5.4xlarge"});
+  headroom.headroom = 0.2;
+  CHECK(planOf({migWorkload("a", "H100", 4 * 1024, 0.16)}, headroom).placements[0].profile == "2g.20gb");
+  CHECK(planOf({migWorkload("a", "H100", 4 * 1024, 0.157)}, headroom).placements[0].profile == "1g.20gb");
+}
+
+TEST_CASE("mig plan: an A100 7g.40gb instance has 98 of the GPU's 108 SMs") {
+  // 90% of an A100 fits 7g.40gb (90.7%); 91% fits no profile, so MIG-only is infeasible.
+  const Plan plan = planOf({migWorkload("a", "A100", 4 * 1024, 0.90)}, only({"p4d.24xlarge"}));
+  CHECK(plan.placements[0].profile == "7g.40gb");
+  CHECK(plan.placements[0].risk.computeShare == doctest::Approx(98.0 / 108.0));
+  WorkloadSet set;
+  set.workloads = {migWorkload("a", "A100", 4 * 1024, 0.91)};
+  auto none = makePlan(set, builtin(), only({"p4d.24xlarge"}));
+  REQUIRE_FALSE(none);
+  CHECK(none.error().kind == ErrorKind::Infeasible);
+}
+
+TEST_CASE("mig plan: a profile whose SMs are not known takes compute slices / 7, and says so") {
+  // B200 3g.90gb's SMs were not found: 3/7 of the GPU. 40% of a B200 is more than 2g.45gb's 36 of
+  // 148 SMs (24.3%) and fits 3g.90gb's 3/7 (42.9%).
+  const Plan plan = planOf({migWorkload("a", "B200", 4 * 1024, 0.40)}, only({"p6-b200.48xlarge"}));
+  CHECK(plan.placements[0].profile == "3g.90gb");
+  const Risk& r = plan.placements[0].risk;
+  CHECK(r.computeShare == doctest::Approx(3.0 / 7.0));
+  CHECK(r.notes == std::vector<std::string>{"the SMs of 3g.90gb on B200-180GB are not known: its compute share is "
+                                            "assumed to be 3 of 7 compute slices"});
 }
 
 TEST_CASE("mig plan: p4de's A100-80GB layouts are reported as assumed placements") {
@@ -180,7 +221,7 @@ int smallestProfile(const MigGpu& g, std::int64_t memMiB, std::int64_t computePp
   for (std::size_t p = 0; p < g.profiles.size(); ++p) {
     const MigProfile& m = g.profiles[p];
     if (m.mediaExtensions || m.usableMiB - 512 < memMiB) continue;
-    if (computePpm * g.computeSlices > m.computeSlices * 1000000LL) continue;
+    if (computePpm * g.sms > *m.sms * 1000000LL) continue;  // every H100 profile's SMs are known
     const double share = std::max(m.computeSlices / 7.0, m.memorySlices / 8.0);
     if (share < bestShare) {
       bestShare = share;
@@ -322,7 +363,8 @@ TEST_CASE("mig plan: random fleets keep every MIG pool sound and never mix MPS w
         REQUIRE(prof);
         CHECK_FALSE(prof->mediaExtensions);
         CHECK(ws[wi].memoryMiB <= prof->usableMiB - 512);
-        CHECK(pl.computePpm * gpu->computeSlices <= prof->computeSlices * 1000000LL);
+        REQUIRE(prof->sms);  // known on A100, H100 and H200
+        CHECK(pl.computePpm * gpu->sms <= *prof->sms * 1000000LL);
       }
       for (const auto& [profile, d] : demand) CHECK(d <= supply[profile]);
       if (p.migStrategy == MigStrategy::Single) CHECK(supply.size() == 1);
@@ -342,8 +384,11 @@ TEST_CASE("mig plan: an instance never gets more memory than its share of the wh
   const MigGpu* h100 = catalog.findMigGpu("p5.48xlarge");
   REQUIRE(b200);
   REQUIRE(h100);
-  const std::int64_t b200MiB = catalog.findType("p6-b200.48xlarge")->gpuMemoryMiB;
-  const std::int64_t h100MiB = catalog.findType("p5.48xlarge")->gpuMemoryMiB;
+  // NVML's totals per GPU (catalog/gpus.yaml).
+  const std::int64_t b200MiB = catalog.gpuMemory(*catalog.findType("p6-b200.48xlarge")).mib;
+  const std::int64_t h100MiB = catalog.gpuMemory(*catalog.findType("p5.48xlarge")).mib;
+  CHECK(b200MiB == 183359);
+  CHECK(h100MiB == 81559);
   auto index = [](const MigGpu& g, const std::string& name) {
     for (std::size_t p = 0; p < g.profiles.size(); ++p) {
       if (g.profiles[p].name == name) return p;
@@ -351,10 +396,13 @@ TEST_CASE("mig plan: an instance never gets more memory than its share of the wh
     FAIL("no profile " << name);
     return std::size_t{0};
   };
-  // B200's catalog figures come from test data and exceed the GPU the price table describes.
+  // B200's 4- and 8-slice figures come from NVIDIA's mock and exceed the GPU NVML reports.
   CHECK(b200->profiles[index(*b200, "7g.180gb")].usableMiB == 184320);
-  CHECK(instanceMemoryMiB(*b200, index(*b200, "7g.180gb"), b200MiB) == b200MiB);
-  CHECK(instanceMemoryMiB(*b200, index(*b200, "1g.23gb"), b200MiB) == b200MiB / 8);
+  CHECK(instanceMemoryMiB(*b200, index(*b200, "7g.180gb"), b200MiB) == 183359);
+  CHECK(b200->profiles[index(*b200, "4g.90gb")].usableMiB == 92160);
+  CHECK(instanceMemoryMiB(*b200, index(*b200, "4g.90gb"), b200MiB) == 91679);  // 183359 x 4 / 8, rounded down
+  // Its observed 1-slice figure is below its share (22919) and stands.
+  CHECK(instanceMemoryMiB(*b200, index(*b200, "1g.23gb"), b200MiB) == 20992);
   // H100's observed figures are below their share and stand.
   CHECK(instanceMemoryMiB(*h100, index(*h100, "1g.10gb"), h100MiB) == 9984);
   CHECK(instanceMemoryMiB(*h100, index(*h100, "7g.80gb"), h100MiB) == 81152);
@@ -370,7 +418,7 @@ TEST_CASE("mig plan: a workload that allows MIG but fits no profile is told why"
   REQUIRE(plan.placements[0].risk.notes.size() == 1);
   CHECK(plan.placements[0].risk.notes[0] ==
         "not MIG-eligible: no MIG profile holds one pod (79.00 GiB, 30.0% compute); the largest instance, on "
-        "p5.4xlarge, has 78.75 GiB usable after the overhead and 7 of 7 compute slices");
+        "p5.4xlarge, has 78.75 GiB usable after the overhead and 132 of 132 SMs");
 }
 
 TEST_CASE("mig plan: when CPU holds fewer pods per node than the layout has instances, nodes are added") {
@@ -385,4 +433,107 @@ TEST_CASE("mig plan: when CPU holds fewer pods per node than the layout has inst
   CHECK(p.podsPerNode == 3);
   CHECK(p.limitedBy == LimitedBy::Cpu);
   CHECK(plan.fleet.hourly == 3 * kP5Small);
+}
+
+TEST_CASE("mig plan: six 2g.20gb pods of 4 CPUs each on p5.4xlarge take 2 nodes, not 3") {
+  // Hand-worked: p5.4xlarge has 16 vCPUs; kube-reserved CPU is 60 + 10 + 5 + 5 + 12 x 2.5 = 110m, so
+  // 15890m are allocatable and 3 pods of 4000m fit a node (4 would need 16000m). 15 GiB and 22% of an
+  // H100 is 2g.20gb (32 of 132 SMs, 24.2%; 1g.20gb's 26 are 19.7%); its one GPU holds three 2g.20gb
+  // (memory slices 0, 2, 4) and a 1g.10gb at slice 6 that no pod uses. Per node: 3 instances of
+  // 2g.20gb and room for 3 pods, so 2 nodes hold 6 pods (migNodesFor: max(6/3, 6/3) = 2). The old
+  // rule counted the 1g.10gb as a fourth instance, saw the cap bind and added (6-1)/3 full plus
+  // (6-1)/3 exhausted plus one: 3 nodes.
+  Workload w = migWorkload("cpu-heavy", "H100", 15 * 1024, 0.22, 6);
+  w.cpuMillis = 4000;
+  PlanOptions o = only({"p5.4xlarge"});
+  o.maxPodsPerNode = 110;
+  o.daemonSets = DaemonSetRequests{};
+  const Plan plan = planOf({w}, o);
+  REQUIRE(plan.pools.size() == 1);
+  const Pool& p = plan.pools[0];
+  CHECK(plan.placements[0].profile == "2g.20gb");
+  CHECK(layout(p) == "2g.20gb@0 2g.20gb@2 2g.20gb@4 1g.10gb@6");
+  CHECK(p.nodes == 2);
+  CHECK(p.podsPerNode == 3);
+  CHECK(plan.fleet.hourly == 2 * kP5Small);
+  // Seven pods need a third node by CPU (ceil(7 / 3)), and by instances (ceil(7 / 3)).
+  w.replicas = 7;
+  CHECK(planOf({w}, o).pools[0].nodes == 3);
+}
+
+TEST_CASE("mig plan: two profiles under a CPU cap: the fewest nodes that hold them, with a note on order") {
+  // Two 1g.10gb pods (8 GiB, 10%) and four 2g.20gb pods (15 GiB, 22%), 4 CPUs each, on p5.4xlarge:
+  // 6 pods at 3 per node need 2 nodes; a node of layout 2g.20gb@0 2g.20gb@2 1g.10gb@4 ... holds them.
+  Workload small = migWorkload("small", "H100", 8 * 1024, 0.10, 2);
+  Workload big = migWorkload("big", "H100", 15 * 1024, 0.22, 4);
+  small.cpuMillis = big.cpuMillis = 4000;
+  PlanOptions o = only({"p5.4xlarge"});
+  o.daemonSets = DaemonSetRequests{};
+  const Plan plan = planOf({big, small}, o);
+  REQUIRE(plan.pools.size() == 1);
+  const Pool& p = plan.pools[0];
+  CHECK(p.nodes == 2);
+  CHECK(p.podsPerNode == 3);
+  CHECK(p.limitedBy == LimitedBy::Cpu);
+  CHECK(p.notes.back() ==
+        "a node has room for 3 of these pods (by cpu), fewer than its instances of their profiles: the 2 nodes hold "
+        "every pod, but the scheduler places pods one at a time and may fill a node with pods of one profile, "
+        "leaving a pod of another pending until Karpenter adds a node");
+}
+
+namespace {
+
+/// Whether `nodes` nodes, each with `supply[p]` instances of profile p and room for `cap` pods,
+/// can take `demand[p]` pods of every profile: every way of filling the first node, then the rest.
+bool bruteHolds(std::vector<int> demand, const std::vector<int>& supply, int cap, int nodes) {
+  bool empty = std::all_of(demand.begin(), demand.end(), [](int d) { return d == 0; });
+  if (empty) return true;
+  if (nodes == 0) return false;
+  std::function<bool(std::size_t, int)> fill = [&](std::size_t p, int room) -> bool {
+    if (p == demand.size()) return bruteHolds(demand, supply, cap, nodes - 1);
+    for (int x = std::min({demand[p], supply[p], room}); x >= 0; --x) {
+      demand[p] -= x;
+      const bool ok = fill(p + 1, room - x);
+      demand[p] += x;
+      if (ok) return true;
+    }
+    return false;
+  };
+  return fill(0, cap);
+}
+
+}  // namespace
+
+TEST_CASE("migNodesFor is the fewest identical nodes that hold the pods: brute force over small cases") {
+  int cases = 0, capBinds = 0;
+  for (int s0 = 0; s0 <= 3; ++s0) {
+    for (int s1 = 0; s1 <= 3; ++s1) {
+      for (int s2 = 0; s2 <= 2; ++s2) {
+        for (int cap = 1; cap <= 5; ++cap) {
+          for (int d0 = 0; d0 <= 4; ++d0) {
+            for (int d1 = 0; d1 <= 4; ++d1) {
+              for (int d2 = 0; d2 <= 3; ++d2) {
+                const std::vector<int> supply{s0, s1, s2}, demand{d0, d1, d2};
+                CAPTURE(supply);
+                CAPTURE(demand);
+                CAPTURE(cap);
+                const long long n = detail::migNodesFor(demand, supply, cap);
+                int brute = -1;
+                for (int k = 0; k <= 12 && brute < 0; ++k) {
+                  if (bruteHolds(demand, supply, cap, k)) brute = k;
+                }
+                CHECK(n == brute);
+                ++cases;
+                if (brute > 0 && cap < s0 + s1 + s2) ++capBinds;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  CHECK(cases == 4 * 4 * 3 * 5 * 5 * 5 * 4);
+  CHECK(capBinds > 1000);
+  // The p5.4xlarge case: 3 of 2g.20gb and a 1g.10gb per node, room for 3, six 2g.20gb pods.
+  CHECK(detail::migNodesFor({0, 6}, {1, 3}, 3) == 2);
 }

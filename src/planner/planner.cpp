@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <future>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -14,6 +15,7 @@
 #include "planner/describe.h"
 #include "planner/diagnostics.h"
 #include "planner/fit.h"
+#include "planner/fleet_notes.h"
 #include "planner/mig_packing.h"
 #include "planner/packing.h"
 #include "planner/search/improve.h"
@@ -26,6 +28,11 @@ namespace {
 using detail::PackedPool;
 using detail::PlanContext;
 
+constexpr const char* kMpsMigRule =
+    "some workloads need MPS and others MIG, which gpuslice never plans together (the NVIDIA device plugin runs "
+    "MPS only on whole GPUs and not beside MIG's mixed strategy): each workload below fits nowhere without one of "
+    "them";
+
 /// What every planning run starts from: resolved workloads and the context over them.
 struct Prepared {
   PlanOptions options;           ///< the context points at this copy
@@ -37,35 +44,72 @@ struct Prepared {
   double lowerBoundMicros = 0;
 };
 
-/// Resolves the workloads, groups them into classes, packs each class into pools and works out
-/// the lower bound, then improves the pools. Fills `p` in place (its context points into it).
-std::optional<Error> packAll(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options, Prepared& p) {
+/// Fills ctx.offRetired: which workloads' GPU models are offered only on retired types.
+void markOffRetired(const Catalog& catalog, PlanContext& ctx, const std::vector<Workload>& ws) {
+  using Key = std::pair<std::string, std::optional<std::int64_t>>;  // model and variant
+  std::map<Key, bool> byModel;
+  for (const Workload& w : ws) {
+    const Key key{w.gpuModel, w.gpuVariantMiB};
+    auto it = byModel.find(key);
+    if (it == byModel.end())
+      it = byModel.emplace(key, detail::onlyOnRetiredTypes(catalog, *ctx.options, w.gpuModel, w.gpuVariantMiB)).first;
+    if (it->second) ctx.offRetired.resize(ws.size(), 0);
+  }
+  if (ctx.offRetired.empty()) return;
+  for (std::size_t i = 0; i < ws.size(); ++i) ctx.offRetired[i] = byModel[{ws[i].gpuModel, ws[i].gpuVariantMiB}];
+}
+
+/// Resolves the workloads and makes the context over them: the first part of every planning
+/// run, and all that finding the workloads that fit nowhere needs.
+ErrorList prepare(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options, Prepared& p) {
   p.options = options;
   auto ctx = detail::makeContext(catalog, p.options);
-  if (!ctx) return ctx.error();
+  if (!ctx) return ctx.errors();
   p.ctx = std::move(*ctx);
   auto resolved = detail::resolveWorkloads(set, catalog, p.filled);
-  if (!resolved) return resolved.error();
+  if (!resolved) return resolved.errors();
   p.workloads = *resolved;
   const std::vector<Workload>& ws = *p.workloads;
   p.ctx.workloads = &ws;
   p.ctx.measuredOn.reserve(ws.size());
   for (const Workload& w : ws) p.ctx.measuredOn.push_back(catalog.findGpu(w.gpuModel));
+  markOffRetired(catalog, p.ctx, ws);
+  return {};
+}
+
+/// Resolves the workloads, groups them into classes, packs each class into pools and works out
+/// the lower bound, then improves the pools. Fills `p` in place (its context points into it).
+/// Errors: those of prepare, or one per workload that fits nowhere.
+ErrorList packAll(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options, Prepared& p) {
+  if (ErrorList e = prepare(set, catalog, options, p); !e.empty()) return e;
+  const std::vector<Workload>& ws = *p.workloads;
   detail::chooseMigBoundWeights(p.ctx, p.migCovers, ws);
-  auto classes = detail::formClasses(p.ctx, ws);
-  if (!classes) return classes.error();
+  std::vector<detail::Misfit> misfits;
+  const std::vector<detail::WorkloadClass> classes = detail::formClasses(p.ctx, ws, misfits);
+  if (!misfits.empty()) return detail::misfitErrors(ws, misfits);
   std::vector<detail::Packing> packings;
-  packings.reserve(classes->size());
-  for (const detail::WorkloadClass& c : *classes) {
+  packings.reserve(classes.size());
+  for (const detail::WorkloadClass& c : classes) {
     packings.push_back(detail::packClassWithMig(p.ctx, p.migCovers, ws, c.members, c.candidates));
   }
-  p.lowerBoundMicros = detail::lowerBound(p.ctx, ws, *classes, packings);
+  p.lowerBoundMicros = detail::lowerBound(p.ctx, ws, classes, packings);
   for (detail::Packing& packing : packings) {
     for (PackedPool& pool : packing.pools) p.pools.push_back(std::move(pool));
   }
   detail::mergePools(p.ctx, p.pools);
   detail::improvePools(p.ctx, ws, p.pools);
-  return std::nullopt;
+  return {};
+}
+
+/// The workloads of `set` that fit nowhere with `options` (indices into set.workloads), each
+/// with why; no packing. Errors: those of prepare.
+Result<std::vector<detail::Misfit>> misfitsOf(const WorkloadSet& set, const Catalog& catalog,
+                                              const PlanOptions& options) {
+  Prepared p;
+  if (ErrorList e = prepare(set, catalog, options, p); !e.empty()) return e;
+  std::vector<detail::Misfit> misfits;
+  detail::formClasses(p.ctx, *p.workloads, misfits);
+  return misfits;
 }
 
 /// One packing, not yet described; its cost, nodes and isolation penalty decide between
@@ -78,7 +122,7 @@ struct Attempt {
 Result<Attempt> attempt(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options) {
   Attempt a;
   a.prepared = std::make_unique<Prepared>();
-  if (auto e = packAll(set, catalog, options, *a.prepared)) return *e;
+  if (ErrorList e = packAll(set, catalog, options, *a.prepared); !e.empty()) return e;
   a.score = detail::scoreOf(a.prepared->ctx, a.prepared->pools);
   return a;
 }
@@ -95,7 +139,7 @@ bool mpsAndMigPossible(const WorkloadSet& set, const Catalog& catalog, const Pla
   std::set<std::string> migModels;  // models of priced, allowed instance types with MIG
   for (const InstanceType& t : catalog.instanceTypes) {
     if (Catalog::price(t, options.capacity) && !t.fractional() && globMatchAny(options.allowInstanceTypes, t.name) &&
-        catalog.findMigGpu(t.name)) {
+        (!t.retired() || options.allowRetired) && catalog.findMigGpu(t.name)) {
       migModels.insert(t.gpuModel);
     }
   }
@@ -108,11 +152,31 @@ bool mpsAndMigPossible(const WorkloadSet& set, const Catalog& catalog, const Pla
       if (model.empty() && w.currentType) {
         if (const InstanceType* t = catalog.findType(*w.currentType)) model = t->gpuModel;
       }
-      mig = options.anyGpuModel ? !migModels.empty() : migModels.count(model) > 0;
+      std::optional<std::int64_t> variant;
+      if (auto named = catalog.findGpuName(model)) {
+        model = named->model->name;
+        if (named->variant) variant = named->variant->ec2MiB;
+      }
+      const bool moves = options.anyGpuModel || detail::onlyOnRetiredTypes(catalog, options, model, variant);
+      mig = moves ? !migModels.empty() : migModels.count(model) > 0;
     }
     if (mps && mig) return true;
   }
   return false;
+}
+
+/// The errors when a plan without MPS and one without MIG both leave workloads out: what
+/// gpuslice's rule is, then each workload that fits nowhere without MPS and each that fits
+/// nowhere without MIG.
+ErrorList neitherMode(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& noMps,
+                      const PlanOptions& noMig) {
+  ErrorList errors{Error{ErrorKind::Infeasible, "", 0, "", std::string(kMpsMigRule)}};
+  for (const auto& [options, qualifier] : {std::pair{&noMps, " without MPS"}, std::pair{&noMig, " without MIG"}}) {
+    auto misfits = misfitsOf(set, catalog, *options);
+    if (!misfits) return misfits.errors();
+    for (Error& e : detail::misfitErrors(set.workloads, *misfits, qualifier)) errors.push_back(std::move(e));
+  }
+  return errors;
 }
 
 /// The plan: one packing, or, where MPS and MIG could both be used, the cheaper (then fewer
@@ -121,6 +185,11 @@ bool mpsAndMigPossible(const WorkloadSet& set, const Catalog& catalog, const Pla
 Result<Attempt> bestAttempt(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options, bool parallel,
                             std::string* note, ModeMask* left = nullptr) {
   if (!mpsAndMigPossible(set, catalog, options)) return attempt(set, catalog, options);
+  // First the input errors and the workloads that fit nowhere even with both modes: those are
+  // what the user must fix, whichever mode is left out.
+  auto misfits = misfitsOf(set, catalog, options);
+  if (!misfits) return misfits.errors();
+  if (!misfits->empty()) return detail::misfitErrors(set.workloads, *misfits);
   PlanOptions noMps = options, noMig = options;
   noMps.withoutModes |= bit(Mode::Mps);
   noMig.withoutModes |= bit(Mode::Mig);
@@ -128,13 +197,7 @@ Result<Attempt> bestAttempt(const WorkloadSet& set, const Catalog& catalog, cons
   if (parallel) second = std::async(std::launch::async, [&] { return attempt(set, catalog, noMig); });
   auto withoutMps = attempt(set, catalog, noMps);
   auto withoutMig = parallel ? second.get() : attempt(set, catalog, noMig);
-  if (!withoutMps && !withoutMig) {
-    return Error{ErrorKind::Infeasible, "", 0, "",
-                 fmt::format("some workloads need MPS and others MIG, which gpuslice never plans together (the "
-                             "NVIDIA device plugin runs MPS only on whole GPUs and not beside MIG's mixed "
-                             "strategy). Without MPS: {} Without MIG: {}",
-                             withoutMps.error().message, withoutMig.error().message)};
-  }
+  if (!withoutMps && !withoutMig) return neitherMode(set, catalog, noMps, noMig);
   const bool mpsWins = !withoutMps || (withoutMig && withoutMig->score <= withoutMps->score);
   double bound = (mpsWins ? *withoutMig : *withoutMps).prepared->lowerBoundMicros;
   if (withoutMps && withoutMig) {
@@ -164,13 +227,32 @@ std::optional<Micros> anyModelCost(const WorkloadSet& set, const Catalog& catalo
   return a->score.cost;
 }
 
+/// Moves the `misfits` of `set` out of it into `unplanned`, in set order, each with why:
+/// `prefix` and the reason.
+void setAside(WorkloadSet& set, const std::vector<detail::Misfit>& misfits, const std::string& prefix,
+              std::vector<Unplanned>& unplanned) {
+  if (misfits.empty()) return;
+  std::vector<char> out(set.workloads.size(), 0);
+  for (const detail::Misfit& m : misfits) {
+    out[m.workload] = 1;
+    unplanned.push_back({set.workloads[m.workload], prefix + m.why});
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < set.workloads.size(); ++i) {
+    if (out[i]) continue;
+    if (kept != i) set.workloads[kept] = std::move(set.workloads[i]);
+    ++kept;
+  }
+  set.workloads.resize(kept);
+}
+
 }  // namespace
 
 Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options) {
   std::string note;
   ModeMask left = 0;
   auto best = bestAttempt(set, catalog, options, true, &note, &left);
-  if (!best) return best.error();
+  if (!best) return best.errors();
   // The "what if workloads could move GPU models" estimate is a second, independent
   // packing: run it on the other core while this plan is described.
   std::future<std::optional<Micros>> other;
@@ -187,13 +269,60 @@ Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const Plan
   plan.lowerBound = std::min(plan.lowerBound, plan.fleet.hourly);
 
   auto baseline = detail::baselineFleet(ctx, *best->prepared->workloads);
-  if (!baseline) return baseline.error();
+  if (!baseline) return baseline.errors();
   plan.baseline = std::move(*baseline);
 
   plan.notes = detail::planNotes(ctx, *best->prepared->workloads, plan);
   if (!note.empty()) plan.notes.push_back(note);
+  for (std::string& n : detail::fleetNotes(ctx, *best->prepared->workloads, plan)) plan.notes.push_back(std::move(n));
+  if (auto idle = detail::scaledToZeroNote(set)) plan.notes.push_back(*idle);
   if (other.valid()) plan.anyModelHourly = other.get();
+  if (auto costlier = detail::costlierNote(ctx, plan)) plan.notes.insert(plan.notes.begin(), std::move(*costlier));
   return plan;
+}
+
+Result<Plan> makePartialPlan(WorkloadSet& set, const Catalog& catalog, const PlanOptions& options) {
+  std::vector<Unplanned> unplanned;
+  auto misfits = misfitsOf(set, catalog, options);
+  if (!misfits) return misfits.errors();
+  setAside(set, *misfits, "", unplanned);
+  if (mpsAndMigPossible(set, catalog, options)) {
+    // Each workload fits somewhere now, but maybe only with MPS, or only with MIG: leave out
+    // those that fit nowhere without MPS, or those without MIG, whichever are fewer.
+    PlanOptions noMps = options, noMig = options;
+    noMps.withoutModes |= bit(Mode::Mps);
+    noMig.withoutModes |= bit(Mode::Mig);
+    auto withoutMps = misfitsOf(set, catalog, noMps);
+    auto withoutMig = misfitsOf(set, catalog, noMig);
+    if (!withoutMps) return withoutMps.errors();
+    if (!withoutMig) return withoutMig.errors();
+    if (!withoutMps->empty() && !withoutMig->empty()) {
+      const bool dropMpsUsers = withoutMps->size() <= withoutMig->size();
+      setAside(set, dropMpsUsers ? *withoutMps : *withoutMig,
+               dropMpsUsers ? "it needs MPS, which gpuslice never plans beside MIG, and other workloads need MIG; "
+                              "without MPS, "
+                            : "it needs MIG, which gpuslice never plans beside MPS, and other workloads need MPS; "
+                              "without MIG, ",
+               unplanned);
+    }
+  }
+  auto plan = makePlan(set, catalog, options);
+  if (!plan) return plan;
+  if (!unplanned.empty()) {
+    long long pods = 0;
+    for (const Unplanned& u : unplanned) pods += u.workload.replicas;
+    plan->notes.push_back(fmt::format(
+        "--partial: {} workload{} ({} pod{}) fit nowhere and are not planned (listed under unplanned); the plan, its "
+        "baseline and its savings cover the other workloads only",
+        unplanned.size(), unplanned.size() == 1 ? "" : "s", pods, pods == 1 ? "" : "s"));
+  }
+  plan->unplanned = std::move(unplanned);
+  return plan;
+}
+
+Error unplannedError(const Unplanned& u) {
+  return detail::workloadError(u.workload, ErrorKind::Infeasible, "",
+                               fmt::format("{} fits nowhere: {}", u.workload.qualifiedName(), u.why));
 }
 
 }  // namespace gpuslice

@@ -11,6 +11,19 @@ namespace gpuslice {
 /// Plans `set` against `catalog`. Errors: BadInput (a workload refers to something the
 /// catalog lacks or contradicts it), Usage (an option the catalog cannot satisfy),
 /// Infeasible (a workload fits no candidate).
+/// Every error found is reported: one per workload the catalog lacks or contradicts, else
+/// one per workload that fits nowhere (BadInput errors come first: until they are fixed,
+/// workloads are not checked for fit). Workloads the set scaled to zero get a note.
 Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options);
+
+/// --partial: plans what fits. The workloads of `set` that fit nowhere are moved out of it
+/// into Plan::unplanned (in set order, with why), so that `set` is what the plan covers.
+/// Where workloads could take MPS and others MIG and some fit only with one of them, those
+/// that fit nowhere without MPS, or those without MIG, whichever are fewer, are left out.
+/// Errors: as makePlan's, except Infeasible.
+Result<Plan> makePartialPlan(WorkloadSet& set, const Catalog& catalog, const PlanOptions& options);
+
+/// The Infeasible error that makePlan reports for a workload makePartialPlan left out.
+Error unplannedError(const Unplanned& u);
 
 }  // namespace gpuslice

@@ -76,7 +76,7 @@ TEST_CASE("seed: four quarter-V100 workloads share one p3.2xlarge") {
   for (const Placement& pl : p.placements) {
     CHECK(pl.pool == 0);
     CHECK(pl.risk.oom == OomKind::EnforcedLimit);
-    CHECK(pl.risk.memoryLimitMiB == 3968);
+    CHECK(pl.risk.memoryLimitMiB == 4096);  // the device plugin's MPS limit: NVML's 16384 MiB / 4
     CHECK(pl.risk.slowdownPercent == 0.0);
   }
 }
@@ -341,4 +341,86 @@ TEST_CASE("random fleets: every plan is safe, complete, deterministic and above 
     CHECK(again->pools.size() == p.pools.size());
   }
   CHECK(planned > 100);  // enough rounds must plan, or the test proves little
+}
+
+namespace {
+
+/// `w` as the input's workload `i`, at line `line`.
+Workload at(Workload w, int i, int line) {
+  w.source = {"w.yaml", line, "workloads[" + std::to_string(i) + "]"};
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("every workload that fits nowhere is reported, each with why; bad input first") {
+  static const Catalog catalog = testCatalog();
+  WorkloadSet s;
+  s.workloads.push_back(at(workload("a-huge", "V100", 20, 0.5), 0, 5));
+  s.workloads.push_back(at(workload("b-fine", "V100", 2, 0.1), 1, 9));
+  Workload onlyMig = at(workload("c-only-mig", "T4", 2, 0.1), 2, 13);
+  onlyMig.sharing = bit(Mode::Mig);
+  s.workloads.push_back(onlyMig);
+  auto r = makePlan(s, catalog, {});
+  REQUIRE_FALSE(r.ok());
+  REQUIRE(r.errors().size() == 2);
+  CHECK(r.errors()[0].describe() ==
+        "w.yaml:5: workloads[0]: default/a-huge fits nowhere: needs 20.00 GiB of GPU memory per pod, but the most "
+        "any candidate GPU offers is 15.50 GiB (p3.2xlarge, after the 512 MiB per-GPU overhead)");
+  CHECK(r.errors()[1].describe() ==
+        "w.yaml:13: workloads[2]: default/c-only-mig fits nowhere: it allows only MIG sharing, but T4 GPUs have no MIG "
+        "(the catalog has no MIG profiles for any GPU); allow dedicated, time-slicing or mps in sharing");
+  // Input errors against the catalog are all reported, and fit is not checked until they are fixed.
+  s.workloads[1].gpuModel = "X1";
+  s.workloads.push_back(at(workload("d-nowhere", "V100", 2, 0.1), 3, 17));
+  s.workloads.back().currentType = "p9.huge";
+  r = makePlan(s, catalog, {});
+  REQUIRE_FALSE(r.ok());
+  REQUIRE(r.errors().size() == 2);
+  CHECK(r.errors()[0].describe() ==
+        "w.yaml:9: workloads[1].gpu.model: unknown GPU model \"X1\"; known: A100, L4, T4, V100 (in any case, or "
+        "another name "
+        "`gpuslice catalog gpus` lists)");
+  CHECK(r.errors()[1].describe() ==
+        "w.yaml:17: workloads[3].current.instanceType: unknown instance type \"p9.huge\" (not in the price table "
+        "test-prices.yaml)");
+}
+
+TEST_CASE("--partial plans what fits and lists the rest; the baseline covers the planned workloads only") {
+  static const Catalog catalog = testCatalog();
+  WorkloadSet s = seed();  // four quarter-V100 pods: 1 x p3.2xlarge against 4
+  s.workloads.insert(s.workloads.begin() + 1, at(workload("a2-huge", "V100", 20, 0.5, 3), 4, 30));
+  auto r = makePartialPlan(s, catalog, {});
+  REQUIRE(r.ok());
+  REQUIRE(s.workloads.size() == 4);  // the set is what the plan covers
+  CHECK(s.workloads[1].name == "b");
+  CHECK(r->baseline.hourly == 4 * 3060000);
+  CHECK(r->fleet.hourly == 3060000);
+  REQUIRE(r->unplanned.size() == 1);
+  CHECK(r->unplanned[0].workload.name == "a2-huge");
+  CHECK(r->unplanned[0].why ==
+        "needs 20.00 GiB of GPU memory per pod, but the most any candidate GPU offers is 15.50 GiB (p3.2xlarge, after "
+        "the 512 MiB per-GPU overhead)");
+  CHECK(unplannedError(r->unplanned[0]).describe() ==
+        "w.yaml:30: workloads[4]: default/a2-huge fits nowhere: " + r->unplanned[0].why);
+  CHECK(r->notes.back() ==
+        "--partial: 1 workload (3 pods) fit nowhere and are not planned (listed under unplanned); the plan, its "
+        "baseline and its savings cover the other workloads only");
+}
+
+TEST_CASE("workloads scaled to zero are not planned but named in a note; none left is an empty plan") {
+  static const Catalog catalog = testCatalog();
+  WorkloadSet s = seed();
+  Workload idle = workload("nightly", "V100", 12, 0.9, 0);
+  idle.ns = "batch";
+  s.scaledToZero.push_back(idle);
+  const Plan p = planOk(s);
+  CHECK(p.fleet.hourly == 3060000);
+  CHECK(p.notes.back() == "replicas: 0 (scaled to zero), not planned: batch/nightly");
+  s.workloads.clear();
+  const Plan none = planOk(s);
+  CHECK(none.pools.empty());
+  CHECK(none.fleet.hourly == 0);
+  CHECK(none.baseline.hourly == 0);
+  CHECK(none.notes.back() == "replicas: 0 (scaled to zero), not planned: batch/nightly");
 }

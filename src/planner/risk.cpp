@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "planner/context.h"
+
 namespace gpuslice::detail {
 
 namespace {
@@ -43,8 +45,15 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
         r.oom = OomKind::Isolated;
         r.memoryLimitMiB = instanceMemoryMiB(*gpu, *profile, gpuMemoryMiB) - options.gpuOverheadMiB;
         r.memorySlackMiB = r.memoryLimitMiB - w.memoryMiB;
-        r.computeShare = static_cast<double>(gpu->profiles[*profile].computeSlices) / gpu->computeSlices;
+        const ComputeFraction share = computeFraction(*gpu, *profile);
+        r.computeShare = static_cast<double>(share.num) / static_cast<double>(share.den);
         r.slowdownPercent = round2(std::max(0.0, c / r.computeShare - 1.0) * 100.0);
+        if (!share.fromSms) {
+          r.notes.push_back(
+              fmt::format("the SMs of {} on {} are not known: its compute share is assumed to be {} of "
+                          "{} compute slices",
+                          gpu->profiles[*profile].name, gpu->name, share.num, share.den));
+        }
         break;
       }
       [[fallthrough]];
@@ -63,16 +72,17 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
       r.slowdownPercent = round2((std::max(1.0, c * n) * (1.0 + options.contextSwitchOverhead) - 1.0) * 100.0);
       break;
     case Mode::Mps:
+      // The device plugin's limits: NVML's total / r of memory, 100 / r percent of the threads.
       r.oom = OomKind::EnforcedLimit;
-      r.memoryLimitMiB = pool.usableMemoryMiB / n;
+      r.memoryLimitMiB = mpsClientMemoryMiB(pool.gpuMemoryMiB, n);
       r.memorySlackMiB = r.memoryLimitMiB - w.memoryMiB;
-      r.computeShare = 1.0 / n;
+      r.computeShare = mpsActiveThreadPercent(n) / 100.0;
       r.slowdownPercent = round2(std::max(0.0, c * n - 1.0) * 100.0);
       break;
   }
   if (r.estimate) {
-    r.notes.push_back(fmt::format("moved from {} to {}: compute scaled by relative throughput, an estimate", w.gpuModel,
-                                  pool.gpuModel));
+    r.notes.push_back(fmt::format("moved from {} to {}: compute scaled by relative throughput, an estimate",
+                                  measuredGpuName(w), pool.gpuModel));
   }
   return r;
 }
@@ -103,10 +113,13 @@ std::vector<std::string> poolNotes(const Pool& pool, const PlanOptions& options,
                     "replicas are busy (one published measurement; an estimate)",
                     options.contextSwitchOverhead * 100, pool.replicas));
   } else if (pool.mode == Mode::Mps) {
-    notes.push_back(
-        fmt::format("MPS caps each pod at {} MiB of GPU memory and 1/{} of the GPU's SMs; a pod past "
-                    "its memory limit fails alone",
-                    pool.usableMemoryMiB / pool.replicas, pool.replicas));
+    notes.push_back(fmt::format(
+        "MPS limits each pod to {} MiB of GPU memory (NVML's {} MiB / {}) and {}% of the GPU's threads (100 / {}), "
+        "as the device plugin sets them; the largest peak, {} MiB, fits, and {} of them leave the {} MiB overhead "
+        "free. A pod past its memory limit fails alone",
+        mpsClientMemoryMiB(pool.gpuMemoryMiB, pool.replicas), pool.gpuMemoryMiB, pool.replicas,
+        mpsActiveThreadPercent(pool.replicas), pool.replicas, pool.maxMemoryMiB, pool.replicas,
+        options.gpuOverheadMiB));
   }
   return notes;
 }

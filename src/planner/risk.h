@@ -11,10 +11,11 @@ namespace gpuslice::detail {
 ///  - dedicated: no slowdown, memory isolated;
 ///  - time-slicing: with all r replicas busy a pod gets 1/r of the GPU's time, so it slows
 ///    by max(1, c*r) * (1 + context-switch overhead) - 1; memory is not enforced;
-///  - MPS: each client is capped at 1/r of the SMs and of memory, slowdown max(0, c*r - 1);
+///  - MPS: each client is limited to NVML's total / r of memory and 100 / r percent of the
+///    threads (the device plugin's limits), slowdown max(0, c*r - 1);
 ///  - MIG: the pod's instance (`profile`, an index into `gpu`'s profiles, on a GPU of
-///    `gpuMemoryMiB`) is its own: memory isolated, compute share slices / total, slowdown
-///    max(0, c / share - 1).
+///    `gpuMemoryMiB`, NVML's total) is its own: memory isolated, compute share its SMs over the
+///    GPU's (computeFraction), slowdown max(0, c / share - 1).
 Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement, const PlanOptions& options,
                 const MigGpu* gpu = nullptr, std::optional<std::size_t> profile = std::nullopt,
                 std::int64_t gpuMemoryMiB = 0);

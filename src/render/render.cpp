@@ -60,6 +60,11 @@ Error planError(const Pool& p, std::string message) {
 }
 
 std::optional<Error> checkPool(const RenderContext& c, const Pool& p) {
+  if (const InstanceType* t = c.catalog.findType(p.instanceType); t && t->retired()) {
+    return planError(p, fmt::format("{} is retired{}: EC2 no longer offers it, so these nodes cannot be launched; "
+                                    "plan again without --allow-retired",
+                                    t->name, t->statusSource.empty() ? "" : " (" + t->statusSource + ")"));
+  }
   if (p.mode == Mode::TimeSlicing || p.mode == Mode::Mps) {
     if (p.replicas < 2) {
       return planError(p, fmt::format("{} needs replicas >= 2 (the device plugin rejects fewer), got {}",

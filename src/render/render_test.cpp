@@ -224,10 +224,30 @@ TEST_CASE("render: the device plugin's replica rules") {
           "pools.g5-ts1: time-slicing needs replicas >= 2 (the device plugin rejects fewer), got 1");
   }
   SUBCASE("MPS within the GPU's client limit (16 on V100)") {
-    f.plan.pools.push_back(pool("p3-mps20", "p3.2xlarge", "V100", Mode::Mps, 20, 1, 1));
+    f.plan.pools.push_back(pool("p3dn-mps20", "p3dn.24xlarge", "V100", Mode::Mps, 20, 1, 8));
     f.add("ml", "chat", 0);
-    CHECK(error(f, options()) == "pools.p3-mps20: mps allows at most 16 replicas per V100 GPU, got 20");
+    CHECK(error(f, options()) == "pools.p3dn-mps20: mps allows at most 16 replicas per V100 GPU, got 20");
   }
+}
+
+TEST_CASE("render: a pool on a retired instance type is refused, with the reason") {
+  Fixture f;
+  f.plan.pools.push_back(pool("g5-ts4", "g5.xlarge", "A10G", Mode::TimeSlicing, 4, 1, 1));
+  f.plan.pools.push_back(pool("p3-2xlarge-mps4", "p3.2xlarge", "V100", Mode::Mps, 4, 1, 1));
+  f.add("ml", "chat", 0);
+  f.add("ml", "embed", 1);
+  auto r = render(f.plan, f.set, catalog(), options(), templates());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::BadInput);
+  CHECK(r.error().describe() ==
+        "pools.p3-2xlarge-mps4: p3.2xlarge is retired (AWS retired the P3 family (its migration deadline was "
+        "2025-12-20); EC2 no longer describes it (Karpenter PR #9204 of 2026-05-29, gpuhunt PR #233 of 2026-05-25), "
+        "and neither eks-ami's instance-info.jsonl of 2026-07-23 nor Karpenter's instance-types reference of "
+        "2026-08-21 lists it): EC2 no longer offers it, so these nodes cannot be launched; plan again without "
+        "--allow-retired");
+  f.plan.pools[1].instanceType = "p3dn.24xlarge";  // current: renders
+  f.plan.pools[1].gpusPerNode = 8;
+  CHECK(render(f.plan, f.set, catalog(), options(), templates()).ok());
 }
 
 TEST_CASE("render: renameByDefault renames the resource everywhere it appears") {
@@ -276,7 +296,7 @@ TEST_CASE("render: no input string can change a document's structure") {
 TEST_CASE("render: --only, order and determinism") {
   Fixture f;
   f.plan.pools.push_back(pool("g5-ts4", "g5.xlarge", "A10G", Mode::TimeSlicing, 4, 1, 1));
-  f.plan.pools.push_back(pool("p3-dedicated", "p3.2xlarge", "V100", Mode::Dedicated, 1, 2, 1));
+  f.plan.pools.push_back(pool("p3-dedicated", "p3dn.24xlarge", "V100", Mode::Dedicated, 1, 2, 8));
   f.add("ml", "zeta", 0);
   f.add("a", "alpha", 1);
   auto files = [&](PartMask parts) {

@@ -124,4 +124,18 @@ std::optional<std::int64_t> parseCpuMillis(std::string_view text) { return parse
 
 std::optional<std::int64_t> parseMemoryBytes(std::string_view text) { return parseQuantity(text, 0); }
 
+std::string cpuQuantity(std::int64_t millis) {
+  return millis % 1000 == 0 ? std::to_string(millis / 1000) : std::to_string(millis) + "m";
+}
+
+std::string memoryQuantity(std::int64_t bytes) {
+  static constexpr std::array<std::string_view, 6> kBinary{"Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+  std::size_t used = 0;
+  while (bytes != 0 && used < kBinary.size() && bytes % 1024 == 0) {
+    bytes /= 1024;
+    ++used;
+  }
+  return std::to_string(bytes) + (used == 0 ? "" : std::string(kBinary[used - 1]));
+}
+
 }  // namespace gpuslice

@@ -4,6 +4,8 @@
 
 #include <optional>
 
+using gpuslice::cpuQuantity;
+using gpuslice::memoryQuantity;
 using gpuslice::parseCpuMillis;
 using gpuslice::parseMemoryBytes;
 
@@ -92,4 +94,19 @@ TEST_CASE("quantities beyond int64 overflow") {
   CHECK(parseCpuMillis("9223372036854775.807") == INT64_MAX);
   CHECK(parseCpuMillis("9223372036854775.8071") == kInvalid);  // rounds up past the maximum
   CHECK(parseMemoryBytes("0e1000000000000000000000") == 0);
+}
+
+TEST_CASE("quantities written back: the largest exact unit, read back to the same value") {
+  CHECK(cpuQuantity(200) == "200m");
+  CHECK(cpuQuantity(2000) == "2");
+  CHECK(cpuQuantity(0) == "0");
+  CHECK(memoryQuantity(std::int64_t{256} << 20) == "256Mi");
+  CHECK(memoryQuantity(std::int64_t{1536} << 20) == "1536Mi");
+  CHECK(memoryQuantity(std::int64_t{3} << 30) == "3Gi");
+  CHECK(memoryQuantity(1000) == "1000");
+  CHECK(memoryQuantity(0) == "0");
+  for (std::int64_t v : {std::int64_t{0}, std::int64_t{1}, std::int64_t{1536}, std::int64_t{7} << 40}) {
+    CHECK(parseMemoryBytes(memoryQuantity(v)) == v);
+    CHECK(parseCpuMillis(cpuQuantity(v)) == v);
+  }
 }

@@ -36,6 +36,7 @@ Result<Plan> planOf(std::vector<Workload> ws, std::vector<std::string> types) {
   set.workloads = std::move(ws);
   PlanOptions o;
   o.allowInstanceTypes = std::move(types);
+  o.allowRetired = true;  // p3 types give the small V100 shapes these cases are built on
   o.estimateOtherModels = false;
   return makePlan(set, builtin(), o);
 }

@@ -22,7 +22,8 @@ const std::vector<char>& Search::admitted(std::size_t w) {
   // most workloads have no patterns, and few distinct models and architectures.
   const Workload& wl = ws_[w];
   const std::vector<char>* found = nullptr;
-  if (wl.instanceTypes.empty()) {
+  const bool plain = wl.instanceTypes.empty() && !wl.gpuVariantMiB;  // admitted by model and arch alone
+  if (plain) {
     for (const auto& [model, arch, ok] : admittedPlain_) {
       if (arch == wl.arch && *model == wl.gpuModel) found = ok;
     }
@@ -31,11 +32,12 @@ const std::vector<char>& Search::admitted(std::size_t w) {
     std::string key = wl.gpuModel;
     key += static_cast<char>('0' + wl.arch);
     for (const std::string& g : wl.instanceTypes) key += '\0' + g;
+    if (wl.gpuVariantMiB) key += '@' + std::to_string(*wl.gpuVariantMiB);
     auto [it, inserted] = admittedByKey_.try_emplace(std::move(key));
     if (inserted) {
       it->second.resize(ctx_.candidates.size());
       for (std::size_t k = 0; k < ctx_.candidates.size(); ++k) it->second[k] = admits(ctx_, wl, ctx_.candidates[k]);
-      if (wl.instanceTypes.empty()) admittedPlain_.emplace_back(&wl.gpuModel, wl.arch, &it->second);
+      if (plain) admittedPlain_.emplace_back(&wl.gpuModel, wl.arch, &it->second);
     }
     found = &it->second;
   }
