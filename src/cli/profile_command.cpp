@@ -29,12 +29,9 @@ struct CollectorSink : io::SeriesSink {
   void sample(double t, double v) override { collector.sample(t, v); }
 };
 
-/// The catalog's name for an exporter's modelName. The one place profile maps GPU names, so
-/// the planner's own aliases can take over here.
+/// gpu.model for an exporter's modelName: the names plan itself accepts (catalog/gpus.yaml).
 GpuNamer catalogNamer(const Catalog& catalog) {
-  std::vector<std::string> names;
-  for (const GpuModel& g : catalog.gpus) names.push_back(g.name);
-  return [names](const std::string& modelName) { return gpuModelByPrefix(names, modelName); };
+  return [&catalog](const std::string& modelName) { return catalogGpuName(catalog, modelName); };
 }
 
 /// Whether the file starts like JSON (a Prometheus response) rather than a CSV log. Standard

@@ -71,20 +71,11 @@ const char* dcgmMetricName(DcgmMetric m) {
   return "";
 }
 
-std::string gpuModelByPrefix(const std::vector<std::string>& catalogNames, const std::string& modelName) {
-  std::string_view s = modelName;
-  for (std::string_view vendor : {"NVIDIA ", "Tesla "}) {
-    if (s.substr(0, vendor.size()) == vendor) s.remove_prefix(vendor.size());
-  }
-  const std::string* best = nullptr;
-  for (const std::string& n : catalogNames) {
-    if (n.size() > s.size() || (best && best->size() >= n.size())) continue;
-    const bool same = std::equal(n.begin(), n.end(), s.begin(), [](char a, char b) {
-      return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-    });
-    if (same && (n.size() == s.size() || s[n.size()] == ' ' || s[n.size()] == '-')) best = &n;
-  }
-  return best ? *best : modelName;
+std::optional<std::string> catalogGpuName(const Catalog& catalog, const std::string& modelName) {
+  const std::optional<GpuName> named = catalog.findGpuName(modelName);
+  if (!named) return std::nullopt;
+  if (named->variant && !named->variant->names.empty()) return named->variant->names.front();
+  return named->model->name;
 }
 
 void Collector::series(const Labels& labels) {
@@ -230,7 +221,15 @@ ProfiledWorkload finishWorkload(Group& g, const GpuNamer& namer, It model) {
   w.gpuModelName = model->first;
   if (g.models.size() > 1)
     w.notes.push_back(fmt::format("measured on {} GPU models; the most samples on {}", g.models.size(), model->first));
-  w.workload.gpuModel = model->first.empty() ? "" : namer(model->first);
+  if (!model->first.empty()) {
+    const std::optional<std::string> name = namer(model->first);
+    w.workload.gpuModel = name.value_or(model->first);
+    if (!name)
+      w.notes.push_back(
+          fmt::format("\"{}\" is no GPU the catalog knows: gpu.model keeps it, and plan rejects it "
+                      "until it names one `gpuslice catalog gpus` lists",
+                      model->first));
+  }
   w.workload.memoryMiB = static_cast<std::int64_t>(std::ceil(w.memoryGiB * 1024.0 - 1e-9));
   w.workload.computePpm = std::llround(w.compute * 1e6);
   w.workload.replicas = std::max(1, typicalReplicas(g.pods));

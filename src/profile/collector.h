@@ -4,10 +4,12 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "model/catalog.h"
 #include "model/error.h"
 #include "model/profile.h"
 #include "profile/owners.h"
@@ -27,8 +29,9 @@ struct ProfileOptions {
 enum class DcgmMetric { SmActive, GrEngineActive, GpuUtil, FbUsed };
 const char* dcgmMetricName(DcgmMetric m);
 
-/// Turns an exporter's modelName ("NVIDIA A10G") into the catalog's model name ("A10G").
-using GpuNamer = std::function<std::string(const std::string& modelName)>;
+/// Turns an exporter's modelName ("NVIDIA A10G") into a gpu.model plan accepts ("A10G");
+/// nullopt when it names no GPU plan knows (then the name passes through with a note).
+using GpuNamer = std::function<std::optional<std::string>(const std::string& modelName)>;
 
 /// Takes series and samples as readers find them (in any order of files) and sums them up.
 class Collector {
@@ -61,9 +64,10 @@ class Collector {
   Track* current_ = nullptr;
 };
 
-/// The catalog model `modelName` names: "NVIDIA " and "Tesla " dropped, then the longest
-/// catalog name it starts with, followed by its end, a space or a dash ("A100-SXM4-40GB" is
-/// A100). Unknown names come back as they are.
-std::string gpuModelByPrefix(const std::vector<std::string>& catalogNames, const std::string& modelName);
+/// The gpu.model for an exporter's `modelName`, through the catalog's names
+/// (Catalog::findGpuName, the ones plan accepts): the model's name, or for a name that picks
+/// one variant ("NVIDIA A100-SXM4-80GB") that variant's first name ("A100-80GB"), so plan keeps
+/// to it. nullopt when the catalog knows no such name.
+std::optional<std::string> catalogGpuName(const Catalog& catalog, const std::string& modelName);
 
 }  // namespace gpuslice

@@ -28,9 +28,7 @@ Profile profileOf(const std::vector<std::string>& files, ProfileOptions o = {}) 
     REQUIRE_FALSE(io::readPromResponse(std::string(GPUSLICE_TEST_DATA_DIR) + "/prometheus/" + f, sink));
   auto catalog = io::loadCatalog("");
   REQUIRE(catalog);
-  std::vector<std::string> names;
-  for (const GpuModel& g : catalog->gpus) names.push_back(g.name);
-  auto p = c.finish([&](const std::string& m) { return gpuModelByPrefix(names, m); });
+  auto p = c.finish([&](const std::string& m) { return catalogGpuName(*catalog, m); });
   REQUIRE(p);
   return *p;
 }
@@ -46,15 +44,24 @@ const ProfiledWorkload& find(const Profile& p, const std::string& qualified) {
 }  // namespace
 
 TEST_CASE("profile: GPU names through the catalog") {
-  const std::vector<std::string> names{"A10G", "A100", "H100", "T4", "T4G", "RTX PRO 6000 Blackwell Server"};
-  CHECK(gpuModelByPrefix(names, "NVIDIA A10G") == "A10G");
-  CHECK(gpuModelByPrefix(names, "Tesla T4") == "T4");
-  CHECK(gpuModelByPrefix(names, "NVIDIA T4G") == "T4G");
-  CHECK(gpuModelByPrefix(names, "NVIDIA A100-SXM4-40GB") == "A100");
-  CHECK(gpuModelByPrefix(names, "NVIDIA H100 80GB HBM3") == "H100");
-  CHECK(gpuModelByPrefix(names, "NVIDIA RTX PRO 6000 Blackwell Server Edition") == "RTX PRO 6000 Blackwell Server");
-  CHECK(gpuModelByPrefix(names, "NVIDIA A10") == "NVIDIA A10");
-  CHECK(gpuModelByPrefix(names, "Tesla V100-SXM2-16GB") == "Tesla V100-SXM2-16GB");
+  auto catalog = io::loadCatalog("");
+  REQUIRE(catalog);
+  auto name = [&](const std::string& m) { return catalogGpuName(*catalog, m).value_or("<unknown>"); };
+  CHECK(name("Tesla T4") == "T4");
+  CHECK(name("NVIDIA A10G") == "A10G");
+  CHECK(name("NVIDIA T4G") == "T4G");
+  CHECK(name("NVIDIA H100 80GB HBM3") == "H100");
+  CHECK(name("NVIDIA A100-SXM4-80GB") == "A100-80GB");
+  CHECK(name("NVIDIA A100-SXM4-40GB") == "A100-40GB");
+  CHECK(name("Tesla V100-SXM2-32GB") == "V100-32GB");
+  CHECK(name("NVIDIA RTX PRO 6000 Blackwell Server Edition") == "RTX PRO 6000 Blackwell Server");
+  CHECK(name("NVIDIA A10") == "<unknown>");
+  CHECK(name("Tesla V100-PCIE-16GB") == "<unknown>");
+  // The 80GB name keeps plan to the 80GB A100s (p4de), never the 40GB ones (p4d).
+  const std::optional<GpuName> back = catalog->findGpuName(name("NVIDIA A100-SXM4-80GB"));
+  REQUIRE(back);
+  REQUIRE(back->variant);
+  CHECK(back->variant->ec2MiB == 80 * 1024);
 }
 
 TEST_CASE("profile: the fixtures, figure by figure") {

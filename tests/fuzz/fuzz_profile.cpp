@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "io/catalog_reader.h"
 #include "io/profile_yaml.h"
 #include "io/prom_response.h"
 #include "io/workload_reader.h"
@@ -30,7 +31,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Two pieces, split where the first byte says: keys, strings and numbers cut anywhere.
   const std::size_t cut = size ? data[0] % (size + 1) : 0;
   if (reader.feed(text.substr(0, cut)) || reader.feed(text.substr(cut)) || reader.finish()) return 0;
-  auto profile = collector.finish([](const std::string& m) { return gpuslice::gpuModelByPrefix({"A10G", "H100"}, m); });
+  static const auto catalog = gpuslice::io::loadCatalog("");
+  if (!catalog) std::abort();
+  auto profile = collector.finish([](const std::string& m) { return gpuslice::catalogGpuName(*catalog, m); });
   if (!profile) return 0;
   auto set = gpuslice::io::readWorkloads({{"profile.yaml", gpuslice::io::profileYaml(*profile)}});
   if (!set) std::abort();
