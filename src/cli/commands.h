@@ -18,6 +18,7 @@ Runner registerPlan(CLI::App& app);
 Runner registerCatalog(CLI::App& app);
 Runner registerRender(CLI::App& app);
 Runner registerSchema(CLI::App& app);
+Runner registerProfile(CLI::App& app);
 
 /// Prints "gpuslice: <error>" on stderr and returns the exit code for its kind.
 int report(const Error& e);

@@ -18,6 +18,7 @@ const CommandEntry kCommands[] = {
     {"render", "Write the manifests for a plan: ConfigMaps, Helm values, Karpenter objects, workload patches",
      gpuslice::cli::registerRender},
     {"catalog", "Print the built-in (or a given) instance and GPU tables", gpuslice::cli::registerCatalog},
+    {"profile", "Measure workloads from DCGM exporter metrics and write a WorkloadSet", gpuslice::cli::registerProfile},
     {"schema",
      "Print the JSON Schema of a WorkloadSet file, a JSON plan or an error document, for editors and pipelines",
      gpuslice::cli::registerSchema},

@@ -13,14 +13,16 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DGPUSLICE_FUZZ=ON \
     -DGPUSLICE_WERROR=ON >/dev/null
 fi
-cmake --build "$build" -j2 --target fuzz_plan fuzz_render
+cmake --build "$build" -j2 --target fuzz_plan fuzz_render fuzz_profile fuzz_smi
 run=$(cd "$build" && pwd)/fuzz-run
 rm -rf "$run"
 status=0
-for target in fuzz_plan fuzz_render; do
+for target in fuzz_plan fuzz_render fuzz_profile fuzz_smi; do
   case $target in
     fuzz_plan) max_len=4096 ;;    # workload files: the examples are under 2 KB
     fuzz_render) max_len=16384 ;; # saved plans: the seeds are up to 9 KB
+    fuzz_profile) max_len=16384 ;; # Prometheus responses: the seeds are up to 11 KB
+    fuzz_smi) max_len=4096 ;;     # nvidia-smi CSV logs
   esac
   mkdir -p "$run/$target/crashes"
   cp -R "$root/tests/fuzz/corpus/$target" "$run/$target/corpus"

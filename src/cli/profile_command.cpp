@@ -1,0 +1,120 @@
+// gpuslice profile: DCGM exporter metrics (saved Prometheus query responses) in, a WorkloadSet out.
+#include <cstdio>
+#include <memory>
+
+#include "cli/commands.h"
+#include "io/catalog_reader.h"
+#include "io/files.h"
+#include "io/profile_yaml.h"
+#include "io/prom_response.h"
+#include "io/smi_csv.h"
+#include "profile/collector.h"
+
+namespace gpuslice::cli {
+
+namespace {
+
+struct ProfileArgs {
+  std::vector<std::string> files;
+  ProfileOptions options;
+  std::string output = "-";
+  std::string workload;  // whose nvidia-smi logs: NAME or NAMESPACE/NAME
+};
+
+/// Hands what the response reader finds to the collector.
+struct CollectorSink : io::SeriesSink {
+  Collector& collector;
+  explicit CollectorSink(Collector& c) : collector(c) {}
+  void series(const Labels& labels) override { collector.series(labels); }
+  void sample(double t, double v) override { collector.sample(t, v); }
+};
+
+/// gpu.model for an exporter's modelName: the names plan itself accepts (catalog/gpus.yaml).
+GpuNamer catalogNamer(const Catalog& catalog) {
+  return [&catalog](const std::string& modelName) { return catalogGpuName(catalog, modelName); };
+}
+
+/// Whether the file starts like JSON (a Prometheus response) rather than a CSV log. Standard
+/// input is JSON unless --workload names whose log it is.
+bool startsLikeJson(const std::string& path, bool workloadGiven) {
+  if (path == "-") return !workloadGiven;
+  std::FILE* in = std::fopen(path.c_str(), "rb");
+  if (!in) return true;  // the reader reports it
+  int c = 0;
+  while ((c = std::fgetc(in)) == ' ' || c == '\n' || c == '\r' || c == '\t') {
+  }
+  std::fclose(in);
+  return c == '{' || c == '[' || c == EOF;
+}
+
+/// An nvidia-smi log as samples of the workload --workload names.
+std::optional<Error> readSmiLog(const std::string& path, const std::string& workload, Collector& collector) {
+  if (workload.empty()) {
+    return Error{ErrorKind::Usage, path, 0, "", "an nvidia-smi log needs --workload NAME (whose log it is)"};
+  }
+  const std::size_t slash = workload.find('/');
+  const std::string ns = slash == std::string::npos ? "default" : workload.substr(0, slash);
+  const std::string name = slash == std::string::npos ? workload : workload.substr(slash + 1);
+  for (const std::string& part : {ns, name}) {
+    const bool dns = !part.empty() && part.size() <= 63 && part.front() != '-' && part.back() != '-' &&
+                     part.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+    if (!dns) return Error{ErrorKind::Usage, "", 0, "--workload", "NAME and NAMESPACE must be DNS-1123 labels"};
+  }
+  double row = 0;  // rows without a timestamp count as one second apart
+  return io::readSmiCsv(path, [&](const io::SmiRow& r) {
+    const double t = r.unixSeconds.value_or(row++);
+    if (r.memoryUsedMiB) {
+      collector.namedSeries(DcgmMetric::FbUsed, ns, name, path + "/" + r.device, r.name);
+      collector.sample(t, *r.memoryUsedMiB);
+    }
+    if (r.utilizationPercent) {
+      collector.namedSeries(DcgmMetric::GpuUtil, ns, name, path + "/" + r.device, r.name);
+      collector.sample(t, *r.utilizationPercent);
+    }
+  });
+}
+
+int runProfile(const ProfileArgs& a) {
+  auto catalog = io::loadCatalog("");
+  if (!catalog) return report(catalog.error());
+  Collector collector(a.options);
+  CollectorSink sink(collector);
+  for (const std::string& f : a.files) {
+    auto e =
+        startsLikeJson(f, !a.workload.empty()) ? io::readPromResponse(f, sink) : readSmiLog(f, a.workload, collector);
+    if (e) return report(*e);
+  }
+  auto profile = collector.finish(catalogNamer(*catalog));
+  if (!profile) return report(profile.error());
+  if (auto e = io::writeFileAtomic(a.output, io::profileYaml(*profile))) return report(*e);
+  return 0;
+}
+
+}  // namespace
+
+Runner registerProfile(CLI::App& app) {
+  auto a = std::make_shared<ProfileArgs>();
+  app.description(
+      "Measure workloads from DCGM exporter metrics and write the WorkloadSet that plan reads.\n"
+      "FILES are saved Prometheus /api/v1/query_range responses (JSON) of DCGM_FI_DEV_FB_USED and\n"
+      "DCGM_FI_PROF_SM_ACTIVE, DCGM_FI_PROF_GR_ENGINE_ACTIVE or DCGM_FI_DEV_GPU_UTIL, and optionally\n"
+      "kube_pod_owner and kube_replicaset_owner; or nvidia-smi --query-gpu=...,memory.used,utilization.gpu\n"
+      "--format=csv logs of the workload --workload names. README: \"Measuring your workloads\".");
+  app.add_option("files", a->files, "Saved query responses ('-' reads stdin)")->required();
+  app.add_option("--memory-percentile", a->options.memoryPercentile, "Percentile of framebuffer used")
+      ->check(CLI::Range(1.0, 100.0))
+      ->capture_default_str();
+  app.add_option("--memory-margin", a->options.memoryMarginPercent, "Percent added to the memory percentile")
+      ->check(CLI::Range(0.0, 1000.0))
+      ->capture_default_str();
+  app.add_option("--compute-percentile", a->options.computePercentile, "Percentile of the busy metric")
+      ->check(CLI::Range(1.0, 100.0))
+      ->capture_default_str();
+  app.add_option("--group-by", a->options.groupBy,
+                 "Name workloads by this label's value instead of by owner (kube-state-metrics) or pod name");
+  app.add_option("--workload", a->workload, "Whose nvidia-smi logs the CSV files are: NAME or NAMESPACE/NAME");
+  app.add_option("-o,--output", a->output, "Write to FILE (atomically) instead of stdout");
+  return [a] { return runProfile(*a); };
+}
+
+}  // namespace gpuslice::cli

@@ -1,0 +1,366 @@
+#include "io/prom_response.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json/basic_parser_impl.hpp>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+
+namespace gpuslice::io {
+
+const std::string* findLabel(const Labels& labels, std::string_view name) {
+  for (const Label& l : labels) {
+    if (l.name == name) return &l.value;
+  }
+  return nullptr;
+}
+
+std::optional<double> parseSampleValue(std::string_view s) {
+  // Most DCGM values are small integers: read those without from_chars (a fifth of the time).
+  if (!s.empty() && s.size() <= 15 && s.front() >= '0' && s.front() <= '9') {
+    std::int64_t v = 0;
+    std::size_t i = 0;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) v = v * 10 + (s[i] - '0');
+    if (i == s.size()) return static_cast<double>(v);
+  }
+  if (s == "NaN") return std::numeric_limits<double>::quiet_NaN();
+  if (s == "+Inf" || s == "Inf") return std::numeric_limits<double>::infinity();
+  if (s == "-Inf") return -std::numeric_limits<double>::infinity();
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  double v = 0;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+namespace {
+
+/// Newlines in `s` (memchr is vectorized; a response is often one line).
+int newlines(std::string_view s) {
+  int n = 0;
+  const char* p = s.data();
+  const char* end = s.data() + s.size();
+  while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))))) {
+    ++n;
+    ++p;
+  }
+  return n;
+}
+
+/// What a JSON value is to the response, from where it sits.
+enum class Slot : std::uint8_t {
+  Skip,        // not read: warnings, infos, unknown keys
+  Root,        // the response object
+  Status,      // "status"
+  ErrorType,   // "errorType"
+  ErrorText,   // "error"
+  Data,        // "data"
+  ResultType,  // "data.resultType"
+  Result,      // "data.result"
+  Series,      // one item of the result
+  Metric,      // its "metric" (labels)
+  Label,       // one label value
+  Values,      // its "values" (matrix)
+  Pair,        // one sample [time, "value"], or a vector's "value"
+};
+
+struct Frame {
+  Slot slot;
+  bool object;
+  std::uint64_t items = 0;  // values read so far in this container
+};
+
+using boost::json::error_code;
+using JsonView = boost::json::string_view;
+
+/// The basic_parser handler: follows where each value sits and passes series and samples on.
+/// A problem stops the parser with `problem` set.
+struct Handler {
+  static constexpr std::size_t max_object_size = std::size_t(-1);
+  static constexpr std::size_t max_array_size = std::size_t(-1);
+  static constexpr std::size_t max_key_size = 64 * 1024;
+  static constexpr std::size_t max_string_size = 1024 * 1024;
+
+  SeriesSink* sink = nullptr;
+  std::vector<Frame> stack;
+  Slot keySlot = Slot::Skip;  // the slot of the value after the last key
+  std::string part;           // a key or string split across pieces
+  std::string labelName;
+  Labels labels;
+  bool sawMetric = false;
+  std::vector<std::pair<double, double>> early;  // samples before their series' "metric"
+  double time = 0;
+  std::optional<std::string> status, errorType, errorText, resultType;
+  bool sawResult = false;
+  std::string problem;
+  std::string problemField;
+
+  bool fail(std::string message) {
+    problemField = field();
+    problem = std::move(message);
+    return false;
+  }
+
+  /// The path of the value being read, such as data.result[3].values[17].
+  std::string field() const {
+    std::string f;
+    for (const Frame& fr : stack) {
+      if (fr.slot == Slot::Data) f += "data";
+      if (fr.slot == Slot::Result) f += fmt::format(".result[{}]", fr.items);
+      if (fr.slot == Slot::Metric) f += ".metric";
+      if (fr.slot == Slot::Values) f += fmt::format(".values[{}]", fr.items);
+    }
+    return f;
+  }
+
+  Slot slotOfNext() const {
+    if (stack.empty()) return Slot::Root;
+    const Frame& top = stack.back();
+    if (top.object) return keySlot;
+    if (top.slot == Slot::Result) return Slot::Series;
+    if (top.slot == Slot::Values) return Slot::Pair;
+    if (top.slot == Slot::Pair) return Slot::Pair;  // an element of a sample: checked by the caller
+    return Slot::Skip;
+  }
+
+  bool open(bool object) {
+    const Slot s = slotOfNext();
+    if (!stack.empty() && stack.back().slot == Slot::Pair && !stack.back().object) {
+      return fail("a sample is [unix seconds, \"value\"], got a nested " + std::string(object ? "object" : "array"));
+    }
+    if (!shapeFits(s, object)) return false;
+    if (s == Slot::Series) {
+      labels.clear();
+      early.clear();
+      sawMetric = false;
+    }
+    if (s == Slot::Result) sawResult = true;
+    stack.push_back(Frame{s, object});
+    keySlot = Slot::Skip;
+    return true;
+  }
+
+  bool shapeFits(Slot s, bool object) {
+    switch (s) {
+      case Slot::Skip: return true;
+      case Slot::Root: return object || fail("not a Prometheus API response: expected a JSON object");
+      case Slot::Data:
+      case Slot::Series:
+      case Slot::Metric: return object || fail("expected a JSON object, got an array");
+      case Slot::Result:
+      case Slot::Values:
+      case Slot::Pair: return !object || fail("expected a JSON array, got an object");
+      default: return fail("expected a string, got " + std::string(object ? "an object" : "an array"));
+    }
+  }
+
+  bool close() {
+    const Frame done = stack.back();
+    if (done.slot == Slot::Pair && done.items != 2) {
+      return fail(fmt::format("a sample is [unix seconds, \"value\"], got {} item(s)", done.items));
+    }
+    if (done.slot == Slot::Metric) startSeries();
+    if (done.slot == Slot::Series && !sawMetric) startSeries();
+    stack.pop_back();
+    if (!stack.empty()) ++stack.back().items;
+    return true;
+  }
+
+  void startSeries() {
+    sawMetric = true;
+    sink->series(labels);
+    for (const auto& [t, v] : early) sink->sample(t, v);
+    early.clear();
+  }
+
+  bool key(std::string_view k) {
+    const Slot at = stack.back().slot;
+    keySlot = Slot::Skip;
+    if (at == Slot::Root) {
+      if (k == "status") keySlot = Slot::Status;
+      if (k == "errorType") keySlot = Slot::ErrorType;
+      if (k == "error") keySlot = Slot::ErrorText;
+      if (k == "data") keySlot = Slot::Data;
+    } else if (at == Slot::Data) {
+      if (k == "resultType") keySlot = Slot::ResultType;
+      if (k == "result") keySlot = Slot::Result;
+    } else if (at == Slot::Series) {
+      if (k == "metric") keySlot = Slot::Metric;
+      if (k == "values") keySlot = Slot::Values;
+      if (k == "value") keySlot = Slot::Pair;
+    } else if (at == Slot::Metric) {
+      keySlot = Slot::Label;
+      labelName.assign(k);
+    }
+    return true;
+  }
+
+  /// A string, number, bool or null; `text` is the string (nullopt for the others).
+  bool scalar(std::optional<std::string_view> text, std::optional<double> number) {
+    const Slot s = slotOfNext();
+    if (s == Slot::Root) return fail("not a Prometheus API response: expected a JSON object");
+    if (s == Slot::Pair && stack.back().slot != Slot::Pair)
+      return fail("a sample is [unix seconds, \"value\"], got a scalar");
+    const bool ok = s == Slot::Pair ? sampleItem(text, number) : named(s, text);
+    if (ok && !stack.empty()) ++stack.back().items;
+    return ok;
+  }
+
+  bool named(Slot s, std::optional<std::string_view> text) {
+    if (s == Slot::Skip) return true;
+    if (!text) return fail(s == Slot::Label ? "label " + labelName + ": expected a string" : "expected a string");
+    switch (s) {
+      case Slot::Status: status.emplace(*text); return true;
+      case Slot::ErrorType: errorType.emplace(*text); return true;
+      case Slot::ErrorText: errorText.emplace(*text); return true;
+      case Slot::ResultType:
+        resultType.emplace(*text);
+        return *text == "matrix" || *text == "vector" ||
+               fail(fmt::format("resultType \"{}\": a range query (matrix) or an instant query (vector) is needed",
+                                *text));
+      case Slot::Label: labels.push_back(Label{labelName, std::string(*text)}); return true;
+      default: return fail("expected a JSON object or array, got a scalar");
+    }
+  }
+
+  bool sampleItem(std::optional<std::string_view> text, std::optional<double> number) {
+    const std::uint64_t index = stack.back().items;
+    if (index == 0) {
+      if (!number) return fail("a sample's time must be a number (unix seconds)");
+      time = *number;
+      return true;
+    }
+    if (index != 1) return fail("a sample is [unix seconds, \"value\"], got more items");
+    if (!text) return fail("a sample's value must be a string such as \"37\" or \"NaN\"");
+    const std::optional<double> v = parseSampleValue(*text);
+    if (!v) return fail(fmt::format("sample value \"{}\" is not a number", text->substr(0, 40)));
+    if (sawMetric)
+      sink->sample(time, *v);
+    else
+      early.emplace_back(time, *v);
+    return true;
+  }
+
+  template <class F>
+  bool whole(JsonView last, F f) {
+    if (part.empty()) return f(std::string_view(last.data(), last.size()));
+    part.append(last.data(), last.size());
+    const bool ok = f(std::string_view(part));
+    part.clear();
+    return ok;
+  }
+
+  bool on_document_begin(error_code&) { return true; }
+  bool on_document_end(error_code&) { return true; }
+  bool on_object_begin(error_code&) { return open(true); }
+  bool on_object_end(std::size_t, error_code&) { return close(); }
+  bool on_array_begin(error_code&) { return open(false); }
+  bool on_array_end(std::size_t, error_code&) { return close(); }
+  bool on_key_part(JsonView s, std::size_t, error_code&) { return part.append(s.data(), s.size()), true; }
+  bool on_key(JsonView s, std::size_t, error_code&) {
+    return whole(s, [&](std::string_view k) { return key(k); });
+  }
+  bool on_string_part(JsonView s, std::size_t, error_code&) { return part.append(s.data(), s.size()), true; }
+  bool on_string(JsonView s, std::size_t, error_code&) {
+    // The usual case first: the value of a sample, whole.
+    if (part.empty() && !stack.empty() && stack.back().slot == Slot::Pair && stack.back().items == 1 && sawMetric) {
+      const std::optional<double> v = parseSampleValue(std::string_view(s.data(), s.size()));
+      if (v) {
+        sink->sample(time, *v);
+        ++stack.back().items;
+        return true;
+      }
+    }
+    return whole(s, [&](std::string_view v) { return scalar(v, std::nullopt); });
+  }
+  bool on_number_part(JsonView, error_code&) { return true; }
+  bool on_int64(std::int64_t v, JsonView, error_code&) { return scalar(std::nullopt, static_cast<double>(v)); }
+  bool on_uint64(std::uint64_t v, JsonView, error_code&) { return scalar(std::nullopt, static_cast<double>(v)); }
+  bool on_double(double v, JsonView, error_code&) { return scalar(std::nullopt, v); }
+  bool on_bool(bool, error_code&) { return scalar(std::nullopt, std::nullopt); }
+  bool on_null(error_code&) { return scalar(std::nullopt, std::nullopt); }
+  bool on_comment_part(JsonView, error_code&) { return true; }
+  bool on_comment(JsonView, error_code&) { return true; }
+};
+
+}  // namespace
+
+struct PromResponseReader::Impl {
+  std::string file;
+  boost::json::basic_parser<Handler> parser{boost::json::parse_options{}};
+  std::uint64_t offset = 0;  // bytes consumed before the current piece
+  int line = 1;
+  bool failed = false;
+
+  Error located(std::string_view piece, std::size_t at, const std::string& field, const std::string& message) {
+    line += newlines(piece.substr(0, at));
+    const std::size_t from = at > 24 ? at - 24 : 0;
+    std::string near(piece.substr(from, std::min<std::size_t>(48, piece.size() - from)));
+    std::replace(near.begin(), near.end(), '\n', ' ');
+    failed = true;
+    return badInput(file, line, field, fmt::format("{} (at byte offset {}, near \"{}\")", message, offset + at, near));
+  }
+};
+
+PromResponseReader::PromResponseReader(std::string file, SeriesSink& sink) : impl_(std::make_unique<Impl>()) {
+  impl_->file = std::move(file);
+  impl_->parser.handler().sink = &sink;
+}
+
+PromResponseReader::~PromResponseReader() = default;
+
+std::optional<Error> PromResponseReader::feed(std::string_view bytes) {
+  Impl& m = *impl_;
+  if (m.failed) return std::nullopt;
+  error_code ec;
+  const std::size_t used = m.parser.write_some(true, bytes.data(), bytes.size(), ec);
+  Handler& h = m.parser.handler();
+  if (!h.problem.empty()) return m.located(bytes, used, h.problemField, h.problem);
+  if (ec) return m.located(bytes, used, h.field(), "invalid JSON: " + ec.message());
+  m.line += newlines(bytes);
+  m.offset += bytes.size();
+  return std::nullopt;
+}
+
+std::optional<Error> PromResponseReader::finish() {
+  Impl& m = *impl_;
+  if (m.failed) return std::nullopt;
+  error_code ec;
+  m.parser.write_some(false, nullptr, 0, ec);
+  const Handler& h = m.parser.handler();
+  if (!h.problem.empty()) return m.located({}, 0, h.problemField, h.problem);
+  if (ec) return badInput(m.file, m.line, h.field(), "invalid JSON: " + ec.message() + " (the response ends early)");
+  if (!h.status) return badInput(m.file, 0, "status", "not a Prometheus API response: no \"status\"");
+  if (*h.status == "error") {
+    return badInput(m.file, 0, "status",
+                    fmt::format("Prometheus answered \"error\" ({}): {}", h.errorType.value_or("no errorType"),
+                                h.errorText.value_or("no error text")));
+  }
+  if (*h.status != "success") return badInput(m.file, 0, "status", "must be \"success\" or \"error\"");
+  if (!h.resultType || !h.sawResult) return badInput(m.file, 0, "data", "no data.resultType and data.result");
+  return std::nullopt;
+}
+
+std::optional<Error> readPromResponse(const std::string& path, SeriesSink& sink) {
+  std::FILE* in = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!in) return badInput(path, 0, "", "cannot open");
+  PromResponseReader reader(path, sink);
+  std::vector<char> buf(64 * 1024);
+  std::optional<Error> e;
+  while (!e) {
+    const std::size_t n = std::fread(buf.data(), 1, buf.size(), in);
+    if (n == 0) break;
+    e = reader.feed(std::string_view(buf.data(), n));
+  }
+  const bool readError = std::ferror(in) != 0;
+  if (in != stdin) std::fclose(in);
+  if (e) return e;
+  if (readError) return badInput(path, 0, "", "read error");
+  return reader.finish();
+}
+
+}  // namespace gpuslice::io

@@ -1,0 +1,51 @@
+// Workloads as `gpuslice profile` measured them: the figures a WorkloadSet entry takes and
+// what each figure rests on, so the output can say so.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/workload.h"
+
+namespace gpuslice {
+
+/// One label of a metric series: name and value.
+struct Label {
+  std::string name;
+  std::string value;
+};
+using Labels = std::vector<Label>;
+
+/// One measured figure: a percentile of a metric over a number of samples.
+struct MeasuredFigure {
+  std::string metric;     ///< e.g. DCGM_FI_DEV_FB_USED
+  double percentile = 0;  ///< e.g. 99
+  double value = 0;       ///< the percentile, in the metric's unit (MiB, %, ratio)
+  std::uint64_t samples = 0;
+};
+
+/// One workload as measured: the WorkloadSet entry (`workload`) and where its figures came from.
+struct ProfiledWorkload {
+  Workload workload;              ///< name, namespace, replicas, gpu model, memoryMiB, computePpm
+  double memoryGiB = 0;           ///< as written: percentile plus margin, rounded up to 0.01
+  double compute = 0;             ///< as written: busy fraction of one whole GPU, rounded up to 0.001
+  MeasuredFigure memory;          ///< framebuffer used
+  MeasuredFigure busy;            ///< the busy metric
+  std::string groupedBy;          ///< how pods were tied to the workload, e.g. "kube-state-metrics: Deployment infer"
+  std::vector<std::string> pods;  ///< sorted
+  std::string gpuModelName;       ///< the modelName label as the exporter gave it
+  bool sharedGpu = false;         ///< pods shared a GPU with other pods: the per-pod split is an estimate
+  std::vector<std::string> notes;
+};
+
+/// What `gpuslice profile` found in all its inputs.
+struct Profile {
+  double windowStart = 0;  ///< unix seconds of the first and last sample used
+  double windowEnd = 0;
+  double memoryMarginPercent = 0;
+  std::vector<ProfiledWorkload> workloads;  ///< sorted by namespace, then name
+  std::vector<std::string> skipped;         ///< workloads left out, and why
+};
+
+}  // namespace gpuslice

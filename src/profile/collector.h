@@ -1,0 +1,73 @@
+// From DCGM exporter series to measured workloads (`gpuslice profile`): which series count,
+// how pods group into workloads and which percentile each figure is.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "model/catalog.h"
+#include "model/error.h"
+#include "model/profile.h"
+#include "profile/owners.h"
+#include "profile/sketch.h"
+
+namespace gpuslice {
+
+struct ProfileOptions {
+  double memoryPercentile = 99;
+  double computePercentile = 95;
+  double memoryMarginPercent = 10;  ///< added to the memory percentile
+  std::string groupBy;              ///< a label whose value names the workload; empty: owners, else pod names
+};
+
+/// The DCGM metrics profile reads, in order of preference for the busy share (SM_ACTIVE is
+/// the finest; GR_ENGINE_ACTIVE works on MIG instances too; GPU_UTIL reads 0 on them).
+enum class DcgmMetric { SmActive, GrEngineActive, GpuUtil, FbUsed };
+const char* dcgmMetricName(DcgmMetric m);
+
+/// Turns an exporter's modelName ("NVIDIA A10G") into a gpu.model plan accepts ("A10G");
+/// nullopt when it names no GPU plan knows (then the name passes through with a note).
+using GpuNamer = std::function<std::optional<std::string>(const std::string& modelName)>;
+
+/// Takes series and samples as readers find them (in any order of files) and sums them up.
+class Collector {
+ public:
+  explicit Collector(ProfileOptions options) : options_(std::move(options)) {}
+  /// A series begins; the samples until the next call belong to it. kube-state-metrics owner
+  /// series are remembered; series of other metrics, or without a pod label, are skipped.
+  void series(const Labels& labels);
+  /// A series of DCGM metric `m` for one pod of workload `ns/name` whose owner the caller
+  /// states (a nvidia-smi log named with --workload).
+  void namedSeries(DcgmMetric m, const std::string& ns, const std::string& name, const std::string& device,
+                   const std::string& modelName);
+  void sample(double unixSeconds, double value);
+  /// The workloads measured, or an error when none could be.
+  Result<Profile> finish(const GpuNamer& namer) const;
+
+ private:
+  struct Track {
+    QuantileSketch sketch;
+    double first = 0, last = 0;
+    std::string modelName;
+    std::string group;   // the --group-by label's value, or a name given with namedSeries
+    double scale = 1.0;  // what a value is multiplied by (percent to fraction, MIG slices)
+    bool named = false;  // from namedSeries: `group` is the workload
+  };
+  using TrackKey = std::tuple<DcgmMetric, std::string, std::string, std::string>;  // metric, ns, pod, device
+  ProfileOptions options_;
+  OwnerIndex owners_;
+  std::map<TrackKey, Track> tracks_;
+  Track* current_ = nullptr;
+};
+
+/// The gpu.model for an exporter's `modelName`, through the catalog's names
+/// (Catalog::findGpuName, the ones plan accepts): the model's name, or for a name that picks
+/// one variant ("NVIDIA A100-SXM4-80GB") that variant's first name ("A100-80GB"), so plan keeps
+/// to it. nullopt when the catalog knows no such name.
+std::optional<std::string> catalogGpuName(const Catalog& catalog, const std::string& modelName);
+
+}  // namespace gpuslice
