@@ -86,6 +86,7 @@ int runProfile(const ProfileArgs& a) {
   }
   auto profile = collector.finish(catalogNamer(*catalog));
   if (!profile) return report(profile.error());
+  if (auto e = unknownGpuModel(*profile, a.files.empty() ? "" : a.files.front())) return report(*e);
   if (auto e = io::writeFileAtomic(a.output, io::profileYaml(*profile))) return report(*e);
   return 0;
 }

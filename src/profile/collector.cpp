@@ -315,4 +315,15 @@ Result<Profile> Collector::finish(const GpuNamer& namer) const {
   return profile;
 }
 
+std::optional<Error> unknownGpuModel(const Profile& p, const std::string& file) {
+  for (const ProfiledWorkload& w : p.workloads) {
+    if (!w.workload.gpuModel.empty()) continue;
+    return Error{ErrorKind::BadInput, file, 0, "",
+                 fmt::format("{}: no series of it carries a modelName label, so its GPU model is unknown and its "
+                             "WorkloadSet entry could not be planned (keep DCGM's modelName label on the series)",
+                             w.workload.qualifiedName())};
+  }
+  return std::nullopt;
+}
+
 }  // namespace gpuslice

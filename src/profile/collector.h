@@ -70,4 +70,8 @@ class Collector {
 /// to it. nullopt when the catalog knows no such name.
 std::optional<std::string> catalogGpuName(const Catalog& catalog, const std::string& modelName);
 
+/// A WorkloadSet entry needs gpu.model (or current.instanceType, which profile does not read
+/// yet): an error naming the first workload of `p` whose series carry no modelName label.
+std::optional<Error> unknownGpuModel(const Profile& p, const std::string& file);
+
 }  // namespace gpuslice
