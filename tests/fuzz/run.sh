@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes each target for SECONDS (default 60) with libFuzzer, ASan and UBSan: configures
 # BUILD_DIR (default build-fuzz) with clang++ and -DGPUSLICE_FUZZ=ON if it is not configured
-# yet, builds fuzz_plan and fuzz_render, and runs each on a copy of its corpus in
+# yet, builds the four targets (plan, render, profile, smi), runs each on a copy of its corpus in
 # BUILD_DIR/fuzz-run, so the repository is never written. New inputs and crash reproducers
 # stay there; tests/fuzz/README.md says how to keep them.
 # Usage: tests/fuzz/run.sh [BUILD_DIR [SECONDS]]
