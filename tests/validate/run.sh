@@ -19,15 +19,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 data=${2:-$here/../data}
 examples=$here/../../examples
 
-if ! command -v node >/dev/null || [[ ! -d $here/node_modules/ajv || ! -d $here/node_modules/@marcbachmann/cel-js || ! -d $here/node_modules/yaml ]]; then
-  msg="node or the validator's npm packages are missing (run: npm ci --prefix tests/validate)"
-  if [[ ${CI:-} == true ]]; then
-    echo "FAIL render validation: $msg"
-    exit 1
-  fi
-  echo "SKIP render validation: $msg"
-  exit 77
-fi
+# shellcheck source=need_node.sh
+source "$here/need_node.sh"
+need_node "render validation" ajv @marcbachmann/cel-js yaml
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/gpuslice-validate.XXXXXX") || exit 2
 trap 'rm -rf -- "$scratch"' EXIT

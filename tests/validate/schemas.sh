@@ -11,13 +11,7 @@ export LC_ALL=C
 bin=$1
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-if ! command -v node >/dev/null || [[ ! -d $here/node_modules/ajv || ! -d $here/node_modules/yaml ]]; then
-  msg="node or the validator's npm packages are missing (run: npm ci --prefix tests/validate)"
-  if [[ ${CI:-} == true ]]; then
-    echo "FAIL schema validation: $msg"
-    exit 1
-  fi
-  echo "SKIP schema validation: $msg"
-  exit 77
-fi
+# shellcheck source=need_node.sh
+source "$here/need_node.sh"
+need_node "schema validation" ajv yaml
 exec node "$here/schemas.mjs" "$bin" "$here/../.."
