@@ -483,23 +483,31 @@ TEST_CASE("mig plan: two profiles under a CPU cap: the fewest nodes that hold th
 
 namespace {
 
-/// Whether `nodes` nodes, each with `supply[p]` instances of profile p and room for `cap` pods,
-/// can take `demand[p]` pods of every profile: every way of filling the first node, then the rest.
-bool bruteHolds(std::vector<int> demand, const std::vector<int>& supply, int cap, int nodes) {
-  bool empty = std::all_of(demand.begin(), demand.end(), [](int d) { return d == 0; });
-  if (empty) return true;
-  if (nodes == 0) return false;
-  std::function<bool(std::size_t, int)> fill = [&](std::size_t p, int room) -> bool {
-    if (p == demand.size()) return bruteHolds(demand, supply, cap, nodes - 1);
-    for (int x = std::min({demand[p], supply[p], room}); x >= 0; --x) {
-      demand[p] -= x;
-      const bool ok = fill(p + 1, room - x);
-      demand[p] += x;
-      if (ok) return true;
+/// The fewest nodes, each with `supply[p]` instances of profile p and room for `cap` pods, that
+/// take `demand[p]` pods of every profile, or -1 when no number does: every way of filling one
+/// node, then the fewest for what is left, remembered per demand left in `memo`.
+int bruteNodes(const std::vector<int>& demand, const std::vector<int>& supply, int cap,
+               std::map<std::vector<int>, int>& memo) {
+  if (std::all_of(demand.begin(), demand.end(), [](int d) { return d == 0; })) return 0;
+  if (const auto it = memo.find(demand); it != memo.end()) return it->second;
+  int best = -1;
+  std::vector<int> rest = demand;
+  std::function<void(std::size_t, int, bool)> fill = [&](std::size_t p, int room, bool any) {
+    if (p == rest.size()) {
+      if (!any) return;  // a node that takes no pod does not help
+      const int more = bruteNodes(rest, supply, cap, memo);
+      if (more >= 0 && (best < 0 || more + 1 < best)) best = more + 1;
+      return;
     }
-    return false;
+    for (int x = 0; x <= std::min({demand[p], supply[p], room}); ++x) {
+      rest[p] = demand[p] - x;
+      fill(p + 1, room - x, any || x > 0);
+    }
+    rest[p] = demand[p];
   };
-  return fill(0, cap);
+  fill(0, cap, false);
+  memo.emplace(demand, best);
+  return best;
 }
 
 }  // namespace
@@ -510,6 +518,7 @@ TEST_CASE("migNodesFor is the fewest identical nodes that hold the pods: brute f
     for (int s1 = 0; s1 <= 3; ++s1) {
       for (int s2 = 0; s2 <= 2; ++s2) {
         for (int cap = 1; cap <= 5; ++cap) {
+          std::map<std::vector<int>, int> memo;  // per supply and cap
           for (int d0 = 0; d0 <= 4; ++d0) {
             for (int d1 = 0; d1 <= 4; ++d1) {
               for (int d2 = 0; d2 <= 3; ++d2) {
@@ -518,10 +527,7 @@ TEST_CASE("migNodesFor is the fewest identical nodes that hold the pods: brute f
                 CAPTURE(demand);
                 CAPTURE(cap);
                 const long long n = detail::migNodesFor(demand, supply, cap);
-                int brute = -1;
-                for (int k = 0; k <= 12 && brute < 0; ++k) {
-                  if (bruteHolds(demand, supply, cap, k)) brute = k;
-                }
+                const int brute = bruteNodes(demand, supply, cap, memo);
                 CHECK(n == brute);
                 ++cases;
                 if (brute > 0 && cap < s0 + s1 + s2) ++capBinds;
