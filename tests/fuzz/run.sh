@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
 # Fuzzes each target for SECONDS (default 60) with libFuzzer, ASan and UBSan: configures
-# BUILD_DIR (default build-fuzz) with clang++ and -DGPUSLICE_FUZZ=ON if it is not configured
-# yet, builds the four targets (plan, render, profile, smi), runs each on a copy of its corpus in
-# BUILD_DIR/fuzz-run, so the repository is never written. New inputs and crash reproducers
-# stay there; tests/fuzz/README.md says how to keep them.
+# BUILD_DIR (default build-fuzz) with configure.sh if it is not configured yet, builds the four
+# targets (plan, render, profile, smi), runs each on a copy of its corpus in BUILD_DIR/fuzz-run,
+# so the repository is never written. New inputs and crash reproducers stay there;
+# tests/fuzz/README.md says how to keep them.
 # Usage: tests/fuzz/run.sh [BUILD_DIR [SECONDS]]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-build-fuzz}
 seconds=${2:-60}
 if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DGPUSLICE_FUZZ=ON \
-    -DGPUSLICE_WERROR=ON >/dev/null
+  bash "$root/tests/fuzz/configure.sh" "$build"
 fi
 cmake --build "$build" -j2 --target fuzz_plan fuzz_render fuzz_profile fuzz_smi
 run=$(cd "$build" && pwd)/fuzz-run
