@@ -33,6 +33,7 @@ struct MemberSource {
 struct SavedSettings {
   std::int64_t gpuOverheadMiB = 512;
   double headroom = 0;
+  std::optional<int> maxPodsPerNode;  ///< set when the plan was made with --max-pods
 };
 
 /// Checks `saved` (read by readPlan, `pools` and `members` parallel to its pools and

@@ -164,7 +164,7 @@ Result<MemberSource> memberSource(const Decoder& d, const Node& w, const std::st
   return m;
 }
 
-/// settings.gpuOverheadMiB and settings.headroom, where the plan states them.
+/// settings.gpuOverheadMiB, settings.headroom and settings.maxPodsPerNode, where the plan states them.
 Result<SavedSettings> savedSettings(const Decoder& d, const Node& root) {
   SavedSettings s;
   const Node* settings = root.find("settings");
@@ -179,6 +179,10 @@ Result<SavedSettings> savedSettings(const Decoder& d, const Node& root) {
       return d.error(*h, "settings.headroom", fmt::format("must be in [0, 0.95], got {}", h->text));
     s.headroom = *v;
   }
+  // The ranges of plan's options (--max-pods 1..1000).
+  auto maxPods = optionalInteger(d, *settings, "maxPodsPerNode", "settings", 1, 1000);
+  if (!maxPods) return maxPods.errors();
+  if (*maxPods) s.maxPodsPerNode = static_cast<int>(**maxPods);
   return s;
 }
 
@@ -294,6 +298,7 @@ Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const
   }
   auto settings = savedSettings(d, root);
   if (!settings) return settings.errors();
+  out.plan.maxPodsPerNode = settings->maxPodsPerNode;
   ErrorList broken;
   checkSavedPlan(d, out, pools->sources, members, *settings, catalog, broken);
   if (!broken.empty()) return broken;

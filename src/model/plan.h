@@ -145,6 +145,9 @@ struct Plan {
   std::optional<Micros> anyModelHourly;  ///< estimate with --any-gpu-model, when it was off
   std::vector<std::string> notes;        ///< assumptions and caveats for the user
   std::vector<Unplanned> unplanned;      ///< --partial: what fits nowhere, in WorkloadSet order
+  /// --max-pods: every node's kubelet max-pods, which render writes into the EC2NodeClass
+  /// (kubelet.maxPods); unset: each type's ENI limit, which Karpenter and nodeadm apply themselves.
+  std::optional<int> maxPodsPerNode;
 };
 
 }  // namespace gpuslice

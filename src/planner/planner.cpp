@@ -264,6 +264,7 @@ Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const Plan
   Plan plan;
   plan.strategy = options.strategy;
   plan.capacity = options.capacity;
+  plan.maxPodsPerNode = options.maxPodsPerNode;
   detail::describePools(ctx, *best->prepared->workloads, best->prepared->pools, plan);
   plan.lowerBound = static_cast<Micros>(std::floor(best->prepared->lowerBoundMicros + 1e-6));
   plan.lowerBound = std::min(plan.lowerBound, plan.fleet.hourly);

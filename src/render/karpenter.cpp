@@ -150,9 +150,21 @@ Result<Manifest> nodeClass(const RenderContext& c, const std::string& name, cons
   b["nodeRole"] = Value::string(c.options.nodeRole);
   b["cluster"] = Value::string(c.options.cluster);
   b["userData"] = data ? std::optional<Value>(Value::string(*data)) : std::nullopt;
+  std::vector<std::string> comments;
+  if (c.plan.maxPodsPerNode) {
+    // Without it Karpenter sizes each node by its ENI limit and the kubelet stops there.
+    Value kubelet = Value::map();
+    kubelet.set("maxPods", Value::integer(*c.plan.maxPodsPerNode));
+    b["kubelet"] = std::move(kubelet);
+    comments.push_back(fmt::format("kubelet.maxPods {}: the plan's --max-pods (prefix delegation or a custom CNI); "
+                                   "without it Karpenter and the kubelet use each type's ENI limit",
+                                   *c.plan.maxPodsPerNode));
+  } else {
+    b["kubelet"] = std::nullopt;
+  }
   auto v = c.fill(templateName, b);
   if (!v) return v.error();
-  return Manifest{Part::Karpenter, "ec2nodeclass-" + name + ".yaml", {}, std::move(*v), true};
+  return Manifest{Part::Karpenter, "ec2nodeclass-" + name + ".yaml", std::move(comments), std::move(*v), true};
 }
 
 /// The NodePool of pool p, whose nodes take the EC2NodeClass `className`.
@@ -274,7 +286,9 @@ Result<std::vector<Manifest>> renderKarpenter(const RenderContext& c) {
     const std::optional<std::string> data = sharedUserData(c);
     auto m = nodeClass(c, kNodeClass, data);
     if (!m) return m.error();
-    if (data) m->comments = pluginOffComments();
+    if (data) {
+      for (std::string& line : pluginOffComments()) m->comments.push_back(std::move(line));
+    }
     out.push_back(std::move(*m));
   }
   for (auto* group : {&objects.classes, &objects.pools, &objects.overlays}) {

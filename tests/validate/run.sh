@@ -58,6 +58,7 @@ render_dir seed-rename "$examples/seed-four-workloads.yaml" --rename-by-default
 render_dir seed-time-slicing-bottlerocket "$examples/seed-four-workloads.yaml" --strategy time-slicing --ami bottlerocket
 render_dir seed-bottlerocket-sharing "$examples/seed-four-workloads.yaml" --ami bottlerocket --sharing-via bottlerocket
 render_dir mixed-fleet "$examples/mixed-fleet.yaml"
+render_dir mixed-fleet-max-pods "$examples/mixed-fleet.yaml" --max-pods 110 --ami bottlerocket
 render_dir mixed-fleet-rename "$examples/mixed-fleet.yaml" --rename-by-default --ami bottlerocket --sharing-via bottlerocket
 render_dir mig-h100 "$examples/mig-h100.yaml"
 render_dir mig-h100-strategy-mig "$examples/mig-h100.yaml" --strategy mig
