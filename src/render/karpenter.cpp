@@ -156,9 +156,10 @@ Result<Manifest> nodeClass(const RenderContext& c, const std::string& name, cons
     Value kubelet = Value::map();
     kubelet.set("maxPods", Value::integer(*c.plan.maxPodsPerNode));
     b["kubelet"] = std::move(kubelet);
-    comments.push_back(fmt::format("kubelet.maxPods {}: the plan's --max-pods (prefix delegation or a custom CNI); "
-                                   "without it Karpenter and the kubelet use each type's ENI limit",
-                                   *c.plan.maxPodsPerNode));
+    comments.push_back(
+        fmt::format("kubelet.maxPods {}: the plan's --max-pods (prefix delegation or a custom CNI); "
+                    "without it Karpenter and the kubelet use each type's ENI limit",
+                    *c.plan.maxPodsPerNode));
   } else {
     b["kubelet"] = std::nullopt;
   }
