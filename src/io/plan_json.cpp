@@ -117,6 +117,7 @@ void workload(TreeWriter& w, const Workload& wl, const Placement& pl, const Pool
   w.field("notes", r.notes);
   w.field("oom", oomName(r.oom));
   w.field("slowdownPercent", r.slowdownPercent);
+  w.field("worstStretch", r.worstStretch);
   w.endMap();
   w.key("slot");
   w.beginMap();

@@ -35,6 +35,7 @@ struct ManyWorkloads {
       pl.risk.memoryLimitMiB = 3968;
       pl.risk.memorySlackMiB = 384;
       pl.risk.computeShare = 0.25;
+      pl.risk.worstStretch = 4.0;
       plan.placements.push_back(pl);
     }
   }
@@ -67,7 +68,8 @@ std::string jsonItem(std::size_t i) {
          "        \"memorySlackMiB\": 384,\n"
          "        \"notes\": [],\n"
          "        \"oom\": \"enforced-limit\",\n"
-         "        \"slowdownPercent\": 0\n"
+         "        \"slowdownPercent\": 0,\n"
+         "        \"worstStretch\": 4\n"
          "      },\n"
          "      \"slot\": {\n"
          "        \"computePerPod\": 0.25,\n"
@@ -95,6 +97,7 @@ std::string yamlItem(std::size_t i) {
          "    notes: []\n"
          "    oom: enforced-limit\n"
          "    slowdownPercent: 0\n"
+         "    worstStretch: 4\n"
          "  slot:\n"
          "    computePerPod: 0.25\n"
          "    gpuShare: 0.25\n"

@@ -139,7 +139,8 @@ std::vector<Row> poolRows(const Plan& p) {
 }
 
 std::vector<Row> workloadRows(const ReportInput& in) {
-  std::vector<Row> rows{{"NAMESPACE", "WORKLOAD", "PODS", "POOL", "SLOT", "GPU MEM", "OOM", "SLOWDOWN", "NOTE"}};
+  std::vector<Row> rows{
+      {"NAMESPACE", "WORKLOAD", "PODS", "POOL", "SLOT", "GPU MEM", "OOM", "BUSY SLOWDOWN", "WORST STRETCH", "NOTE"}};
   for (std::size_t wi = 0; wi < in.set.workloads.size(); ++wi) {
     const Workload& w = in.set.workloads[wi];
     const Placement& pl = in.plan.placements[wi];
@@ -147,7 +148,7 @@ std::vector<Row> workloadRows(const ReportInput& in) {
     rows.push_back({w.ns, w.name, std::to_string(w.replicas), pool.name, slotText(pool, pl),
                     fmt::format("{:.2f} GiB", static_cast<double>(pl.risk.memoryLimitMiB) / 1024.0),
                     oomName(pl.risk.oom), fmt::format("{:.1f}%", pl.risk.slowdownPercent),
-                    pl.risk.estimate ? "estimate" : ""});
+                    fmt::format("{:.2f}x", pl.risk.worstStretch), pl.risk.estimate ? "estimate" : ""});
   }
   return rows;
 }

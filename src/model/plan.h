@@ -102,13 +102,18 @@ struct Pool {
 
 /// What one pod of a workload risks in its slot.
 struct Risk {
-  double slowdownPercent = 0;  ///< predicted when every pod of its GPU is busy
+  /// Throughput saturation: how much longer its work takes when every pod of its GPU is busy at
+  /// its measured p95 share at once, percent; 0 while its slot covers its own busy share.
+  double slowdownPercent = 0;
   OomKind oom = OomKind::Isolated;
   std::int64_t memoryLimitMiB = 0;  ///< enforced or fair-share memory of its slot
   std::int64_t memorySlackMiB = 0;  ///< usable GPU memory left when every slot is at the pool's peak
   double computeShare = 1.0;        ///< share of the GPU it gets when all slots are busy
   bool estimate = false;            ///< figures scaled from another GPU model
   std::vector<std::string> notes;   ///< about this workload only; the pool's notes cover sharing
+  /// Worst-case latency stretch: the most one request of a pod may take, as a multiple of its
+  /// time on a whole GPU of its own (planner/risk.h says how each mode gets it).
+  double worstStretch = 1.0;
 };
 
 /// Where one workload's pods go.

@@ -198,6 +198,7 @@ void placeWorkloads(const PlanContext& ctx, const std::vector<Workload>& ws, std
   const Pool& pool = plan.pools[pi];
   const MigGpu* gpu = pool.mode == Mode::Mig ? ctx.catalog->findMigGpu(pool.instanceType) : nullptr;
   plan.pools[pi].notes = poolNotes(pool, *ctx.options, gpu);
+  for (std::string& note : tenancyNotes(pool, ws)) plan.pools[pi].notes.push_back(std::move(note));
   if (auto note = migOrderNote(plan, pool)) plan.pools[pi].notes.push_back(*note);
   const std::int64_t gpuMemoryMiB = pool.gpuMemoryMiB;
   for (std::size_t wi : pool.workloads) {

@@ -139,10 +139,12 @@ TEST_CASE("MPS: each client limited to NVML's total / r of memory and 100 / r pe
   CHECK(r.memorySlackMiB == 1024);
   CHECK(r.computeShare == doctest::Approx(0.33));
   REQUIRE_FALSE(p.notes.empty());
-  CHECK(p.notes.back() ==
+  CHECK(p.notes.front() ==
         "MPS limits each pod to 5120 MiB of GPU memory (NVML's 15360 MiB / 3) and 33% of the GPU's threads (100 / "
         "3), as the device plugin sets them; the largest peak, 4096 MiB, fits, and 3 of them leave the 512 MiB "
-        "overhead free. A pod past its memory limit fails alone");
+        "overhead free. A pod past its memory limit fails alone, but a fatal GPU fault (an Xid error such as an "
+        "illegal memory access) in any pod is delivered to every MPS client of its GPU: all pods on that GPU fail, "
+        "and the MPS server takes no new pod until they have all exited");
 }
 
 TEST_CASE("MPS: every pod's peak is within NVML's total / r, on every GPU model") {

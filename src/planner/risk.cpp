@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "planner/context.h"
 
@@ -31,6 +32,22 @@ std::string migLayout(const Pool& pool) {
   }
   return fmt::format("{}", fmt::join(runs, "; "));
 }
+
+/// "a", "a and b", "a, b and c"; past `most` names, the first `most` and "N more".
+std::string listed(const std::vector<std::string>& names, std::size_t most) {
+  std::vector<std::string> shown(names.begin(),
+                                 names.begin() + static_cast<std::ptrdiff_t>(std::min(most, names.size())));
+  if (names.size() > most) shown.push_back(fmt::format("{} more", names.size() - most));
+  if (shown.size() == 1) return shown[0];
+  return fmt::format("{} and {}", fmt::join(shown.begin(), shown.end() - 1, ", "), shown.back());
+}
+
+/// All pods of a workload of 2 or more may be placed on one node of `pool`.
+bool oneNodeHoldsAll(const Workload& w, const Pool& pool) {
+  return w.replicas >= 2 && (pool.nodes == 1 || pool.podsPerNode >= w.replicas);
+}
+
+constexpr std::size_t kNamesInNote = 8;  // more are counted, not named
 }  // namespace
 
 Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement, const PlanOptions& options,
@@ -48,6 +65,7 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
         const ComputeFraction share = computeFraction(*gpu, *profile);
         r.computeShare = static_cast<double>(share.num) / static_cast<double>(share.den);
         r.slowdownPercent = round2(std::max(0.0, c / r.computeShare - 1.0) * 100.0);
+        r.worstStretch = round2(std::max(1.0, c / r.computeShare));
         if (!share.fromSms) {
           r.notes.push_back(
               fmt::format("the SMs of {} on {} are not known: its compute share is assumed to be {} of "
@@ -63,6 +81,7 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
       r.memorySlackMiB = pool.usableMemoryMiB - w.memoryMiB;
       r.computeShare = 1.0;
       r.slowdownPercent = 0;
+      r.worstStretch = 1.0;
       break;
     case Mode::TimeSlicing:
       r.oom = OomKind::Shared;
@@ -70,6 +89,7 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
       r.memorySlackMiB = pool.usableMemoryMiB - n * pool.maxMemoryMiB;
       r.computeShare = 1.0 / n;
       r.slowdownPercent = round2((std::max(1.0, c * n) * (1.0 + options.contextSwitchOverhead) - 1.0) * 100.0);
+      r.worstStretch = round2(n * (1.0 + options.contextSwitchOverhead));
       break;
     case Mode::Mps:
       // The device plugin's limits: NVML's total / r of memory, 100 / r percent of the threads.
@@ -77,12 +97,23 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
       r.memoryLimitMiB = mpsClientMemoryMiB(pool.gpuMemoryMiB, n);
       r.memorySlackMiB = r.memoryLimitMiB - w.memoryMiB;
       r.computeShare = mpsActiveThreadPercent(n) / 100.0;
-      r.slowdownPercent = round2(std::max(0.0, c * n - 1.0) * 100.0);
+      r.slowdownPercent = round2(std::max(0.0, c / r.computeShare - 1.0) * 100.0);
+      r.worstStretch = round2(1.0 / r.computeShare);
+      if (c > r.computeShare) {
+        r.notes.push_back(fmt::format(
+            "its p95 busy share, {:.2f}% of the GPU, is more than its MPS thread cap of {}%: it is throughput-bound, "
+            "{:.2f}% slower, even when its neighbours are idle",
+            c * 100.0, mpsActiveThreadPercent(n), r.slowdownPercent));
+      }
       break;
   }
   if (r.estimate) {
     r.notes.push_back(fmt::format("moved from {} to {}: compute scaled by relative throughput, an estimate",
                                   measuredGpuName(w), pool.gpuModel));
+  }
+  if (oneNodeHoldsAll(w, pool)) {
+    r.notes.push_back(fmt::format(
+        "all {} pods may land on one node: a node failure takes the workload down; set minNodes", w.replicas));
   }
   return r;
 }
@@ -116,10 +147,44 @@ std::vector<std::string> poolNotes(const Pool& pool, const PlanOptions& options,
     notes.push_back(fmt::format(
         "MPS limits each pod to {} MiB of GPU memory (NVML's {} MiB / {}) and {}% of the GPU's threads (100 / {}), "
         "as the device plugin sets them; the largest peak, {} MiB, fits, and {} of them leave the {} MiB overhead "
-        "free. A pod past its memory limit fails alone",
+        "free. A pod past its memory limit fails alone, but a fatal GPU fault (an Xid error such as an illegal "
+        "memory access) in any pod is delivered to every MPS client of its GPU: all pods on that GPU fail, and "
+        "the MPS server takes no new pod until they have all exited",
         mpsClientMemoryMiB(pool.gpuMemoryMiB, pool.replicas), pool.gpuMemoryMiB, pool.replicas,
         mpsActiveThreadPercent(pool.replicas), pool.replicas, pool.maxMemoryMiB, pool.replicas,
         options.gpuOverheadMiB));
+  }
+  const bool sliced = pool.mode == Mode::TimeSlicing || pool.mode == Mode::Mps;
+  if (sliced && pool.computePerGpu > kSaturatedBusyShare) {
+    notes.push_back(fmt::format(
+        "its GPUs are {:.0f}% busy at the pods' p95 (summed per GPU), above {:.0f}%: requests queue for the GPU "
+        "and their latency grows sharply as it nears 100%",
+        pool.computePerGpu * 100, kSaturatedBusyShare * 100));
+  }
+  return notes;
+}
+
+std::vector<std::string> tenancyNotes(const Pool& pool, const std::vector<Workload>& ws) {
+  std::vector<std::string> notes;
+  if (pool.mode == Mode::TimeSlicing || pool.mode == Mode::Mps) {
+    std::set<std::string> namespaces;
+    for (std::size_t wi : pool.workloads) namespaces.insert(ws[wi].ns);
+    if (namespaces.size() >= 2) {
+      notes.push_back(
+          fmt::format("pods of the namespaces {} may share one GPU {}: each slows the others when busy, and {}",
+                      listed({namespaces.begin(), namespaces.end()}, kNamesInNote),
+                      pool.mode == Mode::Mps ? "under MPS" : "by time-slicing",
+                      pool.mode == Mode::Mps ? "a fatal GPU fault in one fails the others on that GPU"
+                                             : "one past its memory peak can make the others fail with out-of-memory"));
+    }
+  }
+  std::vector<std::string> together;
+  for (std::size_t wi : pool.workloads) {
+    if (oneNodeHoldsAll(ws[wi], pool)) together.push_back(ws[wi].qualifiedName());
+  }
+  if (!together.empty()) {
+    notes.push_back(fmt::format("all pods of {} may land on one node: a node failure takes {} down; set minNodes",
+                                listed(together, kNamesInNote), together.size() == 1 ? "it" : "each of them"));
   }
   return notes;
 }
