@@ -180,8 +180,9 @@ std::vector<Row> poolRows(const Plan& p) {
       {"POOL", "INSTANCE", "NODES", "MODE", "REPLICAS", "PODS", "PODS/NODE", "LIMIT", "COST/H", "GPU BUSY", "GPU MEM"}};
   for (const Pool& pool : p.pools) {
     rows.push_back({pool.name, pool.instanceType, std::to_string(pool.nodes), modeName(pool.mode),
-                    std::to_string(pool.replicas), std::to_string(pool.pods), std::to_string(pool.podsPerNode),
-                    limitedByName(pool.limitedBy), money(pool.hourly), fmt::format("{:.0f}%", pool.computePerGpu * 100),
+                    pool.mode == Mode::Mig ? "-" : std::to_string(pool.replicas),  // MIG: instances, no replicas
+                    std::to_string(pool.pods), std::to_string(pool.podsPerNode), limitedByName(pool.limitedBy),
+                    money(pool.hourly), fmt::format("{:.0f}%", pool.computePerGpu * 100),
                     fmt::format("{:.0f}%", pool.memoryPerGpu * 100)});
   }
   return rows;
