@@ -16,6 +16,42 @@ namespace gpuslice::cli {
 
 namespace {
 
+/// What the table's rows and columns mean (plan --help); README "Reading the table" says the same.
+constexpr const char* kTableHelp = R"(The table (--format table and markdown):
+  baseline      today's fleet: each pod on a whole GPU of its current.instanceType (else the
+                cheapest type that holds it), priced at its current.capacity (default on-demand)
+  plan          the planned pools' instances at --capacity
+  savings       printed baseline less printed plan, per hour and per month; the percent is of
+                the printed monthly figures, so the figures on screen add up
+    from sharing / from spot   when --capacity differs from some current.capacity: the plan's
+                nodes at today's capacity split the saving into the two parts
+  lower bound   no plan can cost less per hour; gap = how far the plan is above it
+  any GPU model (estimate)     the plan had --any-gpu-model been given
+Pools:
+  POOL       pool name: instance type, mode and replicas (-2, -3 when one of those has several)
+  INSTANCE   the EC2 instance type of every node
+  NODES      how many nodes
+  MODE       dedicated, time-slicing, mps or mig
+  REPLICAS   device-plugin replicas per GPU: pods sharing one GPU (1 for dedicated); "-" for
+             mig, whose pods get MIG instances (the layout is in the notes)
+  PODS       pods in the pool
+  PODS/NODE  the most pods one node takes
+  LIMIT      what caps PODS/NODE: gpu (the GPUs' slots), cpu or memory (the pods' requests
+             against the node's allocatable after kubelet reservations and DaemonSets), pods
+             (the node's max-pods less the DaemonSet pods)
+  COST/H     NODES x the type's hourly price
+  GPU BUSY   the pods' p95 busy shares (on this GPU model) summed, divided by the pool's
+             GPUs (NODES x GPUs per node): a GPU's mean busy share, not the busiest GPU's
+  GPU MEM    the pods' peak GPU memory summed, divided by the pool's GPUs x usable memory
+             (NVML's total less --gpu-overhead-mib): a GPU's mean memory fill at peak
+Workloads:
+  PODS, POOL  its pods and their pool; SLOT what each pod gets (whole GPU, 1/r time-sliced,
+              1/r MPS, MIG profile)
+  GPU MEM     GPU memory of its slot: enforced (MPS client limit, MIG instance) or a fair share
+  OOM         isolated, enforced-limit (MPS: a pod past its limit fails alone) or shared
+  SLOWDOWN    predicted slowdown when every pod of its GPU is busy
+  NOTE        estimate: figures scaled from another GPU model)";
+
 struct PlanArgs {
   PlanInputs in;
   std::string format = "table";
@@ -52,6 +88,7 @@ Runner registerPlan(CLI::App& app) {
       "Plan GPU sharing for a set of workloads: pools of instances (one instance type and one\n"
       "device-plugin config each), instance counts, hourly and monthly cost, savings against one\n"
       "whole GPU per pod, a lower bound on cost, and what each workload risks.");
+  app.footer(kTableHelp);
   app.add_option("files", a->in.files,
                  "WorkloadSet files (YAML or JSON; '-' reads stdin; a YAML file may hold several "
                  "'---'-separated WorkloadSets); workloads are merged, those with replicas 0 left out with a note")

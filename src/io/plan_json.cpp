@@ -1,5 +1,6 @@
 #include <cmath>
 #include <future>
+#include <utility>
 
 #include "io/plan_report.h"
 #include "io/tree_writer.h"
@@ -192,6 +193,17 @@ void savings(TreeWriter& w, const Plan& p) {
   w.field("hourly", dollars(saved));
   w.field("monthly", monthly(saved));
   w.field("percent", percentOf(saved, p.baseline.hourly));
+  if (p.fleetAtBaselineCapacity) {  // split: sharing at today's capacity, then the capacity type
+    const Micros sharing = p.baseline.hourly - *p.fleetAtBaselineCapacity;
+    const Micros capacity = *p.fleetAtBaselineCapacity - p.fleet.hourly;
+    for (const auto& [key, part] : {std::pair{"sharing", sharing}, std::pair{"spot", capacity}}) {
+      w.key(key);
+      w.beginMap();
+      w.field("hourly", dollars(part));
+      w.field("monthly", monthly(part));
+      w.endMap();
+    }
+  }
   w.endMap();
 }
 

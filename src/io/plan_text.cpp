@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,9 +61,28 @@ std::string aligned(const std::vector<Row>& rows) {
   return out;
 }
 
+/// `m` rounded to whole cents (half away from zero), in micro-dollars: the figure money() prints.
+Micros shownCents(Micros m) {
+  const Micros c = (std::llabs(m) + 5000) / 10000 * 10000;
+  return m < 0 ? -c : c;
+}
+
+/// A difference as the screen shows it: the printed `from` less the printed `to`, per hour and
+/// per month, so that the figures on screen add up.
+struct ShownDifference {
+  Micros hourly = 0;
+  Micros monthly = 0;
+};
+
+ShownDifference shownDifference(Micros from, Micros to) {
+  return {shownCents(from) - shownCents(to), shownCents(from * kHoursPerMonth) - shownCents(to * kHoursPerMonth)};
+}
+
 struct Summary {
-  Micros saved = 0;
-  double savedPercent = 0;
+  ShownDifference saved;                    ///< printed baseline less printed plan
+  std::optional<ShownDifference> sharing;   ///< printed baseline less the printed plan at today's capacity
+  std::optional<ShownDifference> capacity;  ///< the printed plan at today's capacity less the printed plan
+  double savedPercent = 0;                  ///< of the printed monthly figures
   double gapPercent = 0;
   long long pods = 0;
 };
@@ -70,27 +90,56 @@ struct Summary {
 Summary summarize(const ReportInput& in) {
   Summary s;
   const Plan& p = in.plan;
-  s.saved = p.baseline.hourly - p.fleet.hourly;
-  if (p.baseline.hourly > 0)
-    s.savedPercent = 100.0 * static_cast<double>(s.saved) / static_cast<double>(p.baseline.hourly);
+  s.saved = shownDifference(p.baseline.hourly, p.fleet.hourly);
+  if (p.fleetAtBaselineCapacity) {
+    s.sharing = shownDifference(p.baseline.hourly, *p.fleetAtBaselineCapacity);
+    s.capacity = shownDifference(*p.fleetAtBaselineCapacity, p.fleet.hourly);
+  }
+  const Micros baselineMonthly = shownCents(p.baseline.hourly * kHoursPerMonth);
+  if (baselineMonthly > 0)
+    s.savedPercent = 100.0 * static_cast<double>(s.saved.monthly) / static_cast<double>(baselineMonthly);
   if (p.lowerBound > 0)
     s.gapPercent = 100.0 * static_cast<double>(p.fleet.hourly - p.lowerBound) / static_cast<double>(p.lowerBound);
   for (const Workload& w : in.set.workloads) s.pods += w.replicas;
   return s;
 }
 
-/// Baseline, plan, savings, bound and the any-GPU-model estimate, under `header`.
-std::vector<Row> summaryRows(const Plan& p, const Summary& s, Row header) {
+/// The capacity types the baseline pays today: "on-demand", "spot" or "on-demand and spot".
+std::string todaysCapacity(const WorkloadSet& set) {
+  bool onDemand = false, spot = false;
+  for (const Workload& w : set.workloads) {
+    const bool isSpot = w.currentType && w.currentCapacity == Capacity::Spot;
+    spot = spot || isSpot;
+    onDemand = onDemand || !isSpot;
+  }
+  if (onDemand && spot) return "on-demand and spot";
+  return spot ? "spot" : "on-demand";
+}
+
+/// Baseline, plan, savings (split into sharing and the capacity type when the plan changes
+/// it), bound and the any-GPU-model estimate, under `header`.
+std::vector<Row> summaryRows(const ReportInput& in, const Summary& s, Row header) {
+  const Plan& p = in.plan;
   auto line = [](std::string label, std::string what, Micros hourly) {
     return Row{std::move(label), std::move(what), money(hourly), money(hourly * kHoursPerMonth)};
   };
+  auto difference = [](std::string label, std::string what, ShownDifference d) {
+    return Row{std::move(label), std::move(what), money(d.hourly), money(d.monthly)};
+  };
   std::vector<Row> rows{
       std::move(header), line("baseline (whole GPU per pod)", fleetText(p.baseline), p.baseline.hourly),
-      line("plan", fleetText(p.fleet), p.fleet.hourly), line("savings", percent(s.savedPercent), s.saved),
-      line("lower bound", fmt::format("gap {}", percent(s.gapPercent)), p.lowerBound)};
+      line("plan", fleetText(p.fleet), p.fleet.hourly), difference("savings", percent(s.savedPercent), s.saved)};
+  if (s.sharing && s.capacity) {
+    const std::string today = todaysCapacity(in.set);
+    rows.push_back(difference("  from sharing", "at today's capacity (" + today + ")", *s.sharing));
+    rows.push_back(
+        difference("  from spot", fmt::format("{} today -> {}", today, capacityName(p.capacity)), *s.capacity));
+  }
+  rows.push_back(line("lower bound", fmt::format("gap {}", percent(s.gapPercent)), p.lowerBound));
   if (p.anyModelHourly) {
     rows.push_back(line("any GPU model (estimate)",
-                        fmt::format("saves {} more", money(p.fleet.hourly - *p.anyModelHourly)), *p.anyModelHourly));
+                        fmt::format("saves {} more", money(shownCents(p.fleet.hourly) - shownCents(*p.anyModelHourly))),
+                        *p.anyModelHourly));
   }
   return rows;
 }
@@ -131,8 +180,9 @@ std::vector<Row> poolRows(const Plan& p) {
       {"POOL", "INSTANCE", "NODES", "MODE", "REPLICAS", "PODS", "PODS/NODE", "LIMIT", "COST/H", "GPU BUSY", "GPU MEM"}};
   for (const Pool& pool : p.pools) {
     rows.push_back({pool.name, pool.instanceType, std::to_string(pool.nodes), modeName(pool.mode),
-                    std::to_string(pool.replicas), std::to_string(pool.pods), std::to_string(pool.podsPerNode),
-                    limitedByName(pool.limitedBy), money(pool.hourly), fmt::format("{:.0f}%", pool.computePerGpu * 100),
+                    pool.mode == Mode::Mig ? "-" : std::to_string(pool.replicas),  // MIG: instances, no replicas
+                    std::to_string(pool.pods), std::to_string(pool.podsPerNode), limitedByName(pool.limitedBy),
+                    money(pool.hourly), fmt::format("{:.0f}%", pool.computePerGpu * 100),
                     fmt::format("{:.0f}%", pool.memoryPerGpu * 100)});
   }
   return rows;
@@ -170,7 +220,7 @@ std::string planTable(const ReportInput& in) {
                                 in.set.workloads.size(), s.pods, strategyName(p.strategy), capacityName(p.capacity),
                                 in.catalog.region, in.catalog.date, in.catalog.source);
   out += nodeCapacityLine(in) + "\n\n";
-  out += aligned(summaryRows(p, s, {"", "INSTANCES", "PER HOUR", "PER MONTH"}));
+  out += aligned(summaryRows(in, s, {"", "INSTANCES", "PER HOUR", "PER MONTH"}));
   out += "\n" + aligned(poolRows(p));
   out += "\n" + aligned(workloadRows(in));
   if (!p.unplanned.empty()) out += "\nUNPLANNED (fit nowhere)\n" + aligned(unplannedRows(p));
@@ -208,7 +258,7 @@ std::string planMarkdown(const ReportInput& in) {
                   in.set.workloads.size(), s.pods, strategyName(p.strategy), capacityName(p.capacity),
                   in.catalog.region, in.catalog.date, in.catalog.source);
   out += nodeCapacityLine(in) + ".\n\n";
-  out += table(summaryRows(p, s, {"", "instances", "per hour", "per month"}));
+  out += table(summaryRows(in, s, {"", "instances", "per hour", "per month"}));
   out += "\n## Pools\n\n" + table(poolRows(p));
   out += "\n## Workloads\n\n" + table(workloadRows(in));
   if (!p.unplanned.empty()) out += "\n## Unplanned (fit nowhere)\n\n" + table(unplannedRows(p));

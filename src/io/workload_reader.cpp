@@ -176,7 +176,7 @@ std::optional<Error> readIsolation(const Decoder& d, const Node& n, const std::s
 
 std::optional<Error> readCurrent(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
   const std::string cf = join(f, "current");
-  GS_TRY(d.mapping(n, cf, {"instanceType"}));
+  GS_TRY(d.mapping(n, cf, {"instanceType", "capacity"}));
   const Node* t = n.find("instanceType");
   if (!t) return d.error(n, Field(cf, "instanceType"), "required inside current");
   auto s = d.string(*t, Field(cf, "instanceType"));
@@ -184,6 +184,17 @@ std::optional<Error> readCurrent(const Decoder& d, const Node& n, const std::str
   if (s->empty()) return d.error(*t, Field(cf, "instanceType"), "must not be empty");
   w.currentType = std::move(*s);
   w.source.currentLine = t->line;
+  if (const Node* c = n.find("capacity")) {
+    auto v = d.string(*c, Field(cf, "capacity"));
+    if (!v) return v.error();
+    if (*v == "on-demand")
+      w.currentCapacity = Capacity::OnDemand;
+    else if (*v == "spot")
+      w.currentCapacity = Capacity::Spot;
+    else
+      return d.error(*c, Field(cf, "capacity"), fmt::format("must be on-demand or spot, got {}", shown(*c)));
+    w.source.capacityLine = c->line;
+  }
   return std::nullopt;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace gpuslice;
@@ -51,6 +52,7 @@ TEST_CASE("a full workload decodes into the model") {
   CHECK(w.arch == (archBit(Arch::Arm64) | archBit(Arch::Amd64)));
   CHECK(w.instanceTypes == std::vector<std::string>{"g5.*"});
   CHECK(*w.currentType == "g5.xlarge");
+  CHECK(w.currentCapacity == Capacity::OnDemand);
   CHECK(w.source.line == 5);
   CHECK(w.source.field == "workloads[0]");
 }
@@ -87,6 +89,10 @@ TEST_CASE("every bad value names file, line and field") {
         "w.yaml:7: workloads[0].isolation: must be none, memory or full, got total");
   CHECK(one(gpu + "      sharing: [mig, slicing]\n") ==
         "w.yaml:7: workloads[0].sharing[1]: unknown sharing mode slicing (one of dedicated, time-slicing, mps, mig)");
+  CHECK(one(gpu + "      current: {instanceType: g4dn.xlarge, capacity: reserved}\n") ==
+        "w.yaml:7: workloads[0].current.capacity: must be on-demand or spot, got reserved");
+  CHECK(one(gpu + "      current:\n        instanceType: g4dn.xlarge\n        capacity: 1\n") ==
+        "w.yaml:9: workloads[0].current.capacity: must be on-demand or spot, got 1");
   CHECK(one(gpu + "      arch: [x86]\n") == "w.yaml:7: workloads[0].arch[0]: must be amd64 or arm64, got x86");
   CHECK(one("      gpu: {memoryGiB: 2, compute: 0.5}\n") ==
         "w.yaml:6: workloads[0].gpu.model: required when current.instanceType is not given");
@@ -313,4 +319,18 @@ TEST_CASE("a YAML file of several documents is several WorkloadSets, merged") {
       std::vector<std::string>{"w.yaml:13: workloads[0].name: duplicate workload default/a (first defined at w.yaml:6)",
                                "w.yaml:18: region: \"eu-west-1\" conflicts with region \"us-east-1\" set in w.yaml:4"});
   CHECK(allErrors({{"w.yaml", "---\n# only comments\n---\n"}}) == std::vector<std::string>{"w.yaml: empty document"});
+}
+
+TEST_CASE("current.capacity: spot or on-demand, on-demand when left out") {
+  auto capacityOf = [](const std::string& current) {
+    auto r = io::readWorkloads({{"w.yaml", std::string(kHead) + "    - name: a\n" +
+                                               "      gpu: {model: T4, memoryGiB: 2, compute: 0.5}\n" + current}});
+    REQUIRE(r.ok());
+    const Workload& w = r->workloads.at(0);
+    return std::pair{w.currentCapacity, w.source.capacityLine};
+  };
+  CHECK(capacityOf("      current: {instanceType: g4dn.xlarge, capacity: spot}\n") == std::pair{Capacity::Spot, 7});
+  CHECK(capacityOf("      current:\n        instanceType: g4dn.xlarge\n        capacity: on-demand\n") ==
+        std::pair{Capacity::OnDemand, 9});
+  CHECK(capacityOf("      current: {instanceType: g4dn.xlarge}\n") == std::pair{Capacity::OnDemand, 0});
 }

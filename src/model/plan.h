@@ -142,8 +142,12 @@ struct Unplanned {
 struct Plan {
   Strategy strategy = Strategy::Auto;
   Capacity capacity = Capacity::OnDemand;
-  Fleet baseline;
+  Fleet baseline;  ///< each workload at its current.capacity (on-demand without a current type)
   Fleet fleet;
+  /// The pools priced at the baseline's capacity (fleetAtBaselineCapacity): baseline less this
+  /// is the saving from sharing, this less fleet the saving from the capacity type (spot). Set
+  /// only when the baseline pays some workload at another capacity than the plan's.
+  std::optional<Micros> fleetAtBaselineCapacity;
   std::vector<Pool> pools;               ///< sorted by name
   std::vector<Placement> placements;     ///< one per workload, in WorkloadSet order
   Micros lowerBound = 0;                 ///< no plan can cost less per hour

@@ -37,6 +37,8 @@ struct SourceRef {
   std::string field;    ///< e.g. "workloads[2]"
   int modelLine = 0;    ///< line of gpu.model (0 when absent)
   int currentLine = 0;  ///< line of current.instanceType (0 when absent)
+  /// Line of current.capacity (0 when absent).
+  int capacityLine = 0;
 };
 
 /// One workload: `replicas` identical pods.
@@ -55,6 +57,9 @@ struct Workload {
   Isolation isolation = Isolation::None;
   ModeMask sharing = kAllModes;            ///< modes the workload allows
   std::optional<std::string> currentType;  ///< instance type each pod runs on today
+  /// What today's nodes are paid at (current.capacity): the baseline's price for this
+  /// workload, whatever --capacity the plan is made at. On-demand when not given.
+  Capacity currentCapacity = Capacity::OnDemand;
   ArchSet arch = archBit(Arch::Amd64);     ///< architectures it may run on
   std::vector<std::string> instanceTypes;  ///< glob patterns; empty = any
   std::string container;                   ///< the container that gets the GPU; empty: `name`

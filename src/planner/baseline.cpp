@@ -6,6 +6,7 @@
 #include <map>
 
 #include "planner/fit.h"
+#include "util/quantity.h"
 
 namespace gpuslice::detail {
 
@@ -17,25 +18,36 @@ struct BaselineSlot {
   int podsPerNode = 1;
 };
 
-/// The workload's current instance type, one pod per GPU as far as the node holds them; an
-/// error when the price table has no price for it.
-Result<BaselineSlot> currentSlot(const PlanContext& ctx, const Workload& w) {
-  BaselineSlot slot;
-  slot.type = ctx.catalog->findType(*w.currentType);
-  const InstanceType& chosen = *slot.type;
-  if (!Catalog::price(chosen, ctx.options->capacity)) {
-    return workloadError(w, ErrorKind::BadInput, ".current.instanceType",
-                         fmt::format("{} has no {} price in the price table {}", chosen.name,
-                                     capacityName(ctx.options->capacity), ctx.catalog->file));
-  }
+/// What the baseline pays for `w`'s nodes: its current.capacity when it names a current type,
+/// else on-demand.
+Capacity baselineCapacity(const Workload& w) { return w.currentType ? w.currentCapacity : Capacity::OnDemand; }
+
+/// The workload's current type as a candidate: its node's allocatable resources and GPUs.
+Candidate currentCandidate(const PlanContext& ctx, const InstanceType& t) {
   Candidate c;
-  c.type = &chosen;
-  c.gpus = chosen.wholeGpus();
-  c.allocatable = nodeAllocatable(chosen, ctx.options->maxPodsPerNode, ctx.options->daemonSets);
-  // It runs there today, so at least one pod fits a node whatever the requests say.
-  const int cap = std::max(1, withNodeCap(SlotFit{}, w, c).nodeCap);
-  slot.podsPerNode = std::min(c.gpus, cap);
-  return slot;
+  c.type = &t;
+  c.gpus = t.wholeGpus();
+  c.allocatable = nodeAllocatable(t, ctx.options->maxPodsPerNode, ctx.options->daemonSets);
+  return c;
+}
+
+/// Why one pod of `w` cannot run on a node of c's type: what it needs against what the node
+/// has for pods (after kubelet reservations and the DaemonSets), by the resource that runs out.
+std::string whyNoPod(const Workload& w, const Candidate& c) {
+  const Allocatable& a = c.allocatable;
+  const InstanceType& t = *c.type;
+  switch (nodeLimitOf(w, c)) {
+    case LimitedBy::Cpu:
+      return fmt::format("it needs {} CPU a pod and {} has {} vCPU, {} of it for pods", cpuQuantity(*w.cpuMillis),
+                         t.name, t.vcpu, cpuQuantity(a.cpuMillis));
+    case LimitedBy::Memory:
+      return fmt::format("it needs {} of memory a pod and {} has {}, {} of it for pods", memoryQuantity(*w.memoryBytes),
+                         t.name, memoryQuantity(t.memoryMiB << 20),
+                         memoryQuantity(a.memoryBytes >> 20 << 20));  // whole MiB, rounded down
+    case LimitedBy::Pods:
+    case LimitedBy::Gpu: break;
+  }
+  return fmt::format("{} takes {} pods, all of them DaemonSet pods", t.name, a.maxPods);
 }
 
 /// cheapestDedicated among `among`.
@@ -49,7 +61,9 @@ BaselineSlot cheapestDedicatedAmong(const PlanContext& ctx, const Workload& w, c
     if (!f.dedicated) continue;
     const int ppn = std::min(c.gpus, f.nodeCap);
     const int n = (w.replicas + ppn - 1) / ppn;
-    const Micros cost = c.price * n;
+    const std::optional<Micros> price = Catalog::price(*c.type, baselineCapacity(w));
+    if (!price) continue;
+    const Micros cost = *price * n;
     if (!slot.type || cost < bestCost || (cost == bestCost && n < bestNodes)) {
       slot.type = c.type;
       bestCost = cost;
@@ -68,29 +82,87 @@ BaselineSlot cheapestDedicated(const PlanContext& ctx, const Workload& w) {
   return slot.type ? slot : cheapestDedicatedAmong(ctx, w, ctx.retiredCandidates);
 }
 
+/// Where the baseline puts `w`, which names a current type; a note in `notes` when that type
+/// cannot hold one of its pods. Error: the current type has no price at its current.capacity.
+Result<BaselineSlot> currentSlot(const PlanContext& ctx, const Workload& w, std::vector<std::string>& notes) {
+  const InstanceType& current = *ctx.catalog->findType(*w.currentType);
+  if (!Catalog::price(current, w.currentCapacity)) {
+    return workloadError(w, ErrorKind::BadInput, ".current.instanceType",
+                         fmt::format("{} has no {} price in the price table {}", current.name,
+                                     capacityName(w.currentCapacity), ctx.catalog->file));
+  }
+  const Candidate c = currentCandidate(ctx, current);
+  const int cap = nodeCapOf(w, c);
+  if (cap >= 1) return BaselineSlot{&current, std::min(c.gpus, cap)};
+  const BaselineSlot instead = cheapestDedicated(ctx, w);
+  const std::string why = whyNoPod(w, c);
+  if (!instead.type) {
+    notes.push_back(
+        fmt::format("baseline: {} cannot run on its current.instanceType {}: {}; no {} type holds one "
+                    "of its pods, so the baseline prices it there anyway, one pod a node",
+                    w.qualifiedName(), current.name, why, current.gpuModel));
+    return BaselineSlot{&current, 1};
+  }
+  notes.push_back(
+      fmt::format("baseline: {} cannot run on its current.instanceType {}: {}; the baseline prices it "
+                  "on {}, the cheapest {} type that holds it",
+                  w.qualifiedName(), current.name, why, instead.type->name, current.gpuModel));
+  return instead;
+}
+
 }  // namespace
 
-Result<Fleet> baselineFleet(const PlanContext& ctx, const std::vector<Workload>& ws) {
-  std::map<std::string, double> nodes;  // fractional node demand per type
+Result<Baseline> baselineFleet(const PlanContext& ctx, const std::vector<Workload>& ws) {
+  Baseline result;
+  std::map<std::pair<std::string, Capacity>, double> nodes;  // fractional node demand per type and capacity
   for (const Workload& w : ws) {
     BaselineSlot slot;
     if (w.currentType) {
-      auto current = currentSlot(ctx, w);
+      auto current = currentSlot(ctx, w, result.notes);
       if (!current) return current.error();
       slot = *current;
     } else {
       slot = cheapestDedicated(ctx, w);
-      if (!slot.type) continue;  // makePlan reports it as infeasible
+      if (!slot.type) {  // planned only on another GPU model, or no type has an on-demand price
+        result.notes.push_back(
+            fmt::format("baseline: {} is left out of it: no {} type with an on-demand price "
+                        "holds one of its pods on a whole GPU",
+                        w.qualifiedName(), w.gpuModel));
+        continue;
+      }
     }
-    nodes[slot.type->name] += static_cast<double>(w.replicas) / slot.podsPerNode;
+    nodes[{slot.type->name, baselineCapacity(w)}] += static_cast<double>(w.replicas) / slot.podsPerNode;
   }
-  Fleet fleet;
-  for (const auto& [name, demand] : nodes) {
+  Fleet& fleet = result.fleet;
+  for (const auto& [key, demand] : nodes) {
+    const auto& [name, capacity] = key;
     const int n = static_cast<int>(std::ceil(demand - 1e-9));
-    fleet.instances[name] = n;
-    fleet.hourly += *Catalog::price(*ctx.catalog->findType(name), ctx.options->capacity) * n;
+    fleet.instances[name] += n;
+    fleet.hourly += *Catalog::price(*ctx.catalog->findType(name), capacity) * n;
   }
-  return fleet;
+  return result;
+}
+
+std::optional<Micros> fleetAtBaselineCapacity(const Catalog& catalog, const std::vector<Workload>& ws,
+                                              const Plan& plan) {
+  Micros total = 0;
+  for (const Pool& pool : plan.pools) {
+    const InstanceType* t = catalog.findType(pool.instanceType);
+    if (!t || pool.pods <= 0) continue;
+    // nodes x (sum over the pool's workloads of replicas x price) / the pool's pods.
+    Micros weighted = 0;
+    for (std::size_t wi : pool.workloads) {
+      const std::optional<Micros> price = Catalog::price(*t, baselineCapacity(ws[wi]));
+      if (!price) return std::nullopt;
+      weighted += ws[wi].replicas * *price;
+    }
+    total += std::llround(static_cast<double>(weighted) * pool.nodes / pool.pods);
+  }
+  return total;
+}
+
+bool baselineCapacityDiffers(const std::vector<Workload>& ws, Capacity planned) {
+  return std::any_of(ws.begin(), ws.end(), [&](const Workload& w) { return baselineCapacity(w) != planned; });
 }
 
 }  // namespace gpuslice::detail

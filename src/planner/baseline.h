@@ -1,15 +1,39 @@
 // Today's fleet: what the workloads cost with one whole GPU per pod, the figure a plan saves against.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "planner/context.h"
 
 namespace gpuslice::detail {
 
+/// The baseline fleet and what the user should know about how it was priced.
+struct Baseline {
+  Fleet fleet;
+  /// One per workload whose current.instanceType cannot hold one of its pods (CPU, memory or
+  /// max-pods): the workload and what it needs against what the type has, and where it is
+  /// priced instead.
+  std::vector<std::string> notes;
+};
+
 /// One whole GPU per pod: on the workload's current type when given, else on the cheapest
-/// type that holds a pod on a whole GPU. Workloads that fit nowhere are left out (the planner
-/// reports them). Error: BadInput when a current type has no price at the plan's capacity.
-Result<Fleet> baselineFleet(const PlanContext& ctx, const std::vector<Workload>& ws);
+/// type that holds a pod on a whole GPU. A current type whose node cannot hold one pod (a
+/// baseline that cannot exist) is replaced by the cheapest type of the same GPU model that
+/// holds it, with a note; when none does, the current type is kept, one pod a node, with a
+/// note. Workloads that fit nowhere are left out (the planner reports them). Error:
+/// BadInput when a current type has no price at the workload's current.capacity.
+Result<Baseline> baselineFleet(const PlanContext& ctx, const std::vector<Workload>& ws);
+
+/// The plan's pools priced at the capacity the baseline pays for their pods: each pool's nodes
+/// at its workloads' current.capacity prices (on-demand without a current type), weighted by
+/// their pods, rounded to whole micro-dollars per pool. nullopt when a pool's type has no
+/// price at one of those capacities. What the plan would cost without the move to spot (or
+/// back to on-demand): the baseline less this is the saving from sharing alone.
+std::optional<Micros> fleetAtBaselineCapacity(const Catalog& catalog, const std::vector<Workload>& ws,
+                                              const Plan& plan);
+
+/// Whether the baseline pays some workload's nodes at a capacity other than `planned`.
+bool baselineCapacityDiffers(const std::vector<Workload>& ws, Capacity planned);
 
 }  // namespace gpuslice::detail

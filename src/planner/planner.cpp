@@ -271,9 +271,20 @@ Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const Plan
 
   auto baseline = detail::baselineFleet(ctx, *best->prepared->workloads);
   if (!baseline) return baseline.errors();
-  plan.baseline = std::move(*baseline);
+  plan.baseline = std::move(baseline->fleet);
+  const std::vector<Workload>& planned = *best->prepared->workloads;
+  if (detail::baselineCapacityDiffers(planned, plan.capacity)) {
+    plan.fleetAtBaselineCapacity = detail::fleetAtBaselineCapacity(catalog, planned, plan);
+    if (!plan.fleetAtBaselineCapacity) {
+      baseline->notes.push_back(fmt::format(
+          "the savings are not split into sharing and {}: some pool's type has no price at the capacity its "
+          "workloads run at today",
+          capacityName(plan.capacity)));
+    }
+  }
 
   plan.notes = detail::planNotes(ctx, *best->prepared->workloads, plan);
+  for (std::string& n : baseline->notes) plan.notes.push_back(std::move(n));
   if (!note.empty()) plan.notes.push_back(note);
   for (std::string& n : detail::fleetNotes(ctx, *best->prepared->workloads, plan)) plan.notes.push_back(std::move(n));
   if (auto idle = detail::scaledToZeroNote(set)) plan.notes.push_back(*idle);
