@@ -103,6 +103,7 @@ void workload(TreeWriter& w, const Workload& wl, const Placement& pl, const Pool
   w.field("gpuModel", pl.gpuModel.empty() ? wl.gpuModel : pl.gpuModel);
   w.field("instanceType", pool.instanceType);
   if (wl.kind != WorkloadKind::Deployment) w.field("kind", workloadKindName(wl.kind));
+  if (pl.minNodes > 1) w.field("minNodes", pl.minNodes);  // what render's topology spread needs
   w.field("mode", modeName(pool.mode));
   w.field("name", wl.name);
   w.field("namespace", wl.ns);
@@ -209,6 +210,7 @@ void settings(TreeWriter& w, const PlanOptions& options) {
   // Each pool's maxPodsPerNode is its type's ENI limit, unless --max-pods set one for all.
   w.field("maxPodsFrom", options.maxPodsPerNode ? "--max-pods" : "eni");
   if (options.maxPodsPerNode) w.field("maxPodsPerNode", *options.maxPodsPerNode);
+  if (options.minNodes > 1) w.field("minNodes", options.minNodes);
   w.endMap();
 }
 

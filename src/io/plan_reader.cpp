@@ -258,6 +258,9 @@ std::optional<Error> readMember(const Decoder& d, const Node& w, std::size_t i, 
   Placement pl;
   pl.workload = i;
   pl.pool = it->second;
+  auto minNodes = optionalInteger(d, w, "minNodes", f, 1, wl.replicas);
+  if (!minNodes) return minNodes.error();
+  if (*minNodes) pl.minNodes = static_cast<int>(**minNodes);
   if (out.plan.pools[it->second].mode == Mode::Mig) {
     auto profile = requiredString(d, w, "profile", f);
     if (!profile) return profile.error();

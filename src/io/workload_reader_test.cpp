@@ -76,7 +76,7 @@ TEST_CASE("every bad value names file, line and field") {
         "w.yaml:6: workloads[0].gpu.memoryGiB: must be a number, got \"2\"");
   CHECK(one(gpu + "      replica: 2\n") ==
         "w.yaml:7: workloads[0].replica: unknown field (allowed here: name, namespace, replicas, gpu, cpu, memory, "
-        "isolation, sharing, current, arch, instanceTypes, container, kind)");
+        "isolation, sharing, current, arch, instanceTypes, container, kind, minNodes)");
   CHECK(one(gpu + "      replicas: -1\n") == "w.yaml:7: workloads[0].replicas: must be between 0 and 100000, got -1");
   CHECK(one(gpu + "      replicas: 2.5\n") == "w.yaml:7: workloads[0].replicas: must be a whole number, got 2.5");
   CHECK(one(gpu + "      cpu: abc\n") ==
@@ -235,7 +235,7 @@ TEST_CASE("every schema error of a file is reported, in line order; a bad worklo
       allErrors({{"w.yaml", text}}) ==
       std::vector<std::string>{
           "w.yaml:6: workloads[0].replica: unknown field (allowed here: name, namespace, replicas, gpu, cpu, memory, "
-          "isolation, sharing, current, arch, instanceTypes, container, kind)",
+          "isolation, sharing, current, arch, instanceTypes, container, kind, minNodes)",
           "w.yaml:7: workloads[0].gpu.memoryGiB: must be in (0, 1024], got -1",
           "w.yaml:7: workloads[0].gpu.compute: must be in (0, 1], got 1.5",
           "w.yaml:8: workloads[0].sharing[1]: unknown sharing mode slicing (one of dedicated, time-slicing, mps, mig)",
@@ -313,4 +313,29 @@ TEST_CASE("a YAML file of several documents is several WorkloadSets, merged") {
       std::vector<std::string>{"w.yaml:13: workloads[0].name: duplicate workload default/a (first defined at w.yaml:6)",
                                "w.yaml:18: region: \"eu-west-1\" conflicts with region \"us-east-1\" set in w.yaml:4"});
   CHECK(allErrors({{"w.yaml", "---\n# only comments\n---\n"}}) == std::vector<std::string>{"w.yaml: empty document"});
+}
+
+TEST_CASE("minNodes: 1 to replicas, read where it is written") {
+  const std::string gpu = "      gpu: {model: V100, memoryGiB: 2, compute: 0.5}\n";
+  auto r = io::readWorkloads({{"w.yaml", std::string(kHead) + "    - name: a\n" + gpu +
+                                             "      replicas: 3\n      minNodes: 3\n    - name: b\n" + gpu}});
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().describe()));
+  CHECK(r->workloads[0].minNodes == 3);
+  CHECK(!r->workloads[1].minNodes);
+  auto one = [&](const std::string& body) { return errorOf(std::string(kHead) + "    - name: a\n" + gpu + body); };
+  CHECK(one("      replicas: 3\n      minNodes: 4\n") ==
+        "w.yaml:8: workloads[0].minNodes: must be at most replicas (3): a node more than pods stays empty, got 4");
+  CHECK(one("      minNodes: 2\n") ==
+        "w.yaml:7: workloads[0].minNodes: must be at most replicas (1): a node more than pods stays empty, got 2");
+  CHECK(one("      replicas: 3\n      minNodes: 0\n") ==
+        "w.yaml:8: workloads[0].minNodes: must be between 1 and 100000, got 0");
+  CHECK(one("      replicas: 3\n      minNodes: -2\n") ==
+        "w.yaml:8: workloads[0].minNodes: must be between 1 and 100000, got -2");
+  CHECK(one("      replicas: 3\n      minNodes: 1.5\n") ==
+        "w.yaml:8: workloads[0].minNodes: must be a whole number, got 1.5");
+  // Scaled to zero: any minNodes is kept for when it scales up again.
+  auto idle = io::readWorkloads({{"w.yaml", std::string(kHead) + "    - name: a\n" + gpu +
+                                                "      replicas: 0\n      minNodes: 2\n    - name: b\n" + gpu}});
+  REQUIRE(idle.ok());
+  CHECK(idle->scaledToZero.at(0).minNodes == 2);
 }

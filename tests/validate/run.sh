@@ -126,6 +126,9 @@ else
   # nvidia.com/gpu.shared: the objects' nvidia.com/gpu must go.
   kustomize_case kubectl-kustomize-current-renamed "$here/fixtures/current/current.yaml" \
     "$here/fixtures/current/workloads.yaml" --current "$here/fixtures/current/current.yaml" --rename-by-default
+  # minNodes: a topology spread over the pods' new label, their own labels kept.
+  kustomize_case kubectl-kustomize-current-min-nodes "$here/fixtures/current/current.yaml" \
+    "$here/fixtures/current/workloads.yaml" --current "$here/fixtures/current/current.yaml" --min-nodes 2
 fi
 
 echo "$passed passed, $failed failed"
