@@ -88,6 +88,12 @@ std::vector<Row> summaryRows(const Plan& p, const Summary& s, Row header) {
       std::move(header), line("baseline (whole GPU per pod)", fleetText(p.baseline), p.baseline.hourly),
       line("plan", fleetText(p.fleet), p.fleet.hourly), line("savings", percent(s.savedPercent), s.saved),
       line("lower bound", fmt::format("gap {}", percent(s.gapPercent)), p.lowerBound)};
+  if (p.maxReplicasHourly) {
+    int nodes = 0;
+    for (const Pool& pool : p.pools) nodes += std::max(pool.nodes, pool.nodesAtMaxReplicas);
+    rows.push_back(
+        line("at maxReplicas (HPA)", fmt::format("{} node{}", nodes, nodes == 1 ? "" : "s"), *p.maxReplicasHourly));
+  }
   if (p.anyModelHourly) {
     rows.push_back(line("any GPU model (estimate)",
                         fmt::format("saves {} more", money(p.fleet.hourly - *p.anyModelHourly)), *p.anyModelHourly));

@@ -226,6 +226,18 @@ void readScale(const Decoder& d, const Node& n, const std::string& f, Workload& 
       return std::nullopt;
     }());
   }
+  if (const Node* m = n.find("maxReplicas")) {
+    collect(errors, [&]() -> std::optional<Error> {
+      auto v = d.integer(*m, Field(f, "maxReplicas"), 1, kMaxReplicas);
+      if (!v) return v.error();
+      if (*v < w.replicas) {
+        return d.error(*m, Field(f, "maxReplicas"),
+                       fmt::format("must be at least replicas ({}), got {}", w.replicas, m->text));
+      }
+      w.maxReplicas = static_cast<int>(*v);
+      return std::nullopt;
+    }());
+  }
 }
 
 /// Reads one workload, adding an error to `errors` for every field that is wrong: its fields
@@ -235,7 +247,7 @@ bool readWorkload(const Decoder& d, const Node& n, const std::string& f, Workloa
   const std::size_t before = errors.size();
   if (!d.fields(n, f,
                 {"name", "namespace", "replicas", "gpu", "cpu", "memory", "isolation", "sharing", "current", "arch",
-                 "instanceTypes", "container", "kind", "minNodes"},
+                 "instanceTypes", "container", "kind", "minNodes", "maxReplicas"},
                 errors)) {
     return false;
   }

@@ -76,7 +76,7 @@ TEST_CASE("every bad value names file, line and field") {
         "w.yaml:6: workloads[0].gpu.memoryGiB: must be a number, got \"2\"");
   CHECK(one(gpu + "      replica: 2\n") ==
         "w.yaml:7: workloads[0].replica: unknown field (allowed here: name, namespace, replicas, gpu, cpu, memory, "
-        "isolation, sharing, current, arch, instanceTypes, container, kind, minNodes)");
+        "isolation, sharing, current, arch, instanceTypes, container, kind, minNodes, maxReplicas)");
   CHECK(one(gpu + "      replicas: -1\n") == "w.yaml:7: workloads[0].replicas: must be between 0 and 100000, got -1");
   CHECK(one(gpu + "      replicas: 2.5\n") == "w.yaml:7: workloads[0].replicas: must be a whole number, got 2.5");
   CHECK(one(gpu + "      cpu: abc\n") ==
@@ -235,7 +235,7 @@ TEST_CASE("every schema error of a file is reported, in line order; a bad worklo
       allErrors({{"w.yaml", text}}) ==
       std::vector<std::string>{
           "w.yaml:6: workloads[0].replica: unknown field (allowed here: name, namespace, replicas, gpu, cpu, memory, "
-          "isolation, sharing, current, arch, instanceTypes, container, kind, minNodes)",
+          "isolation, sharing, current, arch, instanceTypes, container, kind, minNodes, maxReplicas)",
           "w.yaml:7: workloads[0].gpu.memoryGiB: must be in (0, 1024], got -1",
           "w.yaml:7: workloads[0].gpu.compute: must be in (0, 1], got 1.5",
           "w.yaml:8: workloads[0].sharing[1]: unknown sharing mode slicing (one of dedicated, time-slicing, mps, mig)",
@@ -338,4 +338,17 @@ TEST_CASE("minNodes: 1 to replicas, read where it is written") {
                                                 "      replicas: 0\n      minNodes: 2\n    - name: b\n" + gpu}});
   REQUIRE(idle.ok());
   CHECK(idle->scaledToZero.at(0).minNodes == 2);
+}
+
+TEST_CASE("maxReplicas: at least replicas") {
+  const std::string gpu = "      gpu: {model: V100, memoryGiB: 2, compute: 0.5}\n";
+  auto r = io::readWorkloads({{"w.yaml", std::string(kHead) + "    - name: a\n" + gpu +
+                                             "      replicas: 3\n      maxReplicas: 3\n    - name: b\n" + gpu}});
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().describe()));
+  CHECK(r->workloads[0].maxReplicas == 3);
+  CHECK(!r->workloads[1].maxReplicas);
+  auto one = [&](const std::string& body) { return errorOf(std::string(kHead) + "    - name: a\n" + gpu + body); };
+  CHECK(one("      replicas: 3\n      maxReplicas: 2\n") ==
+        "w.yaml:8: workloads[0].maxReplicas: must be at least replicas (3), got 2");
+  CHECK(one("      maxReplicas: 0\n") == "w.yaml:7: workloads[0].maxReplicas: must be between 1 and 100000, got 0");
 }

@@ -106,3 +106,27 @@ TEST_CASE("--min-nodes applies to workloads of two or more replicas; spread node
   CHECK(q.fleet.hourly == 6120000);
   for (const std::string& n : q.pools[0].notes) CHECK(n.find("would hold the pods") == std::string::npos);
 }
+
+TEST_CASE("maxReplicas: each pool's nodes and the cost with every workload at its maximum") {
+  WorkloadSet s;
+  s.workloads.push_back(quarter("web", 4));
+  const Plan before = planOk(s);
+  CHECK(!before.maxReplicasHourly);
+  CHECK(before.pools[0].nodesAtMaxReplicas == 1);
+
+  // 4 pods (1 node of MPS 4) may grow to 10: ceil(10 / 4) = 3 nodes, 3 x $3.06 = $9.18/h.
+  s.workloads[0].maxReplicas = 10;
+  const Plan p = planOk(s);
+  REQUIRE(p.pools.size() == 1);
+  CHECK(p.pools[0].nodes == 1);
+  CHECK(p.fleet.hourly == 3060000);
+  CHECK(p.pools[0].nodesAtMaxReplicas == 3);
+  CHECK(p.maxReplicasHourly == 9180000);
+
+  // With minNodes 2 as well: 2 nodes now; at 10 pods still 3.
+  s.workloads[0].minNodes = 2;
+  const Plan q = planOk(s);
+  CHECK(q.pools[0].nodes == 2);
+  CHECK(q.pools[0].nodesAtMaxReplicas == 3);
+  CHECK(q.maxReplicasHourly == 9180000);
+}

@@ -456,3 +456,17 @@ TEST_CASE("render: minNodes labels the pods and spreads them over hostnames") {
   CHECK(solo.find("topologySpreadConstraints") == std::string::npos);
   CHECK(solo.find("metadata:\n    labels") == std::string::npos);
 }
+
+TEST_CASE("render: NodePool limits leave room for maxReplicas plus one spare node") {
+  Fixture f;
+  f.plan.pools.push_back(pool("g5-ts4", "g5.xlarge", "A10G", Mode::TimeSlicing, 4, 1, 1));
+  f.add("ml", "chat", 0);
+  auto cpuLimit = [&] {
+    auto r = render(f.plan, f.set, catalog(), options(bit(Part::Karpenter)), templates());
+    REQUIRE(r.ok());
+    return find(*r, "nodepool-g5-ts4.yaml")->body.at({"spec", "limits", "cpu"})->text;
+  };
+  CHECK(cpuLimit() == "8");  // (1 + 1) x 4 vCPUs of a g5.xlarge
+  f.plan.pools[0].nodesAtMaxReplicas = 3;
+  CHECK(cpuLimit() == "16");  // (3 + 1) x 4
+}

@@ -63,6 +63,9 @@ render_dir mig-h100 "$examples/mig-h100.yaml"
 render_dir mig-h100-strategy-mig "$examples/mig-h100.yaml" --strategy mig
 render_dir mig-mixed-plan --plan "$here/fixtures/mig-mixed-plan.json"
 render_dir mig-single-plan --plan "$here/fixtures/mig-single-plan.json" --rename-by-default
+# maxReplicas: NodePool limits with room for every workload at its maximum.
+render_dir max-replicas "$here/fixtures/max-replicas.yaml"
+render_dir max-replicas-from-plan --plan "$here/fixtures/max-replicas-plan.json"
 render_dir mig-single-bottlerocket --plan "$here/fixtures/mig-single-plan.json" --ami bottlerocket --sharing-via bottlerocket
 if "$bin" render "$examples/seed-four-workloads.yaml" --cluster demo --node-role R >"$scratch/stream.yaml" 2>/dev/null; then
   validate stdout-stream "$scratch/stream.yaml"
