@@ -49,7 +49,9 @@ Workloads:
               1/r MPS, MIG profile)
   GPU MEM     GPU memory of its slot: enforced (MPS client limit, MIG instance) or a fair share
   OOM         isolated, enforced-limit (MPS: a pod past its limit fails alone) or shared
-  SLOWDOWN    predicted slowdown when every pod of its GPU is busy
+  BUSY SLOWDOWN  throughput lost when every pod of its GPU is busy at its p95 share
+  WORST STRETCH  worst-case latency stretch of one request while its neighbours are busy
+                 (time-slicing r x 1.2, MPS 1 / its thread cap, MIG its busy share / SM share)
   NOTE        estimate: figures scaled from another GPU model)";
 
 struct PlanArgs {

@@ -84,6 +84,12 @@ std::vector<CLI::Option*> addPlanOptions(CLI::App& app, PlanInputs& in) {
   app.add_flag("--allow-retired", in.allowRetired,
                "Also plan pools on instance types EC2 no longer offers (P3), to compare with older plans; render "
                "refuses such pools");
+  app.add_option("--min-nodes", in.minNodes,
+                 "Spread the pods of every workload of two or more replicas over at least N nodes (at most its "
+                 "replicas; a workload's minNodes overrides it): at most ceil(replicas / N) of its pods on a node, "
+                 "and render adds a topologySpreadConstraint")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   std::vector<CLI::Option*> all = app.get_options();
   return {all.begin() + static_cast<std::ptrdiff_t>(before), all.end()};
 }
@@ -120,6 +126,7 @@ Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in) {
   o.capacity = in.capacity == "spot" ? Capacity::Spot : Capacity::OnDemand;
   o.maxPodsPerNode = in.maxPods;
   o.allowRetired = in.allowRetired;
+  o.minNodes = in.minNodes;
   const auto cpu = parseCpuMillis(in.daemonSetCpu);
   if (!cpu) {
     return Error{ErrorKind::Usage, "", 0, "--daemonset-cpu", fmt::format("not a CPU quantity: {}", in.daemonSetCpu)};

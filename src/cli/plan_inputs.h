@@ -30,6 +30,7 @@ struct PlanInputs {
   std::string daemonSetMemory = memoryQuantity(PlanOptions{}.daemonSets.memoryBytes);
   bool anyModel = false;
   bool allowRetired = false;
+  int minNodes = PlanOptions{}.minNodes;
   bool partial = false;  ///< plan what fits, list the rest (plan's --partial)
 };
 

@@ -163,7 +163,8 @@ void checkFigures(const PoolCheck& c, const std::vector<Member>& members, const 
   }
 }
 
-/// `pods` against the members, and the slots of the pool's nodes against its pods.
+/// `pods` against the members, the nodes against the members' minNodes, and the slots of the
+/// pool's nodes against its pods.
 void checkPods(const PoolCheck& c, const std::vector<Member>& members, const std::map<std::string, int>& migPerNode) {
   const Pool& p = c.pool;
   long long pods = 0;
@@ -174,6 +175,12 @@ void checkPods(const PoolCheck& c, const std::vector<Member>& members, const std
   }
   if (pods != p.pods) {
     c.fail("pods", fmt::format("{}, but its workloads have {} pods", p.pods, pods));
+  }
+  for (const Member& m : members) {
+    if (m.placement->minNodes > 1 && m.placement->minNodes > p.nodes) {
+      c.fail("nodes", fmt::format("{}, but {} spreads its pods over at least {} nodes (minNodes)", p.nodes,
+                                  m.workload->qualifiedName(), m.placement->minNodes));
+    }
   }
   if (p.mode != Mode::Mig) {
     const long long slots =

@@ -39,7 +39,7 @@ void instances(TreeWriter& w, const Fleet& f) {
   w.endList();
 }
 
-void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set) {
+void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set, bool atMax) {
   const bool mig = p.mode == Mode::Mig;
   w.beginMap();
   w.field("estimate", p.estimate);
@@ -78,6 +78,7 @@ void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set) {
   }
   w.field("name", p.name);
   w.field("nodes", p.nodes);
+  if (atMax) w.field("nodesAtMaxReplicas", std::max(p.nodes, p.nodesAtMaxReplicas));
   w.field("notes", p.notes);
   w.field("pods", p.pods);
   w.field("podsPerNode", p.podsPerNode);
@@ -104,6 +105,8 @@ void workload(TreeWriter& w, const Workload& wl, const Placement& pl, const Pool
   w.field("gpuModel", pl.gpuModel.empty() ? wl.gpuModel : pl.gpuModel);
   w.field("instanceType", pool.instanceType);
   if (wl.kind != WorkloadKind::Deployment) w.field("kind", workloadKindName(wl.kind));
+  if (wl.maxReplicas) w.field("maxReplicas", *wl.maxReplicas);
+  if (pl.minNodes > 1) w.field("minNodes", pl.minNodes);  // what render's topology spread needs
   w.field("mode", modeName(pool.mode));
   w.field("name", wl.name);
   w.field("namespace", wl.ns);
@@ -159,6 +162,13 @@ void planned(TreeWriter& w, const ReportInput& in) {
   const Plan& p = in.plan;
   w.key("plan");
   w.beginMap();
+  if (p.maxReplicasHourly) {  // every workload at its maxReplicas, in the same pools
+    w.key("atMaxReplicas");
+    w.beginMap();
+    w.field("hourlyCost", dollars(*p.maxReplicasHourly));
+    w.field("monthlyCost", monthly(*p.maxReplicasHourly));
+    w.endMap();
+  }
   w.field("capacity", capacityName(p.capacity));
   w.field("gapPercent", percentOf(p.fleet.hourly - p.lowerBound, p.lowerBound));
   w.field("hourlyCost", dollars(p.fleet.hourly));
@@ -167,7 +177,7 @@ void planned(TreeWriter& w, const ReportInput& in) {
   w.field("monthlyCost", monthly(p.fleet.hourly));
   w.key("pools");
   w.beginList();
-  for (const Pool& pl : p.pools) pool(w, pl, in.set);
+  for (const Pool& pl : p.pools) pool(w, pl, in.set, p.maxReplicasHourly.has_value());
   w.endList();
   w.field("strategy", strategyName(p.strategy));
   w.endMap();
@@ -222,6 +232,7 @@ void settings(TreeWriter& w, const PlanOptions& options) {
   // Each pool's maxPodsPerNode is its type's ENI limit, unless --max-pods set one for all.
   w.field("maxPodsFrom", options.maxPodsPerNode ? "--max-pods" : "eni");
   if (options.maxPodsPerNode) w.field("maxPodsPerNode", *options.maxPodsPerNode);
+  if (options.minNodes > 1) w.field("minNodes", options.minNodes);
   w.endMap();
 }
 

@@ -62,6 +62,9 @@ std::optional<Error> readGeometry(const Decoder& d, const Node& node, Pool& p, c
   return std::nullopt;
 }
 
+Result<std::optional<std::int64_t>> optionalInteger(const Decoder& d, const Node& parent, std::string_view key,
+                                                    const std::string& f, std::int64_t min, std::int64_t max);
+
 Result<Pool> readPool(const Decoder& d, const Node& node, const std::string& f, const Catalog& catalog) {
   if (!node.isMapping()) return d.error(node, f, "must be a mapping");
   Pool p;
@@ -93,6 +96,9 @@ Result<Pool> readPool(const Decoder& d, const Node& node, const std::string& f, 
   auto nodes = integerField(d, node, "nodes", f, 0, 100000);
   if (!nodes) return nodes.error();
   p.nodes = static_cast<int>(*nodes);
+  auto atMax = optionalInteger(d, node, "nodesAtMaxReplicas", f, p.nodes, 1000000);
+  if (!atMax) return atMax.error();
+  p.nodesAtMaxReplicas = static_cast<int>(atMax->value_or(p.nodes));
   auto gpus = integerField(d, node, "gpusPerNode", f, 1, 64);
   if (!gpus) return gpus.error();
   p.gpusPerNode = static_cast<int>(*gpus);
@@ -253,6 +259,9 @@ std::optional<Error> readMember(const Decoder& d, const Node& w, std::size_t i, 
   wl.ns = *ns;
   wl.replicas = static_cast<int>(*replicas);
   if (auto e = readPatchTarget(d, w, f, wl)) return *e;
+  auto maxReplicas = optionalInteger(d, w, "maxReplicas", f, wl.replicas, 100000);
+  if (!maxReplicas) return maxReplicas.error();
+  if (*maxReplicas) wl.maxReplicas = static_cast<int>(**maxReplicas);
   auto pool = requiredString(d, w, "pool", f);
   if (!pool) return pool.error();
   auto it = pools.index.find(*pool);
@@ -262,6 +271,9 @@ std::optional<Error> readMember(const Decoder& d, const Node& w, std::size_t i, 
   Placement pl;
   pl.workload = i;
   pl.pool = it->second;
+  auto minNodes = optionalInteger(d, w, "minNodes", f, 1, wl.replicas);
+  if (!minNodes) return minNodes.error();
+  if (*minNodes) pl.minNodes = static_cast<int>(**minNodes);
   if (out.plan.pools[it->second].mode == Mode::Mig) {
     auto profile = requiredString(d, w, "profile", f);
     if (!profile) return profile.error();

@@ -136,6 +136,12 @@ std::vector<Row> summaryRows(const ReportInput& in, const Summary& s, Row header
         difference("  from spot", fmt::format("{} today -> {}", today, capacityName(p.capacity)), *s.capacity));
   }
   rows.push_back(line("lower bound", fmt::format("gap {}", percent(s.gapPercent)), p.lowerBound));
+  if (p.maxReplicasHourly) {
+    int nodes = 0;
+    for (const Pool& pool : p.pools) nodes += std::max(pool.nodes, pool.nodesAtMaxReplicas);
+    rows.push_back(
+        line("at maxReplicas (HPA)", fmt::format("{} node{}", nodes, nodes == 1 ? "" : "s"), *p.maxReplicasHourly));
+  }
   if (p.anyModelHourly) {
     rows.push_back(line("any GPU model (estimate)",
                         fmt::format("saves {} more", money(shownCents(p.fleet.hourly) - shownCents(*p.anyModelHourly))),

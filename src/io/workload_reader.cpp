@@ -221,6 +221,36 @@ std::optional<Error> readPatchTarget(const Decoder& d, const Node& n, const std:
   return std::nullopt;
 }
 
+/// `minNodes` (1 to replicas; any when scaled to zero) and `maxReplicas` (at least replicas):
+/// how its pods spread and how far its autoscaler may grow it. Read after `replicas`.
+void readScale(const Decoder& d, const Node& n, const std::string& f, Workload& w, ErrorList& errors) {
+  if (const Node* m = n.find("minNodes")) {
+    collect(errors, [&]() -> std::optional<Error> {
+      auto v = d.integer(*m, Field(f, "minNodes"), 1, kMaxReplicas);
+      if (!v) return v.error();
+      if (w.replicas > 0 && *v > w.replicas) {
+        return d.error(*m, Field(f, "minNodes"),
+                       fmt::format("must be at most replicas ({}): a node more than pods stays empty, got {}",
+                                   w.replicas, m->text));
+      }
+      w.minNodes = static_cast<int>(*v);
+      return std::nullopt;
+    }());
+  }
+  if (const Node* m = n.find("maxReplicas")) {
+    collect(errors, [&]() -> std::optional<Error> {
+      auto v = d.integer(*m, Field(f, "maxReplicas"), 1, kMaxReplicas);
+      if (!v) return v.error();
+      if (*v < w.replicas) {
+        return d.error(*m, Field(f, "maxReplicas"),
+                       fmt::format("must be at least replicas ({}), got {}", w.replicas, m->text));
+      }
+      w.maxReplicas = static_cast<int>(*v);
+      return std::nullopt;
+    }());
+  }
+}
+
 /// Reads one workload, adding an error to `errors` for every field that is wrong: its fields
 /// do not depend on each other, so each is read whatever happened to the others. Returns
 /// whether it read cleanly (a workload that did not is left out of the set).
@@ -228,7 +258,7 @@ bool readWorkload(const Decoder& d, const Node& n, const std::string& f, Workloa
   const std::size_t before = errors.size();
   if (!d.fields(n, f,
                 {"name", "namespace", "replicas", "gpu", "cpu", "memory", "isolation", "sharing", "current", "arch",
-                 "instanceTypes", "container", "kind"},
+                 "instanceTypes", "container", "kind", "minNodes", "maxReplicas"},
                 errors)) {
     return false;
   }
@@ -256,6 +286,7 @@ bool readWorkload(const Decoder& d, const Node& n, const std::string& f, Workloa
     errors.push_back(d.error(*gpu, Field(f, "gpu.model"), "required when current.instanceType is not given"));
   }
   collect(errors, readPatchTarget(d, n, f, w));
+  readScale(d, n, f, w, errors);
   return errors.size() == before;
 }
 

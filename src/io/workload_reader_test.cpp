@@ -78,7 +78,7 @@ TEST_CASE("every bad value names file, line and field") {
         "w.yaml:6: workloads[0].gpu.memoryGiB: must be a number, got \"2\"");
   CHECK(one(gpu + "      replica: 2\n") ==
         "w.yaml:7: workloads[0].replica: unknown field (allowed here: name, namespace, replicas, gpu, cpu, memory, "
-        "isolation, sharing, current, arch, instanceTypes, container, kind)");
+        "isolation, sharing, current, arch, instanceTypes, container, kind, minNodes, maxReplicas)");
   CHECK(one(gpu + "      replicas: -1\n") == "w.yaml:7: workloads[0].replicas: must be between 0 and 100000, got -1");
   CHECK(one(gpu + "      replicas: 2.5\n") == "w.yaml:7: workloads[0].replicas: must be a whole number, got 2.5");
   CHECK(one(gpu + "      cpu: abc\n") ==
@@ -241,7 +241,7 @@ TEST_CASE("every schema error of a file is reported, in line order; a bad worklo
       allErrors({{"w.yaml", text}}) ==
       std::vector<std::string>{
           "w.yaml:6: workloads[0].replica: unknown field (allowed here: name, namespace, replicas, gpu, cpu, memory, "
-          "isolation, sharing, current, arch, instanceTypes, container, kind)",
+          "isolation, sharing, current, arch, instanceTypes, container, kind, minNodes, maxReplicas)",
           "w.yaml:7: workloads[0].gpu.memoryGiB: must be in (0, 1024], got -1",
           "w.yaml:7: workloads[0].gpu.compute: must be in (0, 1], got 1.5",
           "w.yaml:8: workloads[0].sharing[1]: unknown sharing mode slicing (one of dedicated, time-slicing, mps, mig)",
@@ -333,4 +333,42 @@ TEST_CASE("current.capacity: spot or on-demand, on-demand when left out") {
   CHECK(capacityOf("      current:\n        instanceType: g4dn.xlarge\n        capacity: on-demand\n") ==
         std::pair{Capacity::OnDemand, 9});
   CHECK(capacityOf("      current: {instanceType: g4dn.xlarge}\n") == std::pair{Capacity::OnDemand, 0});
+}
+
+TEST_CASE("minNodes: 1 to replicas, read where it is written") {
+  const std::string gpu = "      gpu: {model: V100, memoryGiB: 2, compute: 0.5}\n";
+  auto r = io::readWorkloads({{"w.yaml", std::string(kHead) + "    - name: a\n" + gpu +
+                                             "      replicas: 3\n      minNodes: 3\n    - name: b\n" + gpu}});
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().describe()));
+  CHECK(r->workloads[0].minNodes == 3);
+  CHECK(!r->workloads[1].minNodes);
+  auto one = [&](const std::string& body) { return errorOf(std::string(kHead) + "    - name: a\n" + gpu + body); };
+  CHECK(one("      replicas: 3\n      minNodes: 4\n") ==
+        "w.yaml:8: workloads[0].minNodes: must be at most replicas (3): a node more than pods stays empty, got 4");
+  CHECK(one("      minNodes: 2\n") ==
+        "w.yaml:7: workloads[0].minNodes: must be at most replicas (1): a node more than pods stays empty, got 2");
+  CHECK(one("      replicas: 3\n      minNodes: 0\n") ==
+        "w.yaml:8: workloads[0].minNodes: must be between 1 and 100000, got 0");
+  CHECK(one("      replicas: 3\n      minNodes: -2\n") ==
+        "w.yaml:8: workloads[0].minNodes: must be between 1 and 100000, got -2");
+  CHECK(one("      replicas: 3\n      minNodes: 1.5\n") ==
+        "w.yaml:8: workloads[0].minNodes: must be a whole number, got 1.5");
+  // Scaled to zero: any minNodes is kept for when it scales up again.
+  auto idle = io::readWorkloads({{"w.yaml", std::string(kHead) + "    - name: a\n" + gpu +
+                                                "      replicas: 0\n      minNodes: 2\n    - name: b\n" + gpu}});
+  REQUIRE(idle.ok());
+  CHECK(idle->scaledToZero.at(0).minNodes == 2);
+}
+
+TEST_CASE("maxReplicas: at least replicas") {
+  const std::string gpu = "      gpu: {model: V100, memoryGiB: 2, compute: 0.5}\n";
+  auto r = io::readWorkloads({{"w.yaml", std::string(kHead) + "    - name: a\n" + gpu +
+                                             "      replicas: 3\n      maxReplicas: 3\n    - name: b\n" + gpu}});
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().describe()));
+  CHECK(r->workloads[0].maxReplicas == 3);
+  CHECK(!r->workloads[1].maxReplicas);
+  auto one = [&](const std::string& body) { return errorOf(std::string(kHead) + "    - name: a\n" + gpu + body); };
+  CHECK(one("      replicas: 3\n      maxReplicas: 2\n") ==
+        "w.yaml:8: workloads[0].maxReplicas: must be at least replicas (3), got 2");
+  CHECK(one("      maxReplicas: 0\n") == "w.yaml:7: workloads[0].maxReplicas: must be between 1 and 100000, got 0");
 }

@@ -68,11 +68,11 @@ const MigGpu& builtin(const std::string& name) {
 
 std::vector<int> demandOf(const MigGpu& g, std::vector<std::pair<std::string, int>> wanted) {
   std::vector<int> d(g.profiles.size(), 0);
-  for (const auto& [name, count] : wanted) {
+  for (const auto& want : wanted) {
     const auto it =
-        std::find_if(g.profiles.begin(), g.profiles.end(), [&](const MigProfile& p) { return p.name == name; });
+        std::find_if(g.profiles.begin(), g.profiles.end(), [&](const MigProfile& p) { return p.name == want.first; });
     REQUIRE(it != g.profiles.end());
-    d[static_cast<std::size_t>(it - g.profiles.begin())] = count;
+    d[static_cast<std::size_t>(it - g.profiles.begin())] = want.second;
   }
   return d;
 }

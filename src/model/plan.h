@@ -60,6 +60,9 @@ struct PlanOptions {
   bool estimateOtherModels = true;      ///< also price "--any-gpu-model" when it is off
   ModeMask withoutModes = 0;            ///< modes no workload may use (the planner's own retries)
   bool levelSearch = true;              ///< re-choose families in the pool search (off for the estimate)
+  /// --min-nodes: the fewest nodes the pods of a workload of two or more replicas spread over,
+  /// unless the workload sets minNodes (at most its replicas).
+  int minNodes = 1;
 };
 
 /// One GPU instance of a MIG geometry.
@@ -98,6 +101,9 @@ struct Pool {
   MigStrategy migStrategy = MigStrategy::None;  ///< single: one profile on every GPU; else mixed
   std::vector<std::vector<MigSlot>> geometry;   ///< per GPU of a node (gpusPerNode lists), by start
   bool migPlacementsAssumed = false;            ///< the profiles' starts are assumed, not observed
+  /// Nodes it needs with every member at its maxReplicas (the others at replicas); `nodes`
+  /// when no member sets maxReplicas.
+  int nodesAtMaxReplicas = 0;
 };
 
 /// What one pod of a workload risks in its slot.
@@ -123,6 +129,7 @@ struct Placement {
   std::string gpuModel;         ///< the model its figures were measured on, as the GPU table names it
   std::int64_t computePpm = 0;  ///< per pod, on the pool's GPU model
   std::string profile;          ///< MIG pools: the profile each pod gets
+  int minNodes = 1;             ///< the fewest nodes its pods spread over (minNodes, --min-nodes)
   Risk risk;
 };
 
@@ -157,6 +164,8 @@ struct Plan {
   /// --max-pods: every node's kubelet max-pods, which render writes into the EC2NodeClass
   /// (kubelet.maxPods); unset: each type's ENI limit, which Karpenter and nodeadm apply themselves.
   std::optional<int> maxPodsPerNode;
+  /// The pools' cost with every workload at its maxReplicas, when some workload sets one.
+  std::optional<Micros> maxReplicasHourly;
 };
 
 }  // namespace gpuslice

@@ -64,6 +64,12 @@ struct Workload {
   std::vector<std::string> instanceTypes;  ///< glob patterns; empty = any
   std::string container;                   ///< the container that gets the GPU; empty: `name`
   WorkloadKind kind = WorkloadKind::Deployment;
+  /// minNodes: the fewest nodes its pods spread over (render adds a topology spread
+  /// constraint); unset: --min-nodes for a workload of two or more replicas.
+  std::optional<int> minNodes;
+  /// maxReplicas: the most pods its HorizontalPodAutoscaler may run (>= replicas); the
+  /// NodePools' limits leave room for it and the plan prints the cost at it.
+  std::optional<int> maxReplicas;
   SourceRef source;
 
   std::string qualifiedName() const { return ns + "/" + name; }

@@ -8,6 +8,7 @@
 
 #include "planner/mig_packing.h"
 #include "planner/risk.h"
+#include "planner/spread.h"
 
 namespace gpuslice::detail {
 
@@ -86,6 +87,23 @@ void describeMig(const MigGpu& gpu, const std::vector<MigGeometry>& layout, Pool
   pool.migStrategy = profiles.size() == 1 ? MigStrategy::Single : MigStrategy::Mixed;
 }
 
+/// Why pool `p` has more nodes than its pods need, when spreadPools raised them: the first
+/// member whose minNodes asked for them.
+std::optional<std::string> spreadNote(const PlanContext& ctx, const std::vector<Workload>& ws, const PackedPool& p) {
+  if (p.nodesBeforeSpread == 0) return std::nullopt;
+  for (std::size_t wi : p.workloads) {
+    const Workload& w = ws[wi];
+    const int n = minNodesOf(w, *ctx.options);
+    if (n != p.shape.nodes) continue;
+    return fmt::format(
+        "{} nodes where {} would hold the pods: {} spreads its {} pods over at least {} nodes ({}), at most {} on a "
+        "node",
+        p.shape.nodes, p.nodesBeforeSpread, w.qualifiedName(), w.replicas, n,
+        w.minNodes ? "its minNodes" : "--min-nodes", (w.replicas + n - 1) / n);
+  }
+  return std::nullopt;
+}
+
 /// Sorts each pool's workloads by namespace and name, and the pools by instance type, mode,
 /// replicas (most first) and first workload.
 void sortPacked(const PlanContext& ctx, const std::vector<Workload>& ws, std::vector<PackedPool>& packed) {
@@ -128,6 +146,8 @@ Pool describePool(const PlanContext& ctx, const std::vector<Workload>& ws, const
   pool.gpuMemoryMiB = c.memory.mib;
   pool.workloads = p.workloads;
   if (p.migGpu) describeMig(*p.migGpu, p.migLayout, pool);
+  pool.nodesAtMaxReplicas = nodesAtMaxReplicas(ctx, ws, p);
+  if (auto note = spreadNote(ctx, ws, p)) pool.notes.push_back(*note);
   double compute = 0, memory = 0;
   for (std::size_t wi : p.workloads) {
     // Only the pod's compute on this GPU and whether it is an estimate are needed here.
@@ -142,6 +162,7 @@ Pool describePool(const PlanContext& ctx, const std::vector<Workload>& ws, const
     plan.placements[wi].gpuModel = ws[wi].gpuModel;
     plan.placements[wi].computePpm = f.computePpm;
     plan.placements[wi].risk.estimate = f.estimate;
+    plan.placements[wi].minNodes = minNodesOf(ws[wi], *ctx.options);
   }
   const double gpus = static_cast<double>(pool.nodes) * (c.type->fractional() ? c.type->gpuCount : c.gpus);
   pool.computePerGpu = compute / 1e6 / gpus;
@@ -197,8 +218,10 @@ std::optional<std::string> migOrderNote(const Plan& plan, const Pool& pool) {
 void placeWorkloads(const PlanContext& ctx, const std::vector<Workload>& ws, std::size_t pi, Plan& plan) {
   const Pool& pool = plan.pools[pi];
   const MigGpu* gpu = pool.mode == Mode::Mig ? ctx.catalog->findMigGpu(pool.instanceType) : nullptr;
-  plan.pools[pi].notes = poolNotes(pool, *ctx.options, gpu);
-  for (std::string& note : tenancyNotes(pool, ws)) plan.pools[pi].notes.push_back(std::move(note));
+  std::vector<std::string> notes = poolNotes(pool, *ctx.options, gpu);
+  for (std::string& note : tenancyNotes(pool, ws, *ctx.options)) notes.push_back(std::move(note));
+  notes.insert(notes.end(), pool.notes.begin(), pool.notes.end());  // describePool's (spreadNote)
+  plan.pools[pi].notes = std::move(notes);
   if (auto note = migOrderNote(plan, pool)) plan.pools[pi].notes.push_back(*note);
   const std::int64_t gpuMemoryMiB = pool.gpuMemoryMiB;
   for (std::size_t wi : pool.workloads) {
@@ -223,10 +246,15 @@ void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std:
   plan.pools = sortedByName(plan.pools);
   oneMigStrategy(plan.pools);
   for (std::size_t pi = 0; pi < plan.pools.size(); ++pi) placeWorkloads(ctx, ws, pi, plan);
+  Micros atMax = 0;
+  bool grows = false;
   for (const Pool& p : plan.pools) {
     plan.fleet.instances[p.instanceType] += p.nodes;
     plan.fleet.hourly += p.hourly;
+    atMax += p.hourly / std::max(p.nodes, 1) * p.nodesAtMaxReplicas;
   }
+  for (const Workload& w : ws) grows = grows || w.maxReplicas;
+  if (grows) plan.maxReplicasHourly = atMax;
 }
 
 }  // namespace gpuslice::detail

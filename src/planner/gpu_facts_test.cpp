@@ -89,7 +89,8 @@ TEST_CASE("GPU memory: one figure per GPU, NVML's where seen, the price table's 
       {"p4de.24xlarge", 81920},     {"p5.4xlarge", 81559},    {"p5en.48xlarge", 143771}, {"p6-b200.48xlarge", 183359},
       {"p6-b300.48xlarge", 275040}, {"g7e.2xlarge", 97887},
   };
-  for (const auto& [name, mib] : nvml) {
+  for (const auto& [typeName, mib] : nvml) {
+    const char* name = typeName;  // clang 14's CAPTURE cannot take a structured binding
     CAPTURE(name);
     const GpuMemoryFigure m = builtin().gpuMemory(*builtin().findType(name));
     CHECK(m.mib == mib);
@@ -99,7 +100,8 @@ TEST_CASE("GPU memory: one figure per GPU, NVML's where seen, the price table's 
   // No printout: the g7's RTX PRO 4500 and the g6f's L4 slices keep the price table's figure.
   const std::vector<std::pair<const char*, std::int64_t>> assumed = {
       {"g7.2xlarge", 32768}, {"g6f.large", 2856}, {"g6f.2xlarge", 5724}, {"g6f.4xlarge", 11448}};
-  for (const auto& [name, mib] : assumed) {
+  for (const auto& [typeName, mib] : assumed) {
+    const char* name = typeName;  // clang 14's CAPTURE cannot take a structured binding
     CAPTURE(name);
     const GpuMemoryFigure m = builtin().gpuMemory(*builtin().findType(name));
     CHECK(m.mib == mib);
@@ -184,7 +186,8 @@ TEST_CASE("GPU names: any case, Karpenter's labels and DCGM's modelName pick the
       {"NVIDIA A100-SXM4-80GB", "p4de.24xlarge"},
       {"a100-80gb", "p4de.24xlarge"},
   };
-  for (const auto& [name, type] : names) {
+  for (const auto& [gpuName, type] : names) {
+    const auto& name = gpuName;  // clang 14's CAPTURE cannot take a structured binding
     CAPTURE(name);
     PlanOptions o = only({});
     o.strategy = Strategy::Dedicated;

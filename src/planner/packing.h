@@ -27,6 +27,8 @@ struct PackedPool {
   // MIG pools (mode Mig) only: the MIG GPU and each GPU's geometry, the same on every node.
   const MigGpu* migGpu = nullptr;
   std::vector<MigGeometry> migLayout;
+  /// Nodes before spreadPools raised them for a member's minNodes; 0 when it did not.
+  int nodesBeforeSpread = 0;
 };
 
 /// Result of packing one class of workloads (all admitted by the same candidates).

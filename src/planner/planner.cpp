@@ -19,6 +19,7 @@
 #include "planner/mig_packing.h"
 #include "planner/packing.h"
 #include "planner/search/improve.h"
+#include "planner/spread.h"
 #include "util/glob.h"
 
 namespace gpuslice {
@@ -98,6 +99,7 @@ ErrorList packAll(const WorkloadSet& set, const Catalog& catalog, const PlanOpti
   }
   detail::mergePools(p.ctx, p.pools);
   detail::improvePools(p.ctx, ws, p.pools);
+  detail::spreadPools(p.ctx, ws, p.pools);
   return {};
 }
 

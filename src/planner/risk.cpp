@@ -6,6 +6,7 @@
 #include <set>
 
 #include "planner/context.h"
+#include "planner/spread.h"
 
 namespace gpuslice::detail {
 
@@ -42,9 +43,10 @@ std::string listed(const std::vector<std::string>& names, std::size_t most) {
   return fmt::format("{} and {}", fmt::join(shown.begin(), shown.end() - 1, ", "), shown.back());
 }
 
-/// All pods of a workload of 2 or more may be placed on one node of `pool`.
-bool oneNodeHoldsAll(const Workload& w, const Pool& pool) {
-  return w.replicas >= 2 && (pool.nodes == 1 || pool.podsPerNode >= w.replicas);
+/// All pods of a workload of 2 or more may be placed on one node of `pool`: it does not spread
+/// them (minNodes, --min-nodes) and one node has room for them all.
+bool oneNodeHoldsAll(const Workload& w, const Pool& pool, const PlanOptions& options) {
+  return w.replicas >= 2 && minNodesOf(w, options) < 2 && (pool.nodes == 1 || pool.podsPerNode >= w.replicas);
 }
 
 constexpr std::size_t kNamesInNote = 8;  // more are counted, not named
@@ -111,7 +113,7 @@ Risk assessRisk(const Workload& w, const Pool& pool, const Placement& placement,
     r.notes.push_back(fmt::format("moved from {} to {}: compute scaled by relative throughput, an estimate",
                                   measuredGpuName(w), pool.gpuModel));
   }
-  if (oneNodeHoldsAll(w, pool)) {
+  if (oneNodeHoldsAll(w, pool, options)) {
     r.notes.push_back(fmt::format(
         "all {} pods may land on one node: a node failure takes the workload down; set minNodes", w.replicas));
   }
@@ -164,7 +166,7 @@ std::vector<std::string> poolNotes(const Pool& pool, const PlanOptions& options,
   return notes;
 }
 
-std::vector<std::string> tenancyNotes(const Pool& pool, const std::vector<Workload>& ws) {
+std::vector<std::string> tenancyNotes(const Pool& pool, const std::vector<Workload>& ws, const PlanOptions& options) {
   std::vector<std::string> notes;
   if (pool.mode == Mode::TimeSlicing || pool.mode == Mode::Mps) {
     std::set<std::string> namespaces;
@@ -180,7 +182,7 @@ std::vector<std::string> tenancyNotes(const Pool& pool, const std::vector<Worklo
   }
   std::vector<std::string> together;
   for (std::size_t wi : pool.workloads) {
-    if (oneNodeHoldsAll(ws[wi], pool)) together.push_back(ws[wi].qualifiedName());
+    if (oneNodeHoldsAll(ws[wi], pool, options)) together.push_back(ws[wi].qualifiedName());
   }
   if (!together.empty()) {
     notes.push_back(fmt::format("all pods of {} may land on one node: a node failure takes {} down; set minNodes",

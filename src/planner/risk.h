@@ -39,7 +39,7 @@ inline constexpr double kSaturatedBusyShare = 0.85;
 
 /// Notes on who shares `pool` (its workloads index `ws`): the namespaces whose pods share GPUs
 /// under time-slicing or MPS, when there are several; the workloads of 2 or more pods that may
-/// all land on one of its nodes.
-std::vector<std::string> tenancyNotes(const Pool& pool, const std::vector<Workload>& ws);
+/// all land on one of its nodes (not those spread by minNodes or `options`' --min-nodes).
+std::vector<std::string> tenancyNotes(const Pool& pool, const std::vector<Workload>& ws, const PlanOptions& options);
 
 }  // namespace gpuslice::detail

@@ -121,6 +121,19 @@ TEST_CASE("risk: a workload whose pods can all land on one node gets a note") {
   CHECK(assessRisk(one(0.25, 3), poolOf(Mode::Mps, 4, 2, 2), at(0.25), o).notes.empty());
   // A single pod is down with its node whatever the plan.
   CHECK(assessRisk(one(0.25, 1), poolOf(Mode::Mps, 4, 1, 4), at(0.25), o).notes.empty());
+  // Spread by its own minNodes or by --min-nodes: the pool has the nodes, the patch the spread.
+  Workload spread = one(0.25, 3);
+  spread.minNodes = 2;
+  CHECK(assessRisk(spread, poolOf(Mode::Mps, 4, 2, 4), at(0.25), o).notes.empty());
+  PlanOptions minNodes;
+  minNodes.minNodes = 3;
+  CHECK(assessRisk(one(0.25, 3), poolOf(Mode::Mps, 4, 3, 4), at(0.25), minNodes).notes.empty());
+  Pool three4 = poolOf(Mode::Mps, 4, 3, 4);
+  three4.workloads = {0};
+  CHECK(tenancyNotes(three4, {one(0.25, 3)}, minNodes).empty());
+  CHECK(tenancyNotes(three4, {one(0.25, 3)}, o) ==
+        std::vector<std::string>{"all pods of default/w may land on one node: a node failure takes it down; set "
+                                 "minNodes"});
 }
 
 TEST_CASE("risk: a time-sliced or MPS pool busier than 85% per GPU gets a saturation note") {
@@ -153,14 +166,14 @@ TEST_CASE("risk: tenants of several namespaces on shared GPUs and one-node workl
   ws[3].name = "rank";
   Pool mps = poolOf(Mode::Mps, 4, 2, 4);
   mps.workloads = {0, 1, 2};
-  CHECK(tenancyNotes(mps, ws) ==
+  CHECK(tenancyNotes(mps, ws, PlanOptions{}) ==
         std::vector<std::string>{"pods of the namespaces ml and research may share one GPU under MPS: each slows the "
                                  "others when busy, and a fatal GPU fault in one fails the others on that GPU",
                                  "all pods of ml/embed may land on one node: a node failure takes it down; set "
                                  "minNodes"});
   Pool sliced = poolOf(Mode::TimeSlicing, 4, 2, 4);
   sliced.workloads = {0, 1, 3};
-  CHECK(tenancyNotes(sliced, ws) ==
+  CHECK(tenancyNotes(sliced, ws, PlanOptions{}) ==
         std::vector<std::string>{
             "pods of the namespaces ads, ml and research may share one GPU by time-slicing: each slows the others "
             "when busy, and one past its memory peak can make the others fail with out-of-memory",
@@ -170,10 +183,10 @@ TEST_CASE("risk: tenants of several namespaces on shared GPUs and one-node workl
   // no 2-pod workload.
   Pool dedicated = poolOf(Mode::Dedicated, 1, 3, 1);
   dedicated.workloads = {0, 1, 3};
-  CHECK(tenancyNotes(dedicated, ws).empty());
+  CHECK(tenancyNotes(dedicated, ws, PlanOptions{}).empty());
   Pool oneTenant = poolOf(Mode::Mps, 4, 2, 1);
   oneTenant.workloads = {0, 2};
-  CHECK(tenancyNotes(oneTenant, ws).empty());
+  CHECK(tenancyNotes(oneTenant, ws, PlanOptions{}).empty());
 }
 
 TEST_CASE("risk: the seed example on one MPS p3.2xlarge, 100% busy") {

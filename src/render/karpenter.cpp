@@ -183,10 +183,12 @@ Result<Manifest> nodePool(const RenderContext& c, const Pool& p, const std::stri
   b["gpuNameRequirement"] =
       gpuName ? std::optional<Value>(requirement("karpenter.k8s.aws/instance-gpu-name", *gpuName)) : std::nullopt;
   b["capacityType"] = Value::string(capacityName(c.plan.capacity));
-  // The planned nodes plus one, so that Karpenter can replace a node (drift, expiry) before
-  // removing it. CPU, not GPUs: Karpenter counts physical GPUs, an overlay counts slices.
+  // The planned nodes with every workload at its maxReplicas (the HPA's room), plus one, so
+  // that Karpenter can replace a node (drift, expiry) before removing it. CPU, not GPUs:
+  // Karpenter counts physical GPUs, an overlay counts slices.
+  const std::int64_t nodes = std::max(p.nodes, p.nodesAtMaxReplicas);
   Value limits = Value::map();
-  limits.set("cpu", Value::string(std::to_string(static_cast<std::int64_t>(p.nodes + 1) * type->vcpu)));
+  limits.set("cpu", Value::string(std::to_string((nodes + 1) * type->vcpu)));
   b["limits"] = std::move(limits);
   auto pool = c.fill("nodepool.yaml", b);
   if (!pool) return pool.error();

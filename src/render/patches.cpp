@@ -54,9 +54,44 @@ Value objectPatch(const Workload& w, Value podTemplate) {
   return object;
 }
 
+/// The label render puts on a workload's pods so that its topology spread counts them.
+constexpr const char* kWorkloadLabel = "gpuslice.io/workload";
+
+/// The pod template's metadata of a workload spread over `minNodes` nodes: the label its
+/// topology spread selects. Absent (nullopt) when it is not spread.
+std::optional<Value> spreadMetadata(const Workload& w, int minNodes) {
+  if (minNodes < 2) return std::nullopt;
+  Value labels = Value::map();
+  labels.set(kWorkloadLabel, Value::string(w.name));
+  Value metadata = Value::map();
+  metadata.set("labels", std::move(labels));
+  return metadata;
+}
+
+/// The topologySpreadConstraints of a workload spread over `minNodes` nodes: its pods (by the
+/// label above; a label selector only sees pods of its own namespace) differ by at most one
+/// between nodes, and until there are minNodes nodes of its pool each node takes at most one,
+/// so that Karpenter launches them. Absent when it is not spread.
+std::optional<Value> spreadConstraints(const Workload& w, int minNodes) {
+  if (minNodes < 2) return std::nullopt;
+  Value matchLabels = Value::map();
+  matchLabels.set(kWorkloadLabel, Value::string(w.name));
+  Value selector = Value::map();
+  selector.set("matchLabels", std::move(matchLabels));
+  Value c = Value::map();
+  c.set("maxSkew", Value::integer(1));
+  c.set("minDomains", Value::integer(minNodes));
+  c.set("topologyKey", Value::string("kubernetes.io/hostname"));
+  c.set("whenUnsatisfiable", Value::string("DoNotSchedule"));
+  c.set("labelSelector", std::move(selector));
+  Value list = Value::list();
+  list.push(std::move(c));
+  return list;
+}
+
 /// The comment lines of w's patch: what it does, how to apply it, what it keeps and removes.
 std::vector<std::string> patchComments(const Workload& w, const Pool& pool, const std::string& resource,
-                                       const std::string& file, const PodPatch& patch) {
+                                       const std::string& file, const PodPatch& patch, int minNodes) {
   std::vector<std::string> out;
   const char* kind = workloadKindName(w.kind);
   out.push_back(fmt::format("Workload {}: {} pod{} in pool {}, one {} each, in container {}.", w.qualifiedName(),
@@ -72,6 +107,11 @@ std::vector<std::string> patchComments(const Workload& w, const Pool& pool, cons
     out.push_back(fmt::format("kubectl patch {} {} -n {} --patch-file {}", lower, w.name, w.ns, file));
   }
   out.insert(out.end(), patch.notes.begin(), patch.notes.end());
+  if (minNodes > 1) {
+    out.push_back(fmt::format("Spread over at least {} nodes: at most {} of its pods on a node, by the label", minNodes,
+                              (w.replicas + minNodes - 1) / minNodes));
+    out.push_back(fmt::format("{} it puts on them.", kWorkloadLabel));
+  }
   return out;
 }
 
@@ -103,11 +143,13 @@ Result<std::vector<Manifest>> renderPatches(const RenderContext& c) {
     b["affinity"] = patch->affinity;
     b["tolerations"] = patch->tolerations;
     b["gpuRequest"] = patch->resources;
+    b["podMetadata"] = spreadMetadata(w, pl.minNodes);
+    b["topologySpread"] = spreadConstraints(w, pl.minNodes);
     auto podTemplate = c.fill("workload-patch.yaml", b);
     if (!podTemplate) return podTemplate.error();
     dropRepeatedTolerations(*podTemplate);
     const std::string file = fmt::format("patch-{}.{}.yaml", w.ns, w.name);
-    out.push_back({Part::Patches, file, patchComments(w, pool, resource, file, *patch),
+    out.push_back({Part::Patches, file, patchComments(w, pool, resource, file, *patch, pl.minNodes),
                    objectPatch(w, std::move(*podTemplate)), false});
   }
   return out;

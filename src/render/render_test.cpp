@@ -204,11 +204,12 @@ TEST_CASE("render: Bottlerocket's MIG manager: one profile per pool, one it know
         "profiles; use --sharing-via gpu-operator");
   // One profile each time: 2g.10gb is Bottlerocket's; 1g.5gb+me (media extensions) is not, and
   // it would give the whole GPU instead.
-  for (auto [profile, want] : std::vector<std::pair<std::string, std::string>>{
+  for (auto [profileName, want] : std::vector<std::pair<std::string, std::string>>{
            {"2g.10gb", ""},
            {"1g.5gb+me",
             "--sharing-via: pool p4d-mig: Bottlerocket's MIG manager knows only 1g.5gb, 1g.10gb, 2g.10gb, 3g.20gb, "
             "7g.40gb on the A100-40GB (it would turn 1g.5gb+me into the whole GPU); use --sharing-via gpu-operator"}}) {
+    const std::string& profile = profileName;  // clang 14's CAPTURE cannot take a structured binding
     CAPTURE(profile);
     Fixture g;
     Pool p = migPool(MigStrategy::Single);
@@ -398,4 +399,75 @@ TEST_CASE("render: a saved plan's errors name its file, line and field") {
   CHECK(
       read(R"({"apiVersion": "v1", "kind": "Plan"})") ==
       "plan.json:1: apiVersion: must be gpuslice.dev/v1alpha1: this file is not a plan of gpuslice plan --format json");
+}
+
+TEST_CASE("render: minNodes labels the pods and spreads them over hostnames") {
+  Fixture f;
+  f.plan.pools.push_back(pool("g5-ts4", "g5.xlarge", "A10G", Mode::TimeSlicing, 4, 3, 1));
+  f.add("ml", "chat", 0);
+  f.add("ml", "solo", 0);
+  f.set.workloads[0].replicas = 5;
+  f.plan.placements[0].minNodes = 3;
+  auto r = render(f.plan, f.set, catalog(), options(bit(Part::Patches)), templates());
+  REQUIRE(r.ok());
+  // 5 pods over at least 3 nodes: at most ceil(5 / 3) = 2 on a node.
+  CHECK(text(*r, "patch-ml.chat.yaml") ==
+        "apiVersion: apps/v1\n"
+        "kind: Deployment\n"
+        "metadata:\n"
+        "  name: chat\n"
+        "  namespace: ml\n"
+        "spec:\n"
+        "  template:\n"
+        "    metadata:\n"
+        "      labels:\n"
+        "        gpuslice.io/workload: chat\n"
+        "    spec:\n"
+        "      nodeSelector:\n"
+        "        karpenter.sh/nodepool: g5-ts4\n"
+        "        node.kubernetes.io/instance-type: null\n"
+        "        beta.kubernetes.io/instance-type: null\n"
+        "        nvidia.com/gpu.product: null\n"
+        "      tolerations:\n"
+        "        - key: nvidia.com/gpu\n"
+        "          operator: Exists\n"
+        "          effect: NoSchedule\n"
+        "      topologySpreadConstraints:\n"
+        "        - maxSkew: 1\n"
+        "          minDomains: 3\n"
+        "          topologyKey: kubernetes.io/hostname\n"
+        "          whenUnsatisfiable: DoNotSchedule\n"
+        "          labelSelector:\n"
+        "            matchLabels:\n"
+        "              gpuslice.io/workload: chat\n"
+        "      containers:\n"
+        "        - name: chat\n"
+        "          resources:\n"
+        "            requests:\n"
+        "              nvidia.com/gpu: 1\n"
+        "            limits:\n"
+        "              nvidia.com/gpu: 1\n");
+  const std::vector<std::string>& comments = find(*r, "patch-ml.chat.yaml")->comments;
+  REQUIRE(comments.size() >= 2);
+  CHECK(comments[comments.size() - 2] == "Spread over at least 3 nodes: at most 2 of its pods on a node, by the label");
+  CHECK(comments.back() == "gpuslice.io/workload it puts on them.");
+  // A workload that is not spread gets neither.
+  const std::string solo = text(*r, "patch-ml.solo.yaml");
+  CHECK(solo.find("gpuslice.io/workload") == std::string::npos);
+  CHECK(solo.find("topologySpreadConstraints") == std::string::npos);
+  CHECK(solo.find("metadata:\n    labels") == std::string::npos);
+}
+
+TEST_CASE("render: NodePool limits leave room for maxReplicas plus one spare node") {
+  Fixture f;
+  f.plan.pools.push_back(pool("g5-ts4", "g5.xlarge", "A10G", Mode::TimeSlicing, 4, 1, 1));
+  f.add("ml", "chat", 0);
+  auto cpuLimit = [&] {
+    auto r = render(f.plan, f.set, catalog(), options(bit(Part::Karpenter)), templates());
+    REQUIRE(r.ok());
+    return find(*r, "nodepool-g5-ts4.yaml")->body.at({"spec", "limits", "cpu"})->text;
+  };
+  CHECK(cpuLimit() == "8");  // (1 + 1) x 4 vCPUs of a g5.xlarge
+  f.plan.pools[0].nodesAtMaxReplicas = 3;
+  CHECK(cpuLimit() == "16");  // (3 + 1) x 4
 }

@@ -3,7 +3,8 @@
 // container the patch names requests and limits exactly one GPU resource, the patch's; the pod
 // selects exactly its pool (no other placement key in its nodeSelector or node affinity, its
 // other keys kept); the GPU taint is tolerated and every toleration the object had is still
-// there (when render read them with --current); every other container is as it was.
+// there (when render read them with --current); every other container is as it was; a spread
+// workload's topology spread selects its pods, whose own labels stay.
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -56,6 +57,18 @@ function problems(target, patch) {
   if (!tolerations.some((t) => t.key === 'nvidia.com/gpu' && t.effect === 'NoSchedule')) out.push('GPU taint not tolerated');
   for (const t of old.tolerations ?? []) {
     if (keepsTolerations && !tolerations.some((x) => same(x, t))) out.push(`lost toleration ${JSON.stringify(t)}`);
+  }
+  // minNodes: the spread selects the pods by a label the patch puts on them; their own stay.
+  const template = (o) => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec.template);
+  const labels = template(d).metadata?.labels ?? {};
+  for (const t of want.topologySpreadConstraints ?? []) {
+    if (!(spec.topologySpreadConstraints ?? []).some((x) => same(x, t))) out.push(`lost spread ${JSON.stringify(t)}`);
+    for (const [key, v] of Object.entries(t.labelSelector?.matchLabels ?? {})) {
+      if (labels[key] !== v) out.push(`spread selects ${key}=${v}, which the pods lack`);
+    }
+  }
+  for (const [key, v] of Object.entries(template(before).metadata?.labels ?? {})) {
+    if (labels[key] !== v) out.push(`pod label ${key} lost`);
   }
   for (const list of ['containers', 'initContainers']) {
     for (const o of old[list] ?? []) {

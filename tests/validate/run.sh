@@ -64,6 +64,9 @@ render_dir mig-h100 "$examples/mig-h100.yaml"
 render_dir mig-h100-strategy-mig "$examples/mig-h100.yaml" --strategy mig
 render_dir mig-mixed-plan --plan "$here/fixtures/mig-mixed-plan.json"
 render_dir mig-single-plan --plan "$here/fixtures/mig-single-plan.json" --rename-by-default
+# maxReplicas: NodePool limits with room for every workload at its maximum.
+render_dir max-replicas "$here/fixtures/max-replicas.yaml"
+render_dir max-replicas-from-plan --plan "$here/fixtures/max-replicas-plan.json"
 render_dir mig-single-bottlerocket --plan "$here/fixtures/mig-single-plan.json" --ami bottlerocket --sharing-via bottlerocket
 if "$bin" render "$examples/seed-four-workloads.yaml" --cluster demo --node-role R >"$scratch/stream.yaml" 2>/dev/null; then
   validate stdout-stream "$scratch/stream.yaml"
@@ -127,6 +130,9 @@ else
   # nvidia.com/gpu.shared: the objects' nvidia.com/gpu must go.
   kustomize_case kubectl-kustomize-current-renamed "$here/fixtures/current/current.yaml" \
     "$here/fixtures/current/workloads.yaml" --current "$here/fixtures/current/current.yaml" --rename-by-default
+  # minNodes: a topology spread over the pods' new label, their own labels kept.
+  kustomize_case kubectl-kustomize-current-min-nodes "$here/fixtures/current/current.yaml" \
+    "$here/fixtures/current/workloads.yaml" --current "$here/fixtures/current/current.yaml" --min-nodes 2
 fi
 
 echo "$passed passed, $failed failed"
