@@ -30,6 +30,7 @@ struct RenderArgs {
   std::vector<std::string> only;
   std::string format = "yaml";
   std::string ami = "al2023";
+  std::vector<std::string> amiSelector;
   std::string sharingVia = "gpu-operator";
   std::string cluster;
   std::string nodeRole;
@@ -98,6 +99,14 @@ int runRender(const RenderArgs& a) {
   }
   RenderOptions options;
   options.ami = a.ami == "bottlerocket" ? Ami::Bottlerocket : Ami::Al2023;
+  for (const std::string& text : a.amiSelector) {
+    auto term = parseAmiSelector(text);
+    if (!term) return report(term.error());
+    options.amiSelector.push_back(std::move(*term));
+  }
+  if (options.amiSelector.size() > 30) {
+    return report(usage("--ami-selector", "at most 30 images (Karpenter's limit on amiSelectorTerms)"));
+  }
   options.sharingVia = a.sharingVia == "bottlerocket" ? SharingVia::Bottlerocket : SharingVia::GpuOperator;
   options.cluster = a.cluster;
   options.nodeRole = a.nodeRole;
@@ -143,7 +152,7 @@ int runRender(const RenderArgs& a) {
     catalog = planned->catalog;
   }
   auto manifests = render(*plan, *set, catalog, options, *templates);
-  if (!manifests) return report(manifests.error());
+  if (!manifests) return report(manifests.errors());
   if (!a.outDir.empty()) {
     if (auto e = io::writeManifests(a.outDir, *manifests, a.prune)) return report(*e);
   } else if (auto e = io::writeFileAtomic("-", io::manifestStream(*manifests))) {
@@ -185,6 +194,11 @@ Runner registerRender(CLI::App& app) {
   app.add_option("--ami", a->ami, "Node image of the EC2NodeClass")
       ->check(CLI::IsMember({"al2023", "bottlerocket"}))
       ->capture_default_str();
+  app.add_option("--ami-selector", a->amiSelector,
+                 "Your own node image instead of the --ami family's latest (which the family still sets up): "
+                 "id=ami-ID, name=PATTERN (EC2's * wildcards) or tag:KEY=VALUE; repeat for more images, any of "
+                 "which may match. Needed for a pool whose GPU needs a newer NVIDIA driver than the family ships "
+                 "(g7: 595)");
   app.add_option("--sharing-via", a->sharingVia,
                  "Who shares the GPUs: the GPU Operator's device plugin (ConfigMaps, node labels) or, with --ami "
                  "bottlerocket, Bottlerocket's own (settings in the EC2NodeClass userData)")

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "io/decode.h"
+#include "io/driver_reader.h"
 #include "io/files.h"
 #include "io/mig_reader.h"
 
@@ -431,8 +432,11 @@ Result<Catalog> builtinCatalog() {
   if (!gpus) return gpus.error();
   auto mig = builtinMigCatalog();
   if (!mig) return mig.error();
+  auto amis = builtinDriverTable(*gpus);
+  if (!amis) return amis.error();
   Catalog base;
   base.gpus = std::move(*gpus);
+  base.amis = std::move(*amis);
   base.migGpus = std::move(*mig);
   return readPriceTable(embedded::pricing_aws_us_east_1_yaml(), "<built-in>/pricing/aws-us-east-1.yaml",
                         std::move(base));

@@ -19,8 +19,8 @@ Result<Catalog> readPriceTable(std::string_view text, const std::string& file, C
 /// Decodes a `kind: GpuCatalog` document (format: catalog/gpus.yaml).
 Result<std::vector<GpuModel>> readGpuTable(std::string_view text, const std::string& file);
 
-/// The catalog compiled into the binary: us-east-1 prices, the GPU-model table and the MIG
-/// profiles.
+/// The catalog compiled into the binary: us-east-1 prices, the GPU-model table, the MIG
+/// profiles and the driver table.
 Result<Catalog> builtinCatalog();
 
 /// The built-in catalog, or, when `pricingFile` is given, the built-in GPU-model table with

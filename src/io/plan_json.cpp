@@ -96,7 +96,8 @@ void pool(TreeWriter& w, const Pool& p, const WorkloadSet& set, bool atMax) {
   w.endMap();
 }
 
-void workload(TreeWriter& w, const Workload& wl, const Placement& pl, const Pool& pool) {
+/// `type`: the pool's instance type, when the catalog has it.
+void workload(TreeWriter& w, const Workload& wl, const Placement& pl, const Pool& pool, const InstanceType* type) {
   const Risk& r = pl.risk;
   w.beginMap();
   // What render patches, only where it is not the default (so plans of workloads without it
@@ -126,6 +127,7 @@ void workload(TreeWriter& w, const Workload& wl, const Placement& pl, const Pool
   w.key("slot");
   w.beginMap();
   w.field("computePerPod", rounded(static_cast<double>(pl.computePpm) / 1e6, 6));
+  if (type && type->fractional()) w.field("fractionalGpu", type->fractionText());
   w.field("gpuShare", rounded(r.computeShare, 4));
   w.field("memoryEnforced", pool.mode != Mode::TimeSlicing);
   w.field("memoryMiB", r.memoryLimitMiB);
@@ -264,7 +266,8 @@ void workloads(TreeWriter& w, const ReportInput& in) {
   auto items = [&](TreeWriter& out, std::size_t from, std::size_t to) {
     for (std::size_t wi = from; wi < to; ++wi) {
       const Placement& pl = p.placements[wi];
-      workload(out, in.set.workloads[wi], pl, p.pools[pl.pool]);
+      const Pool& pool = p.pools[pl.pool];
+      workload(out, in.set.workloads[wi], pl, pool, in.catalog.findType(pool.instanceType));
     }
   };
   if (n < kParallelItems) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 namespace gpuslice {
 
@@ -23,6 +24,22 @@ const T* findByName(const std::vector<T>& items, const std::string& name) {
 const InstanceType* Catalog::findType(const std::string& name) const { return findByName(instanceTypes, name); }
 
 const GpuModel* Catalog::findGpu(const std::string& name) const { return findByName(gpus, name); }
+
+const AmiImage* Catalog::findAmi(std::string_view ami) const {
+  for (const AmiImage& a : amis) {
+    if (a.ami == ami) return &a;
+  }
+  return nullptr;
+}
+
+std::string InstanceType::fractionText() const {
+  // "an" before a name said with a vowel first: A (ay), E, F (ef), H (aitch), I, L (el), M, N,
+  // O, R, S, X as letters.
+  const bool vowelSound =
+      !gpuModel.empty() && std::string_view("AEFHILMNORSX").find(gpuModel[0]) != std::string_view::npos;
+  const long parts = std::lround(1.0 / gpuCount);
+  return "1/" + std::to_string(parts) + (vowelSound ? " of an " : " of a ") + gpuModel;
+}
 
 std::int64_t tableMiB(double gib) { return static_cast<std::int64_t>(std::floor(gib * 1024.0 + 1e-9)); }
 

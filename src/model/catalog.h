@@ -46,6 +46,23 @@ struct GpuMemory {
   std::vector<std::string> names;       ///< names that pick this variant only (A100-80GB)
 };
 
+/// An NVIDIA driver branch (major version) with where the figure comes from
+/// (catalog/drivers.yaml): stated by the vendor (observed) or inferred (assumed).
+struct DriverBranch {
+  int branch = 0;
+  bool observed = false;
+  std::string source;
+};
+
+/// A node image family render can select in an EC2NodeClass, with the NVIDIA driver branch its
+/// GPU images ship (catalog/drivers.yaml).
+struct AmiImage {
+  std::string ami;      ///< render's --ami value (al2023, bottlerocket)
+  std::string alias;    ///< the amiSelectorTerms alias (al2023@latest)
+  std::string release;  ///< the image release the driver was read for
+  DriverBranch driver;
+};
+
 /// One GPU model (V100, A10G, H100, ...).
 struct GpuModel {
   std::string name;
@@ -55,6 +72,7 @@ struct GpuModel {
   std::optional<double> relativeThroughput;  ///< speed vs V100 = 1.0; estimate only
   std::vector<std::string> names;            ///< other names of the model, any variant (NVIDIA T4G)
   std::vector<GpuMemory> memory;             ///< its memory variants, by ec2MiB
+  std::optional<DriverBranch> minDriver;     ///< the oldest branch that drives it; none: any current
 
   /// The variant of price-table memory `ec2MiB`, or nullptr when the table has none.
   const GpuMemory* variant(std::int64_t ec2MiB) const;
@@ -128,6 +146,8 @@ struct InstanceType {
 
   /// A fractional-GPU type: a priced slice of one GPU, never shared further.
   bool fractional() const { return gpuCount < 1.0; }
+  /// How much of a GPU a fractional type has, as people say it: "1/8 of an L4".
+  std::string fractionText() const;
   /// Whole GPUs on the node (1 for a fractional type, which exposes one device).
   int wholeGpus() const { return fractional() ? 1 : static_cast<int>(gpuCount); }
 };
@@ -147,9 +167,12 @@ struct Catalog {
   std::vector<InstanceType> instanceTypes;  ///< sorted by name
   std::vector<GpuModel> gpus;               ///< sorted by name
   std::vector<MigGpu> migGpus;              ///< MIG profiles per MIG-capable GPU, in catalog order
+  std::vector<AmiImage> amis;               ///< the node image families render knows, by ami
 
   const InstanceType* findType(const std::string& name) const;
   const GpuModel* findGpu(const std::string& name) const;
+  /// The node image family of render's --ami value, or nullptr.
+  const AmiImage* findAmi(std::string_view ami) const;
   /// The GPU model, and variant, that a workload's gpu.model names, compared without regard to
   /// case: a model's name or one of its names (model or variant). nullopt when none matches.
   std::optional<GpuName> findGpuName(std::string_view name) const;

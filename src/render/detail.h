@@ -82,6 +82,19 @@ Error planError(const Pool& p, std::string message);
 /// The pool's rules: replicas >= 2 when shared, MPS within the GPU's client limit, a MIG
 /// geometry per GPU.
 std::optional<Error> checkPool(const RenderContext& c, const Pool& p);
+/// The --ami family's images (catalog/drivers.yaml), or nullptr when the table lacks it.
+const AmiImage* amiImage(const RenderContext& c);
+/// Without --ami-selector, one error per pool whose GPU needs a newer NVIDIA driver branch than
+/// the --ami family's images ship; none with it (the user's image is trusted).
+ErrorList driverProblems(const RenderContext& c);
+/// The EC2NodeClass's amiSelectorTerms: the family's alias, or the --ami-selector terms.
+Value amiSelectorTerms(const RenderContext& c);
+/// The EC2NodeClass's amiFamily: absent with an alias (it implies the family), else the
+/// --ami family, which Karpenter's CRD requires without an alias.
+std::optional<Value> amiFamily(const RenderContext& c);
+/// With --ami-selector, the EC2NodeClass comment: the image replaces the alias, and the NVIDIA
+/// driver branch it must carry for the plan's GPUs (catalog/drivers.yaml).
+std::vector<std::string> customAmiComments(const RenderContext& c);
 /// The `metadata.name` of a filled object, which must be a non-empty string.
 Result<std::string> objectName(const RenderContext& c, const std::string& templateName, const Value& object);
 

@@ -1,5 +1,5 @@
 // Karpenter: an EC2NodeClass (one, or one per shared pool when Bottlerocket shares the GPUs),
-// a NodePool per pool and a NodeOverlay per shared pool.
+// a NodePool per pool and a NodeOverlay per shared pool and per pool on a fractional-GPU type.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -105,10 +105,21 @@ Result<std::optional<std::string>> userData(const RenderContext& c, const Pool& 
   return std::optional<std::string>{};
 }
 
-/// Sliced resources a node of the pool offers, by resource name.
+/// A pool on a fractional-GPU type (g6f, gr6f): EC2 reports no GPU for it, so Karpenter counts
+/// none unless an overlay gives it the GPU.
+bool fractionalPool(const RenderContext& c, const Pool& p) {
+  const InstanceType* type = c.catalog.findType(p.instanceType);
+  return type && type->fractional();
+}
+
+/// Sliced resources a node of the pool offers, by resource name; for a dedicated pool on a
+/// fractional type, its one GPU (slice).
 std::map<std::string, int> nodeCapacity(const RenderContext& c, const Pool& p) {
   std::map<std::string, int> capacity;
-  if (p.mode == Mode::TimeSlicing || p.mode == Mode::Mps) {
+  if (p.mode == Mode::Dedicated && fractionalPool(c, p)) {
+    Placement any;
+    capacity[podResource(c, p, any)] = p.gpusPerNode;
+  } else if (p.mode == Mode::TimeSlicing || p.mode == Mode::Mps) {
     Placement any;
     capacity[podResource(c, p, any)] = p.gpusPerNode * p.replicas;
   } else if (p.mode == Mode::Mig) {
@@ -150,7 +161,9 @@ Result<Manifest> nodeClass(const RenderContext& c, const std::string& name, cons
   b["nodeRole"] = Value::string(c.options.nodeRole);
   b["cluster"] = Value::string(c.options.cluster);
   b["userData"] = data ? std::optional<Value>(Value::string(*data)) : std::nullopt;
-  std::vector<std::string> comments;
+  b["amiSelectorTerms"] = amiSelectorTerms(c);
+  b["amiFamily"] = amiFamily(c);
+  std::vector<std::string> comments = customAmiComments(c);
   if (c.plan.maxPodsPerNode) {
     // Without it Karpenter sizes each node by its ENI limit and the kubelet stops there.
     Value kubelet = Value::map();
@@ -203,14 +216,19 @@ Result<Manifest> nodePool(const RenderContext& c, const Pool& p, const std::stri
 /// The comment of pool p's NodeOverlay: what it is for, what Karpenter does without it (which
 /// depends on the resource: it counts physical GPUs as nvidia.com/gpu, and knows no other), and
 /// that it is alpha.
-std::vector<std::string> overlayComments(const Pool& p, const std::map<std::string, int>& capacity) {
+std::vector<std::string> overlayComments(const RenderContext& c, const Pool& p,
+                                         const std::map<std::string, int>& capacity) {
   std::vector<std::string> shown;
   for (const auto& [resource, count] : capacity) shown.push_back(fmt::format("{} {}", count, resource));
   std::vector<std::string> out;
   out.push_back(fmt::format("NodeOverlay of pool {}: a node offers {}.", p.name, fmt::join(shown, ", ")));
   out.push_back("Karpenter's scheduling simulation then launches the nodes the plan counts; without it Karpenter");
+  const bool fractional = fractionalPool(c, p);
   for (const auto& [resource, count] : capacity) {
-    if (resource == kGpuResource) {
+    if (fractional) {
+      out.push_back(fmt::format("finds no {} on a {} (EC2 reports 0 GPUs for its {}) and launches none.", resource,
+                                p.instanceType, c.catalog.findType(p.instanceType)->fractionText()));
+    } else if (resource == kGpuResource) {
       out.push_back(fmt::format("counts the node's {} physical GPU{} as nvidia.com/gpu and launches too many nodes.",
                                 p.gpusPerNode, p.gpusPerNode == 1 ? "" : "s"));
     } else {
@@ -222,7 +240,7 @@ std::vector<std::string> overlayComments(const Pool& p, const std::map<std::stri
   return out;
 }
 
-/// The NodeOverlay of a sliced pool: the sliced resources its nodes offer.
+/// The NodeOverlay of a sliced pool or one on a fractional type: the resources its nodes offer.
 Result<Manifest> nodeOverlay(const RenderContext& c, const Pool& p) {
   const std::map<std::string, int> counts = nodeCapacity(c, p);
   Value capacity = Value::map();
@@ -234,8 +252,8 @@ Result<Manifest> nodeOverlay(const RenderContext& c, const Pool& p) {
   ob["capacity"] = std::move(capacity);
   auto overlay = c.fill("nodeoverlay.yaml", ob);
   if (!overlay) return overlay.error();
-  return Manifest{Part::Karpenter, "nodeoverlay-" + p.name + ".yaml", overlayComments(p, counts), std::move(*overlay),
-                  true};
+  return Manifest{Part::Karpenter, "nodeoverlay-" + p.name + ".yaml", overlayComments(c, p, counts),
+                  std::move(*overlay), true};
 }
 
 /// The Karpenter objects being built, by kind, and whether some pool uses the shared EC2NodeClass.
@@ -245,7 +263,7 @@ struct KarpenterObjects {
 };
 
 /// Adds pool p's objects to `out`: its own EC2NodeClass when Bottlerocket shares its GPUs, its
-/// NodePool, and its NodeOverlay when it is sliced.
+/// NodePool, and its NodeOverlay when it is sliced or on a fractional type.
 std::optional<Error> addPool(const RenderContext& c, const Pool& p, KarpenterObjects& out) {
   std::string className = kNodeClass;
   if (c.options.sharingVia == SharingVia::Bottlerocket) {
@@ -265,7 +283,7 @@ std::optional<Error> addPool(const RenderContext& c, const Pool& p, KarpenterObj
   auto pool = nodePool(c, p, className);
   if (!pool) return pool.error();
   out.pools.push_back(std::move(*pool));
-  if (!sliced(p)) return std::nullopt;
+  if (!sliced(p) && !fractionalPool(c, p)) return std::nullopt;
   auto overlay = nodeOverlay(c, p);
   if (!overlay) return overlay.error();
   out.overlays.push_back(std::move(*overlay));

@@ -139,6 +139,7 @@ Result<std::vector<Manifest>> render(const Plan& plan, const WorkloadSet& set, c
     for (const Manifest& m : configMaps->manifests) out.push_back(m);
   }
   if (options.parts & bit(Part::Karpenter)) {
+    if (ErrorList drivers = detail::driverProblems(c); !drivers.empty()) return drivers;
     if (auto e = add(detail::renderKarpenter(c))) return *e;
   }
   if (options.parts & bit(Part::HelmValues)) {

@@ -27,6 +27,22 @@ const char* partName(Part p);
 /// The node image family of the EC2NodeClass.
 enum class Ami { Al2023, Bottlerocket };
 
+/// The --ami value of a family ("al2023", "bottlerocket"): its key in catalog/drivers.yaml.
+const char* amiName(Ami a);
+
+/// One term of an EC2NodeClass's amiSelectorTerms that names an image of the user's own
+/// (`render --ami-selector`): by id, by name (EC2's `*` wildcards allowed) or by one tag.
+struct AmiSelectorTerm {
+  enum class By { Id, Name, Tag };
+  By by = By::Id;
+  std::string key;    ///< the tag's key (By::Tag only)
+  std::string value;  ///< the id, the name, or the tag's value
+};
+
+/// Parses one --ami-selector value: `id=ami-<letters and digits>`, `name=PATTERN` or
+/// `tag:KEY=VALUE`. A Usage error naming --ami-selector for anything else.
+Result<AmiSelectorTerm> parseAmiSelector(std::string_view text);
+
 /// Who configures GPU sharing on the node: the GPU Operator (device-plugin ConfigMap selected by a
 /// node label) or Bottlerocket's own device plugin (settings in the EC2NodeClass userData).
 enum class SharingVia { GpuOperator, Bottlerocket };
@@ -45,6 +61,9 @@ std::string currentKey(std::string_view kind, std::string_view ns, std::string_v
 
 struct RenderOptions {
   Ami ami = Ami::Al2023;
+  /// Images of the user's own, in place of the --ami family's alias (Karpenter takes any term
+  /// that matches); the family still decides the node setup (amiFamily). Empty: the alias.
+  std::vector<AmiSelectorTerm> amiSelector;
   SharingVia sharingVia = SharingVia::GpuOperator;
   std::string cluster;           ///< karpenter.sh/discovery tag value for subnets and security groups
   std::string nodeRole;          ///< IAM role of the nodes
@@ -104,8 +123,9 @@ struct Manifest {
 /// NodePools, NodeOverlays, Helm values, patches (by workload), kustomization.
 /// `set` gives the workloads' names and namespaces (indexed like plan.placements).
 /// Errors: BadInput for a template that does not fit or a plan that breaks a rule of the
-/// formats (replicas < 2, MPS over the GPU's client limit or with MIG); Usage for options that
-/// contradict each other or the plan.
+/// formats (replicas < 2, MPS over the GPU's client limit or with MIG), and, with the Karpenter
+/// part and no amiSelector, one per pool whose GPU needs a newer driver than the --ami family's
+/// images ship (catalog/drivers.yaml); Usage for options that contradict each other or the plan.
 Result<std::vector<Manifest>> render(const Plan& plan, const WorkloadSet& set, const Catalog& catalog,
                                      const RenderOptions& options, const Templates& templates);
 

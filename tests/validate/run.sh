@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Validates `gpuslice render` output with real validators (see validate.mjs): several renders
-# (seed, mixed fleet, saved MIG plans, Bottlerocket, renameByDefault, spot, the stdout stream)
+# (seed, mixed fleet, saved MIG plans, Bottlerocket, renameByDefault, spot, a g6f pool, g7 on
+# images of the user's own, the stdout stream)
 # must pass; each file in bad/ must fail with the message its first line expects (so the
 # validator is known to catch what it claims); and a --format kustomize render is built by
 # `kubectl kustomize` over stand-in Deployments and over the realistic objects of fixtures/current
@@ -68,6 +69,9 @@ render_dir mig-single-plan --plan "$here/fixtures/mig-single-plan.json" --rename
 render_dir max-replicas "$here/fixtures/max-replicas.yaml"
 render_dir max-replicas-from-plan --plan "$here/fixtures/max-replicas-plan.json"
 render_dir mig-single-bottlerocket --plan "$here/fixtures/mig-single-plan.json" --ami bottlerocket --sharing-via bottlerocket
+render_dir g6f-overlay "$here/fixtures/g6f-workloads.yaml"
+render_dir g7-ami-selector "$here/fixtures/g7-workloads.yaml" --ami-selector 'name=g7-nvidia-595-*' --ami-selector tag:gpuslice/driver=595 --ami-selector id=ami-0123456789abcdef0
+render_dir g7-ami-selector-bottlerocket "$here/fixtures/g7-workloads.yaml" --ami bottlerocket --sharing-via bottlerocket --ami-selector id=ami-0123456789abcdef0
 if "$bin" render "$examples/seed-four-workloads.yaml" --cluster demo --node-role R >"$scratch/stream.yaml" 2>/dev/null; then
   validate stdout-stream "$scratch/stream.yaml"
 else
