@@ -42,6 +42,7 @@ namespace {
 /// Newlines in `s` (memchr is vectorized; a response is often one line).
 int newlines(std::string_view s) {
   int n = 0;
+  if (s.empty()) return n;  // data() may be null, which memchr may not take
   const char* p = s.data();
   const char* end = s.data() + s.size();
   while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))))) {
