@@ -130,17 +130,20 @@ std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload&
     }
   }
   const Candidate* roomiest = nullptr;
-  bool computeFits = false, nodeFits = false;
+  bool computeFits = false, nodeFits = false, sharesGpu = false;
   for (int k : admitted) {
     const Candidate& c = ctx.candidates[static_cast<std::size_t>(k)];
     const SlotFit f = fitOf(ctx, w, c);
-    if ((f.dedicated && (modes & bit(Mode::Dedicated))) || (f.timeSlicing && (modes & bit(Mode::TimeSlicing))) ||
-        (f.mps && (modes & bit(Mode::Mps)))) {
+    // A shared GPU needs two of its pods on it, so a node with room for two per GPU.
+    const bool twoPerGpu = (f.nodeCap + c.gpus - 1) / c.gpus >= 2;
+    if ((f.dedicated && (modes & bit(Mode::Dedicated))) ||
+        (twoPerGpu && ((f.timeSlicing && (modes & bit(Mode::TimeSlicing))) || (f.mps && (modes & bit(Mode::Mps)))))) {
       return std::nullopt;
     }
     if (!roomiest || c.usableMemoryMiB > roomiest->usableMemoryMiB) roomiest = &c;
     computeFits = computeFits || f.computePpm <= 1000000;
     nodeFits = nodeFits || f.nodeCap >= 1;
+    sharesGpu = sharesGpu || f.timeSlicing || f.mps;
   }
   if (w.memoryMiB > roomiest->usableMemoryMiB) {
     return fmt::format(
@@ -153,6 +156,12 @@ std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload&
   }
   if (!computeFits) {
     return "its compute need, scaled to the candidate GPU models, is more than one whole GPU";
+  }
+  if (!(modes & bit(Mode::Dedicated)) && sharesGpu) {
+    return fmt::format(
+        "it allows only [{}], which put two of its pods on one GPU, but no candidate node has room for two of "
+        "them per GPU (by CPU, memory or max pods); allow dedicated, or lower its cpu or memory request",
+        modeList(modes));
   }
   if (!(modes & bit(Mode::Dedicated))) {
     return fmt::format(

@@ -393,7 +393,7 @@ void migLowerBound(const MigClass& cls, const MigMembers& mm, const Packing& bas
       }
       ++r;
     }
-    out.lowerBoundMicros += perPod * cls.workloads[cls.members[i]].replicas;
+    if (std::isfinite(perPod)) out.lowerBoundMicros += perPod * cls.workloads[cls.members[i]].replicas;
     out.cheapestNodeForAll = std::max(out.cheapestNodeForAll, cheapest);
     out.perPod.push_back(perPod);
     out.cheapestFit.push_back(cheapest);

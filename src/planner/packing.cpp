@@ -1,6 +1,7 @@
 #include "planner/packing.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -196,7 +197,9 @@ std::vector<Bucket> bucketMembers(const ClassView& cls, const std::vector<std::s
     const ModeMask modes = effectiveModes(w, *cls.ctx.options) & ~bit(Mode::Mig);  // MIG is packed elsewhere
     fitMember(cls, wi, modes, m);
     const Standalone alone = standaloneOf(cls, m.fits);
-    out.lowerBoundMicros += alone.perPod * w.replicas;
+    // A pod with no standalone slot (it may only share, but a node holds one of it) adds
+    // nothing here; the node bound (bound/) still counts its node.
+    if (std::isfinite(alone.perPod)) out.lowerBoundMicros += alone.perPod * w.replicas;
     out.cheapestNodeForAll = std::max(out.cheapestNodeForAll, alone.cheapestFit);
     out.perPod.push_back(alone.perPod);
     out.cheapestFit.push_back(alone.cheapestFit);

@@ -17,6 +17,7 @@ namespace {
 /// when the search would be long (many nodes or many distinct prices); either is a valid
 /// lower bound.
 Micros smallestSumAtLeast(std::vector<Micros> prices, double need) {
+  if (!std::isfinite(need)) return 0;  // no figure to round: the caller's bounds were not finite
   const auto target = static_cast<Micros>(std::ceil(need - 1e-6));
   std::sort(prices.begin(), prices.end(), std::greater<>());
   prices.erase(std::unique(prices.begin(), prices.end()), prices.end());
