@@ -274,6 +274,12 @@ Result<GpuModel> readGpu(const Decoder& d, const Node& n, const std::string& f) 
   auto cc = requiredString(d, n, "computeCapability", f);
   if (!cc) return cc.error();
   g.computeCapability = *cc;
+  const std::optional<int> tenths = parseComputeCapability(*cc);
+  if (!tenths) {
+    return d.error(*n.find("computeCapability"), join(f, "computeCapability"),
+                   fmt::format("must be a CUDA compute capability such as \"8.0\", got {}", *cc));
+  }
+  g.computeCapabilityTenths = *tenths;
   auto mig = requiredString(d, n, "mig", f);
   if (!mig) return mig.error();
   if (*mig == "yes")

@@ -22,10 +22,28 @@ constexpr std::int64_t kMaxMemoryBytes = std::int64_t{64} << 40;  // 64 TiB
 constexpr std::size_t kParallelDecode = 4096;                     // workloads in one file worth a second thread
 constexpr long long kMaxPods = 10'000'000;  // in all files together, so that pod and node counts fit an int
 
-/// Reads gpu.model, gpu.memoryGiB and gpu.compute, each on its own: one bad figure does not
-/// hide another.
+/// gpu.minComputeCapability, "major.minor" as NVIDIA writes it ("8.0"; a YAML number 8.0 is the
+/// same text), into `w` in tenths.
+std::optional<Error> readMinComputeCapability(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
+  const Node* cc = n.find("minComputeCapability");
+  if (!cc) return std::nullopt;
+  const Field field(f, "minComputeCapability");
+  if (!cc->isScalar()) return d.error(*cc, field, "must be a CUDA compute capability such as \"8.0\"");
+  const std::optional<int> tenths = parseComputeCapability(cc->text);
+  if (!tenths || *tenths < 30 || *tenths > 200) {
+    return d.error(
+        *cc, field,
+        fmt::format("must be a CUDA compute capability from \"3.0\" to \"20.0\" such as \"8.0\", got {}", cc->text));
+  }
+  w.minComputeCapability = *tenths;
+  return std::nullopt;
+}
+
+/// Reads gpu.model, gpu.memoryGiB, gpu.compute and gpu.minComputeCapability, each on its own:
+/// one bad figure does not hide another.
 void readGpu(const Decoder& d, const Node& n, const std::string& f, Workload& w, ErrorList& errors) {
-  if (!d.fields(n, f, {"model", "memoryGiB", "compute"}, errors)) return;
+  if (!d.fields(n, f, {"model", "memoryGiB", "compute", "minComputeCapability"}, errors)) return;
+  collect(errors, readMinComputeCapability(d, n, f, w));
   if (const Node* m = n.find("model")) {
     auto v = d.string(*m, Field(f, "model"));
     if (!v) {

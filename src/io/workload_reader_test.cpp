@@ -1,6 +1,7 @@
 #include "io/workload_reader.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <string>
@@ -358,6 +359,31 @@ TEST_CASE("minNodes: 1 to replicas, read where it is written") {
                                                 "      replicas: 0\n      minNodes: 2\n    - name: b\n" + gpu}});
   REQUIRE(idle.ok());
   CHECK(idle->scaledToZero.at(0).minNodes == 2);
+}
+
+TEST_CASE("gpu.minComputeCapability: major.minor as text or number, in tenths") {
+  auto read = [](const std::string& cc) {
+    return io::readWorkloads({{"w.yaml", std::string(kHead) + "    - name: a\n" +
+                                             "      gpu: {model: A10G, memoryGiB: 2, compute: 0.5, "
+                                             "minComputeCapability: " +
+                                             cc + "}\n"}});
+  };
+  auto r = read("\"8.0\"");
+  REQUIRE(r.ok());
+  CHECK(r->workloads[0].minComputeCapability == 80);
+  r = read("10.3");
+  REQUIRE(r.ok());
+  CHECK(r->workloads[0].minComputeCapability == 103);
+  for (const char* bad : {"\"8\"", "\"8.10\"", "eight", "2.5", "\"123.0\""}) {
+    CAPTURE(bad);
+    auto e = read(bad);
+    REQUIRE_FALSE(e.ok());
+    CHECK(e.error().describe() ==
+          fmt::format("w.yaml:6: workloads[0].gpu.minComputeCapability: must be a CUDA compute capability from "
+                      "\"3.0\" to \"20.0\" such as \"8.0\", got {}",
+                      std::string(bad).find('"') == 0 ? std::string(bad).substr(1, std::string(bad).size() - 2)
+                                                      : std::string(bad)));
+  }
 }
 
 TEST_CASE("maxReplicas: at least replicas") {

@@ -56,6 +56,18 @@ bool sameGpuName(std::string_view a, std::string_view b) {
          std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
 }
 
+std::optional<int> parseComputeCapability(std::string_view text) {
+  const std::size_t dot = text.find('.');
+  if (dot == std::string_view::npos || dot < 1 || dot > 2 || text.size() != dot + 2) return std::nullopt;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (!std::all_of(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(dot), digit) || !digit(text.back())) {
+    return std::nullopt;
+  }
+  int major = 0;
+  for (std::size_t i = 0; i < dot; ++i) major = major * 10 + (text[i] - '0');
+  return major * 10 + (text.back() - '0');
+}
+
 std::optional<GpuName> Catalog::findGpuName(std::string_view name) const {
   auto named = [&](const std::vector<std::string>& names) {
     return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return sameGpuName(n, name); });

@@ -66,7 +66,8 @@ struct AmiImage {
 /// One GPU model (V100, A10G, H100, ...).
 struct GpuModel {
   std::string name;
-  std::string computeCapability;
+  std::string computeCapability;    ///< CUDA's "major.minor", as the GPU table writes it
+  int computeCapabilityTenths = 0;  ///< the same in tenths (parseComputeCapability): 80 for "8.0"
   MigSupport mig = MigSupport::No;
   int mpsMaxClients = kMpsClientLimit;       ///< MPS clients one GPU accepts
   std::optional<double> relativeThroughput;  ///< speed vs V100 = 1.0; estimate only
@@ -80,6 +81,10 @@ struct GpuModel {
 
 /// Whether two GPU names are the same, comparing ASCII letters without regard to case.
 bool sameGpuName(std::string_view a, std::string_view b);
+
+/// A CUDA compute capability "major.minor" (one or two digits, a dot, one digit) in tenths:
+/// "8.0" is 80, "10.3" is 103; nullopt for any other text.
+std::optional<int> parseComputeCapability(std::string_view text);
 
 /// What a GPU name picks: a model, and one of its memory variants when the name names one.
 struct GpuName {

@@ -50,8 +50,11 @@ struct Workload {
   /// The memory variant gpu.model names, by the price table's per-GPU memory (A100-80GB: 81920
   /// MiB, the A100s of p4de); none: any variant of the model.
   std::optional<std::int64_t> gpuVariantMiB;
-  std::int64_t memoryMiB = 0;               ///< peak GPU memory per pod, rounded up to whole MiB
-  std::int64_t computePpm = 0;              ///< p95 busy share of one whole GPU, in millionths
+  std::int64_t memoryMiB = 0;   ///< peak GPU memory per pod, rounded up to whole MiB
+  std::int64_t computePpm = 0;  ///< p95 busy share of one whole GPU, in millionths
+  /// gpu.minComputeCapability in tenths (80 = 8.0): with --any-gpu-model, the lowest CUDA compute
+  /// capability it may move to; unset: that of the GPU it was measured on.
+  std::optional<int> minComputeCapability;
   std::optional<std::int64_t> cpuMillis;    ///< CPU request per pod
   std::optional<std::int64_t> memoryBytes;  ///< memory request per pod
   Isolation isolation = Isolation::None;

@@ -35,7 +35,10 @@ bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c) {
   if (onMeasuredGpu(ctx, w, c)) return true;
   if (!ctx.mayChangeModel(w)) return false;
   const GpuModel* from = ctx.measuredGpu(w);
-  return from && from->relativeThroughput && c.gpu && c.gpu->relativeThroughput;
+  if (!(from && from->relativeThroughput && c.gpu && c.gpu->relativeThroughput)) return false;
+  // Never to an older architecture than the workload runs on (bf16, FP8 and FlashAttention need
+  // 8.0 or later) unless it names the lowest it accepts.
+  return c.gpu->computeCapabilityTenths >= w.minComputeCapability.value_or(from->computeCapabilityTenths);
 }
 
 std::int64_t computeOn(const PlanContext& ctx, const Workload& w, const Candidate& c, bool* estimate) {

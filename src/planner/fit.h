@@ -39,7 +39,9 @@ ModeMask effectiveModes(const Workload& w, const PlanOptions& options);
 /// True if c's GPUs are the model, and variant when gpu.model named one, that `w` was measured on.
 bool onMeasuredGpu(const PlanContext& ctx, const Workload& w, const Candidate& c);
 
-/// True if `c` passes the workload's own filters (model, arch, instanceTypes).
+/// True if `c` passes the workload's own filters (model, arch, instanceTypes); a move to another
+/// GPU model (--any-gpu-model, or off a retired one) only to a compute capability at least its
+/// gpu.minComputeCapability, else that of the GPU it was measured on.
 bool admits(const PlanContext& ctx, const Workload& w, const Candidate& c);
 
 /// The fit of one pod of `w` on `c` (assumes admits()).

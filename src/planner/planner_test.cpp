@@ -203,6 +203,30 @@ TEST_CASE("cross-model moves only with anyGpuModel, and are marked estimates" * 
   CHECK(p.pools[0].estimate);
 }
 
+TEST_CASE("--any-gpu-model never moves to an older compute capability unless the workload allows it" *
+          doctest::test_suite("threads")) {
+  Catalog catalog = testCatalog();
+  for (GpuModel& g : catalog.gpus) {
+    g.computeCapabilityTenths = g.name == "A100" ? 80 : g.name == "L4" ? 89 : g.name == "T4" ? 75 : 70;
+  }
+  auto fleetOf = [&](const WorkloadSet& s) {
+    PlanOptions o;
+    o.anyGpuModel = true;
+    auto p = makePlan(s, catalog, o);
+    REQUIRE_MESSAGE(p.ok(), (p.ok() ? "" : p.error().describe()));
+    return p->fleet.instances;
+  };
+  // Two L4 (8.9) pods of 0.2: a T4 (7.5) g4dn.xlarge would hold both at 0.2 x 0.57 / 0.43 = 0.266
+  // each for $0.526, but T4 is older than L4; so they stay on one g6.xlarge for $0.8048.
+  WorkloadSet s;
+  s.workloads.push_back(workload("a", "L4", 3, 0.2, 2));
+  CHECK(fleetOf(s) == std::map<std::string, int>{{"g6.xlarge", 1}});
+  s.workloads[0].minComputeCapability = 75;  // gpu.minComputeCapability: "7.5"
+  CHECK(fleetOf(s) == std::map<std::string, int>{{"g4dn.xlarge", 1}});
+  s.workloads[0].minComputeCapability = 80;  // 8.0: not the T4, and no A100 type is priced here
+  CHECK(fleetOf(s) == std::map<std::string, int>{{"g6.xlarge", 1}});
+}
+
 TEST_CASE("errors: infeasible, unknown references; --strategy mig without MIG GPUs") {
   static const Catalog catalog = testCatalog();
   WorkloadSet s;
@@ -286,8 +310,14 @@ TEST_CASE("random fleets: every plan is safe, complete, deterministic and above 
     WorkloadSet s;
     const int n = 1 + static_cast<int>(next() * 12);
     for (int i = 0; i < n; ++i) {
-      Workload w = workload("w" + std::to_string(i), models[static_cast<int>(next() * 3)], 0.25 + next() * 13,
-                            0.01 + next() * 0.99, 1 + static_cast<int>(next() * 6));
+      // One draw per statement: the order of a call's arguments is up to the compiler (gcc took
+      // them last to first, clang first to last, so the two planned different fleets). These are
+      // gcc's draws, in its order.
+      const int replicas = 1 + static_cast<int>(next() * 6);
+      const double compute = 0.01 + next() * 0.99;
+      const double memoryGiB = 0.25 + next() * 13;
+      const char* model = models[static_cast<int>(next() * 3)];
+      Workload w = workload("w" + std::to_string(i), model, memoryGiB, compute, replicas);
       if (next() < 0.2) w.isolation = Isolation::Full;
       if (next() < 0.2) w.isolation = Isolation::Memory;
       if (next() < 0.5) {  // a random non-empty subset of dedicated, time-slicing, mps
