@@ -3,28 +3,14 @@
 #include "io/catalog_reader.h"
 #include "io/template_loader.h"
 #include "render/render.h"
+#include "support/builtin.h"
 
 using namespace gpuslice;
 
 namespace {
 
-const Catalog& catalog() {
-  static const Catalog c = [] {
-    auto r = io::loadCatalog("");
-    REQUIRE(r.ok());
-    return *r;
-  }();
-  return c;
-}
-
-const Templates& templates() {
-  static const Templates t = [] {
-    auto r = io::loadTemplates("");
-    REQUIRE(r.ok());
-    return *r;
-  }();
-  return t;
-}
+const Catalog& catalog() { return testing::builtinCatalog(); }
+const Templates& templates() { return testing::builtinTemplates(); }
 
 /// A plan of one pool per (name, type, model, mode, replicas), one node and one workload each.
 struct Fixture {

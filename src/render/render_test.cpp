@@ -6,28 +6,14 @@
 #include "io/document.h"
 #include "io/plan_reader.h"
 #include "io/template_loader.h"
+#include "support/builtin.h"
 
 using namespace gpuslice;
 
 namespace {
 
-const Catalog& catalog() {
-  static const Catalog c = [] {
-    auto r = io::loadCatalog("");
-    REQUIRE(r.ok());
-    return *r;
-  }();
-  return c;
-}
-
-const Templates& templates() {
-  static const Templates t = [] {
-    auto r = io::loadTemplates("");
-    REQUIRE(r.ok());
-    return *r;
-  }();
-  return t;
-}
+const Catalog& catalog() { return testing::builtinCatalog(); }
+const Templates& templates() { return testing::builtinTemplates(); }
 
 Pool pool(std::string name, std::string type, std::string model, Mode mode, int replicas, int nodes, int gpus) {
   Pool p;
