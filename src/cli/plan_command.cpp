@@ -28,7 +28,7 @@ constexpr const char* kTableHelp = R"(The table (--format table and markdown):
   lower bound   no plan can cost less per hour; gap = how far the plan is above it
   any GPU model (estimate)     the plan had --any-gpu-model been given
 Pools:
-  POOL       pool name: instance type, mode and replicas (-2, -3 when one of those has several)
+  POOL       pool name: instance type, mode and replicas (-2, -3: MIG pools of one type, other layouts)
   INSTANCE   the EC2 instance type of every node
   NODES      how many nodes
   MODE       dedicated, time-slicing, mps or mig

@@ -104,6 +104,68 @@ std::optional<std::string> spreadNote(const PlanContext& ctx, const std::vector<
   return std::nullopt;
 }
 
+/// Whether packed pools a and b render as one NodePool: the same instance type, mode and
+/// replicas, and for MIG the same layout. Such pools stay apart in packing when their pods take
+/// different room on a node (one bound by CPU, one by GPUs) and are one pool in the plan.
+bool sameNodePool(const PackedPool& a, const PackedPool& b) {
+  return a.candidate == b.candidate && a.mode == b.mode && a.shape.replicas == b.shape.replicas &&
+         a.migGpu == b.migGpu && a.migLayout == b.migLayout;
+}
+
+/// Folds pool b, packed apart from a but alike (sameNodePool), into a: nodes, pods and cost add
+/// up; a node of the pool takes at most the larger of their pods per node; the per-GPU shares
+/// are averaged over all nodes.
+void absorbPool(Pool& a, Pool b) {
+  const double na = a.nodes, nb = b.nodes;
+  const double nodes = std::max(na + nb, 1.0);
+  a.computePerGpu = (a.computePerGpu * na + b.computePerGpu * nb) / nodes;
+  a.memoryPerGpu = (a.memoryPerGpu * na + b.memoryPerGpu * nb) / nodes;
+  a.nodes += b.nodes;
+  a.pods += b.pods;
+  a.hourly += b.hourly;
+  a.nodesAtMaxReplicas += b.nodesAtMaxReplicas;
+  if (b.podsPerNode > a.podsPerNode) {
+    a.podsPerNode = b.podsPerNode;
+    a.limitedBy = b.limitedBy;
+  }
+  a.maxMemoryMiB = std::max(a.maxMemoryMiB, b.maxMemoryMiB);
+  a.maxComputePpm = std::max(a.maxComputePpm, b.maxComputePpm);
+  a.estimate = a.estimate || b.estimate;
+  for (std::string& note : b.notes) {
+    if (std::find(a.notes.begin(), a.notes.end(), note) == a.notes.end()) a.notes.push_back(std::move(note));
+  }
+  a.workloads.insert(a.workloads.end(), b.workloads.begin(), b.workloads.end());
+}
+
+/// Sorts workload indices by namespace and name.
+void sortByName(const std::vector<Workload>& ws, std::vector<std::size_t>& members) {
+  std::sort(members.begin(), members.end(), [&](std::size_t a, std::size_t b) {
+    return std::tie(ws[a].ns, ws[a].name) < std::tie(ws[b].ns, ws[b].name);
+  });
+}
+
+/// The note of a pool that holds several packed pools (sameNodePool): how many pods of whose a
+/// node takes in each, and that its node count is theirs added up.
+std::string partsNote(const PlanContext& ctx, const std::vector<Workload>& ws, const std::vector<PackedPool>& packed,
+                      const std::vector<std::size_t>& parts, int nodes) {
+  std::vector<std::string> each;
+  for (std::size_t i : parts) {
+    const PackedPool& p = packed[i];
+    const Candidate& c = ctx.candidates[static_cast<std::size_t>(p.candidate)];
+    std::vector<std::size_t> members = p.workloads;
+    sortByName(ws, members);
+    std::vector<std::string> names;
+    for (std::size_t wi : members) names.push_back(ws[wi].qualifiedName());
+    const LimitedBy by = p.shape.gpuBound ? LimitedBy::Gpu : nodeLimit(c, ws, p.workloads, p.minNodeCap);
+    each.push_back(fmt::format("{}: {} pods a node, by {}, {} node{}", fmt::join(names, ", "), p.shape.podsPerNode,
+                               limitedByName(by), p.shape.nodes, p.shape.nodes == 1 ? "" : "s"));
+  }
+  return fmt::format(
+      "one NodePool for pods that take different room on a node ({}): its {} nodes are those added up, and the "
+      "scheduler may mix the pods onto fewer",
+      fmt::join(each, "; "), nodes);
+}
+
 /// Sorts each pool's workloads by namespace and name, and the pools by instance type, mode,
 /// replicas (most first) and first workload.
 void sortPacked(const PlanContext& ctx, const std::vector<Workload>& ws, std::vector<PackedPool>& packed) {
@@ -121,16 +183,11 @@ void sortPacked(const PlanContext& ctx, const std::vector<Workload>& ws, std::ve
   });
 }
 
-/// The pool that describes packed pool `p`, named after its type, mode and replicas (numbered
-/// from the second of a name, counted in `used`), with its figures; sets each member's
-/// placement (profile, compute, whether an estimate) in `plan`.
-Pool describePool(const PlanContext& ctx, const std::vector<Workload>& ws, const PackedPool& p,
-                  std::map<std::string, int>& used, Plan& plan) {
+/// The pool that describes packed pool `p`, with its figures but not yet its name; sets each
+/// member's placement (profile, compute, whether an estimate) in `plan`.
+Pool describePool(const PlanContext& ctx, const std::vector<Workload>& ws, const PackedPool& p, Plan& plan) {
   const Candidate& c = ctx.candidates[static_cast<std::size_t>(p.candidate)];
   Pool pool;
-  const std::string base = poolBaseName(c.type->name, p.mode, p.shape.replicas);
-  const int n = ++used[base];
-  pool.name = n == 1 ? base : fmt::format("{}-{}", base, n);
   pool.instanceType = c.type->name;
   pool.gpuModel = c.type->gpuModel;
   pool.mode = p.mode;
@@ -240,9 +297,31 @@ void placeWorkloads(const PlanContext& ctx, const std::vector<Workload>& ws, std
 void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std::vector<PackedPool>& packed,
                    Plan& plan) {
   sortPacked(ctx, ws, packed);
-  std::map<std::string, int> used;
   plan.placements.resize(ws.size());
-  for (const PackedPool& p : packed) plan.pools.push_back(describePool(ctx, ws, p, used, plan));
+  std::vector<std::vector<std::size_t>> parts;  // per pool, the packed pools it holds
+  for (std::size_t i = 0; i < packed.size(); ++i) {
+    Pool pool = describePool(ctx, ws, packed[i], plan);
+    auto same = std::find_if(parts.begin(), parts.end(), [&](const std::vector<std::size_t>& of) {
+      return sameNodePool(packed[of.front()], packed[i]);
+    });
+    if (same == parts.end()) {
+      plan.pools.push_back(std::move(pool));
+      parts.push_back({i});
+      continue;
+    }
+    const auto pi = static_cast<std::size_t>(same - parts.begin());
+    same->push_back(i);
+    absorbPool(plan.pools[pi], std::move(pool));
+  }
+  std::map<std::string, int> used;
+  for (std::size_t pi = 0; pi < plan.pools.size(); ++pi) {
+    Pool& pool = plan.pools[pi];
+    const std::string base = poolBaseName(pool.instanceType, pool.mode, pool.replicas);
+    const int n = ++used[base];
+    pool.name = n == 1 ? base : fmt::format("{}-{}", base, n);
+    if (parts[pi].size() > 1) pool.notes.push_back(partsNote(ctx, ws, packed, parts[pi], pool.nodes));
+    sortByName(ws, pool.workloads);
+  }
   plan.pools = sortedByName(plan.pools);
   oneMigStrategy(plan.pools);
   for (std::size_t pi = 0; pi < plan.pools.size(); ++pi) placeWorkloads(ctx, ws, pi, plan);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <set>
+#include <tuple>
 
 #include "model/node_capacity.h"
 #include "support/test_support.h"
@@ -453,4 +454,36 @@ TEST_CASE("workloads scaled to zero are not planned but named in a note; none le
   CHECK(none.fleet.hourly == 0);
   CHECK(none.baseline.hourly == 0);
   CHECK(none.notes.back() == "replicas: 0 (scaled to zero), not planned: batch/nightly");
+}
+
+TEST_CASE("pools of one type, mode and replicas are one pool, their nodes added up") {
+  // On p3.8xlarge (4 GPUs, 32 vCPU), 12-CPU pods go two to a node and 1-CPU pods four: packed
+  // apart they take a node each, and the plan shows them as one pool (one NodePool) of 2 nodes.
+  WorkloadSet s;
+  for (auto [name, replicas, cpu] : {std::tuple{"big", 2, 12000}, std::tuple{"small", 4, 1000}}) {
+    Workload w = workload(name, "V100", 10, 0.9);
+    w.replicas = replicas;
+    w.cpuMillis = cpu;
+    w.sharing = bit(Mode::Dedicated);
+    w.instanceTypes = {"p3.8xlarge"};
+    s.workloads.push_back(w);
+  }
+  const Plan p = planOk(s);
+  REQUIRE(p.pools.size() == 1);
+  const Pool& pool = p.pools[0];
+  CHECK(pool.name == "p3-8xlarge-dedicated");
+  CHECK(pool.nodes == 2);
+  CHECK(pool.pods == 6);
+  CHECK(pool.podsPerNode == 4);
+  CHECK(pool.limitedBy == LimitedBy::Gpu);
+  CHECK(pool.hourly == 2 * 12240000);
+  CHECK(pool.workloads == std::vector<std::size_t>{0, 1});
+  // 2 pods of 0.9 on one node's 4 GPUs, 4 on the other's: (0.45 + 0.9) / 2.
+  CHECK(pool.computePerGpu == doctest::Approx(0.675));
+  CHECK(p.placements[0].pool == 0);
+  CHECK(p.placements[1].pool == 0);
+  CHECK(std::count(pool.notes.begin(), pool.notes.end(),
+                   "one NodePool for pods that take different room on a node (default/big: 2 pods a node, by cpu, 1 "
+                   "node; default/small: 4 pods a node, by gpu, 1 node): its 2 nodes are those added up, and the "
+                   "scheduler may mix the pods onto fewer") == 1);
 }
