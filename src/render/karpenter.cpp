@@ -15,7 +15,10 @@ constexpr const char* kNodeClass = "gpuslice";
 
 /// Karpenter's karpenter.k8s.aws/instance-gpu-name for a GPU model: its name in lower case when
 /// that is one word of letters and digits (V100 -> v100, A10G -> a10g, L40S -> l40s); otherwise
-/// none, and the instance-type requirement alone selects the GPU.
+/// none, and the instance-type requirement alone selects the GPU. Karpenter sets the label on
+/// fractional types too: its generated instance-type reference (v1.14.1) lists g6f.large with
+/// instance-gpu-name l4, instance-gpu-manufacturer nvidia and instance-gpu-count 0, so a g6f
+/// pool may require it (only the GPU count is 0, which the NodeOverlay makes up for).
 std::optional<std::string> karpenterGpuName(const std::string& model) {
   std::string out;
   for (char c : model) {

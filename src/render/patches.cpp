@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "render/detail.h"
 
@@ -115,9 +116,39 @@ std::vector<std::string> patchComments(const Workload& w, const Pool& pool, cons
   return out;
 }
 
+/// An error when some workload is spread over nodes (minNodes) but the workload-patch template
+/// (a user's own, from --templates) leaves out the placeholders that carry the spread: without
+/// them the patch would render without its topologySpreadConstraint and nobody would know.
+std::optional<Error> spreadPlaceholdersMissing(const RenderContext& c) {
+  const auto spread = std::find_if(c.plan.placements.begin(), c.plan.placements.end(),
+                                   [](const Placement& pl) { return pl.minNodes > 1; });
+  if (spread == c.plan.placements.end()) return std::nullopt;
+  auto it = c.templates.find("workload-patch.yaml");
+  if (it == c.templates.end()) return std::nullopt;  // fill reports the missing template
+  std::set<std::string> used;
+  if (auto e = forEachPlaceholder(it->second, [&](const std::string& name, int) -> std::optional<Error> {
+        used.insert(name);
+        return std::nullopt;
+      })) {
+    return e;
+  }
+  for (const char* name : {"topologySpread", "podMetadata"}) {
+    if (used.count(name)) continue;
+    const Workload& w = c.set.workloads[spread->workload];
+    return Error{
+        ErrorKind::BadInput, it->second.file, 0, "",
+        fmt::format("{} spreads its pods over at least {} nodes (minNodes, --min-nodes), but this template has no "
+                    "${{{}}}: its patches would lose the spread; add ${{podMetadata}} under the pod "
+                    "template's metadata and ${{topologySpread}} under its spec, as the built-in template does",
+                    w.qualifiedName(), spread->minNodes, name)};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<std::vector<Manifest>> renderPatches(const RenderContext& c) {
+  if (auto e = spreadPlaceholdersMissing(c)) return *e;
   // By namespace, then name, whatever order the workload files had.
   std::vector<std::size_t> order(c.plan.placements.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
