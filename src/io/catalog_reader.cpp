@@ -438,11 +438,12 @@ Result<Catalog> builtinCatalog() {
   if (!gpus) return gpus.error();
   auto mig = builtinMigCatalog();
   if (!mig) return mig.error();
-  auto amis = builtinDriverTable(*gpus);
-  if (!amis) return amis.error();
+  auto drivers = builtinDriverTable(*gpus);
+  if (!drivers) return drivers.error();
   Catalog base;
   base.gpus = std::move(*gpus);
-  base.amis = std::move(*amis);
+  base.amis = std::move(drivers->amis);
+  base.driverCeilings = std::move(drivers->ceilings);
   base.migGpus = std::move(*mig);
   return readPriceTable(embedded::pricing_aws_us_east_1_yaml(), "<built-in>/pricing/aws-us-east-1.yaml",
                         std::move(base));

@@ -55,14 +55,41 @@ Result<AmiImage> readAmi(const Decoder& d, const Node& n, const std::string& f) 
   return a;
 }
 
+/// One `ceilings` entry: instance families (each in no earlier entry) and their newest branch.
+Result<DriverCeiling> readCeiling(const Decoder& d, const Node& n, const std::string& f,
+                                  const std::vector<DriverCeiling>& earlier) {
+  GS_TRY(d.mapping(n, f, {"families", "maxBranch", "source"}));
+  const Node* families = n.find("families");
+  if (!families) return d.error(n, join(f, "families"), "required (instance families such as p3)");
+  GS_TRY(d.sequence(*families, join(f, "families")));
+  DriverCeiling c;
+  for (std::size_t i = 0; i < families->items.size(); ++i) {
+    const Node& item = families->items[i];
+    const std::string field = index(join(f, "families"), i);
+    if (!item.isScalar() || item.text.empty() || item.text.find('.') != std::string::npos) {
+      return d.error(item, field, "an instance family such as p3 (the type's name before the dot)");
+    }
+    for (const DriverCeiling& e : earlier) {
+      if (std::find(e.families.begin(), e.families.end(), item.text) != e.families.end()) {
+        return d.error(item, field, fmt::format("{} is listed twice", item.text));
+      }
+    }
+    c.families.push_back(item.text);
+  }
+  if (c.families.empty()) return d.error(*families, join(f, "families"), "must name at least one family");
+  auto b = branch(d, n, "maxBranch", f);
+  if (!b) return b.error();
+  c.maxBranch = std::move(*b);
+  return c;
+}
+
 }  // namespace
 
-Result<std::vector<AmiImage>> readDriverTable(std::string_view text, const std::string& file,
-                                              std::vector<GpuModel>& gpus) {
+Result<DriverTable> readDriverTable(std::string_view text, const std::string& file, std::vector<GpuModel>& gpus) {
   auto doc = parseDocument(text, file);
   if (!doc) return doc.error();
   Decoder d(file);
-  GS_TRY(d.mapping(*doc, "", {"apiVersion", "kind", "gpus", "amis"}));
+  GS_TRY(d.mapping(*doc, "", {"apiVersion", "kind", "gpus", "amis", "ceilings"}));
   const Node* api = doc->find("apiVersion");
   if (!api || !api->isScalar() || api->text != kApiVersion) {
     return d.error(api ? *api : *doc, "apiVersion", fmt::format("must be {}", kApiVersion));
@@ -88,10 +115,19 @@ Result<std::vector<AmiImage>> readDriverTable(std::string_view text, const std::
     amis.push_back(std::move(*a));
   }
   std::sort(amis.begin(), amis.end(), [](const AmiImage& a, const AmiImage& b) { return a.ami < b.ami; });
-  return amis;
+  DriverTable table{std::move(amis), {}};
+  if (const Node* ceilings = doc->find("ceilings")) {
+    GS_TRY(d.sequence(*ceilings, "ceilings"));
+    for (std::size_t i = 0; i < ceilings->items.size(); ++i) {
+      auto c = readCeiling(d, ceilings->items[i], index("ceilings", i), table.ceilings);
+      if (!c) return c.error();
+      table.ceilings.push_back(std::move(*c));
+    }
+  }
+  return table;
 }
 
-Result<std::vector<AmiImage>> builtinDriverTable(std::vector<GpuModel>& gpus) {
+Result<DriverTable> builtinDriverTable(std::vector<GpuModel>& gpus) {
   return readDriverTable(embedded::catalog_drivers_yaml(), "<built-in>/catalog/drivers.yaml", gpus);
 }
 

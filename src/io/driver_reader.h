@@ -11,12 +11,17 @@
 
 namespace gpuslice::io {
 
+/// What the driver table gives besides each GPU model's minimum.
+struct DriverTable {
+  std::vector<AmiImage> amis;           ///< sorted by ami, each once
+  std::vector<DriverCeiling> ceilings;  ///< in table order; a family in at most one
+};
+
 /// Decodes a `kind: DriverCatalog` document: sets minDriver on the `gpus` it names (each must be
-/// one of them, at most once) and returns the node image families, sorted by ami (each once).
-Result<std::vector<AmiImage>> readDriverTable(std::string_view text, const std::string& file,
-                                              std::vector<GpuModel>& gpus);
+/// one of them, at most once) and returns the node image families and the families' ceilings.
+Result<DriverTable> readDriverTable(std::string_view text, const std::string& file, std::vector<GpuModel>& gpus);
 
 /// The driver table compiled into the binary, applied to `gpus`.
-Result<std::vector<AmiImage>> builtinDriverTable(std::vector<GpuModel>& gpus);
+Result<DriverTable> builtinDriverTable(std::vector<GpuModel>& gpus);
 
 }  // namespace gpuslice::io

@@ -25,6 +25,14 @@ const InstanceType* Catalog::findType(const std::string& name) const { return fi
 
 const GpuModel* Catalog::findGpu(const std::string& name) const { return findByName(gpus, name); }
 
+const DriverCeiling* Catalog::driverCeilingOf(std::string_view type) const {
+  const std::string_view family = type.substr(0, type.find('.'));
+  for (const DriverCeiling& c : driverCeilings) {
+    if (std::find(c.families.begin(), c.families.end(), family) != c.families.end()) return &c;
+  }
+  return nullptr;
+}
+
 const AmiImage* Catalog::findAmi(std::string_view ami) const {
   for (const AmiImage& a : amis) {
     if (a.ami == ami) return &a;

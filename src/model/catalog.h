@@ -63,6 +63,14 @@ struct AmiImage {
   DriverBranch driver;
 };
 
+/// The newest NVIDIA driver branch that drives the GPUs of some instance families
+/// (catalog/drivers.yaml): p3's V100s stop at 580, and g6f's vGPU slices need a GRID driver
+/// that 595 images lack.
+struct DriverCeiling {
+  std::vector<std::string> families;  ///< instance families (the type's name before the dot)
+  DriverBranch maxBranch;
+};
+
 /// One GPU model (V100, A10G, H100, ...).
 struct GpuModel {
   std::string name;
@@ -166,18 +174,21 @@ const char* capacityName(Capacity c);
 struct Catalog {
   std::string region;
   std::string currency;
-  std::string date;                         ///< when the prices were taken
-  std::string source;                       ///< where the prices come from, as the table states it
-  std::string file;                         ///< the table file read ("<built-in>/..." for the embedded one)
-  std::vector<InstanceType> instanceTypes;  ///< sorted by name
-  std::vector<GpuModel> gpus;               ///< sorted by name
-  std::vector<MigGpu> migGpus;              ///< MIG profiles per MIG-capable GPU, in catalog order
-  std::vector<AmiImage> amis;               ///< the node image families render knows, by ami
+  std::string date;                           ///< when the prices were taken
+  std::string source;                         ///< where the prices come from, as the table states it
+  std::string file;                           ///< the table file read ("<built-in>/..." for the embedded one)
+  std::vector<InstanceType> instanceTypes;    ///< sorted by name
+  std::vector<GpuModel> gpus;                 ///< sorted by name
+  std::vector<MigGpu> migGpus;                ///< MIG profiles per MIG-capable GPU, in catalog order
+  std::vector<AmiImage> amis;                 ///< the node image families render knows, by ami
+  std::vector<DriverCeiling> driverCeilings;  ///< families that a new driver branch no longer drives
 
   const InstanceType* findType(const std::string& name) const;
   const GpuModel* findGpu(const std::string& name) const;
   /// The node image family of render's --ami value, or nullptr.
   const AmiImage* findAmi(std::string_view ami) const;
+  /// The newest driver branch that drives instance type `type`'s GPUs, or nullptr when any does.
+  const DriverCeiling* driverCeilingOf(std::string_view type) const;
   /// The GPU model, and variant, that a workload's gpu.model names, compared without regard to
   /// case: a model's name or one of its names (model or variant). nullopt when none matches.
   std::optional<GpuName> findGpuName(std::string_view name) const;

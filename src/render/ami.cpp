@@ -56,6 +56,40 @@ const GpuModel* needsDriver(const RenderContext& c, const Pool& p) {
 
 std::string branchText(const DriverBranch& b) { return std::to_string(b.branch) + (b.observed ? "" : " (assumed)"); }
 
+/// The pool whose GPUs need the newest driver, and that model; nulls when none needs one.
+std::pair<const Pool*, const GpuModel*> neediestPool(const RenderContext& c) {
+  std::pair<const Pool*, const GpuModel*> out{nullptr, nullptr};
+  for (const Pool& p : c.plan.pools) {
+    const GpuModel* g = needsDriver(c, p);
+    if (g && (!out.second || g->minDriver->branch > out.second->minDriver->branch)) out = {&p, g};
+  }
+  return out;
+}
+
+/// The pool whose GPUs the fewest driver branches drive, and its ceiling; nulls when none has one.
+std::pair<const Pool*, const DriverCeiling*> lowestCeilingPool(const RenderContext& c) {
+  std::pair<const Pool*, const DriverCeiling*> out{nullptr, nullptr};
+  for (const Pool& p : c.plan.pools) {
+    const DriverCeiling* d = c.catalog.driverCeilingOf(p.instanceType);
+    if (d && (!out.second || d->maxBranch.branch < out.second->maxBranch.branch)) out = {&p, d};
+  }
+  return out;
+}
+
+/// With --ami-selector every EC2NodeClass gets the same images: an error when no one driver
+/// branch drives every pool (g7 needs 595 or later, p3dn's V100s and g6f's slices stop at 580).
+std::optional<Error> oneImageForAll(const RenderContext& c) {
+  const auto [needy, gpu] = neediestPool(c);
+  const auto [capped, ceiling] = lowestCeilingPool(c);
+  if (!gpu || !ceiling || gpu->minDriver->branch <= ceiling->maxBranch.branch) return std::nullopt;
+  return Error{ErrorKind::BadInput, "", 0, "--ami-selector",
+               fmt::format("no one image drives every pool: pool {}'s {} GPUs ({}) need NVIDIA driver {} or later, "
+                           "but pool {}'s {} runs driver {} or older, and --ami-selector gives every EC2NodeClass the "
+                           "same images; plan and render those workloads in separate runs",
+                           needy->name, gpu->name, needy->instanceType, branchText(*gpu->minDriver), capped->name,
+                           capped->instanceType, branchText(ceiling->maxBranch))};
+}
+
 }  // namespace
 
 const AmiImage* amiImage(const RenderContext& c) { return c.catalog.findAmi(amiName(c.options.ami)); }
@@ -63,7 +97,21 @@ const AmiImage* amiImage(const RenderContext& c) { return c.catalog.findAmi(amiN
 ErrorList driverProblems(const RenderContext& c) {
   ErrorList out;
   const AmiImage* image = amiImage(c);
-  if (!c.options.amiSelector.empty() || !image) return out;
+  if (!c.options.amiSelector.empty()) {
+    if (auto e = oneImageForAll(c)) out.push_back(std::move(*e));
+    return out;
+  }
+  if (!image) return out;
+  for (const Pool& p : c.plan.pools) {
+    const DriverCeiling* ceiling = c.catalog.driverCeilingOf(p.instanceType);
+    if (!ceiling || image->driver.branch <= ceiling->maxBranch.branch) continue;
+    out.push_back(
+        Error{ErrorKind::BadInput, "", 0, "pools." + p.name,
+              fmt::format("its {} nodes run NVIDIA driver {} or older, but --ami {} ({}, {}) ships {}; "
+                          "give an image with driver {} with --ami-selector ({})",
+                          p.instanceType, branchText(ceiling->maxBranch), image->ami, image->alias, image->release,
+                          branchText(image->driver), ceiling->maxBranch.branch, kSelectorForms)});
+  }
   for (const Pool& p : c.plan.pools) {
     const GpuModel* gpu = needsDriver(c, p);
     if (!gpu || gpu->minDriver->branch <= image->driver.branch) continue;
@@ -110,18 +158,15 @@ std::vector<std::string> customAmiComments(const RenderContext& c) {
   out.push_back(fmt::format("amiSelectorTerms: your own image (--ami-selector), not {}; amiFamily {} sets up",
                             image ? image->alias : amiName(c.options.ami), amiFamily(c)->text));
   out.push_back("its nodes as Karpenter does for that family.");
-  const Pool* neediest = nullptr;
-  const GpuModel* gpu = nullptr;
-  for (const Pool& p : c.plan.pools) {
-    const GpuModel* g = needsDriver(c, p);
-    if (g && (!gpu || g->minDriver->branch > gpu->minDriver->branch)) {
-      neediest = &p;
-      gpu = g;
-    }
-  }
+  const auto [neediest, gpu] = neediestPool(c);
   if (neediest) {
     out.push_back(fmt::format("The image must carry NVIDIA driver {} or later: pool {}'s {} needs it.",
                               gpu->minDriver->branch, neediest->name, gpu->name));
+  }
+  const auto [capped, ceiling] = lowestCeilingPool(c);
+  if (capped) {
+    out.push_back(fmt::format("The image's NVIDIA driver must be {} or older: pool {}'s {} runs no newer.",
+                              ceiling->maxBranch.branch, capped->name, capped->instanceType));
   }
   return out;
 }

@@ -219,3 +219,45 @@ TEST_CASE("render: a pool on a fractional type gets a NodeOverlay giving its GPU
         "    nvidia.com/gpu: \"1\"\n");
   for (const Manifest& m : *r) CHECK(m.file != "nodeoverlay-g5-xlarge.yaml");  // a whole GPU: EC2 counts it
 }
+
+TEST_CASE("render: an image newer than a family's last driver branch is refused for its pools") {
+  // The built-in images ship 580, which every family drives; an image family shipping 595 (as
+  // AL2023's may one day) would leave p3dn's V100s and g6f's L4 slices without a driver.
+  Catalog newer = catalog();
+  for (AmiImage& a : newer.amis) a.driver.branch = 595;
+  REQUIRE(newer.driverCeilingOf("g6f.large"));
+  CHECK(newer.driverCeilingOf("g6f.large")->maxBranch.branch == 580);
+  CHECK(newer.driverCeilingOf("p3dn.24xlarge")->maxBranch.observed);
+  CHECK_FALSE(newer.driverCeilingOf("gr6f.4xlarge")->maxBranch.observed);
+  Fixture f;
+  f.add("g5-ts4", "g5.xlarge", "A10G", Mode::TimeSlicing, 4);
+  f.add("g6f-large", "g6f.large", "L4", Mode::Dedicated, 1);
+  f.add("gr6f-4xlarge", "gr6f.4xlarge", "L4", Mode::Dedicated, 1);
+  auto r = render(f.plan, f.set, newer, options(), templates());
+  REQUIRE_FALSE(r.ok());
+  REQUIRE(r.errors().size() == 2);
+  CHECK(r.errors()[0].describe() ==
+        "pools.g6f-large: its g6f.large nodes run NVIDIA driver 580 or older, but --ami al2023 (al2023@latest, "
+        "v20260714) ships 595; give an image with driver 580 with --ami-selector (id=ami-..., name=PATTERN or "
+        "tag:KEY=VALUE)");
+  CHECK(r.errors()[1].describe() ==
+        "pools.gr6f-4xlarge: its gr6f.4xlarge nodes run NVIDIA driver 580 (assumed) or older, but --ami al2023 "
+        "(al2023@latest, v20260714) ships 595; give an image with driver 580 with --ami-selector (id=ami-..., "
+        "name=PATTERN or tag:KEY=VALUE)");
+  CHECK(render(f.plan, f.set, catalog(), options(), templates()).ok());
+}
+
+TEST_CASE("render: one --ami-selector image must drive every pool") {
+  Fixture f;
+  f.add("g7-2xlarge", "g7.2xlarge", "RTX PRO 4500 Blackwell", Mode::Dedicated, 1);
+  f.add("p3dn", "p3dn.24xlarge", "V100", Mode::Dedicated, 1);
+  RenderOptions o = options();
+  o.amiSelector = {AmiSelectorTerm{AmiSelectorTerm::By::Name, "", "my-595-*"}};
+  auto r = render(f.plan, f.set, catalog(), o, templates());
+  REQUIRE_FALSE(r.ok());
+  REQUIRE(r.errors().size() == 1);
+  CHECK(r.error().describe() ==
+        "--ami-selector: no one image drives every pool: pool g7-2xlarge's RTX PRO 4500 Blackwell GPUs "
+        "(g7.2xlarge) need NVIDIA driver 595 or later, but pool p3dn's p3dn.24xlarge runs driver 580 or older, and "
+        "--ami-selector gives every EC2NodeClass the same images; plan and render those workloads in separate runs");
+}
