@@ -39,7 +39,11 @@ namespace {
 constexpr double kWallTargetSeconds = 2.0;
 constexpr double kRssTargetMiB = 1024.0;
 constexpr double kGapTargetPercent = 2.0;
-constexpr double kOutDirRatio = 3.0;         ///< render --out-dir against render to stdout
+constexpr double kOutDirRatio = 3.0;  ///< render --out-dir against render to stdout
+/// The out-dir target is the issue's: 10,000 workloads. Below that the directory's one syncfs, a
+/// fixed cost (it also flushes whatever else is dirty), outweighs a render of well under a second,
+/// so smaller sizes print their ratio without a verdict.
+constexpr long kOutDirCheckFrom = 10000;
 constexpr long kRenderMaxWorkloads = 10000;  ///< larger fleets are not rendered
 
 constexpr const char* kUsage =
@@ -326,7 +330,8 @@ double bestOf(const Options& opt, const std::vector<std::string>& cmd, const std
 
 /// Times `gpuslice render` of the saved plan, every part, to stdout and into a fresh --out-dir
 /// (one file per manifest, synced once): the directory may take at most kOutDirRatio times as
-/// long as stdout. Sizes above kRenderMaxWorkloads are not rendered (a file per workload).
+/// long as stdout from kOutDirCheckFrom workloads on. Sizes above kRenderMaxWorkloads are not
+/// rendered (a file per workload).
 void timeRender(const Options& opt, const fs::path& dir, long size, const std::string& plan, const std::string& errPath,
                 std::vector<std::string>& missed) {
   if (size > kRenderMaxWorkloads) return;
@@ -341,7 +346,8 @@ void timeRender(const Options& opt, const fs::path& dir, long size, const std::s
   const double ratio = stdoutWall > 0 ? dirWall / stdoutWall : 0;
   fmt::print("render workloads={} stdout_s={:.2f} out_dir_s={:.2f} ratio={:.1f}\n", size, stdoutWall, dirWall, ratio);
   std::fflush(stdout);
-  if (!(ratio <= kOutDirRatio)) missed.push_back(fmt::format("out-dir {:.1f}x stdout at {}", ratio, size));
+  if (size >= kOutDirCheckFrom && !(ratio <= kOutDirRatio))
+    missed.push_back(fmt::format("out-dir {:.1f}x stdout at {}", ratio, size));
 }
 
 /// Runs every size; returns the missed targets (empty when all are met).
@@ -410,7 +416,7 @@ int main(int argc, char** argv) {
       verdict += ")";
       if (opt.check) exitCode = 1;
     }
-    fmt::print("targets: wall<2s rss<1024MiB gap<=2% out-dir<=3x stdout: {}\n", verdict);
+    fmt::print("targets: wall<2s rss<1024MiB gap<=2% out-dir<=3x stdout at 10k: {}\n", verdict);
   } catch (const Failure& f) {
     std::fflush(stdout);
     fmt::print(stderr, "gpuslice-bench: {}\n", f.message);
