@@ -543,3 +543,24 @@ TEST_CASE("migNodesFor is the fewest identical nodes that hold the pods: brute f
   // The p5.4xlarge case: 3 of 2g.20gb and a 1g.10gb per node, room for 3, six 2g.20gb pods.
   CHECK(detail::migNodesFor({0, 6}, {1, 3}, 3) == 2);
 }
+
+TEST_CASE("mig plan: nodes at maxReplicas count MIG instances, and the node's CPU") {
+  // 7 pods of 1g.10gb fill one p5.4xlarge's H100; at 16 they need ceil(16 / 7) = 3 GPUs, so
+  // 3 nodes: $20.64/h at the maximum against $6.88/h today.
+  Workload w = migWorkload("infer", "H100", 8 * 1024, 0.12, 7);
+  w.maxReplicas = 16;
+  const Plan plan = planOf({w}, only({"p5.4xlarge"}));
+  REQUIRE(plan.pools.size() == 1);
+  CHECK(plan.pools[0].nodes == 1);
+  CHECK(plan.pools[0].nodesAtMaxReplicas == 3);
+  CHECK(plan.maxReplicasHourly == 3 * kP5Small);
+  // With 4 CPUs a pod, a p5.4xlarge (16 vCPUs, less the kubelet's and DaemonSets' share) holds
+  // 3 of them although its GPU has 7 instances: 7 pods take 3 nodes, 16 take ceil(16 / 3) = 6.
+  w.cpuMillis = 4000;
+  const Plan cpu = planOf({w}, only({"p5.4xlarge"}));
+  REQUIRE(cpu.pools.size() == 1);
+  CHECK(cpu.pools[0].podsPerNode == 3);
+  CHECK(cpu.pools[0].nodes == 3);
+  CHECK(cpu.pools[0].nodesAtMaxReplicas == 6);
+  CHECK(cpu.maxReplicasHourly == 6 * kP5Small);
+}
