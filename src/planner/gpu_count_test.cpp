@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "planner/fit.h"
 #include "planner/planner.h"
 #include "support/builtin.h"
 #include "support/test_support.h"
@@ -152,4 +153,18 @@ TEST_CASE("baseline: a current type of 8 GPUs holds two pods of 4") {
   CHECK(p.baseline.instances == std::map<std::string, int>{{"g5.48xlarge", 2}});  // ceil(3 / 2)
   CHECK(p.baseline.hourly == 2 * 16288000);
   CHECK(p.fleet.instances == std::map<std::string, int>{{"g5.12xlarge", 3}});  // 3 x $5.672 < 2 x $16.288
+}
+
+TEST_CASE("gpu.count above 1 leaves only dedicated among the modes a workload allows") {
+  // The node cap (G / N < G) already leaves no GPU two pods of it; MIG would still take one a
+  // MIG instance if the modes allowed it.
+  Workload w = multiGpu("tp", 2, 2);
+  const PlanOptions o;
+  CHECK(detail::effectiveModes(w, o) == bit(Mode::Dedicated));
+  w.gpuCount = 1;
+  CHECK(detail::effectiveModes(w, o) == kAllModes);
+  w.gpuCount = 2;
+  PlanOptions noDedicated;
+  noDedicated.withoutModes = bit(Mode::Dedicated);
+  CHECK(detail::effectiveModes(w, noDedicated) == 0);
 }
