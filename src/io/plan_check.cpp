@@ -163,6 +163,44 @@ void checkFigures(const PoolCheck& c, const std::vector<Member>& members, const 
   }
 }
 
+/// The most whole GPUs a pod of `members` takes (gpu.count).
+int mostGpusPerPod(const std::vector<Member>& members) {
+  int most = 1;
+  for (const Member& m : members) most = std::max<int>(most, m.workload->gpuCount);
+  return most;
+}
+
+/// A pool holding pods of up to `most` > 1 GPUs each: dedicated, every such pod within a node's
+/// GPUs, and the nodes holding the pods as the planner counts them: a node of g GPUs holds
+/// g / most pods (pods of different counts share a node at the larger count).
+void checkGpuCounts(const PoolCheck& c, const std::vector<Member>& members, long long pods, int most) {
+  const Pool& p = c.pool;
+  for (const Member& m : members) {
+    if (m.workload->gpuCount < 2) continue;
+    const Node* n = m.at->node->find("gpuCount");
+    const std::string field = join(m.at->field, "gpuCount");
+    if (p.mode != Mode::Dedicated) {
+      c.errors.push_back(c.d.error(*n, field,
+                                   fmt::format("{} whole GPUs a pod are never shared, but pool {} is {}",
+                                               m.workload->gpuCount, p.name, modeName(p.mode))));
+    } else if (m.workload->gpuCount > p.gpusPerNode) {
+      c.errors.push_back(
+          c.d.error(*n, field,
+                    fmt::format("{} needs {} GPUs on one node, but {} has {}", m.workload->qualifiedName(),
+                                m.workload->gpuCount, c.type.name, p.gpusPerNode)));
+    }
+  }
+  if (p.mode != Mode::Dedicated || most > p.gpusPerNode) return;
+  const long long perNode = p.gpusPerNode / most;
+  const long long holds = static_cast<long long>(p.nodes) * perNode;
+  if (pods > holds) {
+    c.fail("nodes",
+           fmt::format("{} node{} of {} GPUs hold{} {} pods of up to {} GPUs each ({} a node), but its "
+                       "workloads have {}",
+                       p.nodes, plural(p.nodes), p.gpusPerNode, p.nodes == 1 ? "s" : "", holds, most, perNode, pods));
+  }
+}
+
 /// `pods` against the members, the nodes against the members' minNodes, and the slots of the
 /// pool's nodes against its pods.
 void checkPods(const PoolCheck& c, const std::vector<Member>& members, const std::map<std::string, int>& migPerNode) {
@@ -183,6 +221,8 @@ void checkPods(const PoolCheck& c, const std::vector<Member>& members, const std
     }
   }
   if (p.mode != Mode::Mig) {
+    const int most = mostGpusPerPod(members);
+    if (most > 1) return checkGpuCounts(c, members, pods, most);
     const long long slots =
         static_cast<long long>(p.nodes) * p.gpusPerNode * (p.mode == Mode::Dedicated ? 1 : p.replicas);
     if (pods > slots) {

@@ -50,7 +50,9 @@ struct SavedSettings {
 ///   replicas x the largest within that memory and within 1 - headroom, and a MIG pod's peak
 ///   within its instance's memory less the overhead;
 /// - each workload's pool, mode, instanceType and gpuModel agree; no workload twice; every
-///   pool has workloads, `pods` is their replicas, and its nodes have a slot for each pod.
+///   pool has workloads, `pods` is their replicas, and its nodes have a slot for each pod;
+/// - a workload of gpuCount N > 1 in a dedicated pool of at least N GPUs a node, whose nodes
+///   hold gpusPerNode / (the largest gpuCount) pods each.
 void checkSavedPlan(const Decoder& d, const SavedPlan& saved, const std::vector<PoolSource>& pools,
                     const std::vector<MemberSource>& members, const SavedSettings& settings, const Catalog& catalog,
                     ErrorList& errors);

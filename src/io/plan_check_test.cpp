@@ -101,3 +101,28 @@ TEST_CASE("a saved shared pool: replicas within the GPU's memory and compute for
                     "plan.json:3: plan.pools[0].replicas: 4 pods of up to 5630 MiB peak GPU memory need 22520 MiB, "
                     "more than the 22516 MiB usable per GPU\n"));
 }
+
+TEST_CASE("a saved pool of multi-GPU pods: dedicated, within a node's GPUs, gpusPerNode / gpuCount a node") {
+  auto plan = [](const std::string& type, int gpus, const std::string& mode, int nodes, int replicas, int count) {
+    return R"({"apiVersion": "gpuslice.dev/v1alpha1", "kind": "Plan",
+"plan": {"capacity": "on-demand", "pools": [{"name": "p", "instanceType": ")" +
+           type + R"(", "gpuModel": "A10G", "mode": ")" + mode + R"(", "replicas": )" +
+           (mode == "dedicated" ? "1" : "2") + R"(, "nodes": )" + std::to_string(nodes) + R"(, "gpusPerNode": )" +
+           std::to_string(gpus) + R"(, "pods": )" + std::to_string(replicas) + R"(}]},
+"workloads": [{"name": "tp", "namespace": "ml", "replicas": )" +
+           std::to_string(replicas) + R"(, "pool": "p",
+ "gpuCount": )" +
+           std::to_string(count) + R"(}]})";
+  };
+  // g5.12xlarge, 4 GPUs: 2 pods of 2 GPUs a node, so 3 pods need 2 nodes.
+  CHECK(errorsOf(plan("g5.12xlarge", 4, "dedicated", 2, 3, 2)) == "");
+  CHECK(errorsOf(plan("g5.12xlarge", 4, "dedicated", 1, 3, 2)) ==
+        "plan.json:2: plan.pools[0].nodes: 1 node of 4 GPUs holds 2 pods of up to 2 GPUs each (2 a node), but its "
+        "workloads have 3\n");
+  CHECK(errorsOf(plan("g5.12xlarge", 4, "dedicated", 3, 3, 8)) ==
+        "plan.json:4: workloads[0].gpuCount: ml/tp needs 8 GPUs on one node, but g5.12xlarge has 4\n");
+  CHECK(errorsOf(plan("g5.12xlarge", 4, "time-slicing", 3, 3, 2)) ==
+        "plan.json:4: workloads[0].gpuCount: 2 whole GPUs a pod are never shared, but pool p is time-slicing\n");
+  CHECK(errorsOf(plan("g5.12xlarge", 4, "dedicated", 2, 3, 17)) ==
+        "plan.json:4: workloads[0].gpuCount: must be between 1 and 16, got 17\n");
+}

@@ -103,6 +103,7 @@ void workload(TreeWriter& w, const Workload& wl, const Placement& pl, const Pool
   // What render patches, only where it is not the default (so plans of workloads without it
   // read as they always did).
   if (!wl.container.empty()) w.field("container", wl.container);
+  if (wl.gpuCount > 1) w.field("gpuCount", static_cast<int>(wl.gpuCount));  // whole GPUs per pod
   w.field("gpuModel", pl.gpuModel.empty() ? wl.gpuModel : pl.gpuModel);
   w.field("instanceType", pool.instanceType);
   if (wl.kind != WorkloadKind::Deployment) w.field("kind", workloadKindName(wl.kind));

@@ -259,6 +259,9 @@ std::optional<Error> readMember(const Decoder& d, const Node& w, std::size_t i, 
   wl.ns = *ns;
   wl.replicas = static_cast<int>(*replicas);
   if (auto e = readPatchTarget(d, w, f, wl)) return *e;
+  auto gpuCount = optionalInteger(d, w, "gpuCount", f, 1, kMaxGpuCount);  // absent: 1
+  if (!gpuCount) return gpuCount.error();
+  if (*gpuCount) wl.gpuCount = static_cast<std::uint8_t>(**gpuCount);
   auto maxReplicas = optionalInteger(d, w, "maxReplicas", f, wl.replicas, 100000);
   if (!maxReplicas) return maxReplicas.error();
   if (*maxReplicas) wl.maxReplicas = static_cast<int>(**maxReplicas);

@@ -32,10 +32,12 @@ std::string fleetText(const Fleet& f) {
 std::string percent(double x) { return fmt::format("{:.2f}%", x); }
 
 /// `type`: the pool's instance type, when the catalog has it (a fractional type's slot is its
-/// share of a GPU: "1/8 of an L4").
-std::string slotText(const Pool& p, const Placement& pl, const InstanceType* type) {
+/// share of a GPU: "1/8 of an L4"); `gpuCount`: the whole GPUs each pod takes (gpu.count).
+std::string slotText(const Pool& p, const Placement& pl, const InstanceType* type, int gpuCount) {
   switch (p.mode) {
-    case Mode::Dedicated: return type && type->fractional() ? type->fractionText() : "whole GPU";
+    case Mode::Dedicated:
+      if (gpuCount > 1) return fmt::format("{} whole GPUs", gpuCount);
+      return type && type->fractional() ? type->fractionText() : "whole GPU";
     case Mode::TimeSlicing: return fmt::format("1/{} time-sliced", p.replicas);
     case Mode::Mps: return fmt::format("1/{} MPS", p.replicas);
     case Mode::Mig: return "MIG " + pl.profile;
@@ -204,7 +206,7 @@ std::vector<Row> workloadRows(const ReportInput& in) {
     const Placement& pl = in.plan.placements[wi];
     const Pool& pool = in.plan.pools[pl.pool];
     rows.push_back({w.ns, w.name, std::to_string(w.replicas), pool.name,
-                    slotText(pool, pl, in.catalog.findType(pool.instanceType)),
+                    slotText(pool, pl, in.catalog.findType(pool.instanceType), w.gpuCount),
                     fmt::format("{:.2f} GiB", static_cast<double>(pl.risk.memoryLimitMiB) / 1024.0),
                     oomName(pl.risk.oom), fmt::format("{:.1f}%", pl.risk.slowdownPercent),
                     fmt::format("{:.2f}x", pl.risk.worstStretch), pl.risk.estimate ? "estimate" : ""});

@@ -39,11 +39,40 @@ std::optional<Error> readMinComputeCapability(const Decoder& d, const Node& n, c
   return std::nullopt;
 }
 
-/// Reads gpu.model, gpu.memoryGiB, gpu.compute and gpu.minComputeCapability, each on its own:
-/// one bad figure does not hide another.
+/// gpu.count: whole GPUs per pod, 1 to kMaxGpuCount, into `w`.
+std::optional<Error> readGpuCount(const Decoder& d, const Node& n, const std::string& f, Workload& w) {
+  const Node* count = n.find("count");
+  if (!count) return std::nullopt;
+  const Field field(f, "count");
+  auto v = d.number(*count, field);
+  if (!v) return v.error();
+  if (*v != std::floor(*v) || *v < 1 || *v > kMaxGpuCount) {
+    return d.error(
+        *count, field,
+        fmt::format("must be a whole number of GPUs per pod from 1 to {}, got {}", kMaxGpuCount, count->text));
+  }
+  w.gpuCount = static_cast<std::uint8_t>(*v);
+  return std::nullopt;
+}
+
+/// A pod of more than one GPU takes them whole: its sharing must allow dedicated.
+std::optional<Error> checkGpuCountMode(const Decoder& d, const Node& gpu, const std::string& f, const Workload& w) {
+  if (w.gpuCount < 2 || (w.sharing & bit(Mode::Dedicated))) return std::nullopt;
+  std::vector<std::string> modes;
+  for (Mode m : {Mode::TimeSlicing, Mode::Mps, Mode::Mig}) {
+    if (w.sharing & bit(m)) modes.push_back(modeName(m));
+  }
+  return d.error(*gpu.find("count"), Field(f, "gpu.count"),
+                 fmt::format("a pod of {} GPUs takes them whole, so sharing must allow dedicated; it allows only [{}]",
+                             w.gpuCount, fmt::join(modes, ", ")));
+}
+
+/// Reads gpu.model, gpu.memoryGiB, gpu.compute, gpu.count and gpu.minComputeCapability, each on
+/// its own: one bad figure does not hide another.
 void readGpu(const Decoder& d, const Node& n, const std::string& f, Workload& w, ErrorList& errors) {
-  if (!d.fields(n, f, {"model", "memoryGiB", "compute", "minComputeCapability"}, errors)) return;
+  if (!d.fields(n, f, {"model", "memoryGiB", "compute", "count", "minComputeCapability"}, errors)) return;
   collect(errors, readMinComputeCapability(d, n, f, w));
+  collect(errors, readGpuCount(d, n, f, w));
   if (const Node* m = n.find("model")) {
     auto v = d.string(*m, Field(f, "model"));
     if (!v) {
@@ -297,6 +326,7 @@ bool readWorkload(const Decoder& d, const Node& n, const std::string& f, Workloa
   if (const Node* mem = n.find("memory")) collect(errors, readMemory(d, *mem, f, w));
   if (const Node* iso = n.find("isolation")) collect(errors, readIsolation(d, *iso, f, w));
   if (const Node* s = n.find("sharing")) readSharing(d, *s, join(f, "sharing"), w, errors);
+  if (gpu && gpu->isMapping()) collect(errors, checkGpuCountMode(d, *gpu, f, w));
   if (const Node* a = n.find("arch")) readArch(d, *a, join(f, "arch"), w, errors);
   if (const Node* p = n.find("instanceTypes")) readPatterns(d, *p, join(f, "instanceTypes"), w, errors);
   if (const Node* cur = n.find("current")) collect(errors, readCurrent(d, *cur, f, w));

@@ -398,3 +398,51 @@ TEST_CASE("maxReplicas: at least replicas") {
         "w.yaml:8: workloads[0].maxReplicas: must be at least replicas (3), got 2");
   CHECK(one("      maxReplicas: 0\n") == "w.yaml:7: workloads[0].maxReplicas: must be between 1 and 100000, got 0");
 }
+
+TEST_CASE("gpu.count: whole GPUs per pod, 1 to 16, default 1") {
+  auto read = [](const std::string& count, const std::string& extra = "") {
+    return io::readWorkloads(
+        {{"w.yaml", std::string(kHead) + "    - name: a\n" +
+                        "      gpu: {model: A10G, memoryGiB: 2, compute: 0.5, count: " + count + "}\n" + extra}});
+  };
+  auto r = read("2");
+  REQUIRE(r.ok());
+  CHECK(r->workloads[0].gpuCount == 2);
+  r = read("16");
+  REQUIRE(r.ok());
+  CHECK(r->workloads[0].gpuCount == 16);
+  r = io::readWorkloads(
+      {{"w.yaml", std::string(kHead) + "    - name: a\n      gpu: {model: A10G, memoryGiB: 2, compute: 0.5}\n"}});
+  REQUIRE(r.ok());
+  CHECK(r->workloads[0].gpuCount == 1);
+  for (const char* bad : {"0", "-1", "1.5", "17", "1e9"}) {
+    CAPTURE(bad);
+    auto e = read(bad);
+    REQUIRE_FALSE(e.ok());
+    CHECK(e.error().describe() ==
+          fmt::format("w.yaml:6: workloads[0].gpu.count: must be a whole number of GPUs per pod from 1 to 16, got {}",
+                      bad));
+  }
+  auto e = read("two");
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().describe() == "w.yaml:6: workloads[0].gpu.count: must be a number, got two");
+}
+
+TEST_CASE("gpu.count above 1 needs sharing to allow dedicated") {
+  const std::string gpu = "      gpu: {model: A10G, memoryGiB: 2, compute: 0.5, count: 4}\n";
+  auto r = io::readWorkloads(
+      {{"w.yaml", std::string(kHead) + "    - name: a\n" + gpu + "      sharing: [dedicated, mps]\n"}});
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().describe()));
+  CHECK(r->workloads[0].gpuCount == 4);
+  auto e = io::readWorkloads(
+      {{"w.yaml", std::string(kHead) + "    - name: a\n" + gpu + "      sharing: [time-slicing, mig]\n"}});
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().describe() ==
+        "w.yaml:6: workloads[0].gpu.count: a pod of 4 GPUs takes them whole, so sharing must allow dedicated; it "
+        "allows only [time-slicing, mig]");
+  // One GPU a pod: sharing without dedicated is fine.
+  CHECK(io::readWorkloads(
+            {{"w.yaml", std::string(kHead) + "    - name: a\n      gpu: {model: A10G, memoryGiB: 2, compute: 0.5, "
+                                             "count: 1}\n      sharing: [mps]\n"}})
+            .ok());
+}

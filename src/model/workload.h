@@ -46,6 +46,11 @@ struct Workload {
   std::string name;
   std::string ns = "default";
   int replicas = 1;
+  /// gpu.count: whole GPUs each pod requests on one node (tensor-parallel inference, training).
+  /// memoryMiB and computePpm stay per GPU, each of its GPUs holding them. Above 1 the pod is
+  /// dedicated only (effectiveModes) and a node of g GPUs holds at most g / gpuCount of its pods
+  /// (nodeCapOf). One byte: the reader allows 1 to kMaxGpuCount.
+  std::uint8_t gpuCount = 1;
   std::string gpuModel;  ///< the model the figures were measured on
   /// The memory variant gpu.model names, by the price table's per-GPU memory (A100-80GB: 81920
   /// MiB, the A100s of p4de); none: any variant of the model.
@@ -78,6 +83,10 @@ struct Workload {
   std::string qualifiedName() const { return ns + "/" + name; }
   const std::string& containerName() const { return container.empty() ? name : container; }
 };
+
+/// The most GPUs one pod may request (gpu.count): twice the eight of the largest built-in
+/// type, room for a price table of larger nodes.
+constexpr int kMaxGpuCount = 16;
 
 /// Workloads from one or more files, merged.
 struct WorkloadSet {

@@ -44,8 +44,10 @@ std::string whyNoPod(const Workload& w, const Candidate& c) {
       return fmt::format("it needs {} of memory a pod and {} has {}, {} of it for pods", memoryQuantity(*w.memoryBytes),
                          t.name, memoryQuantity(t.memoryMiB << 20),
                          memoryQuantity(a.memoryBytes >> 20 << 20));  // whole MiB, rounded down
-    case LimitedBy::Pods:
-    case LimitedBy::Gpu: break;
+    case LimitedBy::Gpu:
+      return fmt::format("it needs {} GPUs a pod on one node and {} has {}", w.gpuCount, t.name,
+                         t.fractional() ? 0 : c.gpus);
+    case LimitedBy::Pods: break;
   }
   return fmt::format("{} takes {} pods, all of them DaemonSet pods", t.name, a.maxPods);
 }

@@ -11,14 +11,14 @@ namespace gpuslice::detail {
 /// The baseline fleet and what the user should know about how it was priced.
 struct Baseline {
   Fleet fleet;
-  /// One per workload whose current.instanceType cannot hold one of its pods (CPU, memory or
-  /// max-pods): the workload and what it needs against what the type has, and where it is
+  /// One per workload whose current.instanceType cannot hold one of its pods (GPUs, CPU, memory
+  /// or max-pods): the workload and what it needs against what the type has, and where it is
   /// priced instead.
   std::vector<std::string> notes;
 };
 
-/// One whole GPU per pod: on the workload's current type when given, else on the cheapest
-/// type that holds a pod on a whole GPU. A current type whose node cannot hold one pod (a
+/// One whole GPU per pod (gpu.count of them): on the workload's current type when given, else on
+/// the cheapest type that holds a pod on whole GPUs. A current type whose node cannot hold one pod (a
 /// baseline that cannot exist) is replaced by the cheapest type of the same GPU model that
 /// holds it, with a note; when none does, the current type is kept, one pod a node, with a
 /// note. Workloads that fit nowhere are left out (the planner reports them). Error:

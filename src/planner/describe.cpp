@@ -27,7 +27,8 @@ std::string poolBaseName(const std::string& type, Mode mode, int replicas) {
 }
 
 /// Which node resource sets `nodeCap`, the most pods of these members a node can hold: that of
-/// the first member whose own cap it is, when CPU or memory sets it; else the pod limit.
+/// the first member whose own cap it is, when its GPUs (gpu.count), CPU or memory set it; else
+/// the pod limit.
 LimitedBy nodeLimit(const Candidate& c, const std::vector<Workload>& ws, const std::vector<std::size_t>& members,
                     int nodeCap) {
   for (std::size_t wi : members) {
@@ -213,8 +214,9 @@ Pool describePool(const PlanContext& ctx, const std::vector<Workload>& ws, const
     pool.maxMemoryMiB = std::max(pool.maxMemoryMiB, ws[wi].memoryMiB);
     pool.maxComputePpm = std::max(pool.maxComputePpm, f.computePpm);
     pool.estimate = pool.estimate || f.estimate;
-    compute += static_cast<double>(f.computePpm) * ws[wi].replicas;
-    memory += static_cast<double>(ws[wi].memoryMiB) * ws[wi].replicas;
+    const double gpusOfPods = static_cast<double>(ws[wi].replicas) * ws[wi].gpuCount;  // figures are per GPU
+    compute += static_cast<double>(f.computePpm) * gpusOfPods;
+    memory += static_cast<double>(ws[wi].memoryMiB) * gpusOfPods;
     plan.placements[wi].workload = wi;
     plan.placements[wi].gpuModel = ws[wi].gpuModel;
     plan.placements[wi].computePpm = f.computePpm;

@@ -85,6 +85,21 @@ std::optional<std::string> whyNoMig(const PlanContext& ctx, const Workload& w, c
       gib(roomiestMiB - ctx.options->gpuOverheadMiB), ctx.options->gpuOverheadMiB);
 }
 
+/// Why a pod of gpu.count N fits no candidate when none has N whole GPUs on one node.
+std::optional<std::string> tooFewGpus(const PlanContext& ctx, const Workload& w, const std::vector<int>& admitted) {
+  if (w.gpuCount < 2) return std::nullopt;
+  const Candidate* largest = nullptr;
+  int most = -1;  // whole GPUs of `largest`
+  for (int k : admitted) {
+    const Candidate& c = ctx.candidates[static_cast<std::size_t>(k)];
+    const int g = c.type->fractional() ? 0 : c.gpus;
+    if (g >= w.gpuCount) return std::nullopt;
+    if (g > most) largest = &c, most = g;
+  }
+  return fmt::format("needs {} GPUs on one node (gpu.count); the largest candidate has {} ({})", w.gpuCount, most,
+                     largest->type->name);
+}
+
 /// One note per instance type of the plan whose GPU memory is the price table's figure, not
 /// NVML's (no printout known), saying so.
 std::vector<std::string> assumedMemoryNotes(const Catalog& catalog, const Plan& plan) {
@@ -122,6 +137,7 @@ std::optional<std::string> whyInfeasible(const PlanContext& ctx, const Workload&
                        ctx.options->anyGpuModel ? "ny GPU model, or a" : "", measuredGpuName(w), constraints(ctx, w),
                        retiredMatches(ctx, w));
   }
+  if (auto why = tooFewGpus(ctx, w, admitted)) return why;
   if (modes == bit(Mode::Mig)) return whyNoMig(ctx, w, admitted);
   if (modes & bit(Mode::Mig)) {
     for (int k : admitted) {

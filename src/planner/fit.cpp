@@ -9,6 +9,7 @@ namespace gpuslice::detail {
 
 ModeMask effectiveModes(const Workload& w, const PlanOptions& options) {
   ModeMask m = w.sharing;
+  if (w.gpuCount > 1) m &= bit(Mode::Dedicated);  // N whole GPUs: never a share of one
   if (w.isolation == Isolation::Full) m &= bit(Mode::Dedicated) | bit(Mode::Mig);
   if (w.isolation == Isolation::Memory) m &= bit(Mode::Dedicated) | bit(Mode::Mps) | bit(Mode::Mig);
   m &= ~options.withoutModes;
@@ -84,7 +85,10 @@ std::pair<std::int64_t, LimitedBy> nodeCapAndLimit(const Workload& w, const Cand
   const std::int64_t pods = a.workloadPods;
   const std::int64_t cpu = w.cpuMillis && *w.cpuMillis > 0 ? a.cpuMillis / *w.cpuMillis : pods;
   const std::int64_t memory = w.memoryBytes && *w.memoryBytes > 0 ? a.memoryBytes / *w.memoryBytes : pods;
-  const std::int64_t cap = std::min({pods, cpu, memory});
+  // A pod of gpu.count N takes N of the node's whole GPUs (none of a fractional type's slice).
+  const std::int64_t gpus = w.gpuCount > 1 ? (c.type->fractional() ? 0 : c.gpus / w.gpuCount) : pods;
+  const std::int64_t cap = std::min({pods, cpu, memory, gpus});
+  if (w.gpuCount > 1 && gpus == cap) return {cap, LimitedBy::Gpu};
   if (w.cpuMillis && *w.cpuMillis > 0 && cpu == cap) return {cap, LimitedBy::Cpu};
   if (w.memoryBytes && *w.memoryBytes > 0 && memory == cap) return {cap, LimitedBy::Memory};
   return {cap, LimitedBy::Pods};

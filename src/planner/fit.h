@@ -33,7 +33,7 @@ struct PoolShape {
 };
 
 /// The modes a workload may use under the run's strategy, its isolation and the modes the
-/// run leaves out.
+/// run leaves out; dedicated at most for a pod of more than one GPU (gpu.count).
 ModeMask effectiveModes(const Workload& w, const PlanOptions& options);
 
 /// True if c's GPUs are the model, and variant when gpu.model named one, that `w` was measured on.
@@ -72,10 +72,13 @@ inline SlotFit inModes(SlotFit f, ModeMask modes) {
   return f;
 }
 
-/// Pods of `w` that CPU, memory and max-pods allow on one node of `c`.
+/// Pods of `w` that CPU, memory and max-pods allow on one node of `c`, and for a pod of
+/// gpu.count N > 1 its GPUs (c.gpus / N; 0 on a fractional type). Pools and the bound take
+/// the least cap of their pods, so a node never holds more GPUs' worth of pods than it has.
 int nodeCapOf(const Workload& w, const Candidate& c);
 
-/// Which node resource sets nodeCapOf(w, c): CPU, else memory, else the node's pod limit.
+/// Which node resource sets nodeCapOf(w, c): the GPUs (gpu.count > 1), else CPU, else memory,
+/// else the node's pod limit.
 LimitedBy nodeLimitOf(const Workload& w, const Candidate& c);
 
 /// Shape of a pool in `mode` with the given member minima; podsPerNode 0 if impossible.

@@ -71,8 +71,9 @@ struct MemberFits {
   std::vector<std::pair<int, int>> beforeFamily;  // time-slicing, MPS replicas before the family choice
   std::vector<SlotFit> kindFit;                   // per GPU kind
   std::vector<std::size_t> kindFitFor;            // the workload kindFit was worked out for
-  // Node caps depend on the CPU and memory requests only, which few distinct values cover.
-  std::map<std::pair<std::int64_t, std::int64_t>, std::vector<int>> capsByRequests;
+  // Node caps depend on the CPU and memory requests and gpu.count only, which few distinct
+  // values cover.
+  std::map<std::tuple<std::int64_t, std::int64_t, int>, std::vector<int>> capsByRequests;
 
   explicit MemberFits(const ClassView& cls)
       : fits(cls.size()),
@@ -85,7 +86,7 @@ struct MemberFits {
 void fitMember(const ClassView& cls, std::size_t wi, ModeMask modes, MemberFits& m) {
   const Workload& w = cls.workloads[wi];
   const std::size_t T = cls.size();
-  std::vector<int>& caps = m.capsByRequests[{w.cpuMillis.value_or(0), w.memoryBytes.value_or(0)}];
+  std::vector<int>& caps = m.capsByRequests[{w.cpuMillis.value_or(0), w.memoryBytes.value_or(0), w.gpuCount}];
   if (caps.empty()) {
     for (std::size_t k = 0; k < T; ++k) caps.push_back(nodeCapOf(w, cls.candidate(k)));
   }

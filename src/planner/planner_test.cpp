@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <set>
+#include <string>
 #include <tuple>
 
 #include "model/node_capacity.h"
@@ -304,9 +305,15 @@ TEST_CASE("random fleets: every plan is safe, complete, deterministic and above 
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
     return static_cast<double>(state >> 11) / 9007199254740992.0;
   };
+  // gpu.count from a draw of its own, so the fleets are those of the other draws.
+  std::uint64_t countState = 777;
+  auto nextCount = [&] {
+    countState = countState * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(countState >> 11) / 9007199254740992.0;
+  };
   const Catalog catalog = testCatalog();
   const char* models[] = {"T4", "V100", "L4"};
-  int planned = 0;
+  int planned = 0, multiGpuPlanned = 0;
   for (int round = 0; round < 300; ++round) {
     WorkloadSet s;
     const int n = 1 + static_cast<int>(next() * 12);
@@ -326,6 +333,11 @@ TEST_CASE("random fleets: every plan is safe, complete, deterministic and above 
         w.sharing = subsets[static_cast<int>(next() * 6)];
       }
       if (next() < 0.2) w.cpuMillis = 500 + static_cast<std::int64_t>(next() * 3000);
+      // A V100 workload in four takes 2 or 4 whole GPUs (p3.8xlarge, four V100, holds those).
+      if (std::string(model) == "V100" && nextCount() < 0.25) {
+        w.gpuCount = nextCount() < 0.5 ? 2 : 4;
+        w.sharing |= bit(Mode::Dedicated);
+      }
       s.workloads.push_back(w);
     }
     PlanOptions o;
@@ -348,6 +360,13 @@ TEST_CASE("random fleets: every plan is safe, complete, deterministic and above 
       }
       if (pool.mode == Mode::Mps) CHECK(pool.replicas <= catalog.findGpu(t.gpuModel)->mpsMaxClients);
       CHECK(pool.podsPerNode <= t.wholeGpus() * pool.replicas);
+      int most = 1;  // the most GPUs a pod of the pool takes
+      for (std::size_t wi : pool.workloads) most = std::max<int>(most, s.workloads[wi].gpuCount);
+      if (most > 1) {
+        CHECK(pool.mode == Mode::Dedicated);
+        CHECK(pool.podsPerNode * most <= t.wholeGpus());
+        ++multiGpuPlanned;
+      }
       CHECK(static_cast<long long>(pool.nodes) * pool.podsPerNode >= pool.pods);
       CHECK(static_cast<long long>(pool.nodes - 1) * pool.podsPerNode < pool.pods);
       total += pool.hourly;
@@ -372,6 +391,7 @@ TEST_CASE("random fleets: every plan is safe, complete, deterministic and above 
     CHECK(again->pools.size() == p.pools.size());
   }
   CHECK(planned > 100);  // enough rounds must plan, or the test proves little
+  CHECK(multiGpuPlanned > 10);
 }
 
 namespace {

@@ -47,7 +47,7 @@ struct PodPatch {
   Value nodeSelector;                ///< the pool, and null (delete) for each placement key
   std::optional<Value> affinity;     ///< node affinity without its placement terms; only with --current
   std::optional<Value> tolerations;  ///< the object's own, kept; only with --current
-  Value resources;                   ///< requests and limits: the pool's resource 1, others null
+  Value resources;                   ///< requests and limits: the pool's resource gpu.count (1), others null
   std::vector<std::string> notes;    ///< comment lines: what the patch keeps and removes
 };
 

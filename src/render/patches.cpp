@@ -95,8 +95,9 @@ std::vector<std::string> patchComments(const Workload& w, const Pool& pool, cons
                                        const std::string& file, const PodPatch& patch, int minNodes) {
   std::vector<std::string> out;
   const char* kind = workloadKindName(w.kind);
-  out.push_back(fmt::format("Workload {}: {} pod{} in pool {}, one {} each, in container {}.", w.qualifiedName(),
-                            w.replicas, w.replicas == 1 ? "" : "s", pool.name, resource, w.containerName()));
+  const std::string each = w.gpuCount > 1 ? fmt::format("{} {}", w.gpuCount, resource) : "one " + resource;
+  out.push_back(fmt::format("Workload {}: {} pod{} in pool {}, {} each, in container {}.", w.qualifiedName(),
+                            w.replicas, w.replicas == 1 ? "" : "s", pool.name, each, w.containerName()));
   if (w.kind == WorkloadKind::Job) {
     out.push_back("A Job's pod template cannot change once created: merge this into its manifest (kustomize) and");
     out.push_back("create the Job again.");

@@ -209,11 +209,12 @@ std::optional<Value> affinity(const CurrentPod& cur, std::vector<std::string>& r
   return out;
 }
 
-/// Requests and limits: one of the pool's resource, null (delete) for every other GPU resource
-/// the container asks for, or for nvidia.com/gpu when the object is not known.
-Value resources(const std::string& resource, const CurrentPod& cur, std::vector<std::string>& removed) {
+/// Requests and limits: `count` of the pool's resource (gpu.count whole GPUs, else one slot),
+/// null (delete) for every other GPU resource the container asks for, or for nvidia.com/gpu when
+/// the object is not known.
+Value resources(const std::string& resource, int count, const CurrentPod& cur, std::vector<std::string>& removed) {
   Value out = Value::map();
-  out.set(resource, Value::integer(1));
+  out.set(resource, Value::integer(count));
   if (!cur.object) {
     if (resource != kGpuResource) out.set(kGpuResource, Value());
     return out;
@@ -278,7 +279,7 @@ Result<PodPatch> podPatch(const RenderContext& c, const Workload& w, const Pool&
   std::vector<std::string> removed;
   out.nodeSelector = nodeSelector(pool, *cur, removed);
   out.affinity = affinity(*cur, removed);
-  out.resources = resources(resource, *cur, removed);
+  out.resources = resources(resource, w.gpuCount, *cur, removed);
   std::size_t kept = 0;
   if (cur->object) {
     const std::vector<Value>& own = listOf(cur->spec, "tolerations");

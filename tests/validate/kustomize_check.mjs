@@ -10,9 +10,12 @@ import path from 'node:path';
 import YAML from 'yaml';
 
 // With --current, render knew the objects and must keep their tolerations; without, the patch
-// replaces them (as it says in its comment).
-const [dir, built, current] = process.argv.slice(2);
-const keepsTolerations = current === '--current';
+// replaces them (as it says in its comment). Each further argument NAMESPACE/NAME=N says that
+// workload's container must end up with exactly one GPU resource, of value N (gpu.count), whatever
+// its patch says.
+const [dir, built, ...rest] = process.argv.slice(2);
+const keepsTolerations = rest.includes('--current');
+const wantGpus = new Map(rest.filter((a) => a.includes('=')).map((a) => a.split('=')));
 const load = (f) => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS());
 const docs = load(built);
 const originals = load(path.join(dir, 'workloads-current.yaml'));
@@ -37,6 +40,16 @@ function problems(target, patch) {
   const name = want.containers[0].name;
   const [resource, count] = Object.entries(want.containers[0].resources.limits).find(([, v]) => v !== null);
   const c = spec.containers.find((x) => x.name === name);
+  const id = `${target.namespace}/${target.name}`;
+  if (wantGpus.has(id)) {
+    for (const kind of ['requests', 'limits']) {
+      const gpus = Object.entries(c?.resources?.[kind] ?? {}).filter(([key]) => gpuResource(key));
+      if (gpus.length !== 1 || String(gpus[0][1]) !== wantGpus.get(id)) {
+        out.push(`${kind} of container ${name}: ${JSON.stringify(gpus)}, want one GPU resource of ${wantGpus.get(id)}`);
+      }
+    }
+    wantGpus.delete(id);
+  }
   for (const kind of ['requests', 'limits']) {
     const gpus = Object.entries(c?.resources?.[kind] ?? {}).filter(([key]) => gpuResource(key));
     if (!same(gpus.map(([key, v]) => [key, String(v)]), [[resource, String(count)]])) {
@@ -85,5 +98,6 @@ for (const {path: p, target} of k.patches) {
   if (found.length) bad.push(`${target.kind} ${target.namespace}/${target.name}: ${found.join('; ')}`);
   checked++;
 }
+for (const id of wantGpus.keys()) bad.push(`${id}: no patch, but its GPUs were to be checked`);
 if (bad.length || checked === 0) { console.log(bad.join('\n') || 'no patches'); process.exit(1); }
 console.log(`${checked} objects patched`);

@@ -96,15 +96,18 @@ kustomize_major() {
 
 # kustomize_case NAME CURRENT_FILE RENDER_ARGS...: renders --format kustomize, adds the workloads'
 # objects (CURRENT_FILE, or stand-ins when it is empty), builds it with kubectl kustomize, checks
-# the patched objects and validates the result.
+# the patched objects and validates the result. With CURRENT_FILE, the fixture's llm-tp (gpu.count
+# 2) must request and limit exactly nvidia.com/gpu: 2 (or its renamed resource).
 kustomize_case() {
   local name=$1 current=$2
   shift 2
+  local gpus=()
+  [[ -n $current ]] && gpus=(inference/llm-tp=2)
   local dir=$scratch/$name out
   if "$bin" render "$@" --format kustomize --cluster demo --node-role R --out-dir "$dir" >/dev/null 2>"$scratch/$name.err" &&
     node "$here/kustomize_fixture.mjs" "$dir" $current 2>>"$scratch/$name.err" &&
     kubectl kustomize "$dir" >"$scratch/$name.yaml" 2>>"$scratch/$name.err"; then
-    if out=$(node "$here/kustomize_check.mjs" "$dir" "$scratch/$name.yaml" ${current:+--current} 2>&1); then
+    if out=$(node "$here/kustomize_check.mjs" "$dir" "$scratch/$name.yaml" ${current:+--current} "${gpus[@]}" 2>&1); then
       pass "$name ($out)"
       validate "$name-output" "$scratch/$name.yaml"
     else

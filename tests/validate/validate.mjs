@@ -285,8 +285,9 @@ for (const [w, o] of overlays) {
     if (!/^[1-9][0-9]*$/.test(String(n))) problem(w, `capacity ${r} must be a positive count, got ${n}`);
   }
 }
-// A patch (or a patched object): its pod asks for exactly one GPU resource, 1 of it, in the one
-// container that has any (a null is a key the patch deletes); the pool's taint is tolerated.
+// A patch (or a patched object): its pod asks for exactly one GPU resource in the one container
+// that has any (a null is a key the patch deletes): 1 of it, or for whole GPUs (nvidia.com/gpu,
+// a workload's gpu.count) 1 to 16; the pool's taint is tolerated.
 for (const [w, p] of patches) {
   const pod = (p.kind === 'CronJob' ? p.spec?.jobTemplate?.spec?.template?.spec : p.spec?.template?.spec) ?? {};
   const pool = pod.nodeSelector?.['karpenter.sh/nodepool'];
@@ -295,7 +296,8 @@ for (const [w, p] of patches) {
   const gpus = (c) => Object.entries(c?.resources?.limits ?? {}).filter(([r, v]) => r.startsWith('nvidia.com/') && v !== null);
   const withGpus = (pod.containers ?? []).filter((c) => gpus(c).length);
   const found = withGpus.flatMap(gpus);
-  if (withGpus.length !== 1 || found.length !== 1 || String(found[0][1]) !== '1') problem(w, `expected one nvidia.com resource of 1, got ${JSON.stringify(found)}`);
+  const count = (r, v) => (r === 'nvidia.com/gpu' ? /^([1-9]|1[0-6])$/ : /^1$/).test(String(v));
+  if (withGpus.length !== 1 || found.length !== 1 || !count(...found[0])) problem(w, `expected one nvidia.com resource of 1 (nvidia.com/gpu: 1 to 16), got ${JSON.stringify(found)}`);
   const resource = found[0]?.[0];
   if (overlayResources.has(pool) && !overlayResources.get(pool).includes(resource)) problem(w, `requests ${resource} but the NodeOverlay of ${pool} offers ${overlayResources.get(pool).join(', ')}`);
 }
