@@ -84,7 +84,9 @@ int runProfile(const ProfileArgs& a) {
         startsLikeJson(f, !a.workload.empty()) ? io::readPromResponse(f, sink) : readSmiLog(f, a.workload, collector);
     if (e) return report(*e);
   }
-  auto profile = collector.finish(catalogNamer(*catalog));
+  auto profile = collector.finish(catalogNamer(*catalog), [&](const std::string& type, const std::string& model) {
+    return catalogTypeProblem(*catalog, type, model);
+  });
   if (!profile) return report(profile.error());
   if (auto e = unknownGpuModel(*profile, a.files.empty() ? "" : a.files.front())) return report(*e);
   if (auto e = io::writeFileAtomic(a.output, io::profileYaml(*profile))) return report(*e);
