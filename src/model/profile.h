@@ -64,4 +64,26 @@ struct Profile {
   bool instanceTypesSeen = false;  ///< some workload's pods had an instance type (kube_pod_info, kube_node_labels)
 };
 
+/// Which figure of a measured workload its slot in a saved plan does not hold (`profile
+/// --check`), or that the plan has no slot for it.
+enum class SlotProblem { Memory, Compute, NotInPlan };
+
+/// One measured workload outside its slot.
+struct SlotFinding {
+  std::string workload;  ///< namespace/name
+  SlotProblem problem = SlotProblem::Memory;
+  std::string pool;     ///< empty when not in the plan
+  std::string slot;     ///< the slot as the plan states it: "mig 1g.10gb", "mps 1/4 of a GPU", ...
+  std::string figure;   ///< what was measured: "p99 of DCGM_FI_DEV_FB_USED plus 10%"
+  double measured = 0;  ///< memory: MiB (as profile would write it); compute: share of one GPU
+  double limit = 0;     ///< the slot's memory limit, MiB, or compute share
+};
+
+/// What `profile --check` found.
+struct SlotCheck {
+  std::vector<SlotFinding> outside;      ///< in the Profile's order of workloads; memory before compute
+  int within = 0;                        ///< measured workloads that fit their slots
+  std::vector<std::string> notMeasured;  ///< in the plan, without samples in the input (not a failure)
+};
+
 }  // namespace gpuslice
