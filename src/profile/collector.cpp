@@ -211,15 +211,16 @@ const std::pair<const DcgmMetric, QuantileSketch>* busyMetric(const Group& g) {
 /// replicas, maxReplicas and the pod list from the times its pods had samples.
 void countPods(Group& g) {
   ProfiledWorkload& w = g.out;
-  std::vector<std::vector<std::int64_t>> times;
+  ReplicaCounter counter;
   for (const auto& [pod, tracks] : g.pods) {
     w.pods.push_back(pod.second);
-    times.emplace_back();
-    for (const SampleTimes* t : tracks) t->appendTo(times.back());
+    std::vector<std::int64_t> times;  // one pod's at a time
+    for (const SampleTimes* t : tracks) t->appendTo(times);
+    counter.addPod(std::move(times));
   }
   std::sort(w.pods.begin(), w.pods.end());
   w.pods.erase(std::unique(w.pods.begin(), w.pods.end()), w.pods.end());
-  const ReplicaCount count = countReplicas(std::move(times));
+  const ReplicaCount count = counter.result();
   w.workload.replicas = std::max(1, count.typical);
   w.maxPodsAtOnce = count.most;
   w.replicaTimestamps = count.timestamps;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 namespace gpuslice {
 
@@ -31,23 +30,41 @@ void SampleTimes::appendTo(std::vector<std::int64_t>& out) const {
   }
 }
 
-ReplicaCount countReplicas(std::vector<std::vector<std::int64_t>> pods) {
-  std::map<std::int64_t, int> running;
-  for (std::vector<std::int64_t>& times : pods) {
-    std::sort(times.begin(), times.end());
-    times.erase(std::unique(times.begin(), times.end()), times.end());
-    for (std::int64_t t : times) ++running[t];
+void ReplicaCounter::addPod(std::vector<std::int64_t> times) {
+  if (!std::is_sorted(times.begin(), times.end())) std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  // Both sorted: merge in one pass (pods of a range query share their timestamps).
+  std::vector<std::pair<std::int64_t, int>> merged;
+  merged.reserve(std::max(running_.size(), times.size()));
+  auto r = running_.begin();
+  for (std::int64_t t : times) {
+    while (r != running_.end() && r->first < t) merged.push_back(*r++);
+    if (r != running_.end() && r->first == t)
+      merged.emplace_back(t, (r++)->second + 1);
+    else
+      merged.emplace_back(t, 1);
   }
+  merged.insert(merged.end(), r, running_.end());
+  running_ = std::move(merged);
+}
+
+ReplicaCount ReplicaCounter::result() const {
   ReplicaCount out;
-  if (running.empty()) return out;
+  if (running_.empty()) return out;
   std::vector<int> counts;
-  counts.reserve(running.size());
-  for (const auto& [t, n] : running) counts.push_back(n);
+  counts.reserve(running_.size());
+  for (const auto& [t, n] : running_) counts.push_back(n);
   std::sort(counts.begin(), counts.end());
   out.typical = counts[(counts.size() + 1) / 2 - 1];
   out.most = counts.back();
   out.timestamps = counts.size();
   return out;
+}
+
+ReplicaCount countReplicas(std::vector<std::vector<std::int64_t>> pods) {
+  ReplicaCounter c;
+  for (std::vector<std::int64_t>& times : pods) c.addPod(std::move(times));
+  return c.result();
 }
 
 }  // namespace gpuslice

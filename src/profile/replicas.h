@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace gpuslice {
@@ -32,9 +33,20 @@ struct ReplicaCount {
 };
 
 /// Counts the pods with a sample at each timestamp, over the timestamps at which any pod has
-/// one: `pods` holds, per pod, the timestamps of its samples (of any of its GPUs; repeats
-/// count once). A timestamp at which none of its pods had a sample is not seen, so a workload
-/// scaled to zero for a while is counted over the time it ran.
+/// one: each pod is added with the timestamps of its samples (of any of its GPUs; repeats count
+/// once). A timestamp at which none of its pods had a sample is not seen, so a workload scaled
+/// to zero for a while is counted over the time it ran. Memory: one count per distinct
+/// timestamp, whatever the number of pods.
+class ReplicaCounter {
+ public:
+  void addPod(std::vector<std::int64_t> times);
+  ReplicaCount result() const;
+
+ private:
+  std::vector<std::pair<std::int64_t, int>> running_;  // timestamp -> pods with a sample then, sorted
+};
+
+/// A ReplicaCounter's result for `pods`, one list of timestamps each.
 ReplicaCount countReplicas(std::vector<std::vector<std::int64_t>> pods);
 
 }  // namespace gpuslice
