@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/profile_check.h"
 #include "io/catalog_reader.h"
 #include "io/files.h"
 #include "io/profile_yaml.h"
@@ -19,6 +20,8 @@ struct ProfileArgs {
   ProfileOptions options;
   std::string output = "-";
   std::string workload;  // whose nvidia-smi logs: NAME or NAMESPACE/NAME
+  std::string check;     // --check PLAN.json
+  std::string format = "table";
 };
 
 /// Hands what the response reader finds to the collector.
@@ -84,8 +87,15 @@ int runProfile(const ProfileArgs& a) {
         startsLikeJson(f, !a.workload.empty()) ? io::readPromResponse(f, sink) : readSmiLog(f, a.workload, collector);
     if (e) return report(*e);
   }
-  auto profile = collector.finish(catalogNamer(*catalog));
+  auto profile = collector.finish(catalogNamer(*catalog), [&](const std::string& type, const std::string& model) {
+    return catalogTypeProblem(*catalog, type, model);
+  });
   if (!profile) return report(profile.error());
+  if (!a.check.empty()) {
+    if (a.output != "-")
+      if (auto e = io::writeFileAtomic(a.output, io::profileYaml(*profile))) return report(*e);
+    return checkAgainstPlan(*profile, a.check, a.format, *catalog);
+  }
   if (auto e = unknownGpuModel(*profile, a.files.empty() ? "" : a.files.front())) return report(*e);
   if (auto e = io::writeFileAtomic(a.output, io::profileYaml(*profile))) return report(*e);
   return 0;
@@ -115,6 +125,12 @@ Runner registerProfile(CLI::App& app) {
                  "Name workloads by this label's value instead of by owner (kube-state-metrics) or pod name");
   app.add_option("--workload", a->workload, "Whose nvidia-smi logs the CSV files are: NAME or NAMESPACE/NAME");
   app.add_option("-o,--output", a->output, "Write to FILE (atomically) instead of stdout");
+  app.add_option("--check", a->check,
+                 "Compare the workloads with their slots in this saved plan (plan --format json); exit 4 when "
+                 "any is outside its slot or not in the plan");
+  app.add_option("--format", a->format, "--check's output")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
   return [a] { return runProfile(*a); };
 }
 

@@ -170,6 +170,25 @@ Result<MemberSource> memberSource(const Decoder& d, const Node& w, const std::st
   return m;
 }
 
+/// slot.memoryMiB and slot.gpuShare, where the plan states them, as the risk's memory limit
+/// and compute share (what plan wrote them from; profile --check compares against them).
+std::optional<Error> readSlotLimits(const Decoder& d, const Node& w, const std::string& f, Risk& r) {
+  const Node* slot = w.find("slot");
+  if (!slot || !slot->isMapping()) return std::nullopt;
+  const std::string sf = join(f, "slot");
+  auto memory = optionalInteger(d, *slot, "memoryMiB", sf, 0, std::int64_t{1} << 40);
+  if (!memory) return memory.error();
+  r.memoryLimitMiB = memory->value_or(0);
+  if (const Node* share = slot->find("gpuShare")) {
+    auto v = d.number(*share, join(sf, "gpuShare"));
+    if (!v) return v.error();
+    if (!(*v > 0 && *v <= 1))
+      return d.error(*share, join(sf, "gpuShare"), fmt::format("must be in (0, 1], got {}", share->text));
+    r.computeShare = *v;
+  }
+  return std::nullopt;
+}
+
 /// settings.gpuOverheadMiB, settings.headroom and settings.maxPodsPerNode, where the plan states them.
 Result<SavedSettings> savedSettings(const Decoder& d, const Node& root) {
   SavedSettings s;
@@ -282,6 +301,7 @@ std::optional<Error> readMember(const Decoder& d, const Node& w, std::size_t i, 
     if (!profile) return profile.error();
     pl.profile = *profile;
   }
+  if (auto e = readSlotLimits(d, w, f, pl.risk)) return *e;
   auto figures = memberSource(d, w, f);
   if (!figures) return figures.error();
   members.push_back(std::move(*figures));

@@ -20,7 +20,9 @@ struct SavedPlan {
 /// Reads the fields render uses (other fields are ignored, so plans from newer versions still
 /// read): plan.capacity; plan.pools[] name, instanceType, gpuModel, mode, replicas, nodes,
 /// gpusPerNode, pods and, for MIG pools, migGpu, migStrategy and geometry; workloads[] name,
-/// namespace, replicas, pool and, in MIG pools, profile. Then re-checks the plan against
+/// namespace, replicas, pool and, in MIG pools, profile; slot.memoryMiB and slot.gpuShare
+/// (where given, for profile --check) as each placement's risk.memoryLimitMiB and
+/// risk.computeShare. Then re-checks the plan against
 /// `catalog` with the figures it states (pools' usableMemoryMiB, workloads' peakGpuMemoryMiB,
 /// slot.computePerPod, mode and instanceType, settings.gpuOverheadMiB and headroom), as
 /// checkSavedPlan (plan_check.h) lists. Errors name file, line and field: the first that

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "model/plan.h"
 
@@ -34,5 +35,9 @@ std::string planTable(const ReportInput& in);
 
 /// GitHub-flavoured Markdown.
 std::string planMarkdown(const ReportInput& in);
+
+/// Rows padded to aligned columns, two spaces apart; no trailing spaces (the plan's tables,
+/// profile --check's).
+std::string aligned(const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace gpuslice::io

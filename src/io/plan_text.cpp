@@ -11,6 +11,25 @@
 
 namespace gpuslice::io {
 
+std::string aligned(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width;
+  for (const auto& r : rows) {
+    if (width.size() < r.size()) width.resize(r.size(), 0);
+    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+  }
+  std::string out;
+  for (const auto& r : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      line += r[i];
+      if (i + 1 < r.size()) line.append(width[i] - r[i].size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
 namespace {
 
 using Row = std::vector<std::string>;
@@ -43,26 +62,6 @@ std::string slotText(const Pool& p, const Placement& pl, const InstanceType* typ
     case Mode::Mig: return "MIG " + pl.profile;
   }
   return "";
-}
-
-/// Rows padded to aligned columns, two spaces apart; no trailing spaces.
-std::string aligned(const std::vector<Row>& rows) {
-  std::vector<std::size_t> width;
-  for (const Row& r : rows) {
-    if (width.size() < r.size()) width.resize(r.size(), 0);
-    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  }
-  std::string out;
-  for (const Row& r : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < r.size(); ++i) {
-      line += r[i];
-      if (i + 1 < r.size()) line.append(width[i] - r[i].size() + 2, ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-  }
-  return out;
 }
 
 /// `m` rounded to whole cents (half away from zero), in micro-dollars: the figure money() prints.

@@ -2,7 +2,9 @@
 // what each figure rests on, so the output can say so.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,18 @@ struct ProfiledWorkload {
   std::string gpuModelName;       ///< the modelName label as the exporter gave it
   bool sharedGpu = false;         ///< pods shared a GPU with other pods: the per-pod split is an estimate
   std::vector<std::string> notes;
+  /// replicas: the median of its pods with a sample at one timestamp, over this many timestamps;
+  /// maxPodsAtOnce the most (workload.maxReplicas is set when it is more than replicas).
+  std::size_t replicaTimestamps = 0;
+  int maxPodsAtOnce = 0;
+  /// cpu and memory (workload.cpuMillis, memoryBytes): the largest of its pods' requests, each
+  /// pod's the sum of its containers' (kube-state-metrics); these are how many pods had them
+  /// and whether they differed.
+  int requestPods = 0;
+  bool requestsDiffer = false;
+  /// The instance types of the nodes its pods ran on (kube_pod_info joined with
+  /// kube_node_labels): type -> pods. workload.currentType is the most common, when plan knows it.
+  std::map<std::string, int> instanceTypes;
 };
 
 /// What `gpuslice profile` found in all its inputs.
@@ -46,6 +60,30 @@ struct Profile {
   double memoryMarginPercent = 0;
   std::vector<ProfiledWorkload> workloads;  ///< sorted by namespace, then name
   std::vector<std::string> skipped;         ///< workloads left out, and why
+  bool requestsSeen = false;                ///< some workload's pods had kube_pod_container_resource_requests
+  bool instanceTypesSeen = false;  ///< some workload's pods had an instance type (kube_pod_info, kube_node_labels)
+};
+
+/// Which figure of a measured workload its slot in a saved plan does not hold (`profile
+/// --check`), or that the plan has no slot for it.
+enum class SlotProblem { Memory, Compute, NotInPlan };
+
+/// One measured workload outside its slot.
+struct SlotFinding {
+  std::string workload;  ///< namespace/name
+  SlotProblem problem = SlotProblem::Memory;
+  std::string pool;     ///< empty when not in the plan
+  std::string slot;     ///< the slot as the plan states it: "mig 1g.10gb", "mps 1/4 of a GPU", ...
+  std::string figure;   ///< what was measured: "p99 of DCGM_FI_DEV_FB_USED plus 10%"
+  double measured = 0;  ///< memory: MiB (as profile would write it); compute: share of one GPU
+  double limit = 0;     ///< the slot's memory limit, MiB, or compute share
+};
+
+/// What `profile --check` found.
+struct SlotCheck {
+  std::vector<SlotFinding> outside;      ///< in the Profile's order of workloads; memory before compute
+  int within = 0;                        ///< measured workloads that fit their slots
+  std::vector<std::string> notMeasured;  ///< in the plan, without samples in the input (not a failure)
 };
 
 }  // namespace gpuslice

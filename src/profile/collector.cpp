@@ -71,6 +71,18 @@ const char* dcgmMetricName(DcgmMetric m) {
   return "";
 }
 
+std::optional<std::string> catalogTypeProblem(const Catalog& catalog, const std::string& instanceType,
+                                              const std::string& gpuModel) {
+  const InstanceType* t = catalog.findType(instanceType);
+  if (!t) return fmt::format("{} is not in the price table", instanceType);
+  const std::optional<GpuName> named = gpuModel.empty() ? std::nullopt : catalog.findGpuName(gpuModel);
+  if (!named) return std::nullopt;
+  if (named->model->name != t->gpuModel || (named->variant && named->variant->ec2MiB != t->gpuMemoryMiB)) {
+    return fmt::format("{} has {} GPUs, not the {} its samples were measured on", instanceType, t->gpuModel, gpuModel);
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> catalogGpuName(const Catalog& catalog, const std::string& modelName) {
   const std::optional<GpuName> named = catalog.findGpuName(modelName);
   if (!named) return std::nullopt;
@@ -80,6 +92,8 @@ std::optional<std::string> catalogGpuName(const Catalog& catalog, const std::str
 
 void Collector::series(const Labels& labels) {
   current_ = nullptr;
+  kubeSeries_ = kube_.series(labels);
+  if (kubeSeries_) return;
   const std::string name = labelOr(labels, "__name__");
   const std::string ns = labelOr(labels, "namespace", "default");
   if (name == "kube_pod_owner") {
@@ -106,6 +120,7 @@ void Collector::series(const Labels& labels) {
   t.modelName = labelOr(labels, "modelName");
   if (!options_.groupBy.empty()) t.group = labelOr(labels, options_.groupBy);
   t.scale = *m == DcgmMetric::GpuUtil ? 0.01 : *m == DcgmMetric::FbUsed ? 1.0 : migShare(mig.empty() ? "7g" : mig);
+  t.timed = *m == DcgmMetric::FbUsed;
   current_ = &t;
 }
 
@@ -116,12 +131,16 @@ void Collector::namedSeries(DcgmMetric m, const std::string& ns, const std::stri
   t.group = name;
   t.named = true;
   t.scale = m == DcgmMetric::GpuUtil ? 0.01 : 1.0;
+  t.timed = m == DcgmMetric::FbUsed;
   current_ = &t;
+  kubeSeries_ = false;
 }
 
 void Collector::sample(double unixSeconds, double value) {
+  if (kubeSeries_) kube_.sample(value);
   if (!current_ || !std::isfinite(value)) return;
   Track& t = *current_;
+  if (t.timed) t.times.add(unixSeconds);
   if (t.sketch.count() == 0 || unixSeconds < t.first) t.first = unixSeconds;
   if (t.sketch.count() == 0 || unixSeconds > t.last) t.last = unixSeconds;
   t.sketch.add(value * t.scale);
@@ -159,39 +178,14 @@ std::map<PodDevice, int> podsPerDevice(const Tracks& tracks) {
   return out;
 }
 
-/// Time-weighted median of the number of pods running at once, from each pod's span.
-int typicalReplicas(const std::map<std::string, Interval>& pods) {
-  std::vector<std::pair<double, int>> events;
-  for (const auto& [pod, span] : pods) {
-    events.emplace_back(span.first, +1);
-    events.emplace_back(span.last, -1);
-  }
-  std::sort(events.begin(), events.end());
-  std::map<int, double> timeAt;  // pods running -> seconds
-  int running = 0;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    running += events[i].second;
-    if (i + 1 < events.size()) timeAt[running] += events[i + 1].first - events[i].first;
-  }
-  double total = 0;
-  for (const auto& [n, s] : timeAt) total += n > 0 ? s : 0;
-  if (total <= 0) return static_cast<int>(pods.size());
-  double seen = 0;
-  for (const auto& [n, s] : timeAt) {
-    if (n <= 0) continue;
-    seen += s;
-    if (seen >= total / 2) return n;
-  }
-  return 1;
-}
-
 /// One workload being summed up.
 struct Group {
   ProfiledWorkload out;
   QuantileSketch memory;
   std::map<DcgmMetric, QuantileSketch> busy;
   std::map<std::string, std::uint64_t> models;  // modelName -> samples
-  std::map<std::string, Interval> pods;
+  /// (namespace as labelled, pod) -> its DCGM_FI_DEV_FB_USED tracks' sample times
+  std::map<std::pair<std::string, std::string>, std::vector<const SampleTimes*>> pods;
 };
 
 /// The workload a pod's track belongs to and how that was decided.
@@ -214,6 +208,49 @@ const std::pair<const DcgmMetric, QuantileSketch>* busyMetric(const Group& g) {
   return nullptr;
 }
 
+/// replicas, maxReplicas and the pod list from the times its pods had samples.
+void countPods(Group& g) {
+  ProfiledWorkload& w = g.out;
+  ReplicaCounter counter;
+  for (const auto& [pod, tracks] : g.pods) {
+    w.pods.push_back(pod.second);
+    std::vector<std::int64_t> times;  // one pod's at a time
+    for (const SampleTimes* t : tracks) t->appendTo(times);
+    counter.addPod(std::move(times));
+  }
+  std::sort(w.pods.begin(), w.pods.end());
+  w.pods.erase(std::unique(w.pods.begin(), w.pods.end()), w.pods.end());
+  const ReplicaCount count = counter.result();
+  w.workload.replicas = std::max(1, count.typical);
+  w.maxPodsAtOnce = count.most;
+  w.replicaTimestamps = count.timestamps;
+  if (count.most > w.workload.replicas) w.workload.maxReplicas = count.most;
+}
+
+/// cpu, memory and current.instanceType from what kube-state-metrics said of its pods.
+void applyKubeState(ProfiledWorkload& w, const Group& g, const KubeState& kube, const InstanceTypeCheck& typeCheck) {
+  std::set<std::pair<std::optional<std::int64_t>, std::optional<std::int64_t>>> seen;
+  for (const auto& [pod, tracks] : g.pods) {
+    if (const std::optional<std::string> type = kube.instanceType(pod.first, pod.second)) ++w.instanceTypes[*type];
+    const PodRequests r = kube.requests(pod.first, pod.second);
+    if (!r.cpuMillis && !r.memoryBytes) continue;
+    ++w.requestPods;
+    seen.insert({r.cpuMillis, r.memoryBytes});
+    if (r.cpuMillis) w.workload.cpuMillis = std::max(w.workload.cpuMillis.value_or(0), *r.cpuMillis);
+    if (r.memoryBytes) w.workload.memoryBytes = std::max(w.workload.memoryBytes.value_or(0), *r.memoryBytes);
+  }
+  w.requestsDiffer = seen.size() > 1;
+  const auto most = std::max_element(w.instanceTypes.begin(), w.instanceTypes.end(),
+                                     [](const auto& a, const auto& b) { return a.second < b.second; });
+  if (most == w.instanceTypes.end()) return;
+  const std::optional<std::string> why = typeCheck ? typeCheck(most->first, w.workload.gpuModel) : std::nullopt;
+  if (why) {
+    w.notes.push_back(fmt::format("current.instanceType left out: {}", *why));
+    return;
+  }
+  w.workload.currentType = most->first;
+}
+
 /// The rest of a workload once its figures are known.
 template <class It>
 ProfiledWorkload finishWorkload(Group& g, const GpuNamer& namer, It model) {
@@ -232,8 +269,7 @@ ProfiledWorkload finishWorkload(Group& g, const GpuNamer& namer, It model) {
   }
   w.workload.memoryMiB = static_cast<std::int64_t>(std::ceil(w.memoryGiB * 1024.0 - 1e-9));
   w.workload.computePpm = std::llround(w.compute * 1e6);
-  w.workload.replicas = std::max(1, typicalReplicas(g.pods));
-  for (const auto& [pod, span] : g.pods) w.pods.push_back(pod);
+  countPods(g);
   return w;
 }
 
@@ -269,7 +305,7 @@ Result<ProfiledWorkload> summarize(Group& g, const ProfileOptions& options, cons
 }
 }  // namespace
 
-Result<Profile> Collector::finish(const GpuNamer& namer) const {
+Result<Profile> Collector::finish(const GpuNamer& namer, const InstanceTypeCheck& typeCheck) const {
   const std::map<PodDevice, int> sharing = podsPerDevice(tracks_);
   std::map<std::pair<std::string, std::string>, Group> groups;
   Profile profile;
@@ -287,9 +323,8 @@ Result<Profile> Collector::finish(const GpuNamer& namer) const {
     QuantileSketch& into = metric == DcgmMetric::FbUsed ? g.memory : g.busy[metric];
     into.merge(t.sketch, 1.0 / k);
     g.models[t.modelName] += t.sketch.count();
-    Interval& span = g.pods[pod];
-    span = span.last == 0 ? Interval{t.first, t.last}
-                          : Interval{std::min(span.first, t.first), std::max(span.last, t.last)};
+    std::vector<const SampleTimes*>& podTimes = g.pods[{rawNs, pod}];
+    if (t.timed) podTimes.push_back(&t.times);
     profile.windowStart = anySample ? std::min(profile.windowStart, t.first) : t.first;
     profile.windowEnd = anySample ? std::max(profile.windowEnd, t.last) : t.last;
     anySample = true;
@@ -298,10 +333,14 @@ Result<Profile> Collector::finish(const GpuNamer& namer) const {
   }
   for (auto& [key, g] : groups) {
     Result<ProfiledWorkload> w = summarize(g, options_, namer);
-    if (w)
-      profile.workloads.push_back(std::move(*w));
-    else
+    if (!w) {
       profile.skipped.push_back(w.error().message);
+      continue;
+    }
+    applyKubeState(*w, g, kube_, typeCheck);
+    profile.requestsSeen = profile.requestsSeen || w->requestPods > 0;
+    profile.instanceTypesSeen = profile.instanceTypesSeen || !w->instanceTypes.empty();
+    profile.workloads.push_back(std::move(*w));
   }
   if (profile.workloads.empty()) {
     std::string why;
@@ -312,12 +351,13 @@ Result<Profile> Collector::finish(const GpuNamer& namer) const {
                     "series with a pod label" +
                         (why.empty() ? why : why + ")"));
   }
+  for (std::string& s : kube_.skipped()) profile.skipped.push_back(std::move(s));
   return profile;
 }
 
 std::optional<Error> unknownGpuModel(const Profile& p, const std::string& file) {
   for (const ProfiledWorkload& w : p.workloads) {
-    if (!w.workload.gpuModel.empty()) continue;
+    if (!w.workload.gpuModel.empty() || w.workload.currentType) continue;
     return Error{ErrorKind::BadInput, file, 0, "",
                  fmt::format("{}: no series of it carries a modelName label, so its GPU model is unknown and its "
                              "WorkloadSet entry could not be planned (keep DCGM's modelName label on the series)",

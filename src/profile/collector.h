@@ -12,7 +12,9 @@
 #include "model/catalog.h"
 #include "model/error.h"
 #include "model/profile.h"
+#include "profile/kube_state.h"
 #include "profile/owners.h"
+#include "profile/replicas.h"
 #include "profile/sketch.h"
 
 namespace gpuslice {
@@ -33,20 +35,27 @@ const char* dcgmMetricName(DcgmMetric m);
 /// nullopt when it names no GPU plan knows (then the name passes through with a note).
 using GpuNamer = std::function<std::optional<std::string>(const std::string& modelName)>;
 
+/// Why plan would refuse `instanceType` as current.instanceType of a workload whose gpu.model
+/// is `gpuModel` (empty: none), or nullopt when it would take it.
+using InstanceTypeCheck =
+    std::function<std::optional<std::string>(const std::string& instanceType, const std::string& gpuModel)>;
+
 /// Takes series and samples as readers find them (in any order of files) and sums them up.
 class Collector {
  public:
   explicit Collector(ProfileOptions options) : options_(std::move(options)) {}
-  /// A series begins; the samples until the next call belong to it. kube-state-metrics owner
-  /// series are remembered; series of other metrics, or without a pod label, are skipped.
+  /// A series begins; the samples until the next call belong to it. kube-state-metrics owner,
+  /// request, pod info and node label series are remembered (KubeState); series of other
+  /// metrics, or without a pod label, are skipped.
   void series(const Labels& labels);
   /// A series of DCGM metric `m` for one pod of workload `ns/name` whose owner the caller
   /// states (a nvidia-smi log named with --workload).
   void namedSeries(DcgmMetric m, const std::string& ns, const std::string& name, const std::string& device,
                    const std::string& modelName);
   void sample(double unixSeconds, double value);
-  /// The workloads measured, or an error when none could be.
-  Result<Profile> finish(const GpuNamer& namer) const;
+  /// The workloads measured, or an error when none could be. current.instanceType is written
+  /// only where `typeCheck` (when given) takes it.
+  Result<Profile> finish(const GpuNamer& namer, const InstanceTypeCheck& typeCheck = {}) const;
 
  private:
   struct Track {
@@ -56,12 +65,16 @@ class Collector {
     std::string group;   // the --group-by label's value, or a name given with namedSeries
     double scale = 1.0;  // what a value is multiplied by (percent to fraction, MIG slices)
     bool named = false;  // from namedSeries: `group` is the workload
+    bool timed = false;  // a DCGM_FI_DEV_FB_USED track: its samples say when the pod ran
+    SampleTimes times;   // (replicas)
   };
   using TrackKey = std::tuple<DcgmMetric, std::string, std::string, std::string>;  // metric, ns, pod, device
   ProfileOptions options_;
   OwnerIndex owners_;
+  KubeState kube_;
   std::map<TrackKey, Track> tracks_;
   Track* current_ = nullptr;
+  bool kubeSeries_ = false;  // the current series is KubeState's
 };
 
 /// The gpu.model for an exporter's `modelName`, through the catalog's names
@@ -70,8 +83,14 @@ class Collector {
 /// to it. nullopt when the catalog knows no such name.
 std::optional<std::string> catalogGpuName(const Catalog& catalog, const std::string& modelName);
 
-/// A WorkloadSet entry needs gpu.model (or current.instanceType, which profile does not read
-/// yet): an error naming the first workload of `p` whose series carry no modelName label.
+/// Why plan would refuse `instanceType` for a workload of `gpuModel` (as InstanceTypeCheck):
+/// not in `catalog`'s price table, or its GPUs are not `gpuModel`.
+std::optional<std::string> catalogTypeProblem(const Catalog& catalog, const std::string& instanceType,
+                                              const std::string& gpuModel);
+
+/// A WorkloadSet entry needs gpu.model or current.instanceType: an error naming the first
+/// workload of `p` that has neither (its series carry no modelName label and no instance type
+/// is known for its pods).
 std::optional<Error> unknownGpuModel(const Profile& p, const std::string& file);
 
 }  // namespace gpuslice

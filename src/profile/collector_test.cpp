@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
 
 #include "io/catalog_reader.h"
@@ -28,7 +29,9 @@ Profile profileOf(const std::vector<std::string>& files, ProfileOptions o = {}) 
     REQUIRE_FALSE(io::readPromResponse(std::string(GPUSLICE_TEST_DATA_DIR) + "/prometheus/" + f, sink));
   auto catalog = io::loadCatalog("");
   REQUIRE(catalog);
-  auto p = c.finish([&](const std::string& m) { return catalogGpuName(*catalog, m); });
+  auto p = c.finish(
+      [&](const std::string& m) { return catalogGpuName(*catalog, m); },
+      [&](const std::string& type, const std::string& model) { return catalogTypeProblem(*catalog, type, model); });
   REQUIRE(p);
   return *p;
 }
@@ -113,7 +116,8 @@ TEST_CASE("profile: --group-by and pod names") {
 }
 
 TEST_CASE("profile: plan reads the WorkloadSet profile writes, as is" * doctest::test_suite("threads")) {
-  const Profile p = profileOf({"fb-used.json", "busy.json", "kube-owners.json"});
+  const Profile p = profileOf(
+      {"fb-used.json", "fb-used-surge.json", "busy.json", "kube-owners.json", "kube-requests.json", "kube-nodes.json"});
   const std::string yaml = io::profileYaml(p);
   auto set = io::readWorkloads({{"profile.yaml", yaml}});
   REQUIRE_MESSAGE(set, set.error().describe());
@@ -121,6 +125,11 @@ TEST_CASE("profile: plan reads the WorkloadSet profile writes, as is" * doctest:
   CHECK(set->workloads[0].qualifiedName() == "ml/inference");
   CHECK(set->workloads[0].memoryMiB == 3513);  // 3.43 GiB
   CHECK(set->workloads[0].computePpm == 650000);
+  CHECK(set->workloads[0].cpuMillis == 2250);
+  CHECK(set->workloads[0].memoryBytes == std::int64_t{8448} << 20);
+  CHECK(set->workloads[0].currentType == "g5.2xlarge");
+  CHECK(set->workloads[3].qualifiedName() == "web/chat");
+  CHECK(set->workloads[3].maxReplicas == 2);
   auto catalog = io::loadCatalog("");
   REQUIRE(catalog);
   auto plan = makePlan(*set, *catalog, {});
@@ -144,4 +153,75 @@ TEST_CASE("profile: GPU_UTIL on a MIG instance reads 0 and is not a busy figure"
         "no workload measured: need DCGM_FI_DEV_FB_USED and a busy metric (DCGM_FI_PROF_SM_ACTIVE, "
         "DCGM_FI_PROF_GR_ENGINE_ACTIVE or DCGM_FI_DEV_GPU_UTIL) series with a pod label (default/llm: no busy "
         "metric samples)");
+}
+
+TEST_CASE("profile: cpu, memory, instance type and replicas from kube-state-metrics") {
+  const Profile p = profileOf(
+      {"fb-used.json", "fb-used-surge.json", "busy.json", "kube-owners.json", "kube-requests.json", "kube-nodes.json"});
+  CHECK(p.requestsSeen);
+  CHECK(p.instanceTypesSeen);
+  CHECK(p.skipped == std::vector<std::string>{"1 kube_pod_container_resource_requests series of resource cpu "
+                                              "without a unit label (the first of pod web/chat-6b8c9d7f4-zz9kx)"});
+  const ProfiledWorkload& inference = find(p, "ml/inference");
+  CHECK(inference.workload.cpuMillis == 2250);  // q8w4z: server raised to 2 cores, plus the 250m sidecar
+  CHECK(inference.workload.memoryBytes == std::int64_t{8448} << 20);  // 8Gi + 256Mi
+  CHECK(inference.requestPods == 2);
+  CHECK(inference.requestsDiffer);  // x2x7k requests 1750m
+  CHECK(inference.instanceTypes == std::map<std::string, int>{{"g5.2xlarge", 1}, {"g5.xlarge", 1}});
+  CHECK(inference.workload.currentType == "g5.2xlarge");  // a tie: the first by name
+  CHECK(inference.workload.replicas == 2);
+  CHECK(inference.maxPodsAtOnce == 2);
+  CHECK(inference.replicaTimestamps == 20);
+  CHECK_FALSE(inference.workload.maxReplicas);
+  const ProfiledWorkload& db = find(p, "ml/postgres-gpu");
+  CHECK(db.workload.cpuMillis == 2000);
+  CHECK(db.workload.memoryBytes == std::int64_t{6} << 30);
+  CHECK_FALSE(db.requestsDiffer);
+  CHECK(db.workload.currentType == "g4dn.xlarge");  // label_beta_kubernetes_io_instance_type
+  const ProfiledWorkload& chat = find(p, "web/chat");
+  CHECK_FALSE(chat.workload.cpuMillis);  // its cpu series has no unit
+  CHECK(chat.workload.memoryBytes == std::int64_t{2} << 30);
+  CHECK(chat.workload.currentType == "g6.xlarge");
+  CHECK(chat.pods == std::vector<std::string>{"chat-6b8c9d7f4-p2r8d", "chat-6b8c9d7f4-zz9kx"});
+  CHECK(chat.workload.replicas == 1);  // two pods at 6 of 20 times
+  CHECK(chat.maxPodsAtOnce == 2);
+  CHECK(chat.workload.maxReplicas == 2);
+  const ProfiledWorkload& embed = find(p, "web/embed");
+  CHECK_FALSE(embed.workload.cpuMillis);  // NaN
+  CHECK(embed.workload.memoryBytes == std::int64_t{1} << 30);
+  CHECK(embed.replicaTimestamps == 10);
+  const ProfiledWorkload& llm = find(p, "tenant-a/llm");
+  CHECK(llm.requestPods == 0);
+  CHECK_FALSE(llm.workload.cpuMillis);
+  CHECK_FALSE(llm.workload.currentType);
+  CHECK(llm.notes == std::vector<std::string>{"current.instanceType left out: p9.huge is not in the price table"});
+}
+
+TEST_CASE("profile: an instance type whose GPU is not the one measured is left out") {
+  auto catalog = io::loadCatalog("");
+  REQUIRE(catalog);
+  CHECK(catalogTypeProblem(*catalog, "g5.xlarge", "A10G") == std::nullopt);
+  CHECK(catalogTypeProblem(*catalog, "g5.xlarge", "") == std::nullopt);
+  CHECK(catalogTypeProblem(*catalog, "g4dn.xlarge", "A10G") ==
+        "g4dn.xlarge has T4 GPUs, not the A10G its samples were measured on");
+  CHECK(catalogTypeProblem(*catalog, "p4d.24xlarge", "A100-80GB") ==
+        "p4d.24xlarge has A100 GPUs, not the A100-80GB its samples were measured on");
+  CHECK(catalogTypeProblem(*catalog, "p9.huge", "A10G") == "p9.huge is not in the price table");
+}
+
+TEST_CASE("profile: with an instance type a workload needs no modelName") {
+  Collector c({});
+  c.series({{"__name__", "kube_pod_info"}, {"namespace", "ml"}, {"pod", "p-0"}, {"node", "n1"}});
+  c.series({{"__name__", "kube_node_labels"}, {"node", "n1"}, {"label_node_kubernetes_io_instance_type", "g5.xlarge"}});
+  for (const char* m : {"DCGM_FI_DEV_FB_USED", "DCGM_FI_DEV_GPU_UTIL"}) {
+    c.series({{"__name__", m}, {"namespace", "ml"}, {"pod", "p-0"}, {"UUID", "GPU-1"}});
+    c.sample(1733011200, 50);
+  }
+  auto p = c.finish([](const std::string&) { return std::nullopt; },
+                    [](const std::string&, const std::string&) { return std::nullopt; });
+  REQUIRE(p);
+  REQUIRE(p->workloads.size() == 1);
+  CHECK(p->workloads[0].workload.gpuModel.empty());
+  CHECK(p->workloads[0].workload.currentType == "g5.xlarge");
+  CHECK_FALSE(unknownGpuModel(*p, "f.json"));
 }

@@ -33,7 +33,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (reader.feed(text.substr(0, cut)) || reader.feed(text.substr(cut)) || reader.finish()) return 0;
   static const auto catalog = gpuslice::io::loadCatalog("");
   if (!catalog) std::abort();
-  auto profile = collector.finish([](const std::string& m) { return gpuslice::catalogGpuName(*catalog, m); });
+  auto profile = collector.finish(
+      [](const std::string& m) { return gpuslice::catalogGpuName(*catalog, m); },
+      [](const std::string& type, const std::string& m) { return gpuslice::catalogTypeProblem(*catalog, type, m); });
   if (!profile || gpuslice::unknownGpuModel(*profile, "fuzz.json")) return 0;  // profile refuses it
   auto set = gpuslice::io::readWorkloads({{"profile.yaml", gpuslice::io::profileYaml(*profile)}});
   if (!set) std::abort();

@@ -1,0 +1,70 @@
+#include "profile/replicas.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace gpuslice {
+
+void SampleTimes::add(double unixSeconds) {
+  const std::int64_t ms = std::llround(unixSeconds * 1000);
+  if (!runs_.empty()) {
+    Run& r = runs_.back();
+    const std::int64_t last = r.start + r.step * (r.count - 1);
+    if (ms == last) return;
+    if (r.count == 1 && ms > r.start) {
+      r.step = ms - r.start;
+      r.count = 2;
+      return;
+    }
+    if (ms == last + r.step) {
+      ++r.count;
+      return;
+    }
+  }
+  runs_.push_back({ms, 0, 1});
+}
+
+void SampleTimes::appendTo(std::vector<std::int64_t>& out) const {
+  for (const Run& r : runs_) {
+    for (std::int64_t i = 0; i < r.count; ++i) out.push_back(r.start + i * r.step);
+  }
+}
+
+void ReplicaCounter::addPod(std::vector<std::int64_t> times) {
+  if (!std::is_sorted(times.begin(), times.end())) std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  // Both sorted: merge in one pass (pods of a range query share their timestamps).
+  std::vector<std::pair<std::int64_t, int>> merged;
+  merged.reserve(std::max(running_.size(), times.size()));
+  auto r = running_.begin();
+  for (std::int64_t t : times) {
+    while (r != running_.end() && r->first < t) merged.push_back(*r++);
+    if (r != running_.end() && r->first == t)
+      merged.emplace_back(t, (r++)->second + 1);
+    else
+      merged.emplace_back(t, 1);
+  }
+  merged.insert(merged.end(), r, running_.end());
+  running_ = std::move(merged);
+}
+
+ReplicaCount ReplicaCounter::result() const {
+  ReplicaCount out;
+  if (running_.empty()) return out;
+  std::vector<int> counts;
+  counts.reserve(running_.size());
+  for (const auto& [t, n] : running_) counts.push_back(n);
+  std::sort(counts.begin(), counts.end());
+  out.typical = counts[(counts.size() + 1) / 2 - 1];
+  out.most = counts.back();
+  out.timestamps = counts.size();
+  return out;
+}
+
+ReplicaCount countReplicas(std::vector<std::vector<std::int64_t>> pods) {
+  ReplicaCounter c;
+  for (std::vector<std::int64_t>& times : pods) c.addPod(std::move(times));
+  return c.result();
+}
+
+}  // namespace gpuslice
