@@ -104,6 +104,10 @@ struct Pool {
   /// Nodes it needs with every member at its maxReplicas (the others at replicas); `nodes`
   /// when no member sets maxReplicas.
   int nodesAtMaxReplicas = 0;
+  /// How many pools packed apart it holds (alike in type, mode, replicas and layout, their pods
+  /// taking different room on a node): its nodes are theirs added up, so with more than one a
+  /// node may hold fewer than podsPerNode. Not saved with a plan (1 when read back).
+  int packedParts = 1;
 };
 
 /// What one pod of a workload risks in its slot.

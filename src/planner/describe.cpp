@@ -105,12 +105,21 @@ std::optional<std::string> spreadNote(const PlanContext& ctx, const std::vector<
   return std::nullopt;
 }
 
+/// The most GPUs one pod of packed pool p takes (gpu.count).
+int mostGpusPerPod(const std::vector<Workload>& ws, const PackedPool& p) {
+  int most = 1;
+  for (std::size_t wi : p.workloads) most = std::max<int>(most, ws[wi].gpuCount);
+  return most;
+}
+
 /// Whether packed pools a and b render as one NodePool: the same instance type, mode and
 /// replicas, and for MIG the same layout. Such pools stay apart in packing when their pods take
-/// different room on a node (one bound by CPU, one by GPUs) and are one pool in the plan.
-bool sameNodePool(const PackedPool& a, const PackedPool& b) {
+/// different room on a node (one bound by CPU, one by GPUs) and are one pool in the plan. Pools
+/// whose pods take different numbers of GPUs (gpu.count) stay apart: a pool's nodes are counted
+/// from its largest count, which a merged pool would no longer show.
+bool sameNodePool(const std::vector<Workload>& ws, const PackedPool& a, const PackedPool& b) {
   return a.candidate == b.candidate && a.mode == b.mode && a.shape.replicas == b.shape.replicas &&
-         a.migGpu == b.migGpu && a.migLayout == b.migLayout;
+         a.migGpu == b.migGpu && a.migLayout == b.migLayout && mostGpusPerPod(ws, a) == mostGpusPerPod(ws, b);
 }
 
 /// Folds pool b, packed apart from a but alike (sameNodePool), into a: nodes, pods and cost add
@@ -125,6 +134,7 @@ void absorbPool(Pool& a, Pool b) {
   a.pods += b.pods;
   a.hourly += b.hourly;
   a.nodesAtMaxReplicas += b.nodesAtMaxReplicas;
+  a.packedParts += b.packedParts;
   if (b.podsPerNode > a.podsPerNode) {
     a.podsPerNode = b.podsPerNode;
     a.limitedBy = b.limitedBy;
@@ -304,7 +314,7 @@ void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std:
   for (std::size_t i = 0; i < packed.size(); ++i) {
     Pool pool = describePool(ctx, ws, packed[i], plan);
     auto same = std::find_if(parts.begin(), parts.end(), [&](const std::vector<std::size_t>& of) {
-      return sameNodePool(packed[of.front()], packed[i]);
+      return sameNodePool(ws, packed[of.front()], packed[i]);
     });
     if (same == parts.end()) {
       plan.pools.push_back(std::move(pool));
