@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "io/catalog_reader.h"
 #include "io/files.h"
+#include "io/http_client.h"
 #include "io/profile_yaml.h"
 #include "io/prom_remote.h"
 #include "io/prom_response.h"
@@ -97,7 +98,7 @@ int runProfile(const ProfileArgs& a) {
   }
   auto profile = collector.finish(catalogNamer(*catalog));
   if (!profile) return report(profile.error());
-  const std::string firstInput = a.files.empty() ? a.remote.url : a.files.front();
+  const std::string firstInput = a.files.empty() ? io::urlWithoutCredentials(a.remote.url) : a.files.front();
   if (auto e = unknownGpuModel(*profile, firstInput)) return report(*e);
   if (auto e = io::writeFileAtomic(a.output, io::profileYaml(*profile))) return report(*e);
   return 0;
@@ -112,7 +113,9 @@ void addRemoteOptions(CLI::App& app, io::RemoteOptions& r) {
       ->needs(url);
   app.add_option("--step", r.step, "Time between samples: a Prometheus duration")->capture_default_str()->needs(url);
   app.add_option("--end", r.end, "End of the window: RFC 3339 or unix seconds (default: now)")->needs(url);
+  // One value per --header (repeat it), so the FILES after it stay FILES.
   app.add_option("--header", r.headers, "Send this 'Name: value' header with every query (X-Scope-OrgID: tenant)")
+      ->allow_extra_args(false)
       ->needs(url);
   app.add_option("--bearer-token-file", r.bearerTokenFile, "Send the token in FILE as Authorization: Bearer")
       ->needs(url);
