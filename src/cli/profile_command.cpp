@@ -1,12 +1,16 @@
 // gpuslice profile: DCGM exporter metrics (saved Prometheus query responses) in, a WorkloadSet out.
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <memory>
 
 #include "cli/commands.h"
 #include "cli/profile_check.h"
 #include "io/catalog_reader.h"
 #include "io/files.h"
+#include "io/http_client.h"
 #include "io/profile_yaml.h"
+#include "io/prom_remote.h"
 #include "io/prom_response.h"
 #include "io/smi_csv.h"
 #include "profile/collector.h"
@@ -22,6 +26,7 @@ struct ProfileArgs {
   std::string workload;  // whose nvidia-smi logs: NAME or NAMESPACE/NAME
   std::string check;     // --check PLAN.json
   std::string format = "table";
+  io::RemoteOptions remote;  // used when remote.url is set
 };
 
 /// Hands what the response reader finds to the collector.
@@ -87,6 +92,13 @@ int runProfile(const ProfileArgs& a) {
         startsLikeJson(f, !a.workload.empty()) ? io::readPromResponse(f, sink) : readSmiLog(f, a.workload, collector);
     if (e) return report(*e);
   }
+  if (!a.remote.url.empty()) {
+    io::RemoteOptions remote = a.remote;
+    if (remote.end.empty()) remote.end = std::to_string(std::time(nullptr));
+    if (auto e = io::queryPrometheus(remote, std::getenv, sink)) return report(*e);
+  } else if (a.files.empty()) {
+    return report(Error{ErrorKind::Usage, "", 0, "", "give FILES, --prometheus-url URL, or both"});
+  }
   auto profile = collector.finish(catalogNamer(*catalog), [&](const std::string& type, const std::string& model) {
     return catalogTypeProblem(*catalog, type, model);
   });
@@ -96,9 +108,36 @@ int runProfile(const ProfileArgs& a) {
       if (auto e = io::writeFileAtomic(a.output, io::profileYaml(*profile))) return report(*e);
     return checkAgainstPlan(*profile, a.check, a.format, *catalog);
   }
-  if (auto e = unknownGpuModel(*profile, a.files.empty() ? "" : a.files.front())) return report(*e);
+  const std::string firstInput = a.files.empty() ? io::urlWithoutCredentials(a.remote.url) : a.files.front();
+  if (auto e = unknownGpuModel(*profile, firstInput)) return report(*e);
   if (auto e = io::writeFileAtomic(a.output, io::profileYaml(*profile))) return report(*e);
   return 0;
+}
+
+void addRemoteOptions(CLI::App& app, io::RemoteOptions& r) {
+  auto* url = app.add_option("--prometheus-url", r.url,
+                             "Query this Prometheus (Thanos, Mimir, Amazon Managed Service for Prometheus: the "
+                             "URL before /api/v1/query_range)");
+  app.add_option("--since", r.since, "How far back from --end: a Prometheus duration (30s, 5m, 2h, 14d, 1w)")
+      ->capture_default_str()
+      ->needs(url);
+  app.add_option("--step", r.step, "Time between samples: a Prometheus duration")->capture_default_str()->needs(url);
+  app.add_option("--end", r.end, "End of the window: RFC 3339 or unix seconds (default: now)")->needs(url);
+  // One value per --header (repeat it), so the FILES after it stay FILES.
+  app.add_option("--header", r.headers, "Send this 'Name: value' header with every query (X-Scope-OrgID: tenant)")
+      ->allow_extra_args(false)
+      ->needs(url);
+  app.add_option("--bearer-token-file", r.bearerTokenFile, "Send the token in FILE as Authorization: Bearer")
+      ->needs(url);
+  app.add_option("--ca-file", r.caFile, "Verify the server's TLS certificate with the CAs in FILE")->needs(url);
+  app.add_option("--timeout", r.timeoutSeconds, "Seconds each request (one window of one query) may take")
+      ->check(CLI::Range(1L, 86400L))
+      ->capture_default_str()
+      ->needs(url);
+  app.add_option("--sigv4-region", r.sigv4Region,
+                 "Sign queries for Amazon Managed Service for Prometheus in REGION (AWS SigV4; credentials from "
+                 "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)")
+      ->needs(url);
 }
 
 }  // namespace
@@ -109,9 +148,14 @@ Runner registerProfile(CLI::App& app) {
       "Measure workloads from DCGM exporter metrics and write the WorkloadSet that plan reads.\n"
       "FILES are saved Prometheus /api/v1/query_range responses (JSON) of DCGM_FI_DEV_FB_USED and\n"
       "DCGM_FI_PROF_SM_ACTIVE, DCGM_FI_PROF_GR_ENGINE_ACTIVE or DCGM_FI_DEV_GPU_UTIL, and optionally\n"
-      "kube_pod_owner and kube_replicaset_owner; or nvidia-smi --query-gpu=...,memory.used,utilization.gpu\n"
-      "--format=csv logs of the workload --workload names. README: \"Measuring your workloads\".");
-  app.add_option("files", a->files, "Saved query responses ('-' reads stdin)")->required();
+      "kube-state-metrics' kube_pod_owner, kube_replicaset_owner, kube_job_owner (who owns each pod),\n"
+      "kube_pod_container_resource_requests (cpu, memory), kube_pod_info and kube_node_labels\n"
+      "(current.instanceType); or nvidia-smi --query-gpu=...,memory.used,utilization.gpu\n"
+      "--format=csv logs of the workload --workload names. With --prometheus-url, profile runs the\n"
+      "range queries itself (io/prom_remote.cpp lists them), in windows of 10,000 steps, and reads\n"
+      "FILES too when given. README: \"Measuring your workloads\".");
+  app.add_option("files", a->files, "Saved query responses or nvidia-smi logs ('-' reads stdin)");
+  addRemoteOptions(app, a->remote);
   app.add_option("--memory-percentile", a->options.memoryPercentile, "Percentile of framebuffer used")
       ->check(CLI::Range(1.0, 100.0))
       ->capture_default_str();
