@@ -212,11 +212,12 @@ const std::pair<const DcgmMetric, QuantileSketch>* busyMetric(const Group& g) {
 void countPods(Group& g) {
   ProfiledWorkload& w = g.out;
   ReplicaCounter counter;
+  std::vector<std::int64_t> times;  // one pod's at a time
   for (const auto& [pod, tracks] : g.pods) {
     w.pods.push_back(pod.second);
-    std::vector<std::int64_t> times;  // one pod's at a time
+    times.clear();
     for (const SampleTimes* t : tracks) t->appendTo(times);
-    counter.addPod(std::move(times));
+    counter.addPod(times);
   }
   std::sort(w.pods.begin(), w.pods.end());
   w.pods.erase(std::unique(w.pods.begin(), w.pods.end()), w.pods.end());

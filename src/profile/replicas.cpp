@@ -30,10 +30,34 @@ void SampleTimes::appendTo(std::vector<std::int64_t>& out) const {
   }
 }
 
-void ReplicaCounter::addPod(std::vector<std::int64_t> times) {
+namespace {
+
+/// Whether every time of `times` (sorted, distinct) is already one of `running` (sorted).
+bool allKnown(const std::vector<std::int64_t>& times, const std::vector<std::pair<std::int64_t, int>>& running) {
+  auto r = running.begin();
+  for (std::int64_t t : times) {
+    while (r != running.end() && r->first < t) ++r;
+    if (r == running.end() || r->first != t) return false;
+    ++r;
+  }
+  return true;
+}
+
+}  // namespace
+
+void ReplicaCounter::addPod(std::vector<std::int64_t>& times) {
   if (!std::is_sorted(times.begin(), times.end())) std::sort(times.begin(), times.end());
   times.erase(std::unique(times.begin(), times.end()), times.end());
-  // Both sorted: merge in one pass (pods of a range query share their timestamps).
+  // Pods of a range query share their timestamps: then count them in place, without a copy.
+  if (allKnown(times, running_)) {
+    auto r = running_.begin();
+    for (std::int64_t t : times) {
+      while (r->first < t) ++r;
+      ++(r++)->second;
+    }
+    return;
+  }
+  // Both sorted: merge in one pass.
   std::vector<std::pair<std::int64_t, int>> merged;
   merged.reserve(std::max(running_.size(), times.size()));
   auto r = running_.begin();
@@ -63,7 +87,7 @@ ReplicaCount ReplicaCounter::result() const {
 
 ReplicaCount countReplicas(std::vector<std::vector<std::int64_t>> pods) {
   ReplicaCounter c;
-  for (std::vector<std::int64_t>& times : pods) c.addPod(std::move(times));
+  for (std::vector<std::int64_t>& times : pods) c.addPod(times);
   return c.result();
 }
 

@@ -39,7 +39,8 @@ struct ReplicaCount {
 /// timestamp, whatever the number of pods.
 class ReplicaCounter {
  public:
-  void addPod(std::vector<std::int64_t> times);
+  /// Adds one pod with the times of its samples (sorted and made distinct here, in place).
+  void addPod(std::vector<std::int64_t>& times);
   ReplicaCount result() const;
 
  private:
