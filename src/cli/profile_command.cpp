@@ -10,6 +10,7 @@
 #include "io/files.h"
 #include "io/http_client.h"
 #include "io/profile_yaml.h"
+#include "io/progress.h"
 #include "io/prom_remote.h"
 #include "io/prom_response.h"
 #include "io/smi_csv.h"
@@ -87,15 +88,22 @@ int runProfile(const ProfileArgs& a) {
   if (!catalog) return report(catalog.error());
   Collector collector(a.options);
   CollectorSink sink(collector);
+  // A progress line on stderr only when a person watches it (a terminal; never in CI logs).
+  const bool watched = io::Progress::isTerminal(stderr);
   for (const std::string& f : a.files) {
-    auto e =
-        startsLikeJson(f, !a.workload.empty()) ? io::readPromResponse(f, sink) : readSmiLog(f, a.workload, collector);
+    io::Progress bytes(stderr, watched, "bytes");
+    auto e = startsLikeJson(f, !a.workload.empty()) ? io::readPromResponse(f, sink, &bytes)
+                                                    : readSmiLog(f, a.workload, collector);
+    bytes.clear();
     if (e) return report(*e);
   }
   if (!a.remote.url.empty()) {
     io::RemoteOptions remote = a.remote;
     if (remote.end.empty()) remote.end = std::to_string(std::time(nullptr));
-    if (auto e = io::queryPrometheus(remote, std::getenv, sink)) return report(*e);
+    io::Progress requests(stderr, watched, "requests");
+    auto e = io::queryPrometheus(remote, std::getenv, sink, &requests);
+    requests.clear();
+    if (e) return report(*e);
   } else if (a.files.empty()) {
     return report(Error{ErrorKind::Usage, "", 0, "", "give FILES, --prometheus-url URL, or both"});
   }

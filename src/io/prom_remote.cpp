@@ -8,6 +8,7 @@
 
 #include "io/files.h"
 #include "io/http_client.h"
+#include "io/progress.h"
 
 namespace gpuslice::io {
 
@@ -310,14 +311,18 @@ std::optional<Error> runWindow(HttpClient& client, const Plan& p, const std::str
 
 }  // namespace
 
-std::optional<Error> queryPrometheus(const RemoteOptions& options, const Getenv& getenv, SeriesSink& sink) {
+std::optional<Error> queryPrometheus(const RemoteOptions& options, const Getenv& getenv, SeriesSink& sink,
+                                     Progress* progress) {
   auto plan = makePlan(options, getenv);
   if (!plan) return plan.error();
   const std::vector<RangeWindow> windows = rangeWindows(plan->endMs, plan->sinceMs, plan->stepMs);
+  const std::vector<std::string> queries = profileQueries();
+  if (progress) progress->begin("querying " + urlWithoutCredentials(options.url), queries.size() * windows.size());
   HttpClient client;
-  for (const std::string& query : profileQueries()) {
+  for (const std::string& query : queries) {
     for (const RangeWindow& w : windows) {
       if (auto e = runWindow(client, *plan, query, w, sink)) return e;
+      if (progress) progress->advance(1);
     }
   }
   return std::nullopt;

@@ -73,6 +73,7 @@ using Getenv = std::function<const char*(const char*)>;
 /// times out, an HTTP status that is not 2xx, a response that is not a successful Prometheus
 /// answer. Errors name the URL (without credentials) and the query. AWS credentials come from
 /// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN through `getenv`.
-std::optional<Error> queryPrometheus(const RemoteOptions& options, const Getenv& getenv, SeriesSink& sink);
+std::optional<Error> queryPrometheus(const RemoteOptions& options, const Getenv& getenv, SeriesSink& sink,
+                                     Progress* progress = nullptr);
 
 }  // namespace gpuslice::io

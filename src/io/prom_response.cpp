@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <boost/json/basic_parser_impl.hpp>
 #include <charconv>
@@ -9,6 +11,8 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+
+#include "io/progress.h"
 
 namespace gpuslice::io {
 
@@ -346,9 +350,14 @@ std::optional<Error> PromResponseReader::finish() {
   return std::nullopt;
 }
 
-std::optional<Error> readPromResponse(const std::string& path, SeriesSink& sink) {
+std::optional<Error> readPromResponse(const std::string& path, SeriesSink& sink, Progress* progress) {
   std::FILE* in = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (!in) return badInput(path, 0, "", "cannot open");
+  if (progress) {
+    struct stat st {};
+    const bool sized = in != stdin && fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode);
+    progress->begin(path, sized ? static_cast<std::uint64_t>(st.st_size) : 0);
+  }
   PromResponseReader reader(path, sink);
   std::vector<char> buf(64 * 1024);
   std::optional<Error> e;
@@ -356,6 +365,7 @@ std::optional<Error> readPromResponse(const std::string& path, SeriesSink& sink)
     const std::size_t n = std::fread(buf.data(), 1, buf.size(), in);
     if (n == 0) break;
     e = reader.feed(std::string_view(buf.data(), n));
+    if (progress) progress->advance(n);
   }
   const bool readError = std::ferror(in) != 0;
   if (in != stdin) std::fclose(in);

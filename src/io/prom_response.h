@@ -49,8 +49,11 @@ class PromResponseReader {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Reads the file at `path` ("-": standard input) 64 KiB at a time into `sink`.
-std::optional<Error> readPromResponse(const std::string& path, SeriesSink& sink);
+class Progress;
+
+/// Reads the file at `path` ("-": standard input) 64 KiB at a time into `sink`, telling
+/// `progress` (when given) how many bytes of how many are read.
+std::optional<Error> readPromResponse(const std::string& path, SeriesSink& sink, Progress* progress = nullptr);
 
 /// A sample value string as a number: decimal numbers, "NaN", "+Inf", "-Inf".
 std::optional<double> parseSampleValue(std::string_view s);
