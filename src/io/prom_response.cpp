@@ -30,6 +30,17 @@ std::optional<double> parseSampleValue(std::string_view s) {
     std::size_t i = 0;
     for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) v = v * 10 + (s[i] - '0');
     if (i == s.size()) return static_cast<double>(v);
+    // A short decimal ("0.4231", the ratios): at most 15 digits, so the digits and the power of
+    // ten are exact doubles and one division rounds correctly, as from_chars would.
+    if (s[i] == '.' && i + 1 < s.size()) {
+      const std::size_t point = i++;
+      for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) v = v * 10 + (s[i] - '0');
+      if (i == s.size() && s.size() <= 16) {
+        static constexpr double kTens[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                           1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+        return static_cast<double>(v) / kTens[s.size() - point - 1];
+      }
+    }
   }
   if (s == "NaN") return std::numeric_limits<double>::quiet_NaN();
   if (s == "+Inf" || s == "Inf") return std::numeric_limits<double>::infinity();

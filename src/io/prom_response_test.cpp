@@ -2,7 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 using namespace gpuslice;
@@ -110,4 +112,36 @@ TEST_CASE("prom_response: sample values") {
   CHECK(parseSampleValue("") == std::nullopt);
   CHECK(parseSampleValue("12a") == std::nullopt);
   CHECK(parseSampleValue("++2") == std::nullopt);
+  CHECK(parseSampleValue("1.") == 1.0);  // as from_chars reads it
+  CHECK(parseSampleValue("1.2.3") == std::nullopt);
+  CHECK(parseSampleValue("0.1") == 0.1);
+  CHECK(parseSampleValue("123456789012.345") == 123456789012.345);
+  CHECK(parseSampleValue("0.30000000000000004") == 0.30000000000000004);  // 17 digits: from_chars
+}
+
+TEST_CASE("prom_response: short decimals read exactly as from_chars reads them") {
+  // The fast path divides the digits by a power of ten; one rounding, so the same double as
+  // a correctly rounded parse for every decimal of up to 15 digits. Random ones of each shape:
+  std::uint64_t state = 12345;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 17;
+  };
+  int checked = 0;
+  for (int n = 0; n < 200000; ++n) {
+    const std::uint64_t whole = next() % 5;
+    const int intDigits = static_cast<int>(whole) + 1;
+    const int fracDigits = 1 + static_cast<int>(next() % static_cast<std::uint64_t>(15 - intDigits));
+    std::string s;
+    for (int i = 0; i < intDigits; ++i) s += static_cast<char>('0' + next() % 10);
+    s += '.';
+    for (int i = 0; i < fracDigits; ++i) s += static_cast<char>('0' + next() % 10);
+    double expected = 0;
+    std::from_chars(s.data(), s.data() + s.size(), expected);
+    const auto got = parseSampleValue(s);
+    REQUIRE(got);
+    if (*got != expected) FAIL_CHECK(s);
+    ++checked;
+  }
+  CHECK(checked == 200000);
 }

@@ -78,9 +78,10 @@ ReplicaCount ReplicaCounter::result() const {
   std::vector<int> counts;
   counts.reserve(running_.size());
   for (const auto& [t, n] : running_) counts.push_back(n);
-  std::sort(counts.begin(), counts.end());
-  out.typical = counts[(counts.size() + 1) / 2 - 1];
-  out.most = counts.back();
+  out.most = *std::max_element(counts.begin(), counts.end());
+  const auto middle = counts.begin() + static_cast<std::ptrdiff_t>((counts.size() + 1) / 2 - 1);
+  std::nth_element(counts.begin(), middle, counts.end());
+  out.typical = *middle;
   out.timestamps = counts.size();
   return out;
 }
