@@ -1,0 +1,200 @@
+#include "io/pricing_import.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "io/catalog_reader.h"
+#include "io/files.h"
+#include "support/builtin.h"
+
+using namespace gpuslice;
+using namespace gpuslice::io;
+
+namespace {
+
+std::string data(const std::string& name) {
+  auto text = readFile(std::string(GPUSLICE_TEST_DATA_DIR) + "/aws/" + name);
+  REQUIRE(text.ok());
+  return *text;
+}
+
+/// The table of `bytes` read as `format` in pieces of `piece` bytes, under the name "offer",
+/// or the error.
+std::string table(const std::string& bytes, PricingFormat format, std::size_t piece = 64 * 1024) {
+  const Catalog& catalog = testing::builtinCatalog();
+  auto t = readPricingBytes(bytes, format, "offer", catalog, piece);
+  if (!t) return t.error().describe();
+  auto yaml = priceTableYaml({PricingInput{"offer", format, *t}}, catalog);
+  return yaml ? *yaml : yaml.error().describe();
+}
+
+std::string errorOf(const std::string& bytes, PricingFormat format, std::size_t piece = 64 * 1024) {
+  auto t = readPricingBytes(bytes, format, "offer", testing::builtinCatalog(), piece);
+  return t ? std::string("ok") : t.error().describe();
+}
+
+/// The row of `type` in a table, without the leading "  - ".
+std::string row(const std::string& yaml, const std::string& type) {
+  const std::string start = "  - {name: " + type + ",";
+  const std::size_t at = yaml.find(start);
+  if (at == std::string::npos) return "(none)";
+  return yaml.substr(at + 4, yaml.find('\n', at) - at - 4);
+}
+
+void replaceOnce(std::string& s, const std::string& from, const std::string& to) {
+  const std::size_t at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  s.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("pricing: offer prices are exact decimals") {
+  CHECK(parseOfferPrice("32.7726000000") == OfferPrice{327726000000});
+  CHECK(parseOfferPrice("0.0000000001") == OfferPrice{1});
+  CHECK(parseOfferPrice("7") == OfferPrice{70000000000});
+  CHECK_FALSE(parseOfferPrice("0.00000000001"));
+  CHECK_FALSE(parseOfferPrice("1,5"));
+  CHECK_FALSE(parseOfferPrice("-1"));
+  CHECK_FALSE(parseOfferPrice("1."));
+  CHECK_FALSE(parseOfferPrice(""));
+  CHECK(formatOfferPrice(327726000000) == "32.7726");
+  CHECK(formatOfferPrice(70000000000) == "7");
+  CHECK(formatOfferPrice(1) == "0.0000000001");
+}
+
+TEST_CASE("pricing: the Capacity Block SKU of p4d never wins (OpenCost's sample)") {
+  std::string offer = data("opencost-p4d-ondemand-vs-capacityblock.json");
+  const std::string p4d =
+      "{name: p4d.24xlarge, gpu: {model: A100, count: 8, memoryGiB: 40}, vcpu: 96, memoryGiB: 1152, arch: amd64, "
+      "onDemand: 32.7726}";
+  CHECK(row(table(offer, PricingFormat::OfferJson), "p4d.24xlarge") == p4d);
+  // One byte at a time: the same.
+  CHECK(row(table(offer, PricingFormat::OfferJson, 1), "p4d.24xlarge") == p4d);
+  // Not only because its price is 0: a priced Capacity Block SKU still loses.
+  replaceOnce(offer, "\"USD\": \"0.0000000000\"", "\"USD\": \"1.5000000000\"");
+  CHECK(row(table(offer, PricingFormat::OfferJson), "p4d.24xlarge") == p4d);
+}
+
+TEST_CASE("pricing: the generated offer, exact rows (metal, reserved, Arm, AMD left out)") {
+  const std::string yaml = table(data("offer-eu-west-1.json"), PricingFormat::OfferJson);
+  CHECK(row(yaml, "g4dn.metal") ==
+        "{name: g4dn.metal, gpu: {model: T4, count: 8, memoryGiB: 16}, vcpu: 96, memoryGiB: 384, arch: amd64, "
+        "onDemand: 8.724, reserved1y: 5.49612, reserved3y: 3.75132}");
+  CHECK(row(yaml, "g4dn.xlarge") ==
+        "{name: g4dn.xlarge, gpu: {model: T4, count: 1, memoryGiB: 16}, vcpu: 4, memoryGiB: 16, arch: amd64, "
+        "onDemand: 0.587, reserved1y: 0.36981, reserved3y: 0.25241}");
+  CHECK(row(yaml, "p4d.24xlarge") ==
+        "{name: p4d.24xlarge, gpu: {model: A100, count: 8, memoryGiB: 40}, vcpu: 96, memoryGiB: 1152, arch: amd64, "
+        "onDemand: 24.4662, reserved1y: 15.413706, reserved3y: 10.520466}");
+  CHECK(row(yaml, "g5g.xlarge") ==
+        "{name: g5g.xlarge, gpu: {model: T4G, count: 1, memoryGiB: 16}, vcpu: 4, memoryGiB: 8, arch: arm64, "
+        "onDemand: 0.469, reserved1y: 0.29547, reserved3y: 0.20167}");
+  CHECK(row(yaml, "g4ad.xlarge") == "(none)");
+  CHECK(yaml.find("(left out): g4ad.xlarge\n") != std::string::npos);
+  CHECK(yaml.find("  region: eu-west-1\n  currency: USD\n  date: \"2026-12-01\"\n") != std::string::npos);
+}
+
+TEST_CASE("pricing: terms before products, and CSV, give the same table byte for byte") {
+  const std::string json = table(data("offer-eu-west-1.json"), PricingFormat::OfferJson);
+  REQUIRE(json.starts_with("# gpuslice price table"));
+  CHECK(table(data("offer-eu-west-1-terms-first.json"), PricingFormat::OfferJson) == json);
+  CHECK(table(data("offer-eu-west-1.csv"), PricingFormat::OfferCsv) == json);
+  CHECK(table(data("offer-eu-west-1.csv"), PricingFormat::OfferCsv, 7) == json);
+}
+
+TEST_CASE("pricing: the table loads as a price table with its reserved prices") {
+  const std::string yaml = table(data("offer-eu-west-1.json"), PricingFormat::OfferJson);
+  Catalog builtin = testing::builtinCatalog();
+  auto c = readPriceTable(yaml, "t.yaml", builtin);
+  REQUIRE(c.ok());
+  CHECK(c->region == "eu-west-1");
+  const InstanceType* t = c->findType("g4dn.metal");
+  REQUIRE(t);
+  CHECK(t->onDemand == Micros{8724000});
+  CHECK(t->reserved1y == Micros{5496120});
+  CHECK(t->reserved3y == Micros{3751320});
+  CHECK(t->eniOrigin == FactOrigin::BuiltIn);
+}
+
+TEST_CASE("pricing: CSV cells with quoted commas and doubled quotes") {
+  const std::string header =
+      "\"FormatVersion\",\"v1.0\"\n\"Disclaimer\",\"x, y\"\n\"Publication Date\",\"2026-10-02T00:00:00Z\"\n"
+      "\"Version\",\"1\"\n\"OfferCode\",\"AmazonEC2\"\n"
+      "\"SKU\",\"TermType\",\"PriceDescription\",\"Unit\",\"PricePerUnit\",\"Currency\",\"LeaseContractLength\","
+      "\"PurchaseOption\",\"OfferingClass\",\"Product Family\",\"Instance Type\",\"Operating System\",\"Tenancy\","
+      "\"Pre Installed S/W\",\"CapacityStatus\",\"License Model\",\"MarketOption\",\"Region Code\",\"vCPU\",\"Memory\","
+      "\"GPU\"\r\n";
+  const std::string rowA =
+      "\"AAAA\",\"OnDemand\",\"$1.5, \"\"per\"\" hour\",\"Hrs\",\"1.5000000000\",\"USD\",,,,\"Compute Instance\","
+      "\"g5.xlarge\",\"Linux\",\"Shared\",\"NA\",\"Used\",\"No License required\",\"OnDemand\",\"ap-south-1\",\"4\","
+      "\"16 GiB\",\"1\"\r\n";
+  const std::string yaml = table(header + rowA, PricingFormat::OfferCsv);
+  CHECK(row(yaml, "g5.xlarge") ==
+        "{name: g5.xlarge, gpu: {model: A10G, count: 1, memoryGiB: 22.35}, vcpu: 4, memoryGiB: 16, arch: amd64, "
+        "onDemand: 1.5}");
+  // A newline inside a quoted cell: the next row's line is still right.
+  std::string multiline = rowA;
+  replaceOnce(multiline, "$1.5, ", "$1.5,\n");
+  std::string bad = rowA;
+  replaceOnce(bad, "\"4\"", "\"four\"");
+  replaceOnce(bad, "AAAA", "BBBB");
+  CHECK(errorOf(header + multiline + bad, PricingFormat::OfferCsv) ==
+        "offer:9: vCPU: \"four\" is not a whole number of vCPUs");
+}
+
+TEST_CASE("pricing: malformed offers, each with a located error") {
+  const std::string offer = data("opencost-p4d-ondemand-vs-capacityblock.json");
+  auto json = [&](const std::string& from, const std::string& to) {
+    std::string s = offer;
+    replaceOnce(s, from, to);
+    return errorOf(s, PricingFormat::OfferJson);
+  };
+  CHECK(json("\"vcpu\": \"96\"", "\"vcpu\": \"ninety\"") ==
+        "offer:49: products.H7NGEAC6UEHNTKSJ.attributes.vcpu: \"ninety\" is not a whole number of vCPUs (at byte "
+        "offset 1959, near \"rt\": \"true\"       }     },     \"YSXJGN78QTXNVGDQ\")");
+  CHECK(json("\"USD\": \"32.7726000000\"", "\"USD\": \"32,77\"") ==
+        "offer:111: terms.OnDemand.H7NGEAC6UEHNTKSJ.H7NGEAC6UEHNTKSJ.JRTCKXETXF.priceDimensions.H7NGEAC6UEHNTKSJ."
+        "JRTCKXETXF.6YS6EN2CT7: pricePerUnit.USD \"32,77\" is not a decimal price (at byte offset 4200, near "
+        "\"liesTo\": []             }           },          \")");
+  CHECK(json("\"productFamily\": \"Compute Instance\"", "\"productFamily\": 7") ==
+        "offer:10: products.H7NGEAC6UEHNTKSJ.productFamily: expected a string (at byte offset 500, near "
+        "\"      \"productFamily\": 7,       \"attributes\": { \")");
+  CHECK(json("\"offerCode\": \"AmazonEC2\"", "\"offerCode\": \"AmazonS3\"") ==
+        "offer: offerCode: \"AmazonS3\": an offer of AmazonEC2 is needed");
+  CHECK(errorOf(offer.substr(0, 3000), PricingFormat::OfferJson) ==
+        "offer:77: products.YSXJGN78QTXNVGDQ.attributes.ecu: invalid JSON: incomplete JSON (the file ends early)");
+  CHECK(errorOf("[1, 2]", PricingFormat::OfferJson) ==
+        "offer:1: not an EC2 offer file: expected a JSON object (at byte offset 0, near \"[1, 2]\")");
+  CHECK(errorOf("{\"a\": 1} x", PricingFormat::OfferJson) ==
+        "offer:1: invalid JSON: more after the offer's closing brace (at byte offset 9, near \"{\"a\": 1} x\")");
+  CHECK(errorOf("{\"products\": {}}", PricingFormat::OfferJson) ==
+        "offer: terms: not an EC2 offer file: it needs \"products\" and \"terms\"");
+
+  const std::string csv = data("offer-eu-west-1.csv");
+  auto csvError = [&](const std::string& from, const std::string& to) {
+    std::string s = csv;
+    replaceOnce(s, from, to);
+    return errorOf(s, PricingFormat::OfferCsv);
+  };
+  CHECK(csvError("\"Instance Type\",", "\"Type\",") == "offer:6: Instance Type: no such column in the header");
+  CHECK(csvError("\"2026-11-01\",\"0\"", "\"2026-11-01\",\"0\",\"extra\"") ==
+        "offer:7: 46 cells, and the header has 45");
+  CHECK(csvError("\"2026-11-01\",\"0\"", "\"2026-11-01\",0\"") ==
+        "offer:7: a quote inside a cell that does not start with one (column 7)");
+  CHECK(csvError("\"2026-11-01\",\"0\"", "\"2026-11-01\",\"0\"x") ==
+        "offer:7: a quoted cell must end at a comma or the line's end (column 7)");
+  const std::size_t row7 = csv.find("\n\"", csv.find("\"SKU\"")) + 1;
+  CHECK(errorOf(csv.substr(0, row7) + "\"abc,\n", PricingFormat::OfferCsv) ==
+        "offer:7: the file ends inside a quoted cell");
+  CHECK(errorOf("\"a\",\"b\"\n", PricingFormat::OfferCsv) ==
+        "offer: no header row (SKU,OfferTermCode,...): not an EC2 offer in CSV");
+}
+
+TEST_CASE("pricing: format detection") {
+  CHECK(detectPricingFormat(data("offer-eu-west-1.json").substr(0, 200)) == PricingFormat::OfferJson);
+  CHECK(detectPricingFormat(data("offer-eu-west-1.csv").substr(0, 200)) == PricingFormat::OfferCsv);
+  CHECK(detectPricingFormat("{\"SpotPriceHistory\": []}") == std::nullopt);
+  CHECK(detectPricingFormat("") == std::nullopt);
+}
