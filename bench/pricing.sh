@@ -26,27 +26,17 @@ measure() {  # NAME COMMAND...: wall and CPU seconds, MB/s, peak RSS of COMMAND 
 measure import "$build/gpuslice" pricing import "$file"
 import_wall=$(cat "$result.wall") import_rss=$(cat "$result.rss")
 import_rows=$(grep -c '^  - {name:' "$result")
-# The same selection in jq: plain Linux SKUs of types with GPUs (metal: bare-metal family,
-# Dedicated), their non-zero hourly USD on-demand and no-upfront standard 1/3-year prices.
-measure jq jq -r '
-  (.products | to_entries | map(select(
-     .value.attributes as $a
-     | ($a.gpu // "NA") != "NA" and $a.operatingSystem == "Linux" and $a.preInstalledSw == "NA"
-       and $a.capacitystatus == "Used" and $a.licenseModel == "No License required"
-       and ($a.marketoption // "OnDemand") == "OnDemand" and ($a.operation // "RunInstances") == "RunInstances"
-       and (if ($a.instanceType | contains(".metal"))
-            then .value.productFamily == "Compute Instance (bare metal)" and $a.tenancy == "Dedicated"
-            else .value.productFamily == "Compute Instance" and $a.tenancy == "Shared" end))
-   | map({key: .key, value: .value.attributes.instanceType}) | from_entries) as $skus
-  | .terms as $t
-  | $skus | to_entries[] | .key as $sku | .value as $type
-  | ([$t.OnDemand[$sku][]?.priceDimensions[] | select(.unit == "Hrs") | .pricePerUnit.USD | select(tonumber > 0)] | first) as $od
-  | ([$t.Reserved[$sku][]? | select(.termAttributes.PurchaseOption == "No Upfront" and .termAttributes.OfferingClass == "standard")
-      | {len: .termAttributes.LeaseContractLength, usd: (.priceDimensions[] | select(.unit == "Hrs") | .pricePerUnit.USD)}]) as $ri
-  | "\($type) \($od) \([$ri[] | select(.len == "1yr") | .usd][0]) \([$ri[] | select(.len == "3yr") | .usd][0])"' "$file"
+# "type onDemand reserved1y reserved3y" from the table, to compare with jq's figures.
+sed -n 's/^  - {name: \([^,]*\),.* onDemand: \([0-9.]*\), reserved1y: \([0-9.]*\), reserved3y: \([0-9.]*\)}.*/\1 \2 \3 \4/p' \
+  "$result" | sort >"$result.import"
+# The same selection in jq (bench/pricing.jq).
+measure jq jq -r -f "$(dirname "$0")/pricing.jq" "$file"
 jq_wall=$(cat "$result.wall")
-echo "import rows=$import_rows; jq rows=$(wc -l <"$result") (jq keeps every GPU type, the AMD one too)"
-rm -f "$result.wall" "$result.rss"
+# jq writes 10 decimals: drop the trailing zeros as the table does.
+same=$(awk '{ for (i = 2; i <= 4; i++) { sub(/0+$/, "", $i); sub(/\.$/, "", $i) } print }' "$result" | sort |
+  join - "$result.import" | awk '$2 == $5 && $3 == $6 && $4 == $7' | wc -l)
+echo "import rows=$import_rows; jq rows=$(wc -l <"$result") (jq keeps every GPU type, the AMD one too); same prices: $same"
+rm -f "$result.wall" "$result.rss" "$result.import"
 awk -v w="$import_wall" -v r="$import_rss" -v j="$jq_wall" 'BEGIN {
   ok = w < 1.5 && r / 1024 < 128 && j / w >= 20
   printf "targets: wall<1.5s rss<128MiB jq/import>=20x: %s (%.2fs, %.1f MiB, %.1fx)\n", ok ? "ok" : "FAIL", w, r / 1024, j / w }'
