@@ -17,8 +17,10 @@ namespace {
 
 constexpr const char* kImportDescription =
     "Writes a price table (the format plan --pricing reads) from EC2 offer files: the Price List bulk\n"
-    "file of one region, JSON or CSV, as AWS publishes it (see README \"Prices for other regions\").\n"
-    "Each file is read as a stream, in 64 KiB pieces. The price of a type is its plain Linux one:\n"
+    "file of one region, JSON or CSV, as AWS publishes it (see README \"Prices for other regions\"),\n"
+    "and from the output of `aws ec2 describe-spot-price-history` (spot prices: the latest price in\n"
+    "each zone, then --spot-statistic across zones). Each offer file is read as a stream, in 64 KiB\n"
+    "pieces. The price of a type is its plain Linux one:\n"
     "shared tenancy (metal sizes: dedicated), no pre-installed software, no licence, capacity status\n"
     "Used, on-demand market (never a Capacity Block), per hour, non-zero USD; the standard 1- and\n"
     "3-year reserved terms with no upfront fee are kept too. Only NVIDIA GPU types the built-in\n"
@@ -28,17 +30,19 @@ constexpr const char* kImportDescription =
 struct ImportArgs {
   std::vector<std::string> files;
   std::string format;
+  std::string spotStatistic = "median";
   std::string output = "-";
 };
 
 int runImport(const ImportArgs& a) {
-  std::optional<io::PricingFormat> format;
-  if (!a.format.empty()) format = io::pricingFormatOfName(a.format);
+  io::PricingOptions options;
+  if (!a.format.empty()) options.format = io::pricingFormatOfName(a.format);
+  options.spotStatistic = a.spotStatistic == "min" ? io::SpotStatistic::Min : io::SpotStatistic::Median;
   auto catalog = io::builtinCatalog();
   if (!catalog) return report(catalog.errors());
   std::vector<io::PricingInput> inputs;
   for (const std::string& f : a.files) {
-    auto in = io::readPricingFile(f, format, *catalog);
+    auto in = io::readPricingFile(f, options, *catalog);
     if (!in) return report(in.errors());
     inputs.push_back(std::move(*in));
   }
@@ -52,12 +56,18 @@ int runImport(const ImportArgs& a) {
 
 Runner registerPricing(CLI::App& app) {
   app.require_subcommand(1);
-  CLI::App* import = app.add_subcommand("import", "Build a price table from EC2 offer files (JSON or CSV)");
+  CLI::App* import =
+      app.add_subcommand("import", "Build a price table from EC2 offer files (JSON or CSV) and spot price histories");
   import->footer(kImportDescription);
   auto args = std::make_shared<ImportArgs>();
-  import->add_option("files", args->files, "Offer files (\"-\": standard input)")->required();
+  import->add_option("files", args->files, "Offer files and spot price histories (\"-\": standard input)")->required();
   import->add_option("--input-format", args->format, "Read every file as this format instead of detecting it")
-      ->check(CLI::IsMember({"offer-json", "offer-csv"}));
+      ->check(CLI::IsMember({"offer-json", "offer-csv", "spot-history"}));
+  import
+      ->add_option("--spot-statistic", args->spotStatistic,
+                   "A type's spot price across zones: median (default; of an even count, the mean of the middle "
+                   "two) or min")
+      ->check(CLI::IsMember({"min", "median"}));
   import->add_option("-o,--output", args->output, "Write the table here, whole or not at all (default: stdout)");
   return [args] { return runImport(*args); };
 }

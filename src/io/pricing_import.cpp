@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "io/files.h"
 #include "io/pricing_offer_csv.h"
 #include "io/pricing_offer_json.h"
 #include "util/yaml_scalar.h"
@@ -55,7 +56,7 @@ std::string rowYaml(const OfferRow& r, const InstanceType& builtin) {
                   yamlScalar(r.name), yamlScalar(builtin.gpuModel), count, gibText(builtin.gpuMemoryMiB),
                   r.vcpu.value_or(builtin.vcpu), r.memoryGiB.empty() ? gibText(builtin.memoryMiB) : r.memoryGiB,
                   builtin.arch == Arch::Arm64 ? "arm64" : "amd64");
-  const char* names[kOfferTerms] = {"onDemand", "reserved1y", "reserved3y"};
+  const char* names[kOfferTerms] = {"onDemand", "reserved1y", "reserved3y", "spot"};
   for (std::size_t k = 0; k < kOfferTerms; ++k) {
     if (r.prices[k]) out += fmt::format(", {}: {}", names[k], formatOfferPrice(*r.prices[k]));
   }
@@ -77,6 +78,10 @@ std::optional<Error> mergeRow(std::map<std::string, OfferRow>& rows, const Offer
     }
     if (!have) have = row.prices[k];
   }
+  OfferRow& kept = it->second;  // facts: the first input's that has them (a spot history has none)
+  if (!kept.vcpu) kept.vcpu = row.vcpu;
+  if (kept.memoryGiB.empty()) kept.memoryGiB = row.memoryGiB;
+  if (!kept.gpuCount) kept.gpuCount = row.gpuCount;
   return std::nullopt;
 }
 
@@ -84,15 +89,16 @@ std::string header(const std::string& region, const std::vector<PricingInput>& i
                    const std::vector<std::string>& others) {
   std::string out = fmt::format(
       "# gpuslice price table: NVIDIA GPU instance types in {}, made by `gpuslice pricing import`\n"
-      "# from AWS's EC2 offer (Price List bulk file).\n"
+      "# from the AWS files listed below.\n"
       "# Prices: Linux, USD per hour, shared tenancy (metal sizes: dedicated, as EC2 sells them);\n"
-      "# onDemand, and reserved1y/reserved3y: standard reserved instances paid with no upfront fee.\n"
+      "# onDemand, and reserved1y/reserved3y: standard reserved instances paid with no upfront fee;\n"
+      "# spot: from the spot price history, the latest price in each zone, across zones as below.\n"
       "# vcpu, memoryGiB and gpu.count are the offer's; gpu.model, gpu.memoryGiB and arch are\n"
       "# gpuslice's built-in catalog's (the offer names no GPU model; its gpuMemory is not read).\n"
       "# A row's comment names any other fact taken from the built-in catalog.\n",
       region);
   for (const PricingInput& in : inputs) {
-    out += fmt::format("# {}: published {}\n", in.name, in.table.publicationDate);
+    out += fmt::format("# {}: {} of {}\n", in.name, in.what, in.table.publicationDate);
   }
   if (!others.empty()) {
     out += fmt::format("# GPU instance types the offer prices that the built-in catalog does not know (left out): {}\n",
@@ -103,12 +109,24 @@ std::string header(const std::string& region, const std::vector<PricingInput>& i
 
 }  // namespace
 
-const char* pricingFormatName(PricingFormat f) { return f == PricingFormat::OfferJson ? "offer-json" : "offer-csv"; }
+const char* pricingFormatName(PricingFormat f) {
+  switch (f) {
+    case PricingFormat::OfferJson: return "offer-json";
+    case PricingFormat::OfferCsv: return "offer-csv";
+    default: return "spot-history";
+  }
+}
 
 std::optional<PricingFormat> pricingFormatOfName(std::string_view name) {
-  if (name == "offer-json") return PricingFormat::OfferJson;
-  if (name == "offer-csv") return PricingFormat::OfferCsv;
+  for (PricingFormat f : {PricingFormat::OfferJson, PricingFormat::OfferCsv, PricingFormat::SpotHistory}) {
+    if (name == pricingFormatName(f)) return f;
+  }
   return std::nullopt;
+}
+
+std::string pricingInputWhat(PricingFormat format, SpotStatistic statistic) {
+  if (format != PricingFormat::SpotHistory) return "AWS Price List offer file (AmazonEC2)";
+  return fmt::format("EC2 spot price history ({} across zones)", spotStatisticName(statistic));
 }
 
 std::optional<PricingFormat> detectPricingFormat(std::string_view head) {
@@ -117,14 +135,16 @@ std::optional<PricingFormat> detectPricingFormat(std::string_view head) {
   if (first == std::string_view::npos) return std::nullopt;
   head.remove_prefix(first);
   if (head.starts_with("\"FormatVersion\"") || head.starts_with("FormatVersion,")) return PricingFormat::OfferCsv;
-  if (head.front() == '{' &&
-      (head.find("\"offerCode\"") != std::string_view::npos || head.find("\"products\"") != std::string_view::npos))
+  if (head.front() != '{') return std::nullopt;
+  if (head.find("\"SpotPriceHistory\"") != std::string_view::npos) return PricingFormat::SpotHistory;
+  if (head.find("\"offerCode\"") != std::string_view::npos || head.find("\"products\"") != std::string_view::npos)
     return PricingFormat::OfferJson;
   return std::nullopt;
 }
 
 Result<OfferTable> readPricingBytes(std::string_view bytes, PricingFormat format, const std::string& name,
                                     const Catalog& catalog, std::size_t piece) {
+  if (format == PricingFormat::SpotHistory) return readSpotHistory(bytes, name, catalog, SpotStatistic::Median);
   AnyOfferReader reader(format, name, catalog);
   for (std::size_t at = 0; at < bytes.size(); at += piece) {
     if (auto e = reader.feed(bytes.substr(at, piece))) return *e;
@@ -132,18 +152,25 @@ Result<OfferTable> readPricingBytes(std::string_view bytes, PricingFormat format
   return reader.finish();
 }
 
-Result<PricingInput> readPricingFile(const std::string& path, std::optional<PricingFormat> format,
-                                     const Catalog& catalog) {
+Result<PricingInput> readPricingFile(const std::string& path, const PricingOptions& options, const Catalog& catalog) {
   std::FILE* in = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (!in) return badInput(path, 0, "", "cannot open");
   std::vector<char> buf(kPiece);
   std::size_t n = std::fread(buf.data(), 1, buf.size(), in);
-  if (!format) format = detectPricingFormat(std::string_view(buf.data(), n));
-  if (!format) {
+  const std::optional<PricingFormat> format = options.format ? options.format : detectPricingFormat({buf.data(), n});
+  if (!format || *format == PricingFormat::SpotHistory) {
     if (in != stdin) std::fclose(in);
-    return badInput(path, 1, "",
-                    "not an EC2 offer file (JSON or CSV) that gpuslice knows; --input-format offer-json or offer-csv "
-                    "forces one");
+    if (!format) {
+      return badInput(path, 1, "",
+                      "not a file gpuslice prices from (an EC2 offer in JSON or CSV, a spot price history); "
+                      "--input-format forces one");
+    }
+    auto text = readFile(path);  // a spot history is read whole (pricing_spot.h); stdin: what is left
+    if (!text) return text.error();
+    auto table =
+        readSpotHistory(path == "-" ? std::string(buf.data(), n) + *text : *text, path, catalog, options.spotStatistic);
+    if (!table) return table.error();
+    return PricingInput{path, pricingInputWhat(*format, options.spotStatistic), std::move(*table)};
   }
   AnyOfferReader reader(*format, path, catalog);
   std::optional<Error> e;
@@ -157,7 +184,7 @@ Result<PricingInput> readPricingFile(const std::string& path, std::optional<Pric
   if (readError) return badInput(path, 0, "", "read error");
   auto table = reader.finish();
   if (!table) return table.error();
-  return PricingInput{path, *format, std::move(*table)};
+  return PricingInput{path, pricingInputWhat(*format, options.spotStatistic), std::move(*table)};
 }
 
 Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, const Catalog& catalog) {
@@ -166,6 +193,7 @@ Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, cons
   std::vector<std::string> others, names;
   for (const PricingInput& in : inputs) {
     const OfferTable& t = in.table;
+    if (t.region.empty() && t.rows.empty()) continue;  // nothing of a known GPU type
     if (t.region.empty()) return badInput(in.name, 0, "regionCode", "no product of the offer names its region");
     if (!region.empty() && t.region != region) {
       return badInput(in.name, 0, "regionCode", fmt::format("{}: an earlier input is of {}", t.region, region));
@@ -177,11 +205,11 @@ Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, cons
       if (auto e = mergeRow(rows, r, in.name)) return *e;
     }
     others.insert(others.end(), t.otherGpuTypes.begin(), t.otherGpuTypes.end());
-    names.push_back(in.name);
+    names.push_back(fmt::format("{}: {}", in.what, in.name));
   }
   if (rows.empty()) {
     return badInput(inputs.empty() ? "" : inputs.front().name, 0, "",
-                    "no NVIDIA GPU instance type that gpuslice knows has a plain Linux price here");
+                    "no NVIDIA GPU instance type that gpuslice knows has a Linux price here");
   }
   std::sort(others.begin(), others.end());
   others.erase(std::unique(others.begin(), others.end()), others.end());
@@ -189,8 +217,7 @@ Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, cons
   out += fmt::format(
       "kind: PriceTable\napiVersion: gpuslice.dev/v1alpha1\nmetadata:\n  region: {}\n  currency: USD\n  date: {}\n"
       "  source: {}\ninstanceTypes:\n",
-      yamlScalar(region), yamlDoubleQuoted(date),
-      yamlDoubleQuoted(fmt::format("AWS Price List bulk offer file (AmazonEC2): {}", fmt::join(names, ", "))));
+      yamlScalar(region), yamlDoubleQuoted(date), yamlDoubleQuoted(fmt::format("{}", fmt::join(names, "; "))));
   for (const auto& [name, r] : rows) out += rowYaml(r, *catalog.findType(name));
   return out;
 }

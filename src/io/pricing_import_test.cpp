@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "io/catalog_reader.h"
@@ -25,7 +26,7 @@ std::string table(const std::string& bytes, PricingFormat format, std::size_t pi
   const Catalog& catalog = testing::builtinCatalog();
   auto t = readPricingBytes(bytes, format, "offer", catalog, piece);
   if (!t) return t.error().describe();
-  auto yaml = priceTableYaml({PricingInput{"offer", format, *t}}, catalog);
+  auto yaml = priceTableYaml({PricingInput{"offer", "EC2 offer file", *t}}, catalog);
   return yaml ? *yaml : yaml.error().describe();
 }
 
@@ -195,6 +196,80 @@ TEST_CASE("pricing: malformed offers, each with a located error") {
 TEST_CASE("pricing: format detection") {
   CHECK(detectPricingFormat(data("offer-eu-west-1.json").substr(0, 200)) == PricingFormat::OfferJson);
   CHECK(detectPricingFormat(data("offer-eu-west-1.csv").substr(0, 200)) == PricingFormat::OfferCsv);
-  CHECK(detectPricingFormat("{\"SpotPriceHistory\": []}") == std::nullopt);
+  CHECK(detectPricingFormat(data("spot-eu-west-1.json").substr(0, 200)) == PricingFormat::SpotHistory);
+  CHECK(detectPricingFormat("{\"PriceList\": []}") == std::nullopt);
   CHECK(detectPricingFormat("") == std::nullopt);
+}
+
+TEST_CASE("pricing: spot history, latest price per zone, min and median across zones") {
+  // The real sample prices m5.large only: give the catalog an m5.large to keep.
+  Catalog catalog = testing::builtinCatalog();
+  InstanceType m5;
+  m5.name = "m5.large";
+  catalog.instanceTypes.insert(
+      std::upper_bound(catalog.instanceTypes.begin(), catalog.instanceTypes.end(), m5,
+                       [](const InstanceType& a, const InstanceType& b) { return a.name < b.name; }),
+      m5);
+  const std::string sample = data("spot-m5-large.instance-selector.json");
+  auto spotOf = [&](SpotStatistic s) {
+    auto t = readSpotHistory(sample, "spot.json", catalog, s);
+    REQUIRE(t.ok());
+    REQUIRE(t->rows.size() == 1);
+    CHECK(t->region == "us-east-1");
+    CHECK(t->publicationDate == "2021-02-09T01:40:10Z");
+    return formatOfferPrice(*t->rows[0].prices[static_cast<std::size_t>(OfferTerm::Spot)]);
+  };
+  // Latest per zone: 1a 0.0423, 1b 0.0389, 1c 0.0381, 1d 0.0431, 1f 0.0437.
+  CHECK(spotOf(SpotStatistic::Min) == "0.0381");
+  CHECK(spotOf(SpotStatistic::Median) == "0.0423");
+  CHECK(regionOfZone("us-west-2-lax-1a") == "us-west-2");
+  CHECK(regionOfZone("us-gov-west-1a") == "us-gov-west-1");
+  CHECK(regionOfZone("1a") == "");
+}
+
+TEST_CASE("pricing: spot history and offer in one table; Windows and other types left out") {
+  const Catalog& catalog = testing::builtinCatalog();
+  auto offer = readPricingBytes(data("offer-eu-west-1.json"), PricingFormat::OfferJson, "offer.json", catalog);
+  REQUIRE(offer.ok());
+  auto spotMedian = readSpotHistory(data("spot-eu-west-1.json"), "spot.json", catalog, SpotStatistic::Median);
+  REQUIRE(spotMedian.ok());
+  auto yaml = priceTableYaml(
+      {PricingInput{"spot.json", "spot", *spotMedian}, PricingInput{"offer.json", "offer", *offer}}, catalog);
+  REQUIRE(yaml.ok());
+  // g4dn.xlarge: 1a 0.225 (the later of two), 1b 0.198 (the Windows price is not read), 1c 0.24.
+  CHECK(row(*yaml, "g4dn.xlarge") ==
+        "{name: g4dn.xlarge, gpu: {model: T4, count: 1, memoryGiB: 16}, vcpu: 4, memoryGiB: 16, arch: amd64, "
+        "onDemand: 0.587, reserved1y: 0.36981, reserved3y: 0.25241, spot: 0.225}");
+  // Two zones: the mean of 2.6172 and 2.7.
+  CHECK(row(*yaml, "g4dn.metal") ==
+        "{name: g4dn.metal, gpu: {model: T4, count: 8, memoryGiB: 16}, vcpu: 96, memoryGiB: 384, arch: amd64, "
+        "onDemand: 8.724, reserved1y: 5.49612, reserved3y: 3.75132, spot: 2.6586}");
+  CHECK(yaml->find("  date: \"2026-12-01\"\n  source: \"spot: spot.json; offer: offer.json\"\n") != std::string::npos);
+  auto spotMin = readSpotHistory(data("spot-eu-west-1.json"), "spot.json", catalog, SpotStatistic::Min);
+  REQUIRE(spotMin.ok());
+  auto minTable = priceTableYaml({PricingInput{"spot.json", "spot", *spotMin}}, catalog);
+  REQUIRE(minTable.ok());
+  CHECK(row(*minTable, "g4dn.xlarge") ==
+        "{name: g4dn.xlarge, gpu: {model: T4, count: 1, memoryGiB: 16}, vcpu: 4, memoryGiB: 16, arch: amd64, "
+        "spot: 0.198}  # from the built-in catalog: gpu.count, vcpu, memoryGiB");
+  CHECK(row(*minTable, "m5.large") == "(none)");
+}
+
+TEST_CASE("pricing: malformed spot histories") {
+  const std::string spot = data("spot-eu-west-1.json");
+  auto error = [&](const std::string& from, const std::string& to) {
+    std::string s = spot;
+    replaceOnce(s, from, to);
+    auto t = readSpotHistory(s, "spot.json", testing::builtinCatalog(), SpotStatistic::Median);
+    return t ? std::string("ok") : t.error().describe();
+  };
+  CHECK(error("\"0.198000\"", "\"cheap\"") ==
+        "spot.json:21: SpotPriceHistory[2].SpotPrice: \"cheap\" is not a decimal price");
+  CHECK(error("2026-12-04T23:59:59+00:00", "2026-12-04T23:59:59+01:00") ==
+        "spot.json:36: SpotPriceHistory[4].Timestamp: \"2026-12-04T23:59:59+01:00\" is not an ISO 8601 time in UTC");
+  CHECK(error("\"eu-west-1c\"", "\"us-east-1c\"") ==
+        "spot.json:32: SpotPriceHistory[4].AvailabilityZone: us-east-1c is in us-east-1, and an earlier record is in "
+        "eu-west-1");
+  CHECK(error("\"SpotPriceHistory\"", "\"History\"") ==
+        "spot.json:2: History: unknown field (allowed here: SpotPriceHistory, NextToken)");
 }

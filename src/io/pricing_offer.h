@@ -65,10 +65,11 @@ struct OfferProduct {
   std::string& operator[](OfferAttr a) { return attrs[static_cast<std::size_t>(a)]; }
 };
 
-/// Which price of a SKU a term gives: on-demand, or a standard reserved instance of 1 or 3
-/// years paid with no upfront fee (all per hour).
-enum class OfferTerm : std::uint8_t { OnDemand, Reserved1y, Reserved3y };
-constexpr std::size_t kOfferTerms = 3;
+/// Which price of a type a row holds: on-demand, a standard reserved instance of 1 or 3 years
+/// paid with no upfront fee (from an offer's terms), or spot (from the spot price history);
+/// all per hour.
+enum class OfferTerm : std::uint8_t { OnDemand, Reserved1y, Reserved3y, Spot };
+constexpr std::size_t kOfferTerms = 4;
 
 /// The reserved term a term's attributes describe, or nullopt when gpuslice does not keep it
 /// (another length, an upfront payment, the convertible class).

@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!catalog) std::abort();
   auto table = readPricingBytes(text, format, "fuzz", *catalog, cut ? cut : text.size() + 1);
   if (!table) return 0;
-  auto yaml = priceTableYaml({PricingInput{"fuzz", format, *table}}, *catalog);
+  auto yaml = priceTableYaml({PricingInput{"fuzz", "EC2 offer file", *table}}, *catalog);
   if (!yaml) return 0;
   if (!readPriceTable(*yaml, "table.yaml", *catalog)) std::abort();
   return 0;
