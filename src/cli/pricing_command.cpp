@@ -18,6 +18,7 @@ namespace {
 constexpr const char* kImportDescription =
     "Writes a price table (the format plan --pricing reads) from EC2 offer files: the Price List bulk\n"
     "file of one region, JSON or CSV, as AWS publishes it (see README \"Prices for other regions\"),\n"
+    "from pages of `aws pricing get-products --service-code AmazonEC2` (the same products and terms),\n"
     "and from the output of `aws ec2 describe-spot-price-history` (spot prices: the latest price in\n"
     "each zone, then --spot-statistic across zones). Each offer file is read as a stream, in 64 KiB\n"
     "pieces. The price of a type is its plain Linux one:\n"
@@ -62,7 +63,7 @@ Runner registerPricing(CLI::App& app) {
   auto args = std::make_shared<ImportArgs>();
   import->add_option("files", args->files, "Offer files and spot price histories (\"-\": standard input)")->required();
   import->add_option("--input-format", args->format, "Read every file as this format instead of detecting it")
-      ->check(CLI::IsMember({"offer-json", "offer-csv", "spot-history"}));
+      ->check(CLI::IsMember({"offer-json", "offer-csv", "spot-history", "get-products"}));
   import
       ->add_option("--spot-statistic", args->spotStatistic,
                    "A type's spot price across zones: median (default; of an even count, the mean of the middle "

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "io/files.h"
+#include "io/pricing_get_products.h"
 #include "io/pricing_offer_csv.h"
 #include "io/pricing_offer_json.h"
 #include "util/yaml_scalar.h"
@@ -113,20 +114,24 @@ const char* pricingFormatName(PricingFormat f) {
   switch (f) {
     case PricingFormat::OfferJson: return "offer-json";
     case PricingFormat::OfferCsv: return "offer-csv";
-    default: return "spot-history";
+    case PricingFormat::SpotHistory: return "spot-history";
+    default: return "get-products";
   }
 }
 
 std::optional<PricingFormat> pricingFormatOfName(std::string_view name) {
-  for (PricingFormat f : {PricingFormat::OfferJson, PricingFormat::OfferCsv, PricingFormat::SpotHistory}) {
+  for (PricingFormat f :
+       {PricingFormat::OfferJson, PricingFormat::OfferCsv, PricingFormat::SpotHistory, PricingFormat::GetProducts}) {
     if (name == pricingFormatName(f)) return f;
   }
   return std::nullopt;
 }
 
 std::string pricingInputWhat(PricingFormat format, SpotStatistic statistic) {
-  if (format != PricingFormat::SpotHistory) return "AWS Price List offer file (AmazonEC2)";
-  return fmt::format("EC2 spot price history ({} across zones)", spotStatisticName(statistic));
+  if (format == PricingFormat::SpotHistory)
+    return fmt::format("EC2 spot price history ({} across zones)", spotStatisticName(statistic));
+  if (format == PricingFormat::GetProducts) return "AWS Price List API get-products page (AmazonEC2)";
+  return "AWS Price List offer file (AmazonEC2)";
 }
 
 std::optional<PricingFormat> detectPricingFormat(std::string_view head) {
@@ -137,6 +142,7 @@ std::optional<PricingFormat> detectPricingFormat(std::string_view head) {
   if (head.starts_with("\"FormatVersion\"") || head.starts_with("FormatVersion,")) return PricingFormat::OfferCsv;
   if (head.front() != '{') return std::nullopt;
   if (head.find("\"SpotPriceHistory\"") != std::string_view::npos) return PricingFormat::SpotHistory;
+  if (head.find("\"PriceList\"") != std::string_view::npos) return PricingFormat::GetProducts;
   if (head.find("\"offerCode\"") != std::string_view::npos || head.find("\"products\"") != std::string_view::npos)
     return PricingFormat::OfferJson;
   return std::nullopt;
@@ -145,6 +151,7 @@ std::optional<PricingFormat> detectPricingFormat(std::string_view head) {
 Result<OfferTable> readPricingBytes(std::string_view bytes, PricingFormat format, const std::string& name,
                                     const Catalog& catalog, std::size_t piece) {
   if (format == PricingFormat::SpotHistory) return readSpotHistory(bytes, name, catalog, SpotStatistic::Median);
+  if (format == PricingFormat::GetProducts) return readGetProducts(bytes, name, catalog);
   AnyOfferReader reader(format, name, catalog);
   for (std::size_t at = 0; at < bytes.size(); at += piece) {
     if (auto e = reader.feed(bytes.substr(at, piece))) return *e;
@@ -158,17 +165,19 @@ Result<PricingInput> readPricingFile(const std::string& path, const PricingOptio
   std::vector<char> buf(kPiece);
   std::size_t n = std::fread(buf.data(), 1, buf.size(), in);
   const std::optional<PricingFormat> format = options.format ? options.format : detectPricingFormat({buf.data(), n});
-  if (!format || *format == PricingFormat::SpotHistory) {
+  if (!format || *format == PricingFormat::SpotHistory || *format == PricingFormat::GetProducts) {
     if (in != stdin) std::fclose(in);
     if (!format) {
       return badInput(path, 1, "",
-                      "not a file gpuslice prices from (an EC2 offer in JSON or CSV, a spot price history); "
+                      "not a file gpuslice prices from (an EC2 offer in JSON or CSV, a spot price history, a "
+                      "get-products page); "
                       "--input-format forces one");
     }
-    auto text = readFile(path);  // a spot history is read whole (pricing_spot.h); stdin: what is left
+    auto text = readFile(path);  // read whole (pricing_spot.h, pricing_get_products.h); stdin: what is left
     if (!text) return text.error();
-    auto table =
-        readSpotHistory(path == "-" ? std::string(buf.data(), n) + *text : *text, path, catalog, options.spotStatistic);
+    const std::string whole = path == "-" ? std::string(buf.data(), n) + *text : *text;
+    auto table = *format == PricingFormat::SpotHistory ? readSpotHistory(whole, path, catalog, options.spotStatistic)
+                                                       : readGetProducts(whole, path, catalog);
     if (!table) return table.error();
     return PricingInput{path, pricingInputWhat(*format, options.spotStatistic), std::move(*table)};
   }

@@ -14,15 +14,15 @@
 namespace gpuslice::io {
 
 /// The input formats `pricing import` reads.
-enum class PricingFormat { OfferJson, OfferCsv, SpotHistory };
+enum class PricingFormat { OfferJson, OfferCsv, SpotHistory, GetProducts };
 
-/// "offer-json", "offer-csv", "spot-history": the names --input-format takes.
+/// "offer-json", "offer-csv", "spot-history", "get-products": the names --input-format takes.
 const char* pricingFormatName(PricingFormat f);
 std::optional<PricingFormat> pricingFormatOfName(std::string_view name);
 
 /// The format of a file from its first bytes: a JSON object with "offerCode" or "products"
-/// near the start is an offer file, one with "SpotPriceHistory" a spot price history; a first
-/// cell FormatVersion, a CSV offer. nullopt: unknown.
+/// near the start is an offer file, one with "SpotPriceHistory" a spot price history, one with
+/// "PriceList" a get-products page; a first cell FormatVersion, a CSV offer. nullopt: unknown.
 std::optional<PricingFormat> detectPricingFormat(std::string_view head);
 
 /// How `pricing import` reads its inputs.
@@ -42,13 +42,14 @@ struct PricingInput {
 /// What an input of `format` is, for PricingInput::what.
 std::string pricingInputWhat(PricingFormat format, SpotStatistic statistic);
 
-/// Reads `path` ("-": standard input): offers 64 KiB at a time, in the format `options` force
+/// Reads `path` ("-": standard input): offers 64 KiB at a time (spot histories and get-products
+/// pages whole: they are small), in the format `options` force
 /// or the one detected from the file's start. Types and their GPU facts come from `catalog`
 /// (the built-in one).
 Result<PricingInput> readPricingFile(const std::string& path, const PricingOptions& options, const Catalog& catalog);
 
-/// Feeds `bytes` (a whole file, in pieces of `piece` bytes) through the reader of `format`
-/// (an offer's): what readPricingFile does, for tests and fuzzing.
+/// Feeds `bytes` (a whole file; an offer's in pieces of `piece` bytes) through the reader of
+/// `format` (spot: the median): what readPricingFile does, for tests and fuzzing.
 Result<OfferTable> readPricingBytes(std::string_view bytes, PricingFormat format, const std::string& name,
                                     const Catalog& catalog, std::size_t piece = 64 * 1024);
 

@@ -7,6 +7,7 @@
 
 #include "io/catalog_reader.h"
 #include "io/files.h"
+#include "io/pricing_get_products.h"
 #include "support/builtin.h"
 
 using namespace gpuslice;
@@ -197,7 +198,8 @@ TEST_CASE("pricing: format detection") {
   CHECK(detectPricingFormat(data("offer-eu-west-1.json").substr(0, 200)) == PricingFormat::OfferJson);
   CHECK(detectPricingFormat(data("offer-eu-west-1.csv").substr(0, 200)) == PricingFormat::OfferCsv);
   CHECK(detectPricingFormat(data("spot-eu-west-1.json").substr(0, 200)) == PricingFormat::SpotHistory);
-  CHECK(detectPricingFormat("{\"PriceList\": []}") == std::nullopt);
+  CHECK(detectPricingFormat(data("get-products-page.json").substr(0, 200)) == PricingFormat::GetProducts);
+  CHECK(detectPricingFormat("{\"Reservations\": []}") == std::nullopt);
   CHECK(detectPricingFormat("") == std::nullopt);
 }
 
@@ -272,4 +274,48 @@ TEST_CASE("pricing: malformed spot histories") {
         "eu-west-1");
   CHECK(error("\"SpotPriceHistory\"", "\"History\"") ==
         "spot.json:2: History: unknown field (allowed here: SpotPriceHistory, NextToken)");
+}
+
+TEST_CASE("pricing: get-products pages, items decoded twice") {
+  const std::string page = data("get-products-page.json");
+  // The built-in catalog: only g5.xlarge (synthetic) is an NVIDIA type; the storage item and
+  // m5.large (real samples) are read and left out.
+  const std::string yaml = table(page, PricingFormat::GetProducts);
+  CHECK(row(yaml, "g5.xlarge") ==
+        "{name: g5.xlarge, gpu: {model: A10G, count: 1, memoryGiB: 22.35}, vcpu: 4, memoryGiB: 16, arch: amd64, "
+        "onDemand: 1.258, reserved1y: 0.7925, reserved3y: 0.5434}");
+  CHECK(yaml.find("  region: eu-central-1\n  currency: USD\n  date: \"2026-12-03\"\n") != std::string::npos);
+  // With m5.large in the catalog, the real m5.large item: on-demand 0.096, and of its twelve
+  // reserved terms the standard no-upfront ones, 0.06 (1 year) and 0.041 (3 years).
+  Catalog catalog = testing::builtinCatalog();
+  InstanceType m5;
+  m5.name = "m5.large";
+  catalog.instanceTypes.insert(
+      std::upper_bound(catalog.instanceTypes.begin(), catalog.instanceTypes.end(), m5,
+                       [](const InstanceType& a, const InstanceType& b) { return a.name < b.name; }),
+      m5);
+  auto t = readGetProducts(page, "page.json", catalog);
+  REQUIRE(t.ok());
+  REQUIRE(t->rows.size() == 2);
+  CHECK(t->rows[1].name == "m5.large");
+  CHECK(formatOfferPrice(*t->rows[1].prices[0]) == "0.096");
+  CHECK(formatOfferPrice(*t->rows[1].prices[1]) == "0.06");
+  CHECK(formatOfferPrice(*t->rows[1].prices[2]) == "0.041");
+}
+
+TEST_CASE("pricing: malformed get-products pages") {
+  auto error = [](const std::string& text) {
+    auto t = readGetProducts(text, "page.json", testing::builtinCatalog());
+    return t ? std::string("ok") : t.error().describe();
+  };
+  CHECK(error("{\"PriceList\": [{\"product\": {}}]}") ==
+        "page.json:1: PriceList[0]: must be a string holding a product as JSON");
+  CHECK(error("{\"PriceList\": [\n\"{\\\"product\\\": \"]}") ==
+        "page.json:2: PriceList[0]: not JSON (line 1 of the decoded item): invalid JSON: unexpected end of input");
+  CHECK(error("{\"PriceList\": [\"{}\"]}") == "page.json:1: PriceList[0].product: required (an object)");
+  std::string page = data("get-products-page.json");
+  replaceOnce(page, "1.2580000000", "1.258.0");
+  CHECK(error(page) ==
+        "page.json:7: PriceList[2].terms.OnDemand: G5SYNTHETIC0001X.JRTCKXETXF: pricePerUnit.USD \"1.258.0\" is not a "
+        "decimal price");
 }

@@ -199,6 +199,20 @@ std::optional<std::string> OfferSelection::term(std::string_view sku, OfferTerm 
   return std::nullopt;
 }
 
+std::optional<std::string> OfferSelection::offerTerm(std::string_view sku, bool reserved,
+                                                     std::string_view leaseContractLength,
+                                                     std::string_view purchaseOption, std::string_view offeringClass,
+                                                     const std::vector<Dimension>& dimensions) {
+  std::optional<OfferTerm> kind = OfferTerm::OnDemand;
+  if (reserved) kind = reservedTerm(leaseContractLength, purchaseOption, offeringClass);
+  if (!kind) return std::nullopt;
+  for (const Dimension& d : dimensions) {
+    if (!d.hourly || !d.usd || *d.usd == 0) continue;
+    if (auto e = term(sku, *kind, *d.usd)) return e;
+  }
+  return std::nullopt;
+}
+
 Result<OfferTable> OfferSelection::finish(const std::string& file) {
   std::map<std::string, OfferRow> byType;
   for (auto& [sku, row] : chosen_) {

@@ -125,6 +125,18 @@ class OfferSelection {
   /// SKU already has a different price of that kind.
   std::optional<std::string> term(std::string_view sku, OfferTerm kind, OfferPrice price);
 
+  /// One term of `sku` as the offer states it: its kind (on-demand, or reserved with its term
+  /// attributes) and its price dimensions (per hour or not, the USD price when there is one).
+  /// Passes the prices gpuslice keeps to term(): per hour, non-zero, on-demand or a reserved
+  /// term reservedTerm() names. The readers of every format call this, so the rule is here once.
+  struct Dimension {
+    bool hourly = false;
+    std::optional<OfferPrice> usd;
+  };
+  std::optional<std::string> offerTerm(std::string_view sku, bool reserved, std::string_view leaseContractLength,
+                                       std::string_view purchaseOption, std::string_view offeringClass,
+                                       const std::vector<Dimension>& dimensions);
+
   /// The chosen rows (an error for an hourly price of 100000 or more, past the price table's
   /// bound). `publicationDate` is left for the reader to fill.
   Result<OfferTable> finish(const std::string& file);

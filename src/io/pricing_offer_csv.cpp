@@ -186,15 +186,14 @@ std::optional<Error> OfferCsvReader::dataRow() {
   OfferAttr bad = OfferAttr::Family;
   const bool chosen = selection_.product(product_, problem, bad);
   if (!problem.empty()) return error(cells_.size() > 0 ? std::string(offerAttrCsvColumn(bad)) : "", problem);
-  if (!chosen || cell(2) != "Hrs" || cell(4) != "USD") return std::nullopt;
-  std::optional<OfferTerm> kind;
-  if (cell(1) == "OnDemand") kind = OfferTerm::OnDemand;
-  if (cell(1) == "Reserved") kind = reservedTerm(cell(5), cell(6), cell(7));
-  if (!kind) return std::nullopt;
-  const std::optional<OfferPrice> price = parseOfferPrice(cell(3));
-  if (!price) return error("PricePerUnit", fmt::format("\"{}\" is not a decimal price", cell(3).substr(0, 40)));
-  if (*price == 0) return std::nullopt;
-  if (auto e = selection_.term(product_.sku, *kind, *price)) return error("PricePerUnit", *e);
+  if (!chosen || (cell(1) != "OnDemand" && cell(1) != "Reserved") || cell(4) != "USD") return std::nullopt;
+  OfferSelection::Dimension dim;
+  dim.hourly = cell(2) == "Hrs";
+  dim.usd = parseOfferPrice(cell(3));
+  if (!dim.usd) return error("PricePerUnit", fmt::format("\"{}\" is not a decimal price", cell(3).substr(0, 40)));
+  if (auto e = selection_.offerTerm(product_.sku, cell(1) == "Reserved", cell(5), cell(6), cell(7), {dim})) {
+    return error("PricePerUnit", *e);
+  }
   return std::nullopt;
 }
 

@@ -30,11 +30,7 @@ enum class Slot : std::uint8_t {
 using boost::json::error_code;
 using JsonView = boost::json::string_view;
 
-/// One price dimension of the current term: per hour, with its USD price when it has one.
-struct Dimension {
-  bool hourly = false;
-  std::optional<OfferPrice> usd;
-};
+using Dimension = OfferSelection::Dimension;
 
 /// The basic_parser handler. Containers under a Skip slot only move `skipDepth`, so the terms
 /// of SKUs that were not chosen cost the parser's time and nothing more.
@@ -203,12 +199,8 @@ struct Handler {
   }
 
   bool termEnd() {
-    std::optional<OfferTerm> kind = OfferTerm::OnDemand;
-    if (reserved) kind = reservedTerm(lease, purchase, offeringClass);
-    if (!kind) return true;
-    for (const Dimension& d : dims) {
-      if (!d.hourly || !d.usd || *d.usd == 0) continue;
-      if (auto e = selection->term(termSku, *kind, *d.usd)) return fail(*e, field(stack.size() - 1));
+    if (auto e = selection->offerTerm(termSku, reserved, lease, purchase, offeringClass, dims)) {
+      return fail(*e, field(stack.size() - 1));
     }
     return true;
   }

@@ -1,6 +1,6 @@
-// libFuzzer target: any bytes as an EC2 offer file, JSON or CSV (the first byte's low bit
-// says which), read in pieces of as many bytes as the second byte says, must give a price table or
-// one clean error, never a crash, a hang or undefined behaviour; and every table the importer
+// libFuzzer target: any bytes as an EC2 offer file (JSON or CSV), a spot price history or a
+// get-products page (the first byte modulo 4 says which), read in pieces of as many bytes as the second byte says, must
+// give a price table or one clean error, never a crash, a hang or undefined behaviour; and every table the importer
 // writes must read back as a price table (plan --pricing reads it as is).
 #include <cstddef>
 #include <cstdint>
@@ -13,7 +13,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace gpuslice::io;
   if (size < 2) return 0;
-  const PricingFormat format = data[0] & 1 ? PricingFormat::OfferCsv : PricingFormat::OfferJson;
+  const auto format = static_cast<PricingFormat>(data[0] % 4);
   const std::string_view text(reinterpret_cast<const char*>(data + 2), size - 2);
   const std::size_t cut = data[1] % (text.size() + 1);
   static const auto catalog = loadCatalog("");
