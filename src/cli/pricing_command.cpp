@@ -20,7 +20,9 @@ constexpr const char* kImportDescription =
     "file of one region, JSON or CSV, as AWS publishes it (see README \"Prices for other regions\"),\n"
     "from pages of `aws pricing get-products --service-code AmazonEC2` (the same products and terms),\n"
     "and from the output of `aws ec2 describe-spot-price-history` (spot prices: the latest price in\n"
-    "each zone, then --spot-statistic across zones). Each offer file is read as a stream, in 64 KiB\n"
+    "each zone, then --spot-statistic across zones); the output of `aws ec2\n"
+    "describe-instance-type-offerings` leaves out the types a region does not offer. Each offer file\n"
+    "is read as a stream, in 64 KiB\n"
     "pieces. The price of a type is its plain Linux one:\n"
     "shared tenancy (metal sizes: dedicated), no pre-installed software, no licence, capacity status\n"
     "Used, on-demand market (never a Capacity Block), per hour, non-zero USD; the standard 1- and\n"
@@ -63,7 +65,7 @@ Runner registerPricing(CLI::App& app) {
   auto args = std::make_shared<ImportArgs>();
   import->add_option("files", args->files, "Offer files and spot price histories (\"-\": standard input)")->required();
   import->add_option("--input-format", args->format, "Read every file as this format instead of detecting it")
-      ->check(CLI::IsMember({"offer-json", "offer-csv", "spot-history", "get-products"}));
+      ->check(CLI::IsMember({"offer-json", "offer-csv", "spot-history", "get-products", "instance-type-offerings"}));
   import
       ->add_option("--spot-statistic", args->spotStatistic,
                    "A type's spot price across zones: median (default; of an even count, the mean of the middle "

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "io/files.h"
 #include "io/pricing_get_products.h"
@@ -86,8 +87,25 @@ std::optional<Error> mergeRow(std::map<std::string, OfferRow>& rows, const Offer
   return std::nullopt;
 }
 
+/// A spot history, a get-products page or offerings, read whole (they are small).
+Result<PricingInput> readWhole(std::string_view text, PricingFormat format, const std::string& name,
+                               const Catalog& catalog, SpotStatistic statistic) {
+  PricingInput in{name, pricingInputWhat(format, statistic), {}, std::nullopt};
+  if (format == PricingFormat::Offerings) {
+    auto offerings = readOfferings(text, name);
+    if (!offerings) return offerings.error();
+    in.offerings = std::move(*offerings);
+    return in;
+  }
+  auto table = format == PricingFormat::SpotHistory ? readSpotHistory(text, name, catalog, statistic)
+                                                    : readGetProducts(text, name, catalog);
+  if (!table) return table.error();
+  in.table = std::move(*table);
+  return in;
+}
+
 std::string header(const std::string& region, const std::vector<PricingInput>& inputs,
-                   const std::vector<std::string>& others) {
+                   const std::vector<std::string>& others, const std::vector<std::string>& notOffered) {
   std::string out = fmt::format(
       "# gpuslice price table: NVIDIA GPU instance types in {}, made by `gpuslice pricing import`\n"
       "# from the AWS files listed below.\n"
@@ -99,11 +117,18 @@ std::string header(const std::string& region, const std::vector<PricingInput>& i
       "# A row's comment names any other fact taken from the built-in catalog.\n",
       region);
   for (const PricingInput& in : inputs) {
-    out += fmt::format("# {}: {} of {}\n", in.name, in.what, in.table.publicationDate);
+    if (in.offerings)
+      out += fmt::format("# {}: {}\n", in.name, in.what);
+    else
+      out += fmt::format("# {}: {} of {}\n", in.name, in.what, in.table.publicationDate);
   }
   if (!others.empty()) {
     out += fmt::format("# GPU instance types the offer prices that the built-in catalog does not know (left out): {}\n",
                        fmt::join(others, ", "));
+  }
+  if (!notOffered.empty()) {
+    out += fmt::format("# Priced, but not offered in {} by the instance-type offerings (left out): {}\n", region,
+                       fmt::join(notOffered, ", "));
   }
   return out;
 }
@@ -115,13 +140,14 @@ const char* pricingFormatName(PricingFormat f) {
     case PricingFormat::OfferJson: return "offer-json";
     case PricingFormat::OfferCsv: return "offer-csv";
     case PricingFormat::SpotHistory: return "spot-history";
-    default: return "get-products";
+    case PricingFormat::GetProducts: return "get-products";
+    default: return "instance-type-offerings";
   }
 }
 
 std::optional<PricingFormat> pricingFormatOfName(std::string_view name) {
-  for (PricingFormat f :
-       {PricingFormat::OfferJson, PricingFormat::OfferCsv, PricingFormat::SpotHistory, PricingFormat::GetProducts}) {
+  for (PricingFormat f : {PricingFormat::OfferJson, PricingFormat::OfferCsv, PricingFormat::SpotHistory,
+                          PricingFormat::GetProducts, PricingFormat::Offerings}) {
     if (name == pricingFormatName(f)) return f;
   }
   return std::nullopt;
@@ -131,6 +157,7 @@ std::string pricingInputWhat(PricingFormat format, SpotStatistic statistic) {
   if (format == PricingFormat::SpotHistory)
     return fmt::format("EC2 spot price history ({} across zones)", spotStatisticName(statistic));
   if (format == PricingFormat::GetProducts) return "AWS Price List API get-products page (AmazonEC2)";
+  if (format == PricingFormat::Offerings) return "EC2 instance-type offerings";
   return "AWS Price List offer file (AmazonEC2)";
 }
 
@@ -143,20 +170,24 @@ std::optional<PricingFormat> detectPricingFormat(std::string_view head) {
   if (head.front() != '{') return std::nullopt;
   if (head.find("\"SpotPriceHistory\"") != std::string_view::npos) return PricingFormat::SpotHistory;
   if (head.find("\"PriceList\"") != std::string_view::npos) return PricingFormat::GetProducts;
+  if (head.find("\"InstanceTypeOfferings\"") != std::string_view::npos) return PricingFormat::Offerings;
   if (head.find("\"offerCode\"") != std::string_view::npos || head.find("\"products\"") != std::string_view::npos)
     return PricingFormat::OfferJson;
   return std::nullopt;
 }
 
-Result<OfferTable> readPricingBytes(std::string_view bytes, PricingFormat format, const std::string& name,
-                                    const Catalog& catalog, std::size_t piece) {
-  if (format == PricingFormat::SpotHistory) return readSpotHistory(bytes, name, catalog, SpotStatistic::Median);
-  if (format == PricingFormat::GetProducts) return readGetProducts(bytes, name, catalog);
+Result<PricingInput> readPricingBytes(std::string_view bytes, PricingFormat format, const std::string& name,
+                                      const Catalog& catalog, std::size_t piece) {
+  if (format != PricingFormat::OfferJson && format != PricingFormat::OfferCsv) {
+    return readWhole(bytes, format, name, catalog, SpotStatistic::Median);
+  }
   AnyOfferReader reader(format, name, catalog);
   for (std::size_t at = 0; at < bytes.size(); at += piece) {
     if (auto e = reader.feed(bytes.substr(at, piece))) return *e;
   }
-  return reader.finish();
+  auto table = reader.finish();
+  if (!table) return table.error();
+  return PricingInput{name, pricingInputWhat(format, SpotStatistic::Median), std::move(*table), std::nullopt};
 }
 
 Result<PricingInput> readPricingFile(const std::string& path, const PricingOptions& options, const Catalog& catalog) {
@@ -165,21 +196,17 @@ Result<PricingInput> readPricingFile(const std::string& path, const PricingOptio
   std::vector<char> buf(kPiece);
   std::size_t n = std::fread(buf.data(), 1, buf.size(), in);
   const std::optional<PricingFormat> format = options.format ? options.format : detectPricingFormat({buf.data(), n});
-  if (!format || *format == PricingFormat::SpotHistory || *format == PricingFormat::GetProducts) {
+  if (!format || (*format != PricingFormat::OfferJson && *format != PricingFormat::OfferCsv)) {
     if (in != stdin) std::fclose(in);
     if (!format) {
       return badInput(path, 1, "",
-                      "not a file gpuslice prices from (an EC2 offer in JSON or CSV, a spot price history, a "
-                      "get-products page); "
-                      "--input-format forces one");
+                      "not a file gpuslice prices from (an EC2 offer in JSON or CSV, a get-products page, a spot "
+                      "price history, instance-type offerings); --input-format forces one");
     }
-    auto text = readFile(path);  // read whole (pricing_spot.h, pricing_get_products.h); stdin: what is left
+    auto text = readFile(path);  // small files, read whole; stdin: what is left
     if (!text) return text.error();
-    const std::string whole = path == "-" ? std::string(buf.data(), n) + *text : *text;
-    auto table = *format == PricingFormat::SpotHistory ? readSpotHistory(whole, path, catalog, options.spotStatistic)
-                                                       : readGetProducts(whole, path, catalog);
-    if (!table) return table.error();
-    return PricingInput{path, pricingInputWhat(*format, options.spotStatistic), std::move(*table)};
+    return readWhole(path == "-" ? std::string(buf.data(), n) + *text : *text, *format, path, catalog,
+                     options.spotStatistic);
   }
   AnyOfferReader reader(*format, path, catalog);
   std::optional<Error> e;
@@ -193,28 +220,43 @@ Result<PricingInput> readPricingFile(const std::string& path, const PricingOptio
   if (readError) return badInput(path, 0, "", "read error");
   auto table = reader.finish();
   if (!table) return table.error();
-  return PricingInput{path, pricingInputWhat(*format, options.spotStatistic), std::move(*table)};
+  return PricingInput{path, pricingInputWhat(*format, options.spotStatistic), std::move(*table), std::nullopt};
 }
 
 Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, const Catalog& catalog) {
   std::map<std::string, OfferRow> rows;
   std::string region, date;
   std::vector<std::string> others, names;
+  std::optional<std::set<std::string>> offered;
   for (const PricingInput& in : inputs) {
-    const OfferTable& t = in.table;
+    const OfferTable& t = in.offerings ? OfferTable{in.offerings->region, "", {}, {}} : in.table;
     if (t.region.empty() && t.rows.empty()) continue;  // nothing of a known GPU type
     if (t.region.empty()) return badInput(in.name, 0, "regionCode", "no product of the offer names its region");
     if (!region.empty() && t.region != region) {
       return badInput(in.name, 0, "regionCode", fmt::format("{}: an earlier input is of {}", t.region, region));
     }
     region = t.region;
+    names.push_back(fmt::format("{}: {}", in.what, in.name));
+    if (in.offerings) {
+      if (!offered) offered.emplace();
+      offered->insert(in.offerings->types.begin(), in.offerings->types.end());
+      continue;
+    }
     const std::string day = t.publicationDate.substr(0, 10);
     if (date.empty() || day < date) date = day;
     for (const OfferRow& r : t.rows) {
       if (auto e = mergeRow(rows, r, in.name)) return *e;
     }
     others.insert(others.end(), t.otherGpuTypes.begin(), t.otherGpuTypes.end());
-    names.push_back(fmt::format("{}: {}", in.what, in.name));
+  }
+  std::vector<std::string> notOffered;
+  for (auto it = rows.begin(); offered && it != rows.end();) {
+    if (offered->count(it->first)) {
+      ++it;
+      continue;
+    }
+    notOffered.push_back(it->first);
+    it = rows.erase(it);
   }
   if (rows.empty()) {
     return badInput(inputs.empty() ? "" : inputs.front().name, 0, "",
@@ -222,7 +264,7 @@ Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, cons
   }
   std::sort(others.begin(), others.end());
   others.erase(std::unique(others.begin(), others.end()), others.end());
-  std::string out = header(region, inputs, others);
+  std::string out = header(region, inputs, others, notOffered);
   out += fmt::format(
       "kind: PriceTable\napiVersion: gpuslice.dev/v1alpha1\nmetadata:\n  region: {}\n  currency: USD\n  date: {}\n"
       "  source: {}\ninstanceTypes:\n",

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "io/pricing_offer.h"
+#include "io/pricing_offerings.h"
 #include "io/pricing_spot.h"
 #include "model/catalog.h"
 #include "model/error.h"
@@ -14,15 +15,17 @@
 namespace gpuslice::io {
 
 /// The input formats `pricing import` reads.
-enum class PricingFormat { OfferJson, OfferCsv, SpotHistory, GetProducts };
+enum class PricingFormat { OfferJson, OfferCsv, SpotHistory, GetProducts, Offerings };
 
-/// "offer-json", "offer-csv", "spot-history", "get-products": the names --input-format takes.
+/// "offer-json", "offer-csv", "spot-history", "get-products", "instance-type-offerings": the
+/// names --input-format takes.
 const char* pricingFormatName(PricingFormat f);
 std::optional<PricingFormat> pricingFormatOfName(std::string_view name);
 
 /// The format of a file from its first bytes: a JSON object with "offerCode" or "products"
 /// near the start is an offer file, one with "SpotPriceHistory" a spot price history, one with
-/// "PriceList" a get-products page; a first cell FormatVersion, a CSV offer. nullopt: unknown.
+/// "PriceList" a get-products page, one with "InstanceTypeOfferings" the types a region offers; a first cell
+/// FormatVersion, a CSV offer. nullopt: unknown.
 std::optional<PricingFormat> detectPricingFormat(std::string_view head);
 
 /// How `pricing import` reads its inputs.
@@ -32,11 +35,13 @@ struct PricingOptions {
 };
 
 /// One input read: the name it is known by (the file name), what it is, as the table's source
-/// says it ("EC2 offer file", "EC2 spot price history (median across zones)"), and its rows.
+/// says it ("EC2 offer file", "EC2 spot price history (median across zones)"), and its rows, or
+/// for instance-type offerings the types offered.
 struct PricingInput {
   std::string name;
   std::string what;
   OfferTable table;
+  std::optional<Offerings> offerings;
 };
 
 /// What an input of `format` is, for PricingInput::what.
@@ -50,14 +55,15 @@ Result<PricingInput> readPricingFile(const std::string& path, const PricingOptio
 
 /// Feeds `bytes` (a whole file; an offer's in pieces of `piece` bytes) through the reader of
 /// `format` (spot: the median): what readPricingFile does, for tests and fuzzing.
-Result<OfferTable> readPricingBytes(std::string_view bytes, PricingFormat format, const std::string& name,
-                                    const Catalog& catalog, std::size_t piece = 64 * 1024);
+Result<PricingInput> readPricingBytes(std::string_view bytes, PricingFormat format, const std::string& name,
+                                      const Catalog& catalog, std::size_t piece = 64 * 1024);
 
 /// The inputs as one `kind: PriceTable` document (format: pricing/aws-us-east-1.yaml, with
 /// reserved1y and reserved3y). Inputs must be of one region; a type two inputs price
-/// differently is an error. The table's date is the earliest input's. Facts the offer gives (vCPU, memory, GPU count)
-/// are the table's; the GPU model, per-GPU memory and architecture, and any fact the offer lacks, are `catalog`'s, and
-/// the table's comments say so.
+/// differently is an error. The table's date is the earliest input's. With offerings among the
+/// inputs, types they do not list are left out (and the table's comments name them). Facts the offer gives (vCPU,
+/// memory, GPU count) are the table's; the GPU model, per-GPU memory and architecture, and any fact the offer lacks,
+/// are `catalog`'s, and the table's comments say so.
 Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, const Catalog& catalog);
 
 }  // namespace gpuslice::io

@@ -8,6 +8,7 @@
 #include "io/catalog_reader.h"
 #include "io/files.h"
 #include "io/pricing_get_products.h"
+#include "io/pricing_offerings.h"
 #include "support/builtin.h"
 
 using namespace gpuslice;
@@ -27,7 +28,8 @@ std::string table(const std::string& bytes, PricingFormat format, std::size_t pi
   const Catalog& catalog = testing::builtinCatalog();
   auto t = readPricingBytes(bytes, format, "offer", catalog, piece);
   if (!t) return t.error().describe();
-  auto yaml = priceTableYaml({PricingInput{"offer", "EC2 offer file", *t}}, catalog);
+  t->what = "EC2 offer file";  // the same for every format: their tables are compared
+  auto yaml = priceTableYaml({*t}, catalog);
   return yaml ? *yaml : yaml.error().describe();
 }
 
@@ -235,8 +237,9 @@ TEST_CASE("pricing: spot history and offer in one table; Windows and other types
   REQUIRE(offer.ok());
   auto spotMedian = readSpotHistory(data("spot-eu-west-1.json"), "spot.json", catalog, SpotStatistic::Median);
   REQUIRE(spotMedian.ok());
-  auto yaml = priceTableYaml(
-      {PricingInput{"spot.json", "spot", *spotMedian}, PricingInput{"offer.json", "offer", *offer}}, catalog);
+  auto yaml = priceTableYaml({PricingInput{"spot.json", "spot", *spotMedian, std::nullopt},
+                              PricingInput{"offer.json", "offer", offer->table, std::nullopt}},
+                             catalog);
   REQUIRE(yaml.ok());
   // g4dn.xlarge: 1a 0.225 (the later of two), 1b 0.198 (the Windows price is not read), 1c 0.24.
   CHECK(row(*yaml, "g4dn.xlarge") ==
@@ -249,7 +252,7 @@ TEST_CASE("pricing: spot history and offer in one table; Windows and other types
   CHECK(yaml->find("  date: \"2026-12-01\"\n  source: \"spot: spot.json; offer: offer.json\"\n") != std::string::npos);
   auto spotMin = readSpotHistory(data("spot-eu-west-1.json"), "spot.json", catalog, SpotStatistic::Min);
   REQUIRE(spotMin.ok());
-  auto minTable = priceTableYaml({PricingInput{"spot.json", "spot", *spotMin}}, catalog);
+  auto minTable = priceTableYaml({PricingInput{"spot.json", "spot", *spotMin, std::nullopt}}, catalog);
   REQUIRE(minTable.ok());
   CHECK(row(*minTable, "g4dn.xlarge") ==
         "{name: g4dn.xlarge, gpu: {model: T4, count: 1, memoryGiB: 16}, vcpu: 4, memoryGiB: 16, arch: amd64, "
@@ -318,4 +321,46 @@ TEST_CASE("pricing: malformed get-products pages") {
   CHECK(error(page) ==
         "page.json:7: PriceList[2].terms.OnDemand: G5SYNTHETIC0001X.JRTCKXETXF: pricePerUnit.USD \"1.258.0\" is not a "
         "decimal price");
+}
+
+TEST_CASE("pricing: instance-type offerings leave out the types a region does not offer") {
+  const Catalog& catalog = testing::builtinCatalog();
+  auto offer = readPricingBytes(data("offer-eu-west-1.json"), PricingFormat::OfferJson, "offer.json", catalog);
+  REQUIRE(offer.ok());
+  auto offerings = readPricingBytes(data("offerings-eu-west-1.json"), PricingFormat::Offerings, "o.json", catalog);
+  REQUIRE(offerings.ok());
+  auto yaml = priceTableYaml({*offerings, *offer}, catalog);
+  REQUIRE(yaml.ok());
+  CHECK(row(*yaml, "g4dn.xlarge") != "(none)");
+  CHECK(row(*yaml, "p4d.24xlarge") != "(none)");
+  CHECK(row(*yaml, "g4dn.metal") == "(none)");
+  CHECK(yaml->find("# Priced, but not offered in eu-west-1 by the instance-type offerings (left out): g4dn.metal, "
+                   "g5.xlarge, g5g.xlarge, g6.xlarge\n") != std::string::npos);
+  // By zone: a zone counts for its region; a zone of another region, or a zone id, is refused.
+  auto zones = [&](const std::string& entries) {
+    auto o = readOfferings("{\"InstanceTypeOfferings\": [" + entries + "]}", "z.json");
+    return o ? o->region + " " + std::to_string(o->types.size()) : o.error().describe();
+  };
+  const std::string a =
+      R"({"InstanceType": "g5.xlarge", "LocationType": "availability-zone", "Location": "eu-west-1b"})";
+  const std::string b =
+      R"({"InstanceType": "g6.xlarge", "LocationType": "availability-zone", "Location": "eu-west-1c"})";
+  const std::string c =
+      R"({"InstanceType": "g6.xlarge", "LocationType": "availability-zone", "Location": "us-east-1a"})";
+  const std::string d =
+      R"({"InstanceType": "g6.xlarge", "LocationType": "availability-zone-id", "Location": "use1-az1"})";
+  CHECK(zones(a + "," + b) == "eu-west-1 2");
+  CHECK(
+      zones(a + "," + c) ==
+      "z.json:1: InstanceTypeOfferings[1].Location: us-east-1a is in us-east-1, and an earlier entry is in eu-west-1");
+  CHECK(zones(d) ==
+        "z.json:1: InstanceTypeOfferings[0].LocationType: \"availability-zone-id\": list offerings by region or "
+        "availability-zone (a zone id names no region)");
+  // Offerings of another region than the offer's.
+  const std::string west =
+      R"({"InstanceTypeOfferings": [{"InstanceType": "g5.xlarge", "LocationType": "region", "Location": "us-west-2"}]})";
+  auto other = readPricingBytes(west, PricingFormat::Offerings, "w.json", catalog);
+  REQUIRE(other.ok());
+  auto mixed = priceTableYaml({*offer, *other}, catalog);
+  CHECK(mixed.error().describe() == "w.json: regionCode: us-west-2: an earlier input is of eu-west-1");
 }
