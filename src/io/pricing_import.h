@@ -22,10 +22,10 @@ enum class PricingFormat { OfferJson, OfferCsv, SpotHistory, GetProducts, Offeri
 const char* pricingFormatName(PricingFormat f);
 std::optional<PricingFormat> pricingFormatOfName(std::string_view name);
 
-/// The format of a file from its first bytes: a JSON object with "offerCode" or "products"
-/// near the start is an offer file, one with "SpotPriceHistory" a spot price history, one with
-/// "PriceList" a get-products page, one with "InstanceTypeOfferings" the types a region offers; a first cell
-/// FormatVersion, a CSV offer. nullopt: unknown.
+/// The format of a file from its first bytes: a JSON object with "SpotPriceHistory" near the
+/// start is a spot price history, with "PriceList" a get-products page, with
+/// "InstanceTypeOfferings" offerings, with "offerCode" or "products" an offer file; a first cell
+/// FormatVersion is a CSV offer. nullopt: unknown.
 std::optional<PricingFormat> detectPricingFormat(std::string_view head);
 
 /// How `pricing import` reads its inputs.
@@ -35,8 +35,7 @@ struct PricingOptions {
 };
 
 /// One input read: the name it is known by (the file name), what it is, as the table's source
-/// says it ("EC2 offer file", "EC2 spot price history (median across zones)"), and its rows, or
-/// for instance-type offerings the types offered.
+/// says it (pricingInputWhat), and its rows, or for instance-type offerings the types offered.
 struct PricingInput {
   std::string name;
   std::string what;
@@ -47,10 +46,9 @@ struct PricingInput {
 /// What an input of `format` is, for PricingInput::what.
 std::string pricingInputWhat(PricingFormat format, SpotStatistic statistic);
 
-/// Reads `path` ("-": standard input): offers 64 KiB at a time (spot histories and get-products
-/// pages whole: they are small), in the format `options` force
-/// or the one detected from the file's start. Types and their GPU facts come from `catalog`
-/// (the built-in one).
+/// Reads `path` ("-": standard input) in the format `options` force or the one detected from its
+/// start: offers 64 KiB at a time, the other formats whole (they are small). Types and their
+/// GPU facts come from `catalog` (the built-in one).
 Result<PricingInput> readPricingFile(const std::string& path, const PricingOptions& options, const Catalog& catalog);
 
 /// Feeds `bytes` (a whole file; an offer's in pieces of `piece` bytes) through the reader of
@@ -61,9 +59,9 @@ Result<PricingInput> readPricingBytes(std::string_view bytes, PricingFormat form
 /// The inputs as one `kind: PriceTable` document (format: pricing/aws-us-east-1.yaml, with
 /// reserved1y and reserved3y). Inputs must be of one region; a type two inputs price
 /// differently is an error. The table's date is the earliest input's. With offerings among the
-/// inputs, types they do not list are left out (and the table's comments name them). Facts the offer gives (vCPU,
-/// memory, GPU count) are the table's; the GPU model, per-GPU memory and architecture, and any fact the offer lacks,
-/// are `catalog`'s, and the table's comments say so.
+/// inputs, types they do not list are left out (the table's comments name them). Facts the
+/// offer gives (vCPU, memory, GPU count) are the table's; the GPU model, per-GPU memory and
+/// architecture, and any fact the offer lacks, are `catalog`'s, and the table's comments say so.
 Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, const Catalog& catalog);
 
 }  // namespace gpuslice::io

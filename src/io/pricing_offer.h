@@ -76,7 +76,8 @@ constexpr std::size_t kOfferTerms = 4;
 std::optional<OfferTerm> reservedTerm(std::string_view leaseContractLength, std::string_view purchaseOption,
                                       std::string_view offeringClass);
 
-/// The prices of one instance type, chosen from an offer, and the hardware facts the offer gave.
+/// The prices of one instance type, chosen from an offer (or a spot history: spot only), and
+/// the hardware facts the offer gave.
 struct OfferRow {
   std::string name;
   std::string sku;  ///< the SKU the prices are of
