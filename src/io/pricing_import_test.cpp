@@ -145,7 +145,7 @@ TEST_CASE("pricing: CSV cells with quoted commas and doubled quotes") {
   replaceOnce(bad, "\"4\"", "\"four\"");
   replaceOnce(bad, "AAAA", "BBBB");
   CHECK(errorOf(header + multiline + bad, PricingFormat::OfferCsv) ==
-        "offer:9: vCPU: \"four\" is not a whole number of vCPUs");
+        "offer:9: vCPU: \"four\" is not a whole number of vCPUs from 1 to 4096");
 }
 
 TEST_CASE("pricing: malformed offers, each with a located error") {
@@ -156,8 +156,8 @@ TEST_CASE("pricing: malformed offers, each with a located error") {
     return errorOf(s, PricingFormat::OfferJson);
   };
   CHECK(json("\"vcpu\": \"96\"", "\"vcpu\": \"ninety\"") ==
-        "offer:49: products.H7NGEAC6UEHNTKSJ.attributes.vcpu: \"ninety\" is not a whole number of vCPUs (at byte "
-        "offset 1959, near \"rt\": \"true\"       }     },     \"YSXJGN78QTXNVGDQ\")");
+        "offer:49: products.H7NGEAC6UEHNTKSJ.attributes.vcpu: \"ninety\" is not a whole number of vCPUs from 1 "
+        "to 4096 (at byte offset 1959, near \"rt\": \"true\"       }     },     \"YSXJGN78QTXNVGDQ\")");
   CHECK(json("\"USD\": \"32.7726000000\"", "\"USD\": \"32,77\"") ==
         "offer:111: terms.OnDemand.H7NGEAC6UEHNTKSJ.H7NGEAC6UEHNTKSJ.JRTCKXETXF.priceDimensions.H7NGEAC6UEHNTKSJ."
         "JRTCKXETXF.6YS6EN2CT7: pricePerUnit.USD \"32,77\" is not a decimal price (at byte offset 4200, near "

@@ -52,11 +52,15 @@ bool plainLinux(const OfferProduct& p) {
          (market.empty() || market == "OnDemand") && (operation.empty() || operation == "RunInstances");
 }
 
-/// A positive number the offer wrote as text ("96", "0.125"), or nullopt.
-std::optional<double> positiveNumber(std::string_view s) {
+/// The bounds the price table reader (io/catalog_reader.cpp) puts on these facts: a table the
+/// importer writes must read back.
+constexpr double kMaxVcpu = 4096, kMaxMemoryGiB = 65536, kMaxGpus = 64;
+
+/// A number in (0, max] the offer wrote as text ("96", "0.125"), or nullopt.
+std::optional<double> positiveNumber(std::string_view s, double max) {
   double v = 0;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size() || !(v > 0 && v < 1e6)) return std::nullopt;
+  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size() || !(v > 0 && v <= max)) return std::nullopt;
   return v;
 }
 
@@ -64,9 +68,11 @@ std::optional<double> positiveNumber(std::string_view s) {
 std::optional<std::string> readFacts(const OfferProduct& p, OfferRow& row, OfferAttr& badAttr) {
   const std::string& vcpu = p[OfferAttr::Vcpu];
   if (!vcpu.empty() && vcpu != "NA") {
-    const std::optional<double> v = positiveNumber(vcpu);
+    const std::optional<double> v = positiveNumber(vcpu, kMaxVcpu);
     badAttr = OfferAttr::Vcpu;
-    if (!v || *v != static_cast<int>(*v)) return fmt::format("\"{}\" is not a whole number of vCPUs", vcpu);
+    if (!v || *v != static_cast<int>(*v)) {
+      return fmt::format("\"{}\" is not a whole number of vCPUs from 1 to {}", vcpu, kMaxVcpu);
+    }
     row.vcpu = static_cast<int>(*v);
   }
   const std::string& memory = p[OfferAttr::Memory];
@@ -75,15 +81,17 @@ std::optional<std::string> readFacts(const OfferProduct& p, OfferRow& row, Offer
     const std::string_view number =
         std::string_view(memory).substr(0, memory.size() - std::min(memory.size(), unit.size()));
     badAttr = OfferAttr::Memory;
-    if (!memory.ends_with(unit) || !positiveNumber(number))
-      return fmt::format("\"{}\" is not a size such as \"16 GiB\"", memory);
+    if (!memory.ends_with(unit) || !positiveNumber(number, kMaxMemoryGiB))
+      return fmt::format("\"{}\" is not a size such as \"16 GiB\" (at most {} GiB)", memory, kMaxMemoryGiB);
     row.memoryGiB = std::string(number);
   }
   const std::string& gpu = p[OfferAttr::Gpu];
   if (!gpu.empty() && gpu != "NA") {
-    row.gpuCount = positiveNumber(gpu);
+    row.gpuCount = positiveNumber(gpu, kMaxGpus);
     badAttr = OfferAttr::Gpu;
-    if (!row.gpuCount) return fmt::format("\"{}\" is not a number of GPUs", gpu);
+    if (!row.gpuCount || (*row.gpuCount > 1 && *row.gpuCount != static_cast<int>(*row.gpuCount))) {
+      return fmt::format("\"{}\" is not a number of GPUs (whole, from 1 to {}, or a fraction below 1)", gpu, kMaxGpus);
+    }
   }
   return std::nullopt;
 }
