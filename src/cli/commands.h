@@ -19,6 +19,7 @@ Runner registerCatalog(CLI::App& app);
 Runner registerRender(CLI::App& app);
 Runner registerSchema(CLI::App& app);
 Runner registerProfile(CLI::App& app);
+Runner registerPricing(CLI::App& app);
 
 /// Prints "gpuslice: <error>" on stderr and returns the exit code for its kind.
 int report(const Error& e);

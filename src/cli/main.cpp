@@ -21,6 +21,8 @@ const CommandEntry kCommands[] = {
      gpuslice::cli::registerRender},
     {"catalog", "Print the built-in (or a given) instance and GPU tables", gpuslice::cli::registerCatalog},
     {"profile", "Measure workloads from DCGM exporter metrics and write a WorkloadSet", gpuslice::cli::registerProfile},
+    {"pricing", "Build a price table for any region from the EC2 price files AWS publishes",
+     gpuslice::cli::registerPricing},
     {"schema",
      "Print the JSON Schema of a WorkloadSet file, a JSON plan or an error document, for editors and pipelines",
      gpuslice::cli::registerSchema},

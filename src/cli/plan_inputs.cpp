@@ -62,6 +62,12 @@ std::vector<CLI::Option*> addPlanOptions(CLI::App& app, PlanInputs& in) {
                  "NodePools' capacity type from it")
       ->check(CLI::IsMember({"on-demand", "spot"}))
       ->capture_default_str();
+  app.add_option("--price-term", in.priceTerm,
+                 "Pay on-demand instances at the table's on-demand price, or at its standard reserved price with no "
+                 "upfront fee for 1 or 3 years (reserved1y, reserved3y: gpuslice pricing import writes them); types "
+                 "without that price are not planned")
+      ->check(CLI::IsMember({"on-demand", "ri-1y", "ri-3y"}))
+      ->capture_default_str();
   app.add_option("--pricing", in.pricing,
                  "Price table file (same format as the built-in pricing/aws-us-east-1.yaml). It REPLACES the "
                  "built-in table; the GPU-model table stays built in");
@@ -94,6 +100,31 @@ std::vector<CLI::Option*> addPlanOptions(CLI::App& app, PlanInputs& in) {
   return {all.begin() + static_cast<std::ptrdiff_t>(before), all.end()};
 }
 
+namespace {
+
+/// `catalog` with each type's on-demand price replaced by its reserved price of `term` (ri-1y,
+/// ri-3y; none where the table has none), and its source saying so. on-demand: unchanged.
+std::optional<Error> applyPriceTerm(Catalog& catalog, const std::string& term) {
+  if (term == "on-demand") return std::nullopt;
+  const bool oneYear = term == "ri-1y";
+  bool any = false;
+  for (InstanceType& t : catalog.instanceTypes) {
+    t.onDemand = oneYear ? t.reserved1y : t.reserved3y;
+    any = any || t.onDemand.has_value();
+  }
+  if (!any) {
+    return Error{ErrorKind::BadInput, catalog.file, 0, oneYear ? "reserved1y" : "reserved3y",
+                 fmt::format("--price-term {}: the price table has no such prices (gpuslice pricing import writes "
+                             "them from AWS's offer files)",
+                             term)};
+  }
+  catalog.source +=
+      fmt::format("; on-demand instances priced at their {}-year standard reserved price, no upfront", oneYear ? 1 : 3);
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in) {
   auto out = std::make_unique<PlannedInputs>();
   std::vector<io::InputText> inputs;
@@ -117,6 +148,7 @@ Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in) {
                  fmt::format("no prices for {} in {} (it covers {}); pass --pricing FILE with a table for {}",
                              set->region, catalog->file, catalog->region, set->region)};
   }
+  if (auto e = applyPriceTerm(*catalog, in.priceTerm)) return *e;
   PlanOptions& o = out->options;
   o.strategy = parseStrategy(in.strategy);
   o.headroom = in.headroom;

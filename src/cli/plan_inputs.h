@@ -20,6 +20,7 @@ struct PlanInputs {
   std::vector<std::string> files;
   std::string strategy = "auto";
   std::string capacity = "on-demand";
+  std::string priceTerm = "on-demand";  ///< on-demand, ri-1y or ri-3y: which of the table's prices is paid
   std::string pricing;
   std::vector<std::string> allow;
   double headroom = 0;

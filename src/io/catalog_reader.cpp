@@ -151,8 +151,9 @@ void inheritFromBuiltIn(std::vector<InstanceType>& types, const std::vector<Inst
 }
 
 Result<InstanceType> readType(const Decoder& d, const Node& n, const std::string& f, const StatusSources& sources) {
-  if (auto e =
-          d.mapping(n, f, {"name", "gpu", "vcpu", "memoryGiB", "arch", "onDemand", "spot", "note", "eni", "status"}))
+  if (auto e = d.mapping(n, f,
+                         {"name", "gpu", "vcpu", "memoryGiB", "arch", "onDemand", "spot", "reserved1y", "reserved3y",
+                          "note", "eni", "status"}))
     return *e;
   InstanceType t;
   auto name = requiredString(d, n, "name", f);
@@ -191,6 +192,12 @@ Result<InstanceType> readType(const Decoder& d, const Node& n, const std::string
   auto sp = price(d, n, "spot", f);
   if (!sp) return sp.error();
   t.spot = *sp;
+  auto r1 = price(d, n, "reserved1y", f);
+  if (!r1) return r1.error();
+  t.reserved1y = *r1;
+  auto r3 = price(d, n, "reserved3y", f);
+  if (!r3) return r3.error();
+  t.reserved3y = *r3;
   if (const Node* note = n.find("note")) {
     auto s = d.string(*note, join(f, "note"));
     if (!s) return s.error();

@@ -145,10 +145,12 @@ struct InstanceType {
   int vcpu = 0;
   std::int64_t memoryMiB = 0;
   Arch arch = Arch::Amd64;
-  std::optional<Micros> onDemand;  ///< per hour; absent when the table has no price
-  std::optional<Micros> spot;      ///< per hour; absent when the table has no price
-  std::string note;                ///< caveat shown to the user (e.g. unverified price)
-  std::optional<EniLimits> eni;    ///< absent when no table gives them (then max pods is assumed)
+  std::optional<Micros> onDemand;    ///< per hour; absent when the table has no price
+  std::optional<Micros> spot;        ///< per hour; absent when the table has no price
+  std::optional<Micros> reserved1y;  ///< per hour, 1-year standard reserved, no upfront; absent when not given
+  std::optional<Micros> reserved3y;  ///< per hour, 3-year standard reserved, no upfront; absent when not given
+  std::string note;                  ///< caveat shown to the user (e.g. unverified price)
+  std::optional<EniLimits> eni;      ///< absent when no table gives them (then max pods is assumed)
   FactOrigin eniOrigin = FactOrigin::Assumed;
   TypeStatus status = TypeStatus::Current;
   std::string statusDate;    ///< when the status was established

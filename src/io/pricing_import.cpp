@@ -1,0 +1,276 @@
+#include "io/pricing_import.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "io/files.h"
+#include "io/pricing_get_products.h"
+#include "io/pricing_offer_csv.h"
+#include "io/pricing_offer_json.h"
+#include "util/yaml_scalar.h"
+
+namespace gpuslice::io {
+
+namespace {
+
+constexpr std::size_t kPiece = 64 * 1024;
+
+/// Either reader, fed the same way.
+class AnyOfferReader {
+ public:
+  AnyOfferReader(PricingFormat format, const std::string& file, const Catalog& catalog) {
+    if (format == PricingFormat::OfferJson)
+      json_.emplace(file, catalog);
+    else
+      csv_.emplace(file, catalog);
+  }
+  std::optional<Error> feed(std::string_view bytes) { return json_ ? json_->feed(bytes) : csv_->feed(bytes); }
+  Result<OfferTable> finish() { return json_ ? json_->finish() : csv_->finish(); }
+
+ private:
+  std::optional<OfferJsonReader> json_;
+  std::optional<OfferCsvReader> csv_;
+};
+
+/// `mib` as GiB in the fewest decimals that read back (tableMiB) as the same MiB.
+std::string gibText(std::int64_t mib) {
+  for (int decimals = 0; decimals < 8; ++decimals) {
+    std::string s = fmt::format("{:.{}f}", static_cast<double>(mib) / 1024.0, decimals);
+    if (tableMiB(std::stod(s)) == mib) return s;
+  }
+  return fmt::format("{}", static_cast<double>(mib) / 1024.0);
+}
+
+/// One row of the table, as a flow mapping with the names of facts taken from `builtin`.
+std::string rowYaml(const OfferRow& r, const InstanceType& builtin) {
+  std::vector<std::string> fromCatalog;
+  const bool offerCount = r.gpuCount && !builtin.fractional();
+  const std::string count = offerCount ? fmt::format("{}", *r.gpuCount) : fmt::format("{}", builtin.gpuCount);
+  if (!offerCount) fromCatalog.push_back("gpu.count");
+  if (!r.vcpu) fromCatalog.push_back("vcpu");
+  if (r.memoryGiB.empty()) fromCatalog.push_back("memoryGiB");
+  std::string out =
+      fmt::format("  - {{name: {}, gpu: {{model: {}, count: {}, memoryGiB: {}}}, vcpu: {}, memoryGiB: {}, arch: {}",
+                  yamlScalar(r.name), yamlScalar(builtin.gpuModel), count, gibText(builtin.gpuMemoryMiB),
+                  r.vcpu.value_or(builtin.vcpu), r.memoryGiB.empty() ? gibText(builtin.memoryMiB) : r.memoryGiB,
+                  builtin.arch == Arch::Arm64 ? "arm64" : "amd64");
+  const char* names[kOfferTerms] = {"onDemand", "reserved1y", "reserved3y", "spot"};
+  for (std::size_t k = 0; k < kOfferTerms; ++k) {
+    if (r.prices[k]) out += fmt::format(", {}: {}", names[k], formatOfferPrice(*r.prices[k]));
+  }
+  out += "}";
+  if (!fromCatalog.empty()) out += fmt::format("  # from the built-in catalog: {}", fmt::join(fromCatalog, ", "));
+  return out + "\n";
+}
+
+/// Adds `row` to `rows`; a type already there must have the same prices where both have one.
+std::optional<Error> mergeRow(std::map<std::string, OfferRow>& rows, const OfferRow& row, const std::string& file) {
+  auto [it, fresh] = rows.emplace(row.name, row);
+  if (fresh) return std::nullopt;
+  for (std::size_t k = 0; k < kOfferTerms; ++k) {
+    std::optional<OfferPrice>& have = it->second.prices[k];
+    if (have && row.prices[k] && *have != *row.prices[k]) {
+      return badInput(file, 0, "",
+                      fmt::format("{} costs {} here and {} in an earlier input", row.name,
+                                  formatOfferPrice(*row.prices[k]), formatOfferPrice(*have)));
+    }
+    if (!have) have = row.prices[k];
+  }
+  OfferRow& kept = it->second;  // facts: the first input's that has them (a spot history has none)
+  if (!kept.vcpu) kept.vcpu = row.vcpu;
+  if (kept.memoryGiB.empty()) kept.memoryGiB = row.memoryGiB;
+  if (!kept.gpuCount) kept.gpuCount = row.gpuCount;
+  return std::nullopt;
+}
+
+/// A spot history, a get-products page or offerings, read whole (they are small).
+Result<PricingInput> readWhole(std::string_view text, PricingFormat format, const std::string& name,
+                               const Catalog& catalog, SpotStatistic statistic) {
+  PricingInput in{name, pricingInputWhat(format, statistic), {}, std::nullopt};
+  if (format == PricingFormat::Offerings) {
+    auto offerings = readOfferings(text, name);
+    if (!offerings) return offerings.error();
+    in.offerings = std::move(*offerings);
+    return in;
+  }
+  auto table = format == PricingFormat::SpotHistory ? readSpotHistory(text, name, catalog, statistic)
+                                                    : readGetProducts(text, name, catalog);
+  if (!table) return table.error();
+  in.table = std::move(*table);
+  return in;
+}
+
+std::string header(const std::string& region, const std::vector<PricingInput>& inputs,
+                   const std::vector<std::string>& others, const std::vector<std::string>& notOffered) {
+  std::string out = fmt::format(
+      "# gpuslice price table: NVIDIA GPU instance types in {}, made by `gpuslice pricing import`\n"
+      "# from the AWS files listed below.\n"
+      "# Prices: Linux, USD per hour, shared tenancy (metal sizes: dedicated, as EC2 sells them);\n"
+      "# onDemand, and reserved1y/reserved3y: standard reserved instances paid with no upfront fee;\n"
+      "# spot: from the spot price history, the latest price in each zone, across zones as below.\n"
+      "# vcpu, memoryGiB and gpu.count are the offer's; gpu.model, gpu.memoryGiB and arch are\n"
+      "# gpuslice's built-in catalog's (the offer names no GPU model; its gpuMemory is not read).\n"
+      "# A row's comment names any other fact taken from the built-in catalog.\n",
+      region);
+  for (const PricingInput& in : inputs) {
+    if (in.offerings)
+      out += fmt::format("# {}: {}\n", in.name, in.what);
+    else
+      out += fmt::format("# {}: {} of {}\n", in.name, in.what, in.table.publicationDate);
+  }
+  if (!others.empty()) {
+    out += fmt::format("# GPU instance types the offer prices that the built-in catalog does not know (left out): {}\n",
+                       fmt::join(others, ", "));
+  }
+  if (!notOffered.empty()) {
+    out += fmt::format("# Priced, but not offered in {} by the instance-type offerings (left out): {}\n", region,
+                       fmt::join(notOffered, ", "));
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* pricingFormatName(PricingFormat f) {
+  switch (f) {
+    case PricingFormat::OfferJson: return "offer-json";
+    case PricingFormat::OfferCsv: return "offer-csv";
+    case PricingFormat::SpotHistory: return "spot-history";
+    case PricingFormat::GetProducts: return "get-products";
+    default: return "instance-type-offerings";
+  }
+}
+
+std::optional<PricingFormat> pricingFormatOfName(std::string_view name) {
+  for (PricingFormat f : {PricingFormat::OfferJson, PricingFormat::OfferCsv, PricingFormat::SpotHistory,
+                          PricingFormat::GetProducts, PricingFormat::Offerings}) {
+    if (name == pricingFormatName(f)) return f;
+  }
+  return std::nullopt;
+}
+
+std::string pricingInputWhat(PricingFormat format, SpotStatistic statistic) {
+  if (format == PricingFormat::SpotHistory)
+    return fmt::format("EC2 spot price history ({} across zones)", spotStatisticName(statistic));
+  if (format == PricingFormat::GetProducts) return "AWS Price List API get-products page (AmazonEC2)";
+  if (format == PricingFormat::Offerings) return "EC2 instance-type offerings";
+  return "AWS Price List offer file (AmazonEC2)";
+}
+
+std::optional<PricingFormat> detectPricingFormat(std::string_view head) {
+  if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
+  const std::size_t first = head.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return std::nullopt;
+  head.remove_prefix(first);
+  if (head.starts_with("\"FormatVersion\"") || head.starts_with("FormatVersion,")) return PricingFormat::OfferCsv;
+  if (head.front() != '{') return std::nullopt;
+  if (head.find("\"SpotPriceHistory\"") != std::string_view::npos) return PricingFormat::SpotHistory;
+  if (head.find("\"PriceList\"") != std::string_view::npos) return PricingFormat::GetProducts;
+  if (head.find("\"InstanceTypeOfferings\"") != std::string_view::npos) return PricingFormat::Offerings;
+  if (head.find("\"offerCode\"") != std::string_view::npos || head.find("\"products\"") != std::string_view::npos)
+    return PricingFormat::OfferJson;
+  return std::nullopt;
+}
+
+Result<PricingInput> readPricingBytes(std::string_view bytes, PricingFormat format, const std::string& name,
+                                      const Catalog& catalog, std::size_t piece) {
+  if (format != PricingFormat::OfferJson && format != PricingFormat::OfferCsv) {
+    return readWhole(bytes, format, name, catalog, SpotStatistic::Median);
+  }
+  AnyOfferReader reader(format, name, catalog);
+  for (std::size_t at = 0; at < bytes.size(); at += piece) {
+    if (auto e = reader.feed(bytes.substr(at, piece))) return *e;
+  }
+  auto table = reader.finish();
+  if (!table) return table.error();
+  return PricingInput{name, pricingInputWhat(format, SpotStatistic::Median), std::move(*table), std::nullopt};
+}
+
+Result<PricingInput> readPricingFile(const std::string& path, const PricingOptions& options, const Catalog& catalog) {
+  std::FILE* in = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!in) return badInput(path, 0, "", "cannot open");
+  std::vector<char> buf(kPiece);
+  std::size_t n = std::fread(buf.data(), 1, buf.size(), in);
+  const std::optional<PricingFormat> format = options.format ? options.format : detectPricingFormat({buf.data(), n});
+  if (!format || (*format != PricingFormat::OfferJson && *format != PricingFormat::OfferCsv)) {
+    if (in != stdin) std::fclose(in);
+    if (!format) {
+      return badInput(path, 1, "",
+                      "not a file gpuslice prices from (an EC2 offer in JSON or CSV, a get-products page, a spot "
+                      "price history, instance-type offerings); --input-format forces one");
+    }
+    auto text = readFile(path);  // small files, read whole; stdin: what is left
+    if (!text) return text.error();
+    return readWhole(path == "-" ? std::string(buf.data(), n) + *text : *text, *format, path, catalog,
+                     options.spotStatistic);
+  }
+  AnyOfferReader reader(*format, path, catalog);
+  std::optional<Error> e;
+  while (n > 0 && !e) {
+    e = reader.feed(std::string_view(buf.data(), n));
+    n = std::fread(buf.data(), 1, buf.size(), in);
+  }
+  const bool readError = std::ferror(in) != 0;
+  if (in != stdin) std::fclose(in);
+  if (e) return *e;
+  if (readError) return badInput(path, 0, "", "read error");
+  auto table = reader.finish();
+  if (!table) return table.error();
+  return PricingInput{path, pricingInputWhat(*format, options.spotStatistic), std::move(*table), std::nullopt};
+}
+
+Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, const Catalog& catalog) {
+  std::map<std::string, OfferRow> rows;
+  std::string region, date;
+  std::vector<std::string> others, names;
+  std::optional<std::set<std::string>> offered;
+  for (const PricingInput& in : inputs) {
+    const OfferTable& t = in.offerings ? OfferTable{in.offerings->region, "", {}, {}} : in.table;
+    if (t.region.empty() && t.rows.empty()) continue;  // nothing of a known GPU type
+    if (t.region.empty()) return badInput(in.name, 0, "regionCode", "no product of the offer names its region");
+    if (!region.empty() && t.region != region) {
+      return badInput(in.name, 0, "regionCode", fmt::format("{}: an earlier input is of {}", t.region, region));
+    }
+    region = t.region;
+    names.push_back(fmt::format("{}: {}", in.what, in.name));
+    if (in.offerings) {
+      if (!offered) offered.emplace();
+      offered->insert(in.offerings->types.begin(), in.offerings->types.end());
+      continue;
+    }
+    const std::string day = t.publicationDate.substr(0, 10);
+    if (date.empty() || day < date) date = day;
+    for (const OfferRow& r : t.rows) {
+      if (auto e = mergeRow(rows, r, in.name)) return *e;
+    }
+    others.insert(others.end(), t.otherGpuTypes.begin(), t.otherGpuTypes.end());
+  }
+  std::vector<std::string> notOffered;
+  for (auto it = rows.begin(); offered && it != rows.end();) {
+    if (offered->count(it->first)) {
+      ++it;
+      continue;
+    }
+    notOffered.push_back(it->first);
+    it = rows.erase(it);
+  }
+  if (rows.empty()) {
+    return badInput(inputs.empty() ? "" : inputs.front().name, 0, "",
+                    "no NVIDIA GPU instance type that gpuslice knows has a Linux price here");
+  }
+  std::sort(others.begin(), others.end());
+  others.erase(std::unique(others.begin(), others.end()), others.end());
+  std::string out = header(region, inputs, others, notOffered);
+  out += fmt::format(
+      "kind: PriceTable\napiVersion: gpuslice.dev/v1alpha1\nmetadata:\n  region: {}\n  currency: USD\n  date: {}\n"
+      "  source: {}\ninstanceTypes:\n",
+      yamlScalar(region), yamlDoubleQuoted(date), yamlDoubleQuoted(fmt::format("{}", fmt::join(names, "; "))));
+  for (const auto& [name, r] : rows) out += rowYaml(r, *catalog.findType(name));
+  return out;
+}
+
+}  // namespace gpuslice::io
