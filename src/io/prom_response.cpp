@@ -54,6 +54,8 @@ std::optional<double> parseSampleValue(std::string_view s) {
 
 namespace {
 
+constexpr double kLatestTime = 1e11;  ///< unix seconds: the year 5138
+
 /// Newlines in `s` (memchr is vectorized; a response is often one line).
 int newlines(std::string_view s) {
   int n = 0;
@@ -247,6 +249,11 @@ struct Handler {
     const std::uint64_t index = stack.back().items;
     if (index == 0) {
       if (!number) return fail("a sample's time must be a number (unix seconds)");
+      // Unix seconds of this era or a later one: a time far outside (1e300, a negative one)
+      // is no Prometheus sample, and would overflow the millisecond times profile keeps.
+      if (!(*number >= 0 && *number < kLatestTime)) {
+        return fail(fmt::format("a sample's time must be unix seconds from 0 to 1e11, got {}", *number));
+      }
       time = *number;
       return true;
     }

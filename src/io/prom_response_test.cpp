@@ -103,6 +103,15 @@ TEST_CASE("prom_response: malformed responses, located") {
         "near \"\",\"result\":[{\"values\":[1]}]}}\")");
 }
 
+TEST_CASE("prom_response: a sample's time is unix seconds of this era or later") {
+  // libFuzzer found a time whose milliseconds overflowed profile's sample times.
+  CHECK(
+      describe(
+          R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[-1e300,"1"]]}]}})") ==
+      "q.json:1: data.result[0].values[0]: a sample's time must be unix seconds from 0 to 1e11, got -1e+300 (at byte "
+      "offset 90, near \"ic\":{},\"values\":[[-1e300,\"1\"]]}]}}\")");
+}
+
 TEST_CASE("prom_response: sample values") {
   CHECK(parseSampleValue("37") == 37.0);
   CHECK(parseSampleValue("0.125") == 0.125);
