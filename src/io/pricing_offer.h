@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "io/stream_position.h"
 #include "model/catalog.h"
 #include "model/error.h"
 
@@ -151,21 +152,5 @@ class OfferSelection {
   std::string region_;
   std::set<std::string> otherGpuTypes_;
 };
-
-/// Where a streamed input is: the line and byte offset of the start of the piece being read.
-struct StreamPosition {
-  std::uint64_t offset = 0;
-  int line = 1;
-
-  /// An error at byte `at` of `piece`: its line, and for one-line inputs the byte offset and
-  /// the bytes around it.
-  Error located(const std::string& file, std::string_view piece, std::size_t at, std::string field,
-                const std::string& message);
-  /// The piece was read whole.
-  void advance(std::string_view piece);
-};
-
-/// Newlines in `s`.
-int countNewlines(std::string_view s);
 
 }  // namespace gpuslice::io

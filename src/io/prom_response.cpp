@@ -9,10 +9,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <limits>
 
 #include "io/progress.h"
+#include "io/stream_position.h"
 
 namespace gpuslice::io {
 
@@ -55,19 +55,6 @@ std::optional<double> parseSampleValue(std::string_view s) {
 namespace {
 
 constexpr double kLatestTime = 1e11;  ///< unix seconds: the year 5138
-
-/// Newlines in `s` (memchr is vectorized; a response is often one line).
-int newlines(std::string_view s) {
-  int n = 0;
-  if (s.empty()) return n;  // data() may be null, which memchr may not take
-  const char* p = s.data();
-  const char* end = s.data() + s.size();
-  while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))))) {
-    ++n;
-    ++p;
-  }
-  return n;
-}
 
 /// What a JSON value is to the response, from where it sits.
 enum class Slot : std::uint8_t {
@@ -315,17 +302,12 @@ struct Handler {
 struct PromResponseReader::Impl {
   std::string file;
   boost::json::basic_parser<Handler> parser{boost::json::parse_options{}};
-  std::uint64_t offset = 0;  // bytes consumed before the current piece
-  int line = 1;
+  StreamPosition position;  // of the current piece
   bool failed = false;
 
   Error located(std::string_view piece, std::size_t at, const std::string& field, const std::string& message) {
-    line += newlines(piece.substr(0, at));
-    const std::size_t from = at > 24 ? at - 24 : 0;
-    std::string near(piece.substr(from, std::min<std::size_t>(48, piece.size() - from)));
-    std::replace(near.begin(), near.end(), '\n', ' ');
     failed = true;
-    return badInput(file, line, field, fmt::format("{} (at byte offset {}, near \"{}\")", message, offset + at, near));
+    return position.located(file, piece, at, field, message);
   }
 };
 
@@ -344,8 +326,7 @@ std::optional<Error> PromResponseReader::feed(std::string_view bytes) {
   Handler& h = m.parser.handler();
   if (!h.problem.empty()) return m.located(bytes, used, h.problemField, h.problem);
   if (ec) return m.located(bytes, used, h.field(), "invalid JSON: " + ec.message());
-  m.line += newlines(bytes);
-  m.offset += bytes.size();
+  m.position.advance(bytes);
   return std::nullopt;
 }
 
@@ -356,7 +337,8 @@ std::optional<Error> PromResponseReader::finish() {
   m.parser.write_some(false, nullptr, 0, ec);
   const Handler& h = m.parser.handler();
   if (!h.problem.empty()) return m.located({}, 0, h.problemField, h.problem);
-  if (ec) return badInput(m.file, m.line, h.field(), "invalid JSON: " + ec.message() + " (the response ends early)");
+  if (ec)
+    return badInput(m.file, m.position.line, h.field(), "invalid JSON: " + ec.message() + " (the response ends early)");
   if (!h.status) return badInput(m.file, 0, "status", "not a Prometheus API response: no \"status\"");
   if (*h.status == "error") {
     return badInput(m.file, 0, "status",
