@@ -155,6 +155,11 @@ void sortByName(const std::vector<Workload>& ws, std::vector<std::size_t>& membe
   });
 }
 
+/// What bounds packed pool p's pods per node on candidate c.
+LimitedBy poolLimit(const Candidate& c, const std::vector<Workload>& ws, const PackedPool& p) {
+  return p.shape.gpuBound ? LimitedBy::Gpu : nodeLimit(c, ws, p.workloads, p.minNodeCap);
+}
+
 /// The note of a pool that holds several packed pools (sameNodePool): how many pods of whose a
 /// node takes in each, and that its node count is theirs added up.
 std::string partsNote(const PlanContext& ctx, const std::vector<Workload>& ws, const std::vector<PackedPool>& packed,
@@ -163,13 +168,10 @@ std::string partsNote(const PlanContext& ctx, const std::vector<Workload>& ws, c
   for (std::size_t i : parts) {
     const PackedPool& p = packed[i];
     const Candidate& c = ctx.candidates[static_cast<std::size_t>(p.candidate)];
-    std::vector<std::size_t> members = p.workloads;
-    sortByName(ws, members);
-    std::vector<std::string> names;
-    for (std::size_t wi : members) names.push_back(ws[wi].qualifiedName());
-    const LimitedBy by = p.shape.gpuBound ? LimitedBy::Gpu : nodeLimit(c, ws, p.workloads, p.minNodeCap);
+    std::vector<std::string> names;  // p.workloads are sorted by name (sortPacked)
+    for (std::size_t wi : p.workloads) names.push_back(ws[wi].qualifiedName());
     each.push_back(fmt::format("{}: {} pods a node, by {}, {} node{}", fmt::join(names, ", "), p.shape.podsPerNode,
-                               limitedByName(by), p.shape.nodes, p.shape.nodes == 1 ? "" : "s"));
+                               limitedByName(poolLimit(c, ws, p)), p.shape.nodes, p.shape.nodes == 1 ? "" : "s"));
   }
   return fmt::format(
       "one NodePool for pods that take different room on a node ({}): its {} nodes are those added up, and the "
@@ -180,17 +182,16 @@ std::string partsNote(const PlanContext& ctx, const std::vector<Workload>& ws, c
 /// Sorts each pool's workloads by namespace and name, and the pools by instance type, mode,
 /// replicas (most first) and first workload.
 void sortPacked(const PlanContext& ctx, const std::vector<Workload>& ws, std::vector<PackedPool>& packed) {
-  auto byName = [&](std::size_t a, std::size_t b) {
-    return std::tie(ws[a].ns, ws[a].name) < std::tie(ws[b].ns, ws[b].name);
-  };
-  for (PackedPool& p : packed) std::sort(p.workloads.begin(), p.workloads.end(), byName);
+  for (PackedPool& p : packed) sortByName(ws, p.workloads);
   std::sort(packed.begin(), packed.end(), [&](const PackedPool& a, const PackedPool& b) {
     const auto& ta = ctx.candidates[static_cast<std::size_t>(a.candidate)].type->name;
     const auto& tb = ctx.candidates[static_cast<std::size_t>(b.candidate)].type->name;
     if (ta != tb) return ta < tb;
     if (a.mode != b.mode) return a.mode < b.mode;
     if (a.shape.replicas != b.shape.replicas) return a.shape.replicas > b.shape.replicas;
-    return byName(a.workloads.front(), b.workloads.front());
+    const Workload& wa = ws[a.workloads.front()];
+    const Workload& wb = ws[b.workloads.front()];
+    return std::tie(wa.ns, wa.name) < std::tie(wb.ns, wb.name);
   });
 }
 
@@ -208,7 +209,7 @@ Pool describePool(const PlanContext& ctx, const std::vector<Workload>& ws, const
   pool.podsPerNode = p.shape.podsPerNode;
   pool.maxPodsPerNode = c.allocatable.maxPods;
   pool.pods = static_cast<int>(p.pods);
-  pool.limitedBy = p.shape.gpuBound ? LimitedBy::Gpu : nodeLimit(c, ws, p.workloads, p.minNodeCap);
+  pool.limitedBy = poolLimit(c, ws, p);
   pool.hourly = c.price * p.shape.nodes;
   pool.usableMemoryMiB = c.usableMemoryMiB;
   pool.gpuMemoryMiB = c.memory.mib;
@@ -331,8 +332,9 @@ void describePools(const PlanContext& ctx, const std::vector<Workload>& ws, std:
     const std::string base = poolBaseName(pool.instanceType, pool.mode, pool.replicas);
     const int n = ++used[base];
     pool.name = n == 1 ? base : fmt::format("{}-{}", base, n);
-    if (parts[pi].size() > 1) pool.notes.push_back(partsNote(ctx, ws, packed, parts[pi], pool.nodes));
-    sortByName(ws, pool.workloads);
+    if (parts[pi].size() == 1) continue;
+    pool.notes.push_back(partsNote(ctx, ws, packed, parts[pi], pool.nodes));
+    sortByName(ws, pool.workloads);  // the parts' lists, each sorted, one after the other
   }
   plan.pools = sortedByName(plan.pools);
   oneMigStrategy(plan.pools);
