@@ -10,7 +10,7 @@
 
 #include "io/document.h"
 #include "io/document_detail.h"
-#include "util/utf8.h"
+#include "io/json_text.h"
 
 namespace gpuslice::io {
 
@@ -18,43 +18,11 @@ namespace {
 
 using namespace detail;
 
-void appendUtf8(std::string& out, std::uint32_t cp) {
-  static constexpr unsigned char kLead[] = {0x00, 0xC0, 0xE0, 0xF0};
-  const int extra = cp < 0x80 ? 0 : cp < 0x800 ? 1 : cp < 0x10000 ? 2 : 3;
-  out += static_cast<char>(kLead[extra] | (cp >> (6 * extra)));
-  for (int i = extra - 1; i >= 0; --i) out += static_cast<char>(0x80 | ((cp >> (6 * i)) & 0x3F));
-}
-
 bool isAsciiAlnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 /// A bad token for a message, cut after 32 characters.
 std::string excerpt(std::string_view s) {
   return s.size() > 32 ? std::string(s.substr(0, 32)) + "..." : std::string(s);
-}
-
-bool isJsonNumber(std::string_view s) {
-  std::size_t i = 0;
-  auto at = [&](char c) { return i < s.size() && s[i] == c; };
-  auto digits = [&] {
-    const std::size_t from = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    return i > from;
-  };
-  if (at('-')) ++i;
-  if (at('0'))
-    ++i;
-  else if (!digits())
-    return false;
-  if (at('.')) {
-    ++i;
-    if (!digits()) return false;
-  }
-  if (at('e') || at('E')) {
-    ++i;
-    if (at('+') || at('-')) ++i;
-    if (!digits()) return false;
-  }
-  return i == s.size();
 }
 
 /// In the array whose first element starts at `from`, the position just after the first
@@ -150,67 +118,15 @@ class JsonParser {
 
   bool string(std::string& out) {
     ++p_;
-    out.clear();
-    for (;;) {
-      const char* run = p_;  // characters that stand for themselves
-      while (p_ != end_) {
-        const auto c = static_cast<unsigned char>(*p_);
-        if (c == '"' || c == '\\' || c < 0x20) break;
-        const std::size_t n = c < 0x80 ? 1 : utf8SequenceLength(std::string_view(p_, end_));
-        if (n == 0) return fail("invalid UTF-8 in string");
-        p_ += n;
-      }
-      out.append(run, p_);
-      if (p_ == end_) return fail("unterminated string");
-      if (*p_ == '"') {
-        ++p_;
-        return true;
-      }
-      if (*p_ != '\\') return fail("unescaped control character in string");
-      if (!escape(out)) return false;
+    bool plain = true;
+    const char* close = jsonStringEnd(p_, end_, plain);
+    if (plain) {
+      out.assign(p_, close);
+    } else if (auto e = decodeJsonString(std::string_view(p_, static_cast<std::size_t>(close - p_)), out)) {
+      return fail(*e);  // the first problem from the left, as a reader would find it
     }
-  }
-
-  /// Reads "\uXXXX" at `p_`.
-  std::optional<std::uint32_t> unicodeEscape() {
-    if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u') return std::nullopt;
-    std::uint32_t v = 0;
-    for (int i = 2; i < 6; ++i) {
-      const char h = p_[i];
-      const char lower = static_cast<char>(h | 0x20);
-      if (h >= '0' && h <= '9')
-        v = v << 4 | static_cast<std::uint32_t>(h - '0');
-      else if (lower >= 'a' && lower <= 'f')
-        v = v << 4 | static_cast<std::uint32_t>(lower - 'a' + 10);
-      else
-        return std::nullopt;
-    }
-    p_ += 6;
-    return v;
-  }
-
-  bool escape(std::string& out) {
-    if (end_ - p_ < 2) return fail("unterminated string");
-    const char e = p_[1];
-    static constexpr std::string_view kFrom = "\"\\/bfnrt", kTo = "\"\\/\b\f\n\r\t";
-    if (const auto i = kFrom.find(e); i != npos) {
-      out += kTo[i];
-      p_ += 2;
-      return true;
-    }
-    if (e != 'u')
-      return fail(e > ' ' && e < 0x7F ? fmt::format("invalid escape '\\{}' in string", e) : "invalid escape in string");
-    const auto cp = unicodeEscape();
-    if (!cp) return fail("invalid \\u escape in string");
-    auto lone = [&] { return fail(fmt::format("lone surrogate \\u{:04X} in string", *cp)); };
-    if (*cp >= 0xDC00 && *cp <= 0xDFFF) return lone();
-    if (*cp >= 0xD800 && *cp <= 0xDBFF) {
-      const auto low = unicodeEscape();
-      if (!low || *low < 0xDC00 || *low > 0xDFFF) return lone();
-      appendUtf8(out, 0x10000 + ((*cp - 0xD800) << 10) + (*low - 0xDC00));
-    } else {
-      appendUtf8(out, *cp);
-    }
+    if (close == end_) return fail("unterminated string");
+    p_ = close + 1;
     return true;
   }
 
