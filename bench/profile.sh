@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Reading a large Prometheus range-query response: Boost.JSON and RapidJSON (the same
-# per-series maxima), jq computing those maxima, and `gpuslice profile` on the same file, in one
-# run. Usage: bench/profile.sh [BUILD_DIR] [MB]   (defaults: build, 300; bench/README.md)
+# Reading a large Prometheus range-query response: Boost.JSON, RapidJSON and gpuslice's
+# JsonStream (the same per-series maxima), jq computing those maxima, and `gpuslice profile` on
+# the same file, in one run. Usage: bench/profile.sh [BUILD_DIR] [MB]   (defaults: build, 300; bench/README.md)
 set -euo pipefail
 build=${1:-build}
 mb=${2:-300}
@@ -11,6 +11,7 @@ parse=$build/bench/gpuslice-profile-parse
 sync
 "$parse" boost "$file"
 "$parse" rapidjson "$file"
+"$parse" stream "$file"
 size=$(stat -c %s "$file")
 result=$(mktemp)
 trap 'rm -f "$result"' EXIT

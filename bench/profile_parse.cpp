@@ -4,6 +4,7 @@
 //   gpuslice-profile-parse gen FILE [MB]     write a matrix of FB_USED and GPU_UTIL series (~MB MB)
 //   gpuslice-profile-parse boost FILE        Boost.JSON basic_parser fed 64 KiB chunks
 //   gpuslice-profile-parse rapidjson FILE    RapidJSON Reader on a 64 KiB FileReadStream
+//   gpuslice-profile-parse stream FILE       gpuslice's JsonStream (io/json_stream.h) fed 64 KiB
 // Prints one line: parser, MB, seconds, MB/s, peak RSS, series and the sum of their maxima.
 #include <fmt/format.h>
 #include <rapidjson/filereadstream.h>
@@ -20,6 +21,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "io/json_stream.h"
 
 namespace {
 
@@ -53,6 +56,9 @@ struct Maxima {
   void string(std::string_view s) {
     keyIsValues = false;
     if (valuesDepth < 0 || depth != valuesDepth + 1) return;
+    sample(s);
+  }
+  void sample(std::string_view s) {
     double v = 0;
     if (std::from_chars(s.data(), s.data() + s.size(), v).ec == std::errc() && v > current) current = v;
   }
@@ -179,11 +185,41 @@ int generate(const char* path, double mb) {
   return std::fclose(out) == 0 ? 0 : 1;
 }
 
+struct StreamHandler {
+  Maxima m;
+  bool beginObject() { return m.open(), true; }
+  bool endObject() { return m.close(), true; }
+  bool beginArray() { return m.open(), true; }
+  bool endArray() { return m.close(), true; }
+  bool key(std::string_view k) { return m.key(k), true; }
+  bool string(std::string_view v) { return m.string(v), true; }
+  bool number(double) { return m.scalar(), true; }
+  bool literal(gpuslice::io::JsonLiteral) { return m.scalar(), true; }
+  /// A [time, "value"] array read whole (JsonStream's fast lane, as profile's reader has it).
+  bool pair(double, std::string_view v) {
+    if (m.valuesDepth < 0 || m.depth != m.valuesDepth) return false;
+    m.sample(v);
+    return true;
+  }
+};
+
+bool runStream(std::FILE* in, Maxima& out) {
+  StreamHandler h;
+  gpuslice::io::JsonStream<StreamHandler> stream(h);
+  std::vector<char> buf(kChunk);
+  for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), in)) > 0;) {
+    if (!stream.feed(std::string_view(buf.data(), n))) return false;
+  }
+  if (!stream.finish()) return false;
+  out = std::move(h.m);
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fputs("usage: gpuslice-profile-parse gen|boost|rapidjson FILE [MB]\n", stderr);
+    std::fputs("usage: gpuslice-profile-parse gen|boost|rapidjson|stream FILE [MB]\n", stderr);
     return 2;
   }
   const std::string mode = argv[1];
@@ -192,7 +228,7 @@ int main(int argc, char** argv) {
   if (!in) return 1;
   const auto start = std::chrono::steady_clock::now();
   Maxima m;
-  const bool ok = mode == "boost" ? runBoost(in, m) : runRapid(in, m);
+  const bool ok = mode == "boost" ? runBoost(in, m) : mode == "stream" ? runStream(in, m) : runRapid(in, m);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double mb = static_cast<double>(std::ftell(in)) / 1e6;
   std::fclose(in);

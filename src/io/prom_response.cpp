@@ -5,12 +5,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <boost/json/basic_parser_impl.hpp>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 
+#include "io/json_stream.h"
 #include "io/progress.h"
 #include "io/stream_position.h"
 
@@ -79,21 +79,12 @@ struct Frame {
   std::uint64_t items = 0;  // values read so far in this container
 };
 
-using boost::json::error_code;
-using JsonView = boost::json::string_view;
-
-/// The basic_parser handler: follows where each value sits and passes series and samples on.
-/// A problem stops the parser with `problem` set.
+/// The JsonStream handler: follows where each value sits and passes series and samples on.
+/// A problem stops the reading with `problem` set.
 struct Handler {
-  static constexpr std::size_t max_object_size = std::size_t(-1);
-  static constexpr std::size_t max_array_size = std::size_t(-1);
-  static constexpr std::size_t max_key_size = 64 * 1024;
-  static constexpr std::size_t max_string_size = 1024 * 1024;
-
   SeriesSink* sink = nullptr;
   std::vector<Frame> stack;
   Slot keySlot = Slot::Skip;  // the slot of the value after the last key
-  std::string part;           // a key or string split across pieces
   std::string labelName;
   Labels labels;
   bool sawMetric = false;
@@ -255,65 +246,53 @@ struct Handler {
     return true;
   }
 
-  template <class F>
-  bool whole(JsonView last, F f) {
-    if (part.empty()) return f(std::string_view(last.data(), last.size()));
-    part.append(last.data(), last.size());
-    const bool ok = f(std::string_view(part));
-    part.clear();
-    return ok;
-  }
-
-  bool on_document_begin(error_code&) { return true; }
-  bool on_document_end(error_code&) { return true; }
-  bool on_object_begin(error_code&) { return open(true); }
-  bool on_object_end(std::size_t, error_code&) { return close(); }
-  bool on_array_begin(error_code&) { return open(false); }
-  bool on_array_end(std::size_t, error_code&) { return close(); }
-  bool on_key_part(JsonView s, std::size_t, error_code&) { return part.append(s.data(), s.size()), true; }
-  bool on_key(JsonView s, std::size_t, error_code&) {
-    return whole(s, [&](std::string_view k) { return key(k); });
-  }
-  bool on_string_part(JsonView s, std::size_t, error_code&) { return part.append(s.data(), s.size()), true; }
-  bool on_string(JsonView s, std::size_t, error_code&) {
-    // The usual case first: the value of a sample, whole.
-    if (part.empty() && !stack.empty() && stack.back().slot == Slot::Pair && stack.back().items == 1 && sawMetric) {
-      const std::optional<double> v = parseSampleValue(std::string_view(s.data(), s.size()));
-      if (v) {
+  bool beginObject() { return open(true); }
+  bool endObject() { return close(); }
+  bool beginArray() { return open(false); }
+  bool endArray() { return close(); }
+  bool string(std::string_view text) {
+    // The usual case first: the value of a sample.
+    if (!stack.empty() && stack.back().slot == Slot::Pair && stack.back().items == 1 && sawMetric) {
+      if (const std::optional<double> v = parseSampleValue(text)) {
         sink->sample(time, *v);
         ++stack.back().items;
         return true;
       }
     }
-    return whole(s, [&](std::string_view v) { return scalar(v, std::nullopt); });
+    return scalar(text, std::nullopt);
   }
-  bool on_number_part(JsonView, error_code&) { return true; }
-  bool on_int64(std::int64_t v, JsonView, error_code&) { return scalar(std::nullopt, static_cast<double>(v)); }
-  bool on_uint64(std::uint64_t v, JsonView, error_code&) { return scalar(std::nullopt, static_cast<double>(v)); }
-  bool on_double(double v, JsonView, error_code&) { return scalar(std::nullopt, v); }
-  bool on_bool(bool, error_code&) { return scalar(std::nullopt, std::nullopt); }
-  bool on_null(error_code&) { return scalar(std::nullopt, std::nullopt); }
-  bool on_comment_part(JsonView, error_code&) { return true; }
-  bool on_comment(JsonView, error_code&) { return true; }
+  bool number(double v) { return scalar(std::nullopt, v); }
+  /// A sample [time, "value"] read whole; false declines it (then it comes as events, which
+  /// say what is wrong with it).
+  bool pair(double t, std::string_view value) {
+    if (stack.empty() || stack.back().slot != Slot::Values || !sawMetric || !(t >= 0 && t < kLatestTime)) return false;
+    const std::optional<double> v = parseSampleValue(value);
+    if (!v) return false;
+    sink->sample(t, *v);
+    ++stack.back().items;
+    return true;
+  }
+  bool literal(JsonLiteral) { return scalar(std::nullopt, std::nullopt); }
 };
 
 }  // namespace
 
 struct PromResponseReader::Impl {
   std::string file;
-  boost::json::basic_parser<Handler> parser{boost::json::parse_options{}};
-  StreamPosition position;  // of the current piece
+  Handler handler;
+  JsonStream<Handler> stream{handler};
   bool failed = false;
 
-  Error located(std::string_view piece, std::size_t at, const std::string& field, const std::string& message) {
+  Error error() {
     failed = true;
-    return position.located(file, piece, at, field, message);
+    if (!handler.problem.empty()) return stream.locate(file, handler.problemField, handler.problem);
+    return stream.locate(file, handler.field(), "invalid JSON: " + stream.syntaxError());
   }
 };
 
 PromResponseReader::PromResponseReader(std::string file, SeriesSink& sink) : impl_(std::make_unique<Impl>()) {
   impl_->file = std::move(file);
-  impl_->parser.handler().sink = &sink;
+  impl_->handler.sink = &sink;
 }
 
 PromResponseReader::~PromResponseReader() = default;
@@ -321,24 +300,19 @@ PromResponseReader::~PromResponseReader() = default;
 std::optional<Error> PromResponseReader::feed(std::string_view bytes) {
   Impl& m = *impl_;
   if (m.failed) return std::nullopt;
-  error_code ec;
-  const std::size_t used = m.parser.write_some(true, bytes.data(), bytes.size(), ec);
-  Handler& h = m.parser.handler();
-  if (!h.problem.empty()) return m.located(bytes, used, h.problemField, h.problem);
-  if (ec) return m.located(bytes, used, h.field(), "invalid JSON: " + ec.message());
-  m.position.advance(bytes);
+  if (!m.stream.feed(bytes)) return m.error();
   return std::nullopt;
 }
 
 std::optional<Error> PromResponseReader::finish() {
   Impl& m = *impl_;
   if (m.failed) return std::nullopt;
-  error_code ec;
-  m.parser.write_some(false, nullptr, 0, ec);
-  const Handler& h = m.parser.handler();
-  if (!h.problem.empty()) return m.located({}, 0, h.problemField, h.problem);
-  if (ec)
-    return badInput(m.file, m.position.line, h.field(), "invalid JSON: " + ec.message() + " (the response ends early)");
+  if (!m.stream.finish()) {
+    Error e = m.error();
+    if (m.stream.syntaxError() == "unexpected end of input") e.message += " (the response ends early)";
+    return e;
+  }
+  const Handler& h = m.handler;
   if (!h.status) return badInput(m.file, 0, "status", "not a Prometheus API response: no \"status\"");
   if (*h.status == "error") {
     return badInput(m.file, 0, "status",

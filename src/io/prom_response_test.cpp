@@ -75,7 +75,7 @@ TEST_CASE("prom_response: status error is reported with its type and text") {
 }
 
 TEST_CASE("prom_response: malformed responses, located") {
-  // The offset is 0-based and points at the end of the token that is wrong.
+  // The offset is 0-based and points at the last byte of the token that is wrong.
   CHECK(describe(R"({"status":"success","data":{"resultType":"scalar","result":[1,"2"]}})") ==
         "q.json:1: data: resultType \"scalar\": a range query (matrix) or an instant query (vector) is needed "
         "(at byte offset 48, near \"a\":{\"resultType\":\"scalar\",\"result\":[1,\"2\"]}}\")");
@@ -85,22 +85,22 @@ TEST_CASE("prom_response: malformed responses, located") {
         "\"\"values\":[[1,\"2\"],[2,\"x7\"]]}]}}\")");
   CHECK(describe(R"({"status":"success","data":{"resultType":"matrix","result":[{"values":[[1,"2",3]]}]}})") ==
         "q.json:1: data.result[0].values[0]: a sample is [unix seconds, \"value\"], got more items (at byte offset "
-        "79, near \"lt\":[{\"values\":[[1,\"2\",3]]}]}}\")");
+        "78, near \"ult\":[{\"values\":[[1,\"2\",3]]}]}}\")");
   CHECK(describe(R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{"pod":1}}]}})") ==
-        "q.json:1: data.result[0].metric: label pod: expected a string (at byte offset 78, near "
-        "\"ult\":[{\"metric\":{\"pod\":1}}]}}\")");
+        "q.json:1: data.result[0].metric: label pod: expected a string (at byte offset 77, near "
+        "\"sult\":[{\"metric\":{\"pod\":1}}]}}\")");
   CHECK(describe(R"({"status":"success","data":{"resultType":"matrix","result":[]})") ==
-        "q.json:1: invalid JSON: incomplete JSON (the response ends early)");
+        "q.json:1: invalid JSON: unexpected end of input (the response ends early)");
   CHECK(describe(R"({"status":"success","data":{"resultType":"matrix","result":[}]}})") ==
-        "q.json:1: data.result[0]: invalid JSON: syntax error (at byte offset 60, near "
+        "q.json:1: data.result[0]: invalid JSON: expected a value but found '}' (at byte offset 60, near "
         "\"ype\":\"matrix\",\"result\":[}]}}\")");
   CHECK(describe("[1]") ==
         "q.json:1: not a Prometheus API response: expected a JSON object (at byte offset 0, near \"[1]\")");
   CHECK(describe(R"({"data":{"resultType":"matrix","result":[]}})") ==
         "q.json: status: not a Prometheus API response: no \"status\"");
   CHECK(describe(R"({"status":"success","data":{"resultType":"matrix","result":[{"values":[1]}]}})") ==
-        "q.json:1: data.result[0].values[0]: a sample is [unix seconds, \"value\"], got a scalar (at byte offset 72, "
-        "near \"\",\"result\":[{\"values\":[1]}]}}\")");
+        "q.json:1: data.result[0].values[0]: a sample is [unix seconds, \"value\"], got a scalar (at byte offset 71, "
+        "near \"x\",\"result\":[{\"values\":[1]}]}}\")");
 }
 
 TEST_CASE("prom_response: a sample's time is unix seconds of this era or later") {
@@ -109,7 +109,7 @@ TEST_CASE("prom_response: a sample's time is unix seconds of this era or later")
       describe(
           R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[-1e300,"1"]]}]}})") ==
       "q.json:1: data.result[0].values[0]: a sample's time must be unix seconds from 0 to 1e11, got -1e+300 (at byte "
-      "offset 90, near \"ic\":{},\"values\":[[-1e300,\"1\"]]}]}}\")");
+      "offset 89, near \"ric\":{},\"values\":[[-1e300,\"1\"]]}]}}\")");
 }
 
 TEST_CASE("prom_response: sample values") {

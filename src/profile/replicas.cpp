@@ -6,7 +6,15 @@
 namespace gpuslice {
 
 void SampleTimes::add(double unixSeconds) {
-  const std::int64_t ms = std::llround(unixSeconds * 1000);
+  // llround, without its cost on the usual time (not negative, under 2^53 ms).
+  const double exact = unixSeconds * 1000;
+  std::int64_t ms = 0;
+  if (exact >= 0 && exact < 9e15) {
+    ms = static_cast<std::int64_t>(exact);
+    if (exact - static_cast<double>(ms) >= 0.5) ++ms;  // the fraction is exact: half rounds up
+  } else {
+    ms = std::llround(exact);
+  }
   if (!runs_.empty()) {
     Run& r = runs_.back();
     const std::int64_t last = r.start + r.step * (r.count - 1);
