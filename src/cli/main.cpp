@@ -23,6 +23,8 @@ const CommandEntry kCommands[] = {
     {"profile", "Measure workloads from DCGM exporter metrics and write a WorkloadSet", gpuslice::cli::registerProfile},
     {"pricing", "Build a price table for any region from the EC2 price files AWS publishes",
      gpuslice::cli::registerPricing},
+    {"diff", "Compare two saved plans: cost, pools and workloads that changed (table, Markdown, JSON)",
+     gpuslice::cli::registerDiff},
     {"schema",
      "Print the JSON Schema of a WorkloadSet file, a JSON plan or an error document, for editors and pipelines",
      gpuslice::cli::registerSchema},

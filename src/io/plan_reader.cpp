@@ -10,6 +10,18 @@
 
 namespace gpuslice::io {
 
+std::optional<Error> checkPlanKind(const Decoder& d, const Node& root) {
+  for (const auto& [key, want] : {std::pair{"apiVersion", "gpuslice.dev/v1alpha1"}, std::pair{"kind", "Plan"}}) {
+    auto s = requiredString(d, root, key, "");
+    if (!s) return s.error();
+    if (*s != want) {
+      return d.error(*root.find(key), key,
+                     fmt::format("must be {}: this file is not a plan of gpuslice plan --format json", want));
+    }
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 Result<const Node*> member(const Decoder& d, const Node& parent, std::string_view key, const std::string& f) {
@@ -211,19 +223,6 @@ Result<SavedSettings> savedSettings(const Decoder& d, const Node& root) {
   return s;
 }
 
-/// apiVersion and kind: those of a plan.
-std::optional<Error> checkKind(const Decoder& d, const Node& root) {
-  for (const auto& [key, want] : {std::pair{"apiVersion", "gpuslice.dev/v1alpha1"}, std::pair{"kind", "Plan"}}) {
-    auto s = requiredString(d, root, key, "");
-    if (!s) return s.error();
-    if (*s != want) {
-      return d.error(*root.find(key), key,
-                     fmt::format("must be {}: this file is not a plan of gpuslice plan --format json", want));
-    }
-  }
-  return std::nullopt;
-}
-
 /// What reading the pools leaves for reading the workloads and the re-check.
 struct PoolsRead {
   std::map<std::string, std::size_t> index;  ///< by name
@@ -318,7 +317,7 @@ Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const
   const Decoder d(file);
   const Node& root = *doc;
   if (!root.isMapping()) return d.error(root, "", "a plan must be a mapping (gpuslice plan --format json)");
-  if (auto e = checkKind(d, root)) return *e;
+  if (auto e = checkPlanKind(d, root)) return *e;
   SavedPlan out;
   auto planNode = member(d, root, "plan", "");
   if (!planNode) return planNode.error();

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "io/decode.h"
 #include "model/catalog.h"
 #include "model/plan.h"
 #include "model/workload.h"
@@ -28,5 +29,8 @@ struct SavedPlan {
 /// checkSavedPlan (plan_check.h) lists. Errors name file, line and field: the first that
 /// stops reading, or every rule the plan breaks.
 Result<SavedPlan> readPlan(std::string_view text, const std::string& file, const Catalog& catalog);
+
+/// The document's apiVersion and kind are a plan's (gpuslice.dev/v1alpha1, Plan).
+std::optional<Error> checkPlanKind(const Decoder& d, const Node& root);
 
 }  // namespace gpuslice::io

@@ -40,4 +40,10 @@ std::string planMarkdown(const ReportInput& in);
 /// profile --check's).
 std::string aligned(const std::vector<std::vector<std::string>>& rows);
 
+/// Rows as a GitHub Markdown table, the first row the header; '|' in a cell escaped.
+std::string markdownTable(const std::vector<std::vector<std::string>>& rows);
+
+/// Micro-dollars as "$1,234.57" ("-$0.50"), rounded to cents, half away from zero.
+std::string money(Micros m);
+
 }  // namespace gpuslice::io

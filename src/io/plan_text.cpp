@@ -30,10 +30,6 @@ std::string aligned(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
-namespace {
-
-using Row = std::vector<std::string>;
-
 std::string money(Micros m) {
   const bool negative = m < 0;
   const long long cents = (std::llabs(m) + 5000) / 10000;
@@ -41,6 +37,29 @@ std::string money(Micros m) {
   for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) whole.insert(static_cast<std::size_t>(i), ",");
   return fmt::format("{}${}.{:02d}", negative ? "-" : "", whole, cents % 100);
 }
+
+std::string markdownTable(const std::vector<std::vector<std::string>>& rows) {
+  std::string out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::string line = "|";
+    for (const std::string& cell : rows[i]) {
+      std::string escaped;
+      for (char c : cell) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
+      line += " " + escaped + " |";
+    }
+    out += line + "\n";
+    if (i == 0) {
+      std::string sep = "|";
+      for (std::size_t k = 0; k < rows[0].size(); ++k) sep += " --- |";
+      out += sep + "\n";
+    }
+  }
+  return out;
+}
+
+namespace {
+
+using Row = std::vector<std::string>;
 
 std::string fleetText(const Fleet& f) {
   std::vector<std::string> parts;
@@ -245,24 +264,7 @@ std::string planTable(const ReportInput& in) {
 std::string planMarkdown(const ReportInput& in) {
   const Plan& p = in.plan;
   const Summary s = summarize(in);
-  auto table = [](const std::vector<Row>& rows) {
-    std::string out;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      std::string line = "|";
-      for (const std::string& cell : rows[i]) {
-        std::string escaped;
-        for (char c : cell) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
-        line += " " + escaped + " |";
-      }
-      out += line + "\n";
-      if (i == 0) {
-        std::string sep = "|";
-        for (std::size_t k = 0; k < rows[0].size(); ++k) sep += " --- |";
-        out += sep + "\n";
-      }
-    }
-    return out;
-  };
+  const auto table = markdownTable;
   std::string out =
       fmt::format("# gpuslice plan\n\n{} workloads, {} pods, strategy `{}`, {} prices for {} of {} ({}).\n\n",
                   in.set.workloads.size(), s.pods, strategyName(p.strategy), capacityName(p.capacity),
