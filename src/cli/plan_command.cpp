@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/plan_inputs.h"
+#include "io/explain_text.h"
 #include "io/files.h"
 #include "io/plan_report.h"
 #include "planner/planner.h"
@@ -58,6 +59,7 @@ struct PlanArgs {
   PlanInputs in;
   std::string format = "table";
   std::string output = "-";
+  std::string explain;
 };
 
 int runPlan(const PlanArgs& a) {
@@ -66,7 +68,11 @@ int runPlan(const PlanArgs& a) {
   const PlannedInputs& p = **planned;
   const io::ReportInput in{p.plan, p.set, p.catalog, p.options};
   std::string text;
-  if (a.format == "json")
+  if (!a.explain.empty()) {
+    auto e = explainPlacement(p.set, p.catalog, p.options, p.plan, a.explain);
+    if (!e) return report(e.errors());
+    text = io::explanationText(*e);
+  } else if (a.format == "json")
     text = io::planJsonText(in);
   else if (a.format == "yaml")
     text = io::planYamlText(in);
@@ -105,6 +111,12 @@ Runner registerPlan(CLI::App& app) {
       ->check(CLI::IsMember({"table", "json", "yaml", "markdown"}))
       ->capture_default_str();
   app.add_option("-o,--output", a->output, "Write to FILE (atomically: whole or not at all) instead of stdout");
+  app.add_option("--explain", a->explain,
+                 "Instead of the plan, say why workload NAME (namespace/name, or a name only one has) went where "
+                 "it did: what it needs, its pool and what a pod costs there, every slot it fits alone on its nodes "
+                 "(cheapest first), and what each cheaper slot one step away would need of it (less GPU memory, a "
+                 "lower busy share, another isolation). MIG slots are not weighed")
+      ->type_name("NAME");
   return [a] { return runPlan(*a); };
 }
 

@@ -65,7 +65,8 @@ Result<SavedPool> readPool(const Decoder& d, const Node& n, const std::string& f
 }
 
 /// The slot as the plan's table words it; `replicas`: the pool's.
-Result<std::string> slotText(const Decoder& d, const Node& n, const std::string& f, const std::string& mode, int replicas) {
+Result<std::string> slotText(const Decoder& d, const Node& n, const std::string& f, const std::string& mode,
+                             int replicas) {
   if (mode == "mig") {
     auto profile = requiredString(d, n, "profile", f);
     if (!profile) return profile.error();
@@ -73,7 +74,8 @@ Result<std::string> slotText(const Decoder& d, const Node& n, const std::string&
   }
   if (mode == "mps") return fmt::format("1/{} MPS", replicas);
   if (mode == "time-slicing") return fmt::format("1/{} time-sliced", replicas);
-  if (mode != "dedicated") return d.error(*n.find("mode"), join(f, "mode"), "must be dedicated, time-slicing, mps or mig");
+  if (mode != "dedicated")
+    return d.error(*n.find("mode"), join(f, "mode"), "must be dedicated, time-slicing, mps or mig");
   const Node* gpus = n.find("gpuCount");
   if (!gpus) return std::string("whole GPU");
   auto v = d.integer(*gpus, join(f, "gpuCount"), 1, 16);
@@ -284,9 +286,10 @@ std::string heading(const PlanDiff& d) {
                                 percentChange(d.before.hourly, d.after.hourly), money(d.before.hourly * kHoursPerMonth),
                                 money(d.after.hourly * kHoursPerMonth), signedMoney(delta * kHoursPerMonth));
   out += fmt::format("instances: {} -> {}\n", d.before.instances, d.after.instances);
-  auto prices = [](const PlanSummary& s) { return fmt::format("{} {} prices of {}", s.capacity, s.region, s.priceDate); };
-  if (prices(d.before) != prices(d.after))
-    out += fmt::format("prices: {} -> {}\n", prices(d.before), prices(d.after));
+  auto prices = [](const PlanSummary& s) {
+    return fmt::format("{} {} prices of {}", s.capacity, s.region, s.priceDate);
+  };
+  if (prices(d.before) != prices(d.after)) out += fmt::format("prices: {} -> {}\n", prices(d.before), prices(d.after));
   return out;
 }
 

@@ -32,9 +32,9 @@ struct SavedPlacement {
 struct PlanSummary {
   std::string file;
   std::string region, priceDate, capacity;
-  Micros hourly = 0;     ///< plan.hourlyCost
-  Micros baseline = 0;   ///< baseline.hourlyCost (today's fleet)
-  int instances = 0;     ///< the pools' nodes
+  Micros hourly = 0;                       ///< plan.hourlyCost
+  Micros baseline = 0;                     ///< baseline.hourlyCost (today's fleet)
+  int instances = 0;                       ///< the pools' nodes
   std::vector<SavedPool> pools;            ///< by name
   std::vector<SavedPlacement> placements;  ///< by name
 };
@@ -54,7 +54,7 @@ struct Change {
 
 struct PlanDiff {
   PlanSummary before, after;
-  std::vector<Change<SavedPool>> pools;            ///< every pool of either plan, by name
+  std::vector<Change<SavedPool>> pools;           ///< every pool of either plan, by name
   std::vector<Change<SavedPlacement>> workloads;  ///< every workload of either plan, by name
   int changedPools() const;
   int changedWorkloads() const;

@@ -14,6 +14,7 @@
 #include "planner/context.h"
 #include "planner/describe.h"
 #include "planner/diagnostics.h"
+#include "planner/explain.h"
 #include "planner/fit.h"
 #include "planner/fleet_notes.h"
 #include "planner/mig_packing.h"
@@ -337,6 +338,26 @@ Result<Plan> makePartialPlan(WorkloadSet& set, const Catalog& catalog, const Pla
 Error unplannedError(const Unplanned& u) {
   return detail::workloadError(u.workload, ErrorKind::Infeasible, "",
                                fmt::format("{} fits nowhere: {}", u.workload.qualifiedName(), u.why));
+}
+
+Result<Explanation> explainPlacement(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options,
+                                     const Plan& plan, const std::string& name) {
+  Prepared p;
+  if (ErrorList e = prepare(set, catalog, options, p); !e.empty()) return e;
+  const std::vector<Workload>& ws = *p.workloads;
+  std::vector<std::size_t> found;
+  for (std::size_t i = 0; i < ws.size(); ++i) {
+    if (ws[i].qualifiedName() == name || (name.find('/') == std::string::npos && ws[i].name == name))
+      found.push_back(i);
+  }
+  auto usage = [](std::string message) { return Error{ErrorKind::Usage, "", 0, "--explain", std::move(message)}; };
+  if (found.empty()) return usage(fmt::format("no workload {} in the plan (give namespace/name)", name));
+  if (found.size() > 1)
+    return usage(fmt::format("{} names {} workloads; give namespace/name ({}, ...)", name, found.size(),
+                             ws[found[0]].qualifiedName()));
+  const std::size_t i = found[0];
+  if (i >= plan.placements.size()) return usage(fmt::format("{} was left out of the plan", name));
+  return detail::explainWorkload(p.ctx, ws[i], plan, plan.placements[i]);
 }
 
 }  // namespace gpuslice

@@ -3,6 +3,7 @@
 
 #include "model/catalog.h"
 #include "model/error.h"
+#include "model/explain.h"
 #include "model/plan.h"
 #include "model/workload.h"
 
@@ -22,6 +23,11 @@ Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const Plan
 /// that fit nowhere without MPS, or those without MIG, whichever are fewer, are left out.
 /// Errors: as makePlan's, except Infeasible.
 Result<Plan> makePartialPlan(WorkloadSet& set, const Catalog& catalog, const PlanOptions& options);
+
+/// plan --explain: why the workload `name` went where `plan` (made from these inputs) put it
+/// (planner/explain.h).
+Result<Explanation> explainPlacement(const WorkloadSet& set, const Catalog& catalog, const PlanOptions& options,
+                                     const Plan& plan, const std::string& name);
 
 /// The Infeasible error that makePlan reports for a workload makePartialPlan left out.
 Error unplannedError(const Unplanned& u);
