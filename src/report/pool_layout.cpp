@@ -8,6 +8,19 @@ namespace gpuslice::report {
 
 namespace {
 
+/// The instances of one MIG GPU laid out as `geometry`, as fractions of its memory slices.
+std::vector<SlotPicture> migSlots(const std::vector<MigSlot>& geometry, const MigGpu& mig) {
+  std::vector<SlotPicture> slots;
+  const double total = std::max(1, mig.memorySlices);
+  for (const MigSlot& s : geometry) {
+    const auto p = std::find_if(mig.profiles.begin(), mig.profiles.end(),
+                                [&](const MigProfile& m) { return m.name == s.profile; });
+    const int size = p == mig.profiles.end() ? 1 : p->memorySlices;
+    slots.push_back({s.start / total, size / total, s.profile, std::nullopt});
+  }
+  return slots;
+}
+
 /// An empty node of `pool`: its GPUs with their free slots.
 NodePicture emptyNode(const Pool& pool, const MigGpu* mig) {
   NodePicture node;
@@ -15,13 +28,7 @@ NodePicture emptyNode(const Pool& pool, const MigGpu* mig) {
   for (int g = 0; g < gpus; ++g) {
     std::vector<SlotPicture> slots;
     if (pool.mode == Mode::Mig && mig && static_cast<std::size_t>(g) < pool.geometry.size()) {
-      for (const MigSlot& s : pool.geometry[static_cast<std::size_t>(g)]) {
-        const auto p = std::find_if(mig->profiles.begin(), mig->profiles.end(),
-                                    [&](const MigProfile& m) { return m.name == s.profile; });
-        const int size = p == mig->profiles.end() ? 1 : p->memorySlices;
-        const double total = std::max(1, mig->memorySlices);
-        slots.push_back({s.start / total, size / total, s.profile, std::nullopt});
-      }
+      slots = migSlots(pool.geometry[static_cast<std::size_t>(g)], *mig);
     } else if (pool.mode == Mode::TimeSlicing || pool.mode == Mode::Mps) {
       const int r = std::max(1, pool.replicas);
       for (int k = 0; k < r; ++k) slots.push_back({static_cast<double>(k) / r, 1.0 / r, fmt::format("1/{}", r), {}});

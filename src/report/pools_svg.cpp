@@ -16,7 +16,7 @@ namespace gpuslice::report {
 namespace {
 
 constexpr int kMaxNodesDrawn = 4;
-constexpr double kGpuWidth = 200, kGpuHeight = 46, kGap = 8, kPad = 10, kLabel = 18, kTitle = 26;
+constexpr double kGpuWidth = 260, kGpuHeight = 46, kGap = 8, kPad = 10, kLabel = 18, kTitle = 26;
 constexpr int kGpusPerRow = 4;
 constexpr double kCharWidth = 6.6;  // of the 11px sans-serif labels, roughly
 
