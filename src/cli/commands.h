@@ -21,6 +21,7 @@ Runner registerSchema(CLI::App& app);
 Runner registerProfile(CLI::App& app);
 Runner registerPricing(CLI::App& app);
 Runner registerDiff(CLI::App& app);
+Runner registerReport(CLI::App& app);
 
 /// Prints "gpuslice: <error>" on stderr and returns the exit code for its kind.
 int report(const Error& e);

@@ -17,6 +17,8 @@ struct CommandEntry {
 
 const CommandEntry kCommands[] = {
     {"plan", "Plan pools, instance counts, cost, savings and risk for a set of workloads", gpuslice::cli::registerPlan},
+    {"report", "Write the plan as one HTML page for decision makers: strategies, cost by team, pools, risks",
+     gpuslice::cli::registerReport},
     {"render", "Write the manifests for a plan: ConfigMaps, Helm values, Karpenter objects, workload patches",
      gpuslice::cli::registerRender},
     {"catalog", "Print the built-in (or a given) instance and GPU tables", gpuslice::cli::registerCatalog},

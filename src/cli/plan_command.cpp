@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/plan_inputs.h"
+#include "cli/report_output.h"
 #include "io/explain_text.h"
 #include "io/files.h"
 #include "io/plan_report.h"
@@ -53,7 +54,21 @@ Workloads:
   BUSY SLOWDOWN  throughput lost when every pod of its GPU is busy at its p95 share
   WORST STRETCH  worst-case latency stretch of one request while its neighbours are busy
                  (time-slicing r x 1.2, MPS 1 / its thread cap, MIG its busy share / SM share)
-  NOTE        estimate: figures scaled from another GPU model)";
+  NOTE        estimate: figures scaled from another GPU model
+Cost by namespace, cost by team (chargeback; also JSON's chargeback and --format csv):
+  TODAY       the namespace's (team's) share of the baseline: today's nodes of one instance
+              type and capacity split by the nodes' worth of pods each workload holds there
+  PLAN        its share of the planned pools: a pool's cost split by the GPU room its
+              workloads' pods hold (whole GPUs, time-slicing or MPS slots, MIG memory slices),
+              idle room paid in the same proportion
+  A workload's team is its `team` field, else its namespace (workloads carry no labels, so
+  there is no label to take a team from); COST BY TEAM is printed when some workload sets a
+  team. Shares are exact to the micro-dollar (JSON); printed in cents by largest remainder so
+  that every column adds up to the baseline's and the plan's printed cost.
+--format csv: cost by namespace and by team, one row each, header
+  group,name,workloads,pods,today_hourly,plan_hourly,today_monthly,plan_monthly
+  group is namespace or team; figures in dollars, two decimals, each column of a group
+  adding up to the printed baseline (today_*) or plan (plan_*) cost.)";
 
 struct PlanArgs {
   PlanInputs in;
@@ -78,7 +93,13 @@ int runPlan(const PlanArgs& a) {
     text = io::planYamlText(in);
   else if (a.format == "markdown")
     text = io::planMarkdown(in);
-  else
+  else if (a.format == "csv")
+    text = io::planCsv(in);
+  else if (a.format == "html" || a.format == "svg") {
+    auto page = reportText(p, a.format);
+    if (!page) return report(page.errors());
+    text = std::move(*page);
+  } else
     text = io::planTable(in);
   if (auto e = io::writeFileAtomic(a.output, text)) return report(*e);
   if (p.plan.unplanned.empty()) return 0;
@@ -107,8 +128,9 @@ Runner registerPlan(CLI::App& app) {
                "3 when some were left out");
   app.add_option("--format", a->format,
                  "Output format. With json or yaml, a run that fails also prints every error on stdout as "
-                 "{errors: [{field, file, kind, line, message}]} (kind: bad-input, usage or infeasible)")
-      ->check(CLI::IsMember({"table", "json", "yaml", "markdown"}))
+                 "{errors: [{field, file, kind, line, message}]} (kind: bad-input, usage or infeasible). html and svg: "
+                 "as gpuslice report writes them")
+      ->check(CLI::IsMember({"table", "json", "yaml", "markdown", "csv", "html", "svg"}))
       ->capture_default_str();
   app.add_option("-o,--output", a->output, "Write to FILE (atomically: whole or not at all) instead of stdout");
   app.add_option("--explain", a->explain,

@@ -11,6 +11,7 @@
 #include "io/plan_reader.h"
 #include "io/plan_report.h"
 #include "io/tree_writer.h"
+#include "model/money.h"
 
 namespace gpuslice::io {
 
@@ -233,7 +234,7 @@ namespace {
 using Row = std::vector<std::string>;
 
 /// "+$1.23", "-$0.50", "$0.00".
-std::string signedMoney(Micros m) { return m > 0 ? "+" + money(m) : money(m); }
+std::string signedMoney(Micros m) { return m > 0 ? "+" + moneyText(m) : moneyText(m); }
 
 /// "3 -> 4", or "3" when it did not change or one side is missing (added, removed).
 template <class T, class F>
@@ -255,7 +256,7 @@ std::vector<Row> poolRows(const PlanDiff& d, Row header) {
                     fromTo(c, [](const SavedPool& p) { return p.mode; }),
                     fromTo(c, [](const SavedPool& p) { return std::to_string(p.nodes); }),
                     fromTo(c, [](const SavedPool& p) { return std::to_string(p.pods); }),
-                    fromTo(c, [](const SavedPool& p) { return money(p.hourly); }),
+                    fromTo(c, [](const SavedPool& p) { return moneyText(p.hourly); }),
                     signedMoney(hourlyOf(c.after) - hourlyOf(c.before))});
   }
   return rows;
@@ -281,10 +282,11 @@ std::string percentChange(Micros before, Micros after) {
 /// The lines above the tables: the two plans, their cost and instances.
 std::string heading(const PlanDiff& d) {
   const Micros delta = d.after.hourly - d.before.hourly;
-  std::string out = fmt::format("cost: {}/h -> {}/h ({}/h{}), {}/month -> {}/month ({}/month)\n",
-                                money(d.before.hourly), money(d.after.hourly), signedMoney(delta),
-                                percentChange(d.before.hourly, d.after.hourly), money(d.before.hourly * kHoursPerMonth),
-                                money(d.after.hourly * kHoursPerMonth), signedMoney(delta * kHoursPerMonth));
+  std::string out =
+      fmt::format("cost: {}/h -> {}/h ({}/h{}), {}/month -> {}/month ({}/month)\n", moneyText(d.before.hourly),
+                  moneyText(d.after.hourly), signedMoney(delta), percentChange(d.before.hourly, d.after.hourly),
+                  moneyText(d.before.hourly * kHoursPerMonth), moneyText(d.after.hourly * kHoursPerMonth),
+                  signedMoney(delta * kHoursPerMonth));
   out += fmt::format("instances: {} -> {}\n", d.before.instances, d.after.instances);
   auto prices = [](const PlanSummary& s) {
     return fmt::format("{} {} prices of {}", s.capacity, s.region, s.priceDate);

@@ -4,6 +4,7 @@
 
 #include "io/plan_report.h"
 #include "io/tree_writer.h"
+#include "model/chargeback.h"
 
 namespace gpuslice::io {
 
@@ -186,6 +187,34 @@ void planned(TreeWriter& w, const ReportInput& in) {
   w.endMap();
 }
 
+/// "chargeback": cost by namespace and by team, today and planned (model/chargeback.h),
+/// figures exact to the micro-dollar, so each list adds up to the baseline's and the plan's cost.
+void chargeback(TreeWriter& w, const ReportInput& in) {
+  w.key("chargeback");
+  w.beginMap();
+  for (const auto& [key, group] :
+       {std::pair{"byNamespace", CostGroup::Namespace}, std::pair{"byTeam", CostGroup::Team}}) {
+    w.key(key);
+    w.beginList();
+    for (const CostLine& line : costBy(in.plan, in.set, group)) {
+      w.beginMap();
+      w.key("baseline");
+      w.beginMap();
+      w.field("hourlyCost", dollars(line.baselineHourly));
+      w.field("monthlyCost", monthly(line.baselineHourly));
+      w.endMap();
+      w.field("hourlyCost", dollars(line.hourly));
+      w.field("monthlyCost", monthly(line.hourly));
+      w.field("name", line.name);
+      w.field("pods", line.pods);
+      w.field("workloads", line.workloads);
+      w.endMap();
+    }
+    w.endList();
+  }
+  w.endMap();
+}
+
 /// "pricing": where the price table comes from.
 void pricing(TreeWriter& w, const Catalog& catalog) {
   w.key("pricing");
@@ -293,6 +322,7 @@ void writePlan(TreeWriter& w, const ReportInput& in) {
   alternatives(w, p);
   w.field("apiVersion", "gpuslice.dev/v1alpha1");
   baseline(w, p);
+  chargeback(w, in);
   w.field("kind", "Plan");
   w.field("notes", p.notes);
   planned(w, in);

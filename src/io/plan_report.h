@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "model/money.h"
 #include "model/plan.h"
 
 namespace gpuslice::io {
@@ -15,9 +16,6 @@ struct ReportInput {
   const Catalog& catalog;
   const PlanOptions& options;
 };
-
-/// Hours in the month the monthly figures use.
-constexpr int kHoursPerMonth = 730;
 
 class TreeWriter;
 
@@ -36,6 +34,13 @@ std::string planTable(const ReportInput& in);
 /// GitHub-flavoured Markdown.
 std::string planMarkdown(const ReportInput& in);
 
+/// Cost by namespace and by team as CSV (RFC 4180, CRLF-free: lines end in "\n"): the header
+/// `group,name,workloads,pods,today_hourly,plan_hourly,today_monthly,plan_monthly`, then one
+/// row per namespace (group `namespace`) and one per team (group `team`), each sorted by name.
+/// Figures are dollars with two decimals; each column of a group adds up to the printed
+/// baseline or plan cost (model/chargeback.h).
+std::string planCsv(const ReportInput& in);
+
 /// Rows padded to aligned columns, two spaces apart; no trailing spaces (the plan's tables,
 /// profile --check's).
 std::string aligned(const std::vector<std::vector<std::string>>& rows);
@@ -43,7 +48,5 @@ std::string aligned(const std::vector<std::vector<std::string>>& rows);
 /// Rows as a GitHub Markdown table, the first row the header; '|' in a cell escaped.
 std::string markdownTable(const std::vector<std::vector<std::string>>& rows);
 
-/// Micro-dollars as "$1,234.57" ("-$0.50"), rounded to cents, half away from zero.
-std::string money(Micros m);
 
 }  // namespace gpuslice::io

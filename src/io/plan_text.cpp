@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "io/plan_report.h"
+#include "model/chargeback.h"
+#include "model/money.h"
 #include "util/quantity.h"
 
 namespace gpuslice::io {
@@ -28,14 +30,6 @@ std::string aligned(const std::vector<std::vector<std::string>>& rows) {
     out += line + "\n";
   }
   return out;
-}
-
-std::string money(Micros m) {
-  const bool negative = m < 0;
-  const long long cents = (std::llabs(m) + 5000) / 10000;
-  std::string whole = std::to_string(cents / 100);
-  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) whole.insert(static_cast<std::size_t>(i), ",");
-  return fmt::format("{}${}.{:02d}", negative ? "-" : "", whole, cents % 100);
 }
 
 std::string markdownTable(const std::vector<std::vector<std::string>>& rows) {
@@ -61,6 +55,8 @@ namespace {
 
 using Row = std::vector<std::string>;
 
+std::string money(Micros m) { return moneyText(m); }
+
 std::string fleetText(const Fleet& f) {
   std::vector<std::string> parts;
   for (const auto& [type, count] : f.instances) parts.push_back(fmt::format("{} x {}", count, type));
@@ -81,12 +77,6 @@ std::string slotText(const Pool& p, const Placement& pl, const InstanceType* typ
     case Mode::Mig: return "MIG " + pl.profile;
   }
   return "";
-}
-
-/// `m` rounded to whole cents (half away from zero), in micro-dollars: the figure money() prints.
-Micros shownCents(Micros m) {
-  const Micros c = (std::llabs(m) + 5000) / 10000 * 10000;
-  return m < 0 ? -c : c;
 }
 
 /// A difference as the screen shows it: the printed `from` less the printed `to`, per hour and
@@ -232,6 +222,26 @@ std::vector<Row> workloadRows(const ReportInput& in) {
   return rows;
 }
 
+/// Cost by namespace or team: each column in cents adding up to the summary's printed figure.
+std::vector<Row> costRows(const ReportInput& in, CostGroup group) {
+  std::vector<Row> rows{{group == CostGroup::Namespace ? "NAMESPACE" : "TEAM", "WORKLOADS", "PODS", "TODAY/H", "PLAN/H",
+                         "TODAY/MONTH", "PLAN/MONTH"}};
+  const std::vector<CostLine> lines = costBy(in.plan, in.set, group);
+  const std::vector<CostCents> cents = costCents(lines, in.plan, kHoursPerMonth);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const CostCents& c = cents[i];
+    rows.push_back({lines[i].name, std::to_string(lines[i].workloads), std::to_string(lines[i].pods),
+                    money(c.baselineHourly * 10000), money(c.hourly * 10000), money(c.baselineMonthly * 10000),
+                    money(c.monthly * 10000)});
+  }
+  return rows;
+}
+
+/// Whether some workload names a team: else the cost by team is the cost by namespace.
+bool anyTeam(const WorkloadSet& set) {
+  return std::any_of(set.workloads.begin(), set.workloads.end(), [](const Workload& w) { return !w.team.empty(); });
+}
+
 std::vector<Row> unplannedRows(const Plan& p) {
   std::vector<Row> rows{{"NAMESPACE", "WORKLOAD", "PODS", "WHY"}};
   for (const Unplanned& u : p.unplanned) {
@@ -252,6 +262,8 @@ std::string planTable(const ReportInput& in) {
   out += aligned(summaryRows(in, s, {"", "INSTANCES", "PER HOUR", "PER MONTH"}));
   out += "\n" + aligned(poolRows(p));
   out += "\n" + aligned(workloadRows(in));
+  out += "\nCOST BY NAMESPACE\n" + aligned(costRows(in, CostGroup::Namespace));
+  if (anyTeam(in.set)) out += "\nCOST BY TEAM\n" + aligned(costRows(in, CostGroup::Team));
   if (!p.unplanned.empty()) out += "\nUNPLANNED (fit nowhere)\n" + aligned(unplannedRows(p));
   const std::vector<std::string> notes = allNotes(p);
   if (!notes.empty()) {
@@ -273,6 +285,8 @@ std::string planMarkdown(const ReportInput& in) {
   out += table(summaryRows(in, s, {"", "instances", "per hour", "per month"}));
   out += "\n## Pools\n\n" + table(poolRows(p));
   out += "\n## Workloads\n\n" + table(workloadRows(in));
+  out += "\n## Cost by namespace\n\n" + table(costRows(in, CostGroup::Namespace));
+  if (anyTeam(in.set)) out += "\n## Cost by team\n\n" + table(costRows(in, CostGroup::Team));
   if (!p.unplanned.empty()) out += "\n## Unplanned (fit nowhere)\n\n" + table(unplannedRows(p));
   const std::vector<std::string> notes = allNotes(p);
   if (!notes.empty()) {

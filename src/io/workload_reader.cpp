@@ -305,7 +305,7 @@ bool readWorkload(const Decoder& d, const Node& n, const std::string& f, Workloa
   const std::size_t before = errors.size();
   if (!d.fields(n, f,
                 {"name", "namespace", "replicas", "gpu", "cpu", "memory", "isolation", "sharing", "current", "arch",
-                 "instanceTypes", "container", "kind", "minNodes", "maxReplicas"},
+                 "instanceTypes", "container", "kind", "minNodes", "maxReplicas", "team"},
                 errors)) {
     return false;
   }
@@ -316,6 +316,7 @@ bool readWorkload(const Decoder& d, const Node& n, const std::string& f, Workloa
   else
     collect(errors, readLabel(d, *name, Field(f, "name"), w.name));
   if (const Node* ns = n.find("namespace")) collect(errors, readLabel(d, *ns, Field(f, "namespace"), w.ns));
+  if (const Node* t = n.find("team")) collect(errors, readLabel(d, *t, Field(f, "team"), w.team));
   if (const Node* r = n.find("replicas")) collect(errors, readReplicas(d, *r, f, w));
   const Node* gpu = n.find("gpu");
   if (!gpu)

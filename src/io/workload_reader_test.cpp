@@ -79,7 +79,10 @@ TEST_CASE("every bad value names file, line and field") {
         "w.yaml:6: workloads[0].gpu.memoryGiB: must be a number, got \"2\"");
   CHECK(one(gpu + "      replica: 2\n") ==
         "w.yaml:7: workloads[0].replica: unknown field (allowed here: name, namespace, replicas, gpu, cpu, memory, "
-        "isolation, sharing, current, arch, instanceTypes, container, kind, minNodes, maxReplicas)");
+        "isolation, sharing, current, arch, instanceTypes, container, kind, minNodes, maxReplicas, team)");
+  CHECK(one(gpu + "      team: ML_Platform\n") ==
+        "w.yaml:7: workloads[0].team: ML_Platform is not a DNS-1123 label: it contains 'M': only lower-case "
+        "letters, digits and '-' are allowed");
   CHECK(one(gpu + "      replicas: -1\n") == "w.yaml:7: workloads[0].replicas: must be between 0 and 100000, got -1");
   CHECK(one(gpu + "      replicas: 2.5\n") == "w.yaml:7: workloads[0].replicas: must be a whole number, got 2.5");
   CHECK(one(gpu + "      cpu: abc\n") ==
@@ -136,6 +139,16 @@ TEST_CASE("container and kind name what render patches") {
   CHECK(one("      container: Main\n") ==
         "w.yaml:7: workloads[0].container: Main is not a DNS-1123 label: it contains 'M': only lower-case letters, "
         "digits and '-' are allowed");
+}
+
+TEST_CASE("team names who pays for a workload; without it, its namespace") {
+  const std::string gpu = "      gpu: {model: V100, memoryGiB: 2, compute: 0.5}\n";
+  auto r = io::readWorkloads({{"w.yaml", std::string(kHead) + "    - name: a\n" + gpu +
+                                             "      team: search\n    - name: b\n      namespace: ml\n" + gpu}});
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().describe()));
+  CHECK(r->workloads[0].teamName() == "search");
+  CHECK(r->workloads[1].team.empty());
+  CHECK(r->workloads[1].teamName() == "ml");
 }
 
 TEST_CASE("files merge; duplicates and conflicting regions are errors") {
@@ -242,7 +255,7 @@ TEST_CASE("every schema error of a file is reported, in line order; a bad worklo
       allErrors({{"w.yaml", text}}) ==
       std::vector<std::string>{
           "w.yaml:6: workloads[0].replica: unknown field (allowed here: name, namespace, replicas, gpu, cpu, memory, "
-          "isolation, sharing, current, arch, instanceTypes, container, kind, minNodes, maxReplicas)",
+          "isolation, sharing, current, arch, instanceTypes, container, kind, minNodes, maxReplicas, team)",
           "w.yaml:7: workloads[0].gpu.memoryGiB: must be in (0, 1024], got -1",
           "w.yaml:7: workloads[0].gpu.compute: must be in (0, 1], got 1.5",
           "w.yaml:8: workloads[0].sharing[1]: unknown sharing mode slicing (one of dedicated, time-slicing, mps, mig)",

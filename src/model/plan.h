@@ -133,7 +133,12 @@ struct Placement {
   std::string gpuModel;         ///< the model its figures were measured on, as the GPU table names it
   std::int64_t computePpm = 0;  ///< per pod, on the pool's GPU model
   std::string profile;          ///< MIG pools: the profile each pod gets
-  int minNodes = 1;             ///< the fewest nodes its pods spread over (minNodes, --min-nodes)
+  /// Its pods' share of their pool's hourly cost and of the baseline's (planner/cost_shares.h
+  /// says how they are split): the shares of a pool, and of the baseline, add up to its cost
+  /// exactly. What the plan's cost by namespace and by team adds up.
+  Micros hourly = 0;
+  Micros baselineHourly = 0;
+  int minNodes = 1;  ///< the fewest nodes its pods spread over (minNodes, --min-nodes)
   Risk risk;
 };
 

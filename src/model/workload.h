@@ -45,6 +45,8 @@ struct SourceRef {
 struct Workload {
   std::string name;
   std::string ns = "default";
+  /// team: who pays for it in the plan's cost by team (a DNS-1123 label); empty: its namespace.
+  std::string team;
   int replicas = 1;
   /// gpu.count: whole GPUs each pod requests on one node (tensor-parallel inference, training).
   /// memoryMiB and computePpm stay per GPU, each of its GPUs holding them. Above 1 the pod is
@@ -81,6 +83,8 @@ struct Workload {
   SourceRef source;
 
   std::string qualifiedName() const { return ns + "/" + name; }
+  /// The team its cost is charged to: `team`, else its namespace.
+  const std::string& teamName() const { return team.empty() ? ns : team; }
   const std::string& containerName() const { return container.empty() ? name : container; }
 };
 

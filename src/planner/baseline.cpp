@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 
 #include "planner/fit.h"
+#include "util/apportion.h"
 #include "util/quantity.h"
 
 namespace gpuslice::detail {
@@ -116,8 +118,11 @@ Result<BaselineSlot> currentSlot(const PlanContext& ctx, const Workload& w, std:
 
 Result<Baseline> baselineFleet(const PlanContext& ctx, const std::vector<Workload>& ws) {
   Baseline result;
-  std::map<std::pair<std::string, Capacity>, double> nodes;  // fractional node demand per type and capacity
-  for (const Workload& w : ws) {
+  result.byWorkload.assign(ws.size(), 0);
+  // Per instance type and capacity, the workloads there and the pods per node each gets.
+  std::map<std::pair<std::string, Capacity>, std::vector<std::pair<std::size_t, int>>> groups;
+  for (std::size_t wi = 0; wi < ws.size(); ++wi) {
+    const Workload& w = ws[wi];
     BaselineSlot slot;
     if (w.currentType) {
       auto current = currentSlot(ctx, w, result.notes);
@@ -133,14 +138,26 @@ Result<Baseline> baselineFleet(const PlanContext& ctx, const std::vector<Workloa
         continue;
       }
     }
-    nodes[{slot.type->name, baselineCapacity(w)}] += static_cast<double>(w.replicas) / slot.podsPerNode;
+    groups[{slot.type->name, baselineCapacity(w)}].push_back({wi, slot.podsPerNode});
   }
   Fleet& fleet = result.fleet;
-  for (const auto& [key, demand] : nodes) {
+  for (const auto& [key, members] : groups) {
     const auto& [name, capacity] = key;
-    const int n = static_cast<int>(std::ceil(demand - 1e-9));
+    // Nodes' worth of pods, replicas / pods per node, as whole numbers over a common denominator.
+    std::int64_t denominator = 1;
+    for (const auto& [wi, perNode] : members) denominator = std::lcm(denominator, std::int64_t{perNode});
+    std::vector<std::int64_t> worth;
+    std::int64_t total = 0;
+    for (const auto& [wi, perNode] : members) {
+      worth.push_back(std::int64_t{ws[wi].replicas} * (denominator / perNode));
+      total += worth.back();
+    }
+    const int n = static_cast<int>((total + denominator - 1) / denominator);
+    const Micros cost = *Catalog::price(*ctx.catalog->findType(name), capacity) * n;
     fleet.instances[name] += n;
-    fleet.hourly += *Catalog::price(*ctx.catalog->findType(name), capacity) * n;
+    fleet.hourly += cost;
+    const std::vector<std::int64_t> shares = apportion(cost, worth);
+    for (std::size_t k = 0; k < members.size(); ++k) result.byWorkload[members[k].first] = shares[k];
   }
   return result;
 }

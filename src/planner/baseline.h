@@ -15,6 +15,9 @@ struct Baseline {
   /// or max-pods): the workload and what it needs against what the type has, and where it is
   /// priced instead.
   std::vector<std::string> notes;
+  /// Each workload's share of the fleet's hourly cost (planner/cost_shares.h), indexed like
+  /// the workloads; 0 for one left out of the baseline.
+  std::vector<Micros> byWorkload;
 };
 
 /// One whole GPU per pod (gpu.count of them): on the workload's current type when given, else on

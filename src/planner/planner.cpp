@@ -12,6 +12,7 @@
 #include "planner/bound/lower_bound.h"
 #include "planner/classes.h"
 #include "planner/context.h"
+#include "planner/cost_shares.h"
 #include "planner/describe.h"
 #include "planner/diagnostics.h"
 #include "planner/explain.h"
@@ -276,6 +277,9 @@ Result<Plan> makePlan(const WorkloadSet& set, const Catalog& catalog, const Plan
   if (!baseline) return baseline.errors();
   plan.baseline = std::move(baseline->fleet);
   const std::vector<Workload>& planned = *best->prepared->workloads;
+  detail::splitPoolCosts(catalog, planned, plan);
+  for (std::size_t wi = 0; wi < plan.placements.size(); ++wi)
+    plan.placements[wi].baselineHourly = baseline->byWorkload[wi];
   if (detail::baselineCapacityDiffers(planned, plan.capacity)) {
     plan.fleetAtBaselineCapacity = detail::fleetAtBaselineCapacity(catalog, planned, plan);
     if (!plan.fleetAtBaselineCapacity) {
