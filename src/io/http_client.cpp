@@ -136,6 +136,7 @@ HttpOutcome HttpClient::perform(const HttpRequest& r, const BodyCallback& body) 
   } else {
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, r.timeoutSeconds);
   }
+  if (r.bufferBytes > 0) curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, r.bufferBytes);
   if (r.maxRedirects > 0) {
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(curl, CURLOPT_MAXREDIRS, r.maxRedirects);

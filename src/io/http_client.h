@@ -23,6 +23,7 @@ struct HttpRequest {
   /// When > 0, replaces timeoutSeconds for long downloads: fail when connecting takes this long
   /// or no byte arrives for this long, however long the whole transfer takes.
   long idleTimeoutSeconds = 0;
+  long bufferBytes = 0;   ///< libcurl's receive buffer (fewer, larger body pieces); 0: its default, 16 KiB
   long maxRedirects = 0;  ///< redirects followed (3xx with a Location); 0: a 3xx is the answer
   /// Called once, before the first piece of a 2xx body, with the length the server announced
   /// (-1 when it announced none): for a progress bar.

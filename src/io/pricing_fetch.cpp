@@ -16,6 +16,7 @@ namespace {
 constexpr std::size_t kMaxIndexBytes = 8 * 1024 * 1024;  // AWS's EC2 region index is about 20 KB
 constexpr std::size_t kRegionsNamed = 8;                 // in the error for a region not in the index
 constexpr long kMaxRedirects = 5;                        // a mirror behind a CDN may redirect
+constexpr long kBufferBytes = 512 * 1024;                // the offer in pieces of up to 512 KiB
 
 /// Some of the region codes an index lists: those of the same area as `region` ("eu" of
 /// "eu-west-9") first, then the others, at most kRegionsNamed, each group sorted.
@@ -57,6 +58,7 @@ HttpRequest request(const FetchOptions& o, const std::string& url) {
   r.url = url;
   r.idleTimeoutSeconds = o.idleTimeoutSeconds;
   r.maxRedirects = kMaxRedirects;
+  r.bufferBytes = kBufferBytes;
   return r;
 }
 
