@@ -61,14 +61,14 @@ int runImport(const ImportArgs& a) {
 
 constexpr const char* kFetchDescription =
     "Downloads the EC2 offer file of --region from the AWS Price List bulk API (public, no\n"
-    "credentials): first the region index at <endpoint>/offers/v1.0/aws/AmazonEC2/current/region_index.json,\n"
-    "then the current offer file it names, read as a stream (never held whole, in memory or on disk)\n"
-    "and turned into a price table as `gpuslice pricing import` does. The table goes to -o FILE, or\n"
-    "by default to the cache, $XDG_CACHE_HOME/gpuslice/aws-<region>.yaml ($HOME/.cache when\n"
-    "XDG_CACHE_HOME is unset), which plan, render and catalog instances --region then use for\n"
-    "workloads of that region when no --pricing is given. Nothing is written when anything fails.\n"
-    "Proxies: libcurl's environment variables apply (https_proxy, http_proxy, all_proxy, no_proxy).\n"
-    "A progress bar is drawn on stderr when it is a terminal.";
+    "credentials): first the region index, <endpoint>/offers/v1.0/aws/AmazonEC2/current/\n"
+    "region_index.json, then the current offer file it names, read as a stream (never held whole,\n"
+    "in memory or on disk) and turned into a price table as `gpuslice pricing import` does. The\n"
+    "table goes to -o FILE, or by default to the cache, $XDG_CACHE_HOME/gpuslice/aws-<region>.yaml\n"
+    "($HOME/.cache when XDG_CACHE_HOME is unset), which plan, render (of workload files) and\n"
+    "catalog instances --region then use for that region when no --pricing is given. Nothing is\n"
+    "written when anything fails. Proxies: libcurl's environment variables apply (https_proxy,\n"
+    "http_proxy, all_proxy, no_proxy). A progress bar is drawn on stderr when it is a terminal.";
 
 struct FetchArgs {
   io::FetchOptions options;
