@@ -140,6 +140,9 @@ Result<std::string> offerUrlFromIndex(std::string_view text, const std::string& 
     return badInput(indexUrl, url ? url->line : entry->line, field, "required: the URL of the region's offer file");
   }
   std::string path = url->text;
+  if (std::any_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7f; })) {
+    return badInput(indexUrl, url->line, field, "holds a space or a control character: not a URL");
+  }
   const std::size_t query = path.find_first_of("?#");
   if (!path.substr(0, query).ends_with(".json")) {
     return badInput(indexUrl, url->line, field, fmt::format("\"{}\" is not the URL of a JSON offer file", path));

@@ -44,6 +44,11 @@ TEST_CASE("the offer URL of a region: a path joins the endpoint, keeping its own
 }
 
 TEST_CASE("the offer URL of a region: what is wrong with an index, located") {
+  // A NUL (\u0000 in the JSON) would end the URL where libcurl reads it.
+  CHECK(offerUrl("https://mirror.example/a/ind\\u0000ex.json") ==
+        kIndexUrl + ":2: regions.eu-west-1.currentVersionUrl: holds a space or a control character: not a URL");
+  CHECK(offerUrl("/x/eu west/index.json") ==
+        kIndexUrl + ":2: regions.eu-west-1.currentVersionUrl: holds a space or a control character: not a URL");
   CHECK(offerUrl("/x/eu-west-1/index.html") ==
         kIndexUrl +
             ":2: regions.eu-west-1.currentVersionUrl: \"/x/eu-west-1/index.html\" is not the URL of a JSON offer file");
