@@ -125,6 +125,12 @@ d = json.load(sys.stdin)
 print(d["pricing"]["file"], d["pricing"]["region"], d["plan"]["hourlyCost"])' 2>&1)
 if [[ $got == "CACHE/gpuslice/aws-us-west-2.yaml us-west-2 1.33623" ]]; then pass "plan-json"; else fail "plan-json" "$got"; fi
 
+run render --cluster demo --node-role KarpenterNodeRole-demo "$here/workloads-us-west-2.yaml"
+pools=$(printf '%s\n' "$out" | grep '^# Pool ')
+want_pools='# Pool g4dn-xlarge-mps4: 1 x g4dn.xlarge (mps, 4 per GPU), 4 pods
+# Pool g6-xlarge-mps2: 1 x g6.xlarge (mps, 2 per GPU), 2 pods'
+if [[ $code == 0 && $err == "$want_err" && $pools == "$want_pools" ]]; then pass render; else fail render "exit $code" "$err" "$pools"; fi
+
 run catalog instances --region us-west-2
 if [[ $code == 0 && $err == "$want_err" ]]; then
   same catalog-region "$expected/catalog-us-west-2.txt" "$out"
