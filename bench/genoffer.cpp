@@ -4,12 +4,13 @@
 // reserved terms per instance SKU (two with an upfront fee). Prices are invented; the same
 // arguments give the same bytes. Used by bench/pricing.sh and for tests/data/aws/.
 //
-//   gpuslice-genoffer [--format json|csv] [--filler N] [--terms-first] [--lean] [--gpu-types N] > FILE
+//   gpuslice-genoffer [--format json|csv] [--filler N] [--terms-first] [--lean] [--gpu-types N]
+//                     [--region eu-west-1|us-west-2] > FILE
 //
 // --filler N: non-GPU instance types' products (each with the SKU variants above) and as many
 // storage and data-transfer products; about 50 KB of JSON each. --lean: reserved terms only for
 // the plain Linux SKU of each type, and --gpu-types N: the first N GPU types only (for small
-// test fixtures).
+// test fixtures). --region us-west-2: that region's names and every price times 0.9.
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -52,6 +53,7 @@ struct Options {
   std::string region = "eu-west-1";
   std::string location = "EU (Ireland)";
   std::string usagePrefix = "EU-";
+  double priceFactor = 1.0;  // every price times this (another region's invented prices)
 };
 
 const char* const kReservedCodes[] = {"4NA7Y494T4", "6QCMYABX3D", "7NE97W5U4E", "BPH4J8HBKS",
@@ -130,7 +132,7 @@ void addInstance(const Options& o, const Type& t, bool gpuFamily, std::vector<Pr
                {"processorFeatures", "Processor Features", "Intel AVX, Intel AVX2, Intel AVX512, Intel Turbo"},
                {"regionCode", "Region Code", o.region},
                {"servicename", "serviceName", "Amazon Elastic Compute Cloud"}};
-    p.price = t.price * v.factor;
+    p.price = t.price * v.factor * o.priceFactor;
     p.reserved = v.factor > 0 && std::strcmp(v.capacity, "Used") == 0 && (!o.lean || &v == &variants.front());
     out.push_back(std::move(p));
   }
@@ -348,6 +350,14 @@ int main(int argc, char** argv) {
       o.filler = std::stoi(argv[++i]);
     } else if (a == "--gpu-types" && i + 1 < argc) {
       o.gpuTypes = static_cast<std::size_t>(std::stoi(argv[++i]));
+    } else if (a == "--region" && i + 1 < argc && std::strcmp(argv[i + 1], "eu-west-1") == 0) {
+      ++i;  // the default
+    } else if (a == "--region" && i + 1 < argc && std::strcmp(argv[i + 1], "us-west-2") == 0) {
+      ++i;
+      o.region = "us-west-2";
+      o.location = "US West (Oregon)";
+      o.usagePrefix = "USW2-";
+      o.priceFactor = 0.9;
     } else if (a == "--lean") {
       o.lean = true;
     } else if (a == "--terms-first") {
@@ -355,7 +365,8 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(
           stderr,
-          "usage: gpuslice-genoffer [--format json|csv] [--filler N] [--terms-first] [--lean] [--gpu-types N]\n");
+          "usage: gpuslice-genoffer [--format json|csv] [--filler N] [--terms-first] [--lean] [--gpu-types N]\n"
+          "       [--region eu-west-1|us-west-2]\n");
       return 2;
     }
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/plan_inputs.h"
 #include "io/catalog_reader.h"
 #include "io/mig_reader.h"
 #include "mig/geometry.h"
@@ -20,6 +21,7 @@ namespace {
 struct CatalogArgs {
   std::string what = "instances";
   std::string pricing;
+  std::string region;
 };
 
 std::string price(const std::optional<Micros>& p) { return p ? fmt::format("{}", static_cast<double>(*p) / 1e6) : "-"; }
@@ -134,7 +136,9 @@ std::string instanceTable(const Catalog& catalog) {
 }
 
 int runCatalog(const CatalogArgs& a) {
-  auto catalog = io::loadCatalog(a.pricing);
+  auto catalog = a.region.empty()
+                     ? io::loadCatalog(a.pricing)
+                     : catalogForRegion(a.pricing, a.region, Error{ErrorKind::BadInput, "", 0, "--region", ""});
   if (!catalog) return report(catalog.error());
   std::cout << (a.what == "gpus" ? gpuTable(*catalog) : instanceTable(*catalog));
   return 0;
@@ -232,6 +236,9 @@ Runner registerCatalog(CLI::App& app) {
       ->check(CLI::IsMember({"instances", "gpus"}))
       ->capture_default_str();
   app.add_option("--pricing", a->pricing, "Show this price table instead of the built-in one");
+  app.add_option("--region", a->region,
+                 "Show the table for this region: --pricing's, else the one `gpuslice pricing fetch --region` "
+                 "cached, else the built-in one; an error when it is of another region");
   return [a, gpu, mig] { return mig->parsed() ? runMig(*gpu) : runCatalog(*a); };
 }
 

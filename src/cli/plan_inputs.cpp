@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <iostream>
+
 #include "io/catalog_reader.h"
 #include "io/files.h"
+#include "io/price_cache.h"
 #include "io/workload_reader.h"
 #include "planner/planner.h"
 #include "util/quantity.h"
@@ -125,6 +128,31 @@ std::optional<Error> applyPriceTerm(Catalog& catalog, const std::string& term) {
 
 }  // namespace
 
+Result<Catalog> catalogForRegion(const std::string& pricing, const std::string& region, Error where) {
+  auto loaded = io::loadCatalogForRegion(pricing, region, io::userPriceCacheDir());
+  if (!loaded) return loaded.errors();
+  const Catalog& c = loaded->catalog;
+  if (c.region != region) {
+    const std::string fetch = fmt::format("gpuslice pricing fetch --region {}", region);
+    where.message = pricing.empty()
+                        ? fmt::format(
+                              "no prices for {} in {} (it covers {}); run `{}` (then the cached table is used) or pass "
+                              "--pricing FILE with a table for {}",
+                              region, c.file, c.region, fetch, region)
+                        : fmt::format(
+                              "no prices for {} in {} (it covers {}); pass --pricing FILE with a table for {} (`{} -o "
+                              "FILE` writes one)",
+                              region, c.file, c.region, region, fetch);
+    return where;
+  }
+  if (!loaded->cachedFile.empty()) {
+    std::cerr << fmt::format(
+        "gpuslice: {} prices of {} from the cached table {} (written by `gpuslice pricing fetch`)\n", region, c.date,
+        loaded->cachedFile);
+  }
+  return std::move(loaded->catalog);
+}
+
 Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in) {
   auto out = std::make_unique<PlannedInputs>();
   std::vector<io::InputText> inputs;
@@ -140,14 +168,11 @@ Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in) {
   auto set = io::readWorkloads(inputs, &out->documents);
   if (!set) unread.insert(unread.end(), set.errors().begin(), set.errors().end());
   if (!unread.empty()) return unread;
-  auto catalog = io::loadCatalog(in.pricing);
+  const SourceRef& at = set->regionSource;
+  auto catalog =
+      catalogForRegion(in.pricing, set->region,
+                       Error{ErrorKind::BadInput, at.file.empty() ? in.files.front() : at.file, at.line, "region", ""});
   if (!catalog) return catalog.errors();
-  if (set->region != catalog->region) {
-    const SourceRef& at = set->regionSource;
-    return Error{ErrorKind::BadInput, at.file.empty() ? in.files.front() : at.file, at.line, "region",
-                 fmt::format("no prices for {} in {} (it covers {}); pass --pricing FILE with a table for {}",
-                             set->region, catalog->file, catalog->region, set->region)};
-  }
   if (auto e = applyPriceTerm(*catalog, in.priceTerm)) return *e;
   PlanOptions& o = out->options;
   o.strategy = parseStrategy(in.strategy);

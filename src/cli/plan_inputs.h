@@ -46,6 +46,12 @@ CLI::Option* listOption(CLI::Option* option);
 /// The names errors give the workload files: as given, "<stdin>" for "-".
 std::vector<std::string> inputNames(const PlanInputs& in);
 
+/// The price table for `region`: `pricing`'s file when given, else the table `gpuslice pricing
+/// fetch` cached for `region` (saying so on stderr), else the built-in one. An error when the
+/// table does not cover `region`: `where` gives its kind, file, line and field, the message
+/// says what to do.
+Result<Catalog> catalogForRegion(const std::string& pricing, const std::string& region, Error where);
+
 /// A plan made from the inputs, with what it was made from.
 struct PlannedInputs {
   std::vector<io::Node> documents;  ///< the parsed workload files

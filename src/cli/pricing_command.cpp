@@ -1,6 +1,7 @@
 // gpuslice pricing import: a price table from the EC2 offer files AWS publishes.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -9,7 +10,10 @@
 #include "cli/commands.h"
 #include "io/catalog_reader.h"
 #include "io/files.h"
+#include "io/price_cache.h"
+#include "io/pricing_fetch.h"
 #include "io/pricing_import.h"
+#include "io/progress.h"
 
 namespace gpuslice::cli {
 
@@ -55,6 +59,86 @@ int runImport(const ImportArgs& a) {
   return 0;
 }
 
+constexpr const char* kFetchDescription =
+    "Downloads the EC2 offer file of --region from the AWS Price List bulk API (public, no\n"
+    "credentials): first the region index, <endpoint>/offers/v1.0/aws/AmazonEC2/current/\n"
+    "region_index.json, then the current offer file it names, read as a stream (never held whole,\n"
+    "in memory or on disk) and turned into a price table as `gpuslice pricing import` does. The\n"
+    "table goes to -o FILE, or by default to the cache, $XDG_CACHE_HOME/gpuslice/aws-<region>.yaml\n"
+    "($HOME/.cache when XDG_CACHE_HOME is unset), which plan, render (of workload files) and\n"
+    "catalog instances --region then use for that region when no --pricing is given. Nothing is\n"
+    "written when anything fails. Proxies: libcurl's environment variables apply (https_proxy,\n"
+    "http_proxy, all_proxy, no_proxy). A progress bar is drawn on stderr when it is a terminal.";
+
+struct FetchArgs {
+  io::FetchOptions options;
+  std::string format = "json";
+  std::string output;
+};
+
+/// Where the table goes: -o, else the cache (its folder made when missing).
+Result<std::string> fetchOutput(const FetchArgs& a) {
+  if (!a.output.empty()) return a.output;
+  auto dir = io::userPriceCacheDir();
+  if (!dir) {
+    return Error{ErrorKind::Usage, "", 0, "-o",
+                 "neither XDG_CACHE_HOME nor HOME is an absolute path: say where the table goes"};
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(*dir, ec);
+  if (ec) return badInput(*dir, 0, "", "cannot create the cache folder: " + ec.message());
+  return io::priceCacheFile(*dir, a.options.region);
+}
+
+int runFetch(FetchArgs a) {
+  if (!io::isRegionCode(a.options.region)) {
+    return report(Error{ErrorKind::Usage, "", 0, "--region",
+                        fmt::format("\"{}\" is not an AWS region code (us-west-2)", a.options.region)});
+  }
+  const std::string& e = a.options.endpoint;
+  if ((!e.starts_with("http://") && !e.starts_with("https://")) || e.find_first_of("?# \r\n") != std::string::npos) {
+    return report(
+        Error{ErrorKind::Usage, "", 0, "--endpoint", "must be an http:// or https:// URL without a query or fragment"});
+  }
+  a.options.format = a.format == "csv" ? io::PricingFormat::OfferCsv : io::PricingFormat::OfferJson;
+  auto output = fetchOutput(a);  // before the download: a cache that cannot be made fails at once
+  if (!output) return report(output.errors());
+  auto catalog = io::builtinCatalog();
+  if (!catalog) return report(catalog.errors());
+  io::Progress progress(stderr, io::Progress::isTerminal(stderr), "bytes");
+  auto input = io::fetchOffer(a.options, *catalog, &progress);
+  if (!input) return report(input.errors());
+  auto text = io::priceTableYaml({*input}, *catalog, "gpuslice pricing fetch");
+  if (!text) return report(text.errors());
+  if (auto err = io::writeFileAtomic(*output, *text)) return report(*err);
+  if (*output != "-") {
+    std::cout << fmt::format("{}: {} prices of {} for {} NVIDIA GPU instance types\n", *output, a.options.region,
+                             input->table.publicationDate.substr(0, 10), input->table.rows.size());
+  }
+  return 0;
+}
+
+void addFetch(CLI::App& app, std::vector<std::pair<CLI::App*, Runner>>& runners) {
+  CLI::App* fetch = app.add_subcommand(
+      "fetch", "Download a region's EC2 offer file from the AWS Price List and cache its price table");
+  fetch->footer(kFetchDescription);
+  auto args = std::make_shared<FetchArgs>();
+  fetch->add_option("--region", args->options.region, "The AWS region whose prices to fetch (us-west-2)")->required();
+  fetch->add_option("--endpoint", args->options.endpoint, "The Price List bulk API, or a mirror of it")
+      ->capture_default_str();
+  fetch->add_option("--format", args->format, "Download the offer file as JSON or CSV (the same prices)")
+      ->check(CLI::IsMember({"json", "csv"}))
+      ->capture_default_str();
+  fetch->add_option("-o,--output", args->output,
+                    "Write the table here (\"-\": stdout) instead of the cache, whole or not at all");
+  fetch
+      ->add_option("--timeout", args->options.idleTimeoutSeconds,
+                   "Give up when connecting, or waiting for the next byte, takes this many seconds")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  runners.emplace_back(fetch, [args] { return runFetch(*args); });
+}
+
 }  // namespace
 
 Runner registerPricing(CLI::App& app) {
@@ -72,7 +156,14 @@ Runner registerPricing(CLI::App& app) {
                    "two) or min")
       ->check(CLI::IsMember({"min", "median"}));
   import->add_option("-o,--output", args->output, "Write the table here, whole or not at all (default: stdout)");
-  return [args] { return runImport(*args); };
+  std::vector<std::pair<CLI::App*, Runner>> runners{{import, [args] { return runImport(*args); }}};
+  addFetch(app, runners);
+  return [runners] {
+    for (const auto& [sub, run] : runners) {
+      if (sub->parsed()) return run();
+    }
+    return 2;
+  };
 }
 
 }  // namespace gpuslice::cli

@@ -31,12 +31,20 @@ struct Transfer {
   CURL* curl;
   const BodyCallback* body;
   HttpOutcome* outcome;
+  const HttpRequest* request;
   long status = -1;  // read at the first piece of the body
 };
 
 std::size_t onBody(char* data, std::size_t, std::size_t n, void* user) {
   Transfer& t = *static_cast<Transfer*>(user);
-  if (t.status < 0) curl_easy_getinfo(t.curl, CURLINFO_RESPONSE_CODE, &t.status);
+  if (t.status < 0) {
+    curl_easy_getinfo(t.curl, CURLINFO_RESPONSE_CODE, &t.status);
+    if (t.status >= 200 && t.status <= 299 && t.request->onBodyStart) {
+      curl_off_t length = -1;
+      curl_easy_getinfo(t.curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+      t.request->onBodyStart(static_cast<std::int64_t>(length));
+    }
+  }
   if (t.status < 200 || t.status > 299) {
     std::string& start = t.outcome->errorBodyStart;
     start.append(data, std::min(n, kErrorBodyBytes - start.size()));
@@ -67,14 +75,23 @@ bool isTlsError(CURLcode c) {
 
 /// A failed transfer in words. libcurl's own message (`detail`) only where it says more than
 /// the code.
-std::string transportError(CURL* curl, CURLcode c, const char* detail, long timeoutSeconds) {
+std::string transportError(CURL* curl, CURLcode c, const char* detail, const HttpRequest& r) {
   if (c == CURLE_COULDNT_CONNECT) {
     long err = 0;
     curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &err);
     if (err == ECONNREFUSED) return "cannot connect (connection refused)";
     return fmt::format("cannot connect ({})", err ? std::strerror(static_cast<int>(err)) : detail);
   }
-  if (c == CURLE_OPERATION_TIMEDOUT) return fmt::format("no complete answer within {} s", timeoutSeconds);
+  if (c == CURLE_OPERATION_TIMEDOUT && r.idleTimeoutSeconds > 0)
+    return fmt::format("nothing received for {} s", r.idleTimeoutSeconds);
+  if (c == CURLE_OPERATION_TIMEDOUT) return fmt::format("no complete answer within {} s", r.timeoutSeconds);
+  if (c == CURLE_PARTIAL_FILE) {
+    curl_off_t got = 0, length = -1;
+    curl_easy_getinfo(curl, CURLINFO_SIZE_DOWNLOAD_T, &got);
+    curl_easy_getinfo(curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+    if (length >= 0) return fmt::format("the connection closed after {} of the answer's {} bytes", got, length);
+    return fmt::format("the connection closed before the answer ended (after {} bytes)", got);
+  }
   if (c == CURLE_COULDNT_RESOLVE_HOST) return "cannot resolve the host name";
   if (isTlsError(c)) return fmt::format("TLS failure: {}", *detail ? detail : curl_easy_strerror(c));
   return *detail ? detail : curl_easy_strerror(c);
@@ -108,11 +125,23 @@ HttpOutcome HttpClient::perform(const HttpRequest& r, const BodyCallback& body) 
     }
   }
   char detail[CURL_ERROR_SIZE] = "";
-  Transfer transfer{curl, &body, &outcome};
+  Transfer transfer{curl, &body, &outcome, &r};
   curl_easy_setopt(curl, CURLOPT_URL, r.url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, r.timeoutSeconds);
+  if (r.idleTimeoutSeconds > 0) {
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, r.idleTimeoutSeconds);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);                   // bytes per second...
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, r.idleTimeoutSeconds);  // ...for this long
+  } else {
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, r.timeoutSeconds);
+  }
+  if (r.bufferBytes > 0) curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, r.bufferBytes);
+  if (r.maxRedirects > 0) {
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, r.maxRedirects);
+    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  }
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // whatever this libcurl decodes (gzip)
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
@@ -131,7 +160,7 @@ HttpOutcome HttpClient::perform(const HttpRequest& r, const BodyCallback& body) 
   const CURLcode c = curl_easy_perform(curl);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &outcome.status);
   if (c != CURLE_OK && !outcome.aborted) {
-    outcome.transportError = transportError(curl, c, detail, r.timeoutSeconds);
+    outcome.transportError = transportError(curl, c, detail, r);
   }
   return outcome;
 }
@@ -151,6 +180,24 @@ std::string urlWithoutCredentials(const std::string& url) {
     out = text;
   }
   curl_free(text);
+  curl_url_cleanup(u);
+  return out;
+}
+
+std::optional<std::string> resolveUrl(const std::string& base, const std::string& reference) {
+  CURLU* u = curl_url();
+  char* text = nullptr;
+  char* scheme = nullptr;
+  std::optional<std::string> out;
+  if (u && curl_url_set(u, CURLUPART_URL, base.c_str(), 0) == CURLUE_OK &&
+      curl_url_set(u, CURLUPART_URL, reference.c_str(), 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+      (std::strcmp(scheme, "http") == 0 || std::strcmp(scheme, "https") == 0) &&
+      curl_url_get(u, CURLUPART_URL, &text, 0) == CURLUE_OK) {
+    out = text;
+  }
+  curl_free(text);
+  curl_free(scheme);
   curl_url_cleanup(u);
   return out;
 }

@@ -19,23 +19,6 @@ namespace {
 
 constexpr std::size_t kPiece = 64 * 1024;
 
-/// Either reader, fed the same way.
-class AnyOfferReader {
- public:
-  AnyOfferReader(PricingFormat format, const std::string& file, const Catalog& catalog) {
-    if (format == PricingFormat::OfferJson)
-      json_.emplace(file, catalog);
-    else
-      csv_.emplace(file, catalog);
-  }
-  std::optional<Error> feed(std::string_view bytes) { return json_ ? json_->feed(bytes) : csv_->feed(bytes); }
-  Result<OfferTable> finish() { return json_ ? json_->finish() : csv_->finish(); }
-
- private:
-  std::optional<OfferJsonReader> json_;
-  std::optional<OfferCsvReader> csv_;
-};
-
 /// `mib` as GiB in the fewest decimals that read back (tableMiB) as the same MiB.
 std::string gibText(std::int64_t mib) {
   for (int decimals = 0; decimals < 8; ++decimals) {
@@ -104,10 +87,10 @@ Result<PricingInput> readWhole(std::string_view text, PricingFormat format, cons
   return in;
 }
 
-std::string header(const std::string& region, const std::vector<PricingInput>& inputs,
+std::string header(const std::string& region, std::string_view command, const std::vector<PricingInput>& inputs,
                    const std::vector<std::string>& others, const std::vector<std::string>& notOffered) {
   std::string out = fmt::format(
-      "# gpuslice price table: NVIDIA GPU instance types in {}, made by `gpuslice pricing import`\n"
+      "# gpuslice price table: NVIDIA GPU instance types in {}, made by `{}`\n"
       "# from the AWS files listed below.\n"
       "# Prices: Linux, USD per hour, shared tenancy (metal sizes: dedicated, as EC2 sells them);\n"
       "# onDemand, and reserved1y/reserved3y: standard reserved instances paid with no upfront fee;\n"
@@ -115,7 +98,7 @@ std::string header(const std::string& region, const std::vector<PricingInput>& i
       "# vcpu, memoryGiB and gpu.count are the offer's; gpu.model, gpu.memoryGiB and arch are\n"
       "# gpuslice's built-in catalog's (the offer names no GPU model; its gpuMemory is not read).\n"
       "# A row's comment names any other fact taken from the built-in catalog.\n",
-      region);
+      region, command);
   for (const PricingInput& in : inputs) {
     if (in.offerings)
       out += fmt::format("# {}: {}\n", in.name, in.what);
@@ -134,6 +117,27 @@ std::string header(const std::string& region, const std::vector<PricingInput>& i
 }
 
 }  // namespace
+
+struct OfferStreamReader::Impl {
+  std::optional<OfferJsonReader> json;
+  std::optional<OfferCsvReader> csv;
+};
+
+OfferStreamReader::OfferStreamReader(PricingFormat format, const std::string& file, const Catalog& catalog)
+    : impl_(std::make_unique<Impl>()) {
+  if (format == PricingFormat::OfferJson)
+    impl_->json.emplace(file, catalog);
+  else
+    impl_->csv.emplace(file, catalog);
+}
+
+OfferStreamReader::~OfferStreamReader() = default;
+
+std::optional<Error> OfferStreamReader::feed(std::string_view bytes) {
+  return impl_->json ? impl_->json->feed(bytes) : impl_->csv->feed(bytes);
+}
+
+Result<OfferTable> OfferStreamReader::finish() { return impl_->json ? impl_->json->finish() : impl_->csv->finish(); }
 
 const char* pricingFormatName(PricingFormat f) {
   switch (f) {
@@ -181,7 +185,7 @@ Result<PricingInput> readPricingBytes(std::string_view bytes, PricingFormat form
   if (format != PricingFormat::OfferJson && format != PricingFormat::OfferCsv) {
     return readWhole(bytes, format, name, catalog, SpotStatistic::Median);
   }
-  AnyOfferReader reader(format, name, catalog);
+  OfferStreamReader reader(format, name, catalog);
   for (std::size_t at = 0; at < bytes.size(); at += piece) {
     if (auto e = reader.feed(bytes.substr(at, piece))) return *e;
   }
@@ -208,7 +212,7 @@ Result<PricingInput> readPricingFile(const std::string& path, const PricingOptio
     return readWhole(path == "-" ? std::string(buf.data(), n) + *text : *text, *format, path, catalog,
                      options.spotStatistic);
   }
-  AnyOfferReader reader(*format, path, catalog);
+  OfferStreamReader reader(*format, path, catalog);
   std::optional<Error> e;
   while (n > 0 && !e) {
     e = reader.feed(std::string_view(buf.data(), n));
@@ -223,7 +227,8 @@ Result<PricingInput> readPricingFile(const std::string& path, const PricingOptio
   return PricingInput{path, pricingInputWhat(*format, options.spotStatistic), std::move(*table), std::nullopt};
 }
 
-Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, const Catalog& catalog) {
+Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, const Catalog& catalog,
+                                   std::string_view command) {
   std::map<std::string, OfferRow> rows;
   std::string region, date;
   std::vector<std::string> others, names;
@@ -264,7 +269,7 @@ Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, cons
   }
   std::sort(others.begin(), others.end());
   others.erase(std::unique(others.begin(), others.end()), others.end());
-  std::string out = header(region, inputs, others, notOffered);
+  std::string out = header(region, command, inputs, others, notOffered);
   out += fmt::format(
       "kind: PriceTable\napiVersion: gpuslice.dev/v1alpha1\nmetadata:\n  region: {}\n  currency: USD\n  date: {}\n"
       "  source: {}\ninstanceTypes:\n",

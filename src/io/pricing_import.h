@@ -1,6 +1,7 @@
 // `gpuslice pricing import`: price tables from the files AWS publishes or its CLI prints.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,24 @@ struct PricingInput {
 /// What an input of `format` is, for PricingInput::what.
 std::string pricingInputWhat(PricingFormat format, SpotStatistic statistic);
 
+/// An offer file (JSON or CSV) read as a stream: bytes in pieces of any size, then finish().
+/// Holds only what the selection keeps, never the whole offer.
+class OfferStreamReader {
+ public:
+  /// `format` is OfferJson or OfferCsv; errors name `file`.
+  OfferStreamReader(PricingFormat format, const std::string& file, const Catalog& catalog);
+  ~OfferStreamReader();
+  OfferStreamReader(const OfferStreamReader&) = delete;
+  OfferStreamReader& operator=(const OfferStreamReader&) = delete;
+  std::optional<Error> feed(std::string_view bytes);
+  /// The table; an error when the offer ended early or chose nothing readable.
+  Result<OfferTable> finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 /// Reads `path` ("-": standard input) in the format `options` force or the one detected from its
 /// start: offers 64 KiB at a time, the other formats whole (they are small). Types and their
 /// GPU facts come from `catalog` (the built-in one).
@@ -62,6 +81,8 @@ Result<PricingInput> readPricingBytes(std::string_view bytes, PricingFormat form
 /// inputs, types they do not list are left out (the table's comments name them). Facts the
 /// offer gives (vCPU, memory, GPU count) are the table's; the GPU model, per-GPU memory and
 /// architecture, and any fact the offer lacks, are `catalog`'s, and the table's comments say so.
-Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, const Catalog& catalog);
+/// `command` is what the header says made the table.
+Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, const Catalog& catalog,
+                                   std::string_view command = "gpuslice pricing import");
 
 }  // namespace gpuslice::io

@@ -21,7 +21,8 @@
 #
 # Every case runs in a fresh temporary copy of its directory (so files it writes never
 # land in the tree), with that copy as the working directory, stdin from /dev/null,
-# LC_ALL=C, and a time limit (GOLDEN_TIMEOUT seconds, default 30).
+# LC_ALL=C, an empty XDG_CACHE_HOME (no cached price tables), and a time limit
+# (GOLDEN_TIMEOUT seconds, default 30).
 #
 # Prints `ok <case>` or `FAIL <case>` (with diff -u of each mismatch) per case, then
 # exactly one line `N passed, M failed`; exits 1 if any case failed, 2 on usage errors.
@@ -54,6 +55,9 @@ case_glob=${CASES:-*}
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/gpuslice-golden.XXXXXX") || exit 2
 trap 'rm -rf -- "$scratch"' EXIT
+# An empty price cache: a table `gpuslice pricing fetch` cached for the user must not change
+# what the cases print.
+export XDG_CACHE_HOME=$scratch/no-cache
 
 passed=0
 failed=0
