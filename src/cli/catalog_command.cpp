@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "cli/catalog_instances.h"
 #include "cli/commands.h"
 #include "cli/plan_inputs.h"
 #include "io/catalog_reader.h"
@@ -22,6 +23,8 @@ struct CatalogArgs {
   std::string what = "instances";
   std::string pricing;
   std::string region;
+  InstanceFilter filter;         ///< catalog instances only
+  std::string format = "table";  ///< catalog instances only
 };
 
 std::string price(const std::optional<Micros>& p) { return p ? fmt::format("{}", static_cast<double>(*p) / 1e6) : "-"; }
@@ -114,10 +117,12 @@ std::string gpuTable(const Catalog& catalog) {
   return out + names;
 }
 
-/// `catalog instances`: the price table, with the GPU memory the planner counts per GPU.
-std::string instanceTable(const Catalog& catalog) {
+/// `catalog instances`: the price table, with the GPU memory the planner counts per GPU; the
+/// filters `filter` (of `all` types) when some were given.
+std::string instanceTable(const Catalog& catalog, const InstanceFilter& filter, std::size_t all) {
   std::string out =
       fmt::format("# {} prices for {} ({}), from {}\n", catalog.currency, catalog.region, catalog.date, catalog.source);
+  if (filter.any()) out += fmt::format("# {}: {} of {} types\n", filterText(filter), catalog.instanceTypes.size(), all);
   out += "# GPU MiB: one GPU (or slice) as NVML reports it; * = no NVML figure known, the EC2 figure (assumed)\n";
   out += fmt::format("{:<20} {:<30} {:>6} {:>9} {:>5} {:>8} {:<6} {:>11} {:>9} {:>8}  {}\n", "INSTANCE", "GPU", "GPUS",
                      "GPU MiB", "VCPU", "MEM GiB", "ARCH", "ON-DEMAND", "SPOT", "MAX PODS", "STATUS");
@@ -140,7 +145,18 @@ int runCatalog(const CatalogArgs& a) {
                      ? io::loadCatalog(a.pricing)
                      : catalogForRegion(a.pricing, a.region, Error{ErrorKind::BadInput, "", 0, "--region", ""});
   if (!catalog) return report(catalog.error());
-  std::cout << (a.what == "gpus" ? gpuTable(*catalog) : instanceTable(*catalog));
+  if (a.what == "gpus") {
+    if (a.filter.any() || a.format != "table") {
+      return report(
+          Error{ErrorKind::Usage, "", 0, "", "--gpu, --mig, --max-price and --format are for catalog instances"});
+    }
+    std::cout << gpuTable(*catalog);
+    return 0;
+  }
+  const std::size_t all = catalog->instanceTypes.size();
+  auto listed = filterInstances(std::move(*catalog), a.filter);
+  if (!listed) return report(listed.error());
+  std::cout << (a.format == "json" ? instancesJson(*listed, a.filter, all) : instanceTable(*listed, a.filter, all));
   return 0;
 }
 
@@ -239,6 +255,16 @@ Runner registerCatalog(CLI::App& app) {
   app.add_option("--region", a->region,
                  "Show the table for this region: --pricing's, else the one `gpuslice pricing fetch --region` "
                  "cached, else the built-in one; an error when it is of another region");
+  app.add_option("--gpu", a->filter.gpu,
+                 "instances: only types of this GPU model (any case, or another name `catalog gpus` lists; a "
+                 "variant's name, such as A100-80GB, picks that variant)");
+  app.add_flag("--mig", a->filter.mig, "instances: only types whose GPUs have MIG profiles (plan --strategy mig)");
+  app.add_option("--max-price", a->filter.maxPrice, "instances: only types with an on-demand price of at most X USD/h")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--format", a->format, "instances: table, or json for pipelines (below)")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  app.footer(kInstancesJsonHelp);
   return [a, gpu, mig] { return mig->parsed() ? runMig(*gpu) : runCatalog(*a); };
 }
 

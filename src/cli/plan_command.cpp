@@ -102,6 +102,7 @@ int runPlan(const PlanArgs& a) {
   } else
     text = io::planTable(in);
   if (auto e = io::writeFileAtomic(a.output, text)) return report(*e);
+  printWarnings(p);
   if (p.plan.unplanned.empty()) return 0;
   // --partial: the plan is out; the workloads it left out are errors all the same.
   ErrorList left;

@@ -2,13 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <ctime>
 #include <iostream>
 
 #include "io/catalog_reader.h"
 #include "io/files.h"
 #include "io/price_cache.h"
 #include "io/workload_reader.h"
+#include "model/price_age.h"
 #include "planner/planner.h"
+#include "util/civil_date.h"
 #include "util/quantity.h"
 
 namespace gpuslice::cli {
@@ -126,6 +130,14 @@ std::optional<Error> applyPriceTerm(Catalog& catalog, const std::string& term) {
   return std::nullopt;
 }
 
+/// Today's day number: SOURCE_DATE_EPOCH's when set, else the clock's.
+Result<std::int64_t> today() {
+  const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+  if (auto day = todayDays(epoch, static_cast<std::int64_t>(std::time(nullptr)))) return *day;
+  return Error{ErrorKind::Usage, "", 0, "SOURCE_DATE_EPOCH",
+               fmt::format("\"{}\" is not a number of seconds since 1970-01-01 UTC (decimal digits)", epoch)};
+}
+
 }  // namespace
 
 Result<Catalog> catalogForRegion(const std::string& pricing, const std::string& region, Error where) {
@@ -194,12 +206,24 @@ Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in) {
                  fmt::format("not a memory quantity: {}", in.daemonSetMemory)};
   }
   o.daemonSets = {*cpu, *memory, in.daemonSetPods};
+  const auto day = today();
+  if (!day) return day.error();
   auto plan = in.partial ? makePartialPlan(*set, *catalog, o) : makePlan(*set, *catalog, o);
   if (!plan) return plan.errors();
+  out->priceWarning = priceAgeWarning(*catalog, *day);
+  if (out->priceWarning) plan->notes.insert(plan->notes.begin(), *out->priceWarning);
   out->set = std::move(*set);
   out->catalog = std::move(*catalog);
   out->plan = std::move(*plan);
   return out;
+}
+
+}  // namespace gpuslice::cli
+
+namespace gpuslice::cli {
+
+void printWarnings(const PlannedInputs& p) {
+  if (p.priceWarning) std::cerr << "gpuslice: warning: " << *p.priceWarning << "\n";
 }
 
 }  // namespace gpuslice::cli

@@ -59,11 +59,18 @@ struct PlannedInputs {
   Catalog catalog;
   PlanOptions options;
   Plan plan;
+  /// Why the prices may be out of date (model/price_age.h), also the plan's first note.
+  std::optional<std::string> priceWarning;
 };
 
 /// Reads the workload files and the price table, checks the options and plans (with
 /// `partial`, makePartialPlan: `set` is then what the plan covers). Errors: all that were
-/// found.
+/// found. Today, for how old the prices are, is SOURCE_DATE_EPOCH's day when it is set (the
+/// reproducible-builds convention; anything but decimal seconds is a usage error), else the
+/// clock's.
 Result<std::unique_ptr<PlannedInputs>> planFromInputs(const PlanInputs& in);
+
+/// Prints the warnings of a plan, one "gpuslice: warning: <text>" line each on stderr.
+void printWarnings(const PlannedInputs& p);
 
 }  // namespace gpuslice::cli

@@ -25,7 +25,10 @@ constexpr const char* kImportDescription =
     "from pages of `aws pricing get-products --service-code AmazonEC2` (the same products and terms),\n"
     "and from the output of `aws ec2 describe-spot-price-history` (spot prices: the latest price in\n"
     "each zone, then --spot-statistic across zones); the output of `aws ec2\n"
-    "describe-instance-type-offerings` leaves out the types a region does not offer. Each offer file\n"
+    "describe-instance-type-offerings` leaves out the types a region does not offer, and that of\n"
+    "`aws ec2 describe-instance-types` gives the types' hardware facts (GPU model, count and memory,\n"
+    "vCPU, memory, architecture, ENI limits: max pods per node), which override the offer's and the\n"
+    "built-in catalog's (each row's comment says where its facts came from). Each offer file\n"
     "is read as a stream, in 64 KiB\n"
     "pieces. The price of a type is its plain Linux one:\n"
     "shared tenancy (metal sizes: dedicated), no pre-installed software, no licence, capacity status\n"
@@ -149,7 +152,8 @@ Runner registerPricing(CLI::App& app) {
   auto args = std::make_shared<ImportArgs>();
   import->add_option("files", args->files, "Offer files and spot price histories (\"-\": standard input)")->required();
   import->add_option("--input-format", args->format, "Read every file as this format instead of detecting it")
-      ->check(CLI::IsMember({"offer-json", "offer-csv", "spot-history", "get-products", "instance-type-offerings"}));
+      ->check(CLI::IsMember({"offer-json", "offer-csv", "spot-history", "get-products", "instance-type-offerings",
+                             "describe-instance-types"}));
   import
       ->add_option("--spot-statistic", args->spotStatistic,
                    "A type's spot price across zones: median (default; of an even count, the mean of the middle "

@@ -147,6 +147,7 @@ int runRender(const RenderArgs& a) {
     auto made = planFromInputs(a.plan);
     if (!made) return report(made.errors(), inputNames(a.plan));
     planned = std::move(*made);
+    printWarnings(*planned);
     plan = &planned->plan;
     set = &planned->set;
     catalog = planned->catalog;

@@ -414,6 +414,12 @@ Result<Catalog> readPriceTable(std::string_view text, const std::string& file, C
   }
   if (auto e = sortUnique(d, *list, "instanceTypes", catalog.instanceTypes, "instance type")) return *e;
   inheritFromBuiltIn(catalog.instanceTypes, builtin);
+  catalog.absentTypes.clear();
+  for (InstanceType t : builtin) {
+    if (catalog.findType(t.name)) continue;
+    t.onDemand = t.spot = t.reserved1y = t.reserved3y = std::nullopt;
+    catalog.absentTypes.push_back(std::move(t));
+  }
   return catalog;
 }
 

@@ -13,7 +13,8 @@ namespace gpuslice::io {
 /// `catalog`'s region, date, source and instance types, keeping its GPU models. A row without
 /// `eni` or `status` takes them from `catalog`'s own row of the same name (the built-in table's,
 /// as loadCatalog passes it), marked FactOrigin::BuiltIn; without such a row they stay
-/// FactOrigin::Assumed (no ENI limits; current).
+/// FactOrigin::Assumed (no ENI limits; current). `catalog`'s rows the document lacks become
+/// the catalog's absentTypes, without prices.
 Result<Catalog> readPriceTable(std::string_view text, const std::string& file, Catalog catalog);
 
 /// Decodes a `kind: GpuCatalog` document (format: catalog/gpus.yaml).

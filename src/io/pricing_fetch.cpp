@@ -173,7 +173,8 @@ Result<PricingInput> fetchOffer(const FetchOptions& o, const Catalog& catalog, P
     return badInput(shownOffer, 0, "regionCode",
                     fmt::format("{}: the region index gave this offer file for {}", table->region, o.region));
   }
-  return PricingInput{shownOffer, pricingInputWhat(o.format, SpotStatistic::Median), std::move(*table), std::nullopt};
+  return PricingInput{shownOffer, pricingInputWhat(o.format, SpotStatistic::Median), std::move(*table), std::nullopt,
+                      std::nullopt};
 }
 
 }  // namespace gpuslice::io

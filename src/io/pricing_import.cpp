@@ -28,26 +28,80 @@ std::string gibText(std::int64_t mib) {
   return fmt::format("{}", static_cast<double>(mib) / 1024.0);
 }
 
-/// One row of the table, as a flow mapping with the names of facts taken from `builtin`.
-std::string rowYaml(const OfferRow& r, const InstanceType& builtin) {
-  std::vector<std::string> fromCatalog;
-  const bool offerCount = r.gpuCount && !builtin.fractional();
-  const std::string count = offerCount ? fmt::format("{}", *r.gpuCount) : fmt::format("{}", builtin.gpuCount);
-  if (!offerCount) fromCatalog.push_back("gpu.count");
-  if (!r.vcpu) fromCatalog.push_back("vcpu");
-  if (r.memoryGiB.empty()) fromCatalog.push_back("memoryGiB");
-  std::string out =
-      fmt::format("  - {{name: {}, gpu: {{model: {}, count: {}, memoryGiB: {}}}, vcpu: {}, memoryGiB: {}, arch: {}",
-                  yamlScalar(r.name), yamlScalar(builtin.gpuModel), count, gibText(builtin.gpuMemoryMiB),
-                  r.vcpu.value_or(builtin.vcpu), r.memoryGiB.empty() ? gibText(builtin.memoryMiB) : r.memoryGiB,
-                  builtin.arch == Arch::Arm64 ? "arm64" : "amd64");
+/// Where a row's facts came from, by fact name (gpu.model, vcpu, ...), for its comment.
+struct FactSources {
+  std::vector<std::string> facts;    ///< describe-instance-types'
+  std::vector<std::string> catalog;  ///< the built-in catalog's
+  std::string problem;               ///< what the row's comment adds (a GPU name the table lacks)
+  /// `fact` is describe-instance-types' when `given`, else the built-in catalog's when
+  /// `builtin` (else the offer's, which the header names).
+  void note(const char* fact, bool given, bool builtin = true) {
+    if (given)
+      facts.push_back(fact);
+    else if (builtin)
+      catalog.push_back(fact);
+  }
+};
+
+/// The row's comment: without facts inputs, only what came from the built-in catalog (as
+/// tables made before describe-instance-types was read say it).
+std::string rowComment(const FactSources& s, bool factsGiven) {
+  if (!factsGiven) {
+    return s.catalog.empty() ? "" : fmt::format("  # from the built-in catalog: {}", fmt::join(s.catalog, ", "));
+  }
+  std::vector<std::string> parts;
+  if (!s.facts.empty()) parts.push_back(fmt::format("from describe-instance-types: {}", fmt::join(s.facts, ", ")));
+  if (!s.catalog.empty()) parts.push_back(fmt::format("from the built-in catalog: {}", fmt::join(s.catalog, ", ")));
+  if (!s.problem.empty()) parts.push_back(s.problem);
+  return parts.empty() ? "" : fmt::format("  # {}", fmt::join(parts, "; "));
+}
+
+/// The per-GPU memory of a row whose facts give `mib`: the GPU table's figure for `model` when
+/// it is that variant (so the planner finds NVML's figure), else `mib` itself.
+std::string gpuMemoryText(const Catalog& catalog, const std::string& model, std::int64_t mib) {
+  const GpuModel* gpu = catalog.findGpu(model);
+  const GpuMemory* variant = gpu ? ec2MemoryVariant(*gpu, mib) : nullptr;
+  return gibText(variant ? variant->ec2MiB : mib);
+}
+
+/// One row of the table, as a flow mapping, with a comment naming where its facts came from:
+/// `f` (describe-instance-types' facts of the type; nullptr: none), else the offer's, else
+/// `builtin`'s. `factsGiven`: some input is describe-instance-types.
+std::string rowYaml(const OfferRow& r, const InstanceType& builtin, const Catalog& catalog, const TypeFacts* f,
+                    bool factsGiven) {
+  FactSources from;
+  const bool factModel = f && !f->gpuModel.empty();
+  const std::string model = factModel ? f->gpuModel : builtin.gpuModel;
+  from.note("gpu.model", factModel, factsGiven);
+  if (f && !factModel) from.problem = fmt::format("its GPU \"{}\" is not in gpuslice's GPU table", f->gpuName);
+  const bool factCount = f && f->gpuCount > 0 && !builtin.fractional();
+  const bool offerCount = !factCount && r.gpuCount && !builtin.fractional();
+  std::string count = fmt::format("{}", builtin.gpuCount);
+  if (factCount) count = fmt::format("{}", f->gpuCount);
+  if (offerCount) count = fmt::format("{}", *r.gpuCount);
+  from.note("gpu.count", factCount, !offerCount);
+  from.note("gpu.memoryGiB", f != nullptr, factsGiven);
+  const std::string gpuMemory = f ? gpuMemoryText(catalog, model, f->gpuMemoryMiB) : gibText(builtin.gpuMemoryMiB);
+  from.note("vcpu", f != nullptr, !r.vcpu);
+  const int vcpu = f ? f->vcpu : r.vcpu.value_or(builtin.vcpu);
+  from.note("memoryGiB", f != nullptr, r.memoryGiB.empty());
+  std::string memory = r.memoryGiB.empty() ? gibText(builtin.memoryMiB) : r.memoryGiB;
+  if (f) memory = gibText(f->memoryMiB);
+  const bool factArch = f && f->arch;
+  from.note("arch", factArch, factsGiven);
+  const Arch arch = factArch ? *f->arch : builtin.arch;
+  std::string out = fmt::format(
+      "  - {{name: {}, gpu: {{model: {}, count: {}, memoryGiB: {}}}, vcpu: {}, memoryGiB: {}, arch: {}",
+      yamlScalar(r.name), yamlScalar(model), count, gpuMemory, vcpu, memory, arch == Arch::Arm64 ? "arm64" : "amd64");
   const char* names[kOfferTerms] = {"onDemand", "reserved1y", "reserved3y", "spot"};
   for (std::size_t k = 0; k < kOfferTerms; ++k) {
     if (r.prices[k]) out += fmt::format(", {}: {}", names[k], formatOfferPrice(*r.prices[k]));
   }
-  out += "}";
-  if (!fromCatalog.empty()) out += fmt::format("  # from the built-in catalog: {}", fmt::join(fromCatalog, ", "));
-  return out + "\n";
+  const bool factEni = f && f->eni;
+  if (factEni)
+    out += fmt::format(", eni: {{interfaces: {}, ipv4PerInterface: {}}}", f->eni->interfaces, f->eni->ipv4PerInterface);
+  from.note("eni", factEni, factsGiven && builtin.eni);
+  return out + "}" + rowComment(from, factsGiven) + "\n";
 }
 
 /// Adds `row` to `rows`; a type already there must have the same prices where both have one.
@@ -70,10 +124,35 @@ std::optional<Error> mergeRow(std::map<std::string, OfferRow>& rows, const Offer
   return std::nullopt;
 }
 
-/// A spot history, a get-products page or offerings, read whole (they are small).
+/// Adds the facts of one input to `all` (made on the first); a type an earlier input describes
+/// otherwise is an error.
+std::optional<Error> mergeFacts(std::optional<std::map<std::string, TypeFacts>>& all, const InstanceFacts& in,
+                                const std::string& file) {
+  if (!all) all.emplace();
+  for (const auto& [name, f] : in.types) {
+    auto [it, fresh] = all->emplace(name, f);
+    if (!fresh && !sameFacts(it->second, f)) {
+      return badInput(file, 0, "InstanceTypes", fmt::format("{} is described otherwise in an earlier input", name));
+    }
+  }
+  return std::nullopt;
+}
+
+void sortUnique(std::vector<std::string>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+/// A spot history, a get-products page, offerings or descriptions, read whole (they are small).
 Result<PricingInput> readWhole(std::string_view text, PricingFormat format, const std::string& name,
                                const Catalog& catalog, SpotStatistic statistic) {
-  PricingInput in{name, pricingInputWhat(format, statistic), {}, std::nullopt};
+  PricingInput in{name, pricingInputWhat(format, statistic), {}, std::nullopt, std::nullopt};
+  if (format == PricingFormat::InstanceTypes) {
+    auto facts = readInstanceTypes(text, name, catalog);
+    if (!facts) return facts.error();
+    in.facts = std::move(*facts);
+    return in;
+  }
   if (format == PricingFormat::Offerings) {
     auto offerings = readOfferings(text, name);
     if (!offerings) return offerings.error();
@@ -87,20 +166,33 @@ Result<PricingInput> readWhole(std::string_view text, PricingFormat format, cons
   return in;
 }
 
+/// What the header says of where the rows' hardware facts came from.
+std::string factsHeader(bool factsGiven) {
+  if (!factsGiven) {
+    return "# vcpu, memoryGiB and gpu.count are the offer's; gpu.model, gpu.memoryGiB and arch are\n"
+           "# gpuslice's built-in catalog's (the offer names no GPU model; its gpuMemory is not read).\n"
+           "# A row's comment names any other fact taken from the built-in catalog.\n";
+  }
+  return "# Hardware facts are describe-instance-types' where it describes the type (gpu.memoryGiB: the\n"
+         "# GPU table's figure when it is the same to 0.01 GiB; eni: the default network card's, from\n"
+         "# which max pods per node follow), else the offer's (vcpu, memoryGiB, gpu.count), else\n"
+         "# gpuslice's built-in catalog's. Each row's comment says which facts came from where.\n";
+}
+
 std::string header(const std::string& region, std::string_view command, const std::vector<PricingInput>& inputs,
-                   const std::vector<std::string>& others, const std::vector<std::string>& notOffered) {
+                   bool factsGiven,
+                   const std::vector<std::string>& others, const std::vector<std::string>& notOffered,
+                   const std::vector<std::string>& undescribed) {
   std::string out = fmt::format(
       "# gpuslice price table: NVIDIA GPU instance types in {}, made by `{}`\n"
       "# from the AWS files listed below.\n"
       "# Prices: Linux, USD per hour, shared tenancy (metal sizes: dedicated, as EC2 sells them);\n"
       "# onDemand, and reserved1y/reserved3y: standard reserved instances paid with no upfront fee;\n"
       "# spot: from the spot price history, the latest price in each zone, across zones as below.\n"
-      "# vcpu, memoryGiB and gpu.count are the offer's; gpu.model, gpu.memoryGiB and arch are\n"
-      "# gpuslice's built-in catalog's (the offer names no GPU model; its gpuMemory is not read).\n"
-      "# A row's comment names any other fact taken from the built-in catalog.\n",
-      region, command);
+      "{}",
+      region, command, factsHeader(factsGiven));
   for (const PricingInput& in : inputs) {
-    if (in.offerings)
+    if (in.offerings || in.facts)
       out += fmt::format("# {}: {}\n", in.name, in.what);
     else
       out += fmt::format("# {}: {} of {}\n", in.name, in.what, in.table.publicationDate);
@@ -112,6 +204,12 @@ std::string header(const std::string& region, std::string_view command, const st
   if (!notOffered.empty()) {
     out += fmt::format("# Priced, but not offered in {} by the instance-type offerings (left out): {}\n", region,
                        fmt::join(notOffered, ", "));
+  }
+  if (!undescribed.empty()) {
+    out += fmt::format(
+        "# NVIDIA GPU instance types describe-instance-types describes that the built-in catalog does not know "
+        "(left out): {}\n",
+        fmt::join(undescribed, ", "));
   }
   return out;
 }
@@ -145,13 +243,14 @@ const char* pricingFormatName(PricingFormat f) {
     case PricingFormat::OfferCsv: return "offer-csv";
     case PricingFormat::SpotHistory: return "spot-history";
     case PricingFormat::GetProducts: return "get-products";
+    case PricingFormat::InstanceTypes: return "describe-instance-types";
     default: return "instance-type-offerings";
   }
 }
 
 std::optional<PricingFormat> pricingFormatOfName(std::string_view name) {
   for (PricingFormat f : {PricingFormat::OfferJson, PricingFormat::OfferCsv, PricingFormat::SpotHistory,
-                          PricingFormat::GetProducts, PricingFormat::Offerings}) {
+                          PricingFormat::GetProducts, PricingFormat::Offerings, PricingFormat::InstanceTypes}) {
     if (name == pricingFormatName(f)) return f;
   }
   return std::nullopt;
@@ -162,6 +261,7 @@ std::string pricingInputWhat(PricingFormat format, SpotStatistic statistic) {
     return fmt::format("EC2 spot price history ({} across zones)", spotStatisticName(statistic));
   if (format == PricingFormat::GetProducts) return "AWS Price List API get-products page (AmazonEC2)";
   if (format == PricingFormat::Offerings) return "EC2 instance-type offerings";
+  if (format == PricingFormat::InstanceTypes) return "EC2 describe-instance-types";
   return "AWS Price List offer file (AmazonEC2)";
 }
 
@@ -175,6 +275,7 @@ std::optional<PricingFormat> detectPricingFormat(std::string_view head) {
   if (head.find("\"SpotPriceHistory\"") != std::string_view::npos) return PricingFormat::SpotHistory;
   if (head.find("\"PriceList\"") != std::string_view::npos) return PricingFormat::GetProducts;
   if (head.find("\"InstanceTypeOfferings\"") != std::string_view::npos) return PricingFormat::Offerings;
+  if (head.find("\"InstanceTypes\"") != std::string_view::npos) return PricingFormat::InstanceTypes;
   if (head.find("\"offerCode\"") != std::string_view::npos || head.find("\"products\"") != std::string_view::npos)
     return PricingFormat::OfferJson;
   return std::nullopt;
@@ -191,7 +292,8 @@ Result<PricingInput> readPricingBytes(std::string_view bytes, PricingFormat form
   }
   auto table = reader.finish();
   if (!table) return table.error();
-  return PricingInput{name, pricingInputWhat(format, SpotStatistic::Median), std::move(*table), std::nullopt};
+  return PricingInput{name, pricingInputWhat(format, SpotStatistic::Median), std::move(*table), std::nullopt,
+                      std::nullopt};
 }
 
 Result<PricingInput> readPricingFile(const std::string& path, const PricingOptions& options, const Catalog& catalog) {
@@ -205,7 +307,7 @@ Result<PricingInput> readPricingFile(const std::string& path, const PricingOptio
     if (!format) {
       return badInput(path, 1, "",
                       "not a file gpuslice prices from (an EC2 offer in JSON or CSV, a get-products page, a spot "
-                      "price history, instance-type offerings); --input-format forces one");
+                      "price history, instance-type offerings or descriptions); --input-format forces one");
     }
     auto text = readFile(path);  // small files, read whole; stdin: what is left
     if (!text) return text.error();
@@ -224,7 +326,8 @@ Result<PricingInput> readPricingFile(const std::string& path, const PricingOptio
   if (readError) return badInput(path, 0, "", "read error");
   auto table = reader.finish();
   if (!table) return table.error();
-  return PricingInput{path, pricingInputWhat(*format, options.spotStatistic), std::move(*table), std::nullopt};
+  return PricingInput{path, pricingInputWhat(*format, options.spotStatistic), std::move(*table), std::nullopt,
+                      std::nullopt};
 }
 
 Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, const Catalog& catalog,
@@ -233,7 +336,15 @@ Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, cons
   std::string region, date;
   std::vector<std::string> others, names;
   std::optional<std::set<std::string>> offered;
+  std::optional<std::map<std::string, TypeFacts>> facts;
+  std::vector<std::string> undescribed;
   for (const PricingInput& in : inputs) {
+    if (in.facts) {
+      names.push_back(fmt::format("{}: {}", in.what, in.name));
+      if (auto e = mergeFacts(facts, *in.facts, in.name)) return *e;
+      undescribed.insert(undescribed.end(), in.facts->otherGpuTypes.begin(), in.facts->otherGpuTypes.end());
+      continue;
+    }
     const OfferTable& t = in.offerings ? OfferTable{in.offerings->region, "", {}, {}} : in.table;
     if (t.region.empty() && t.rows.empty()) continue;  // nothing of a known GPU type
     if (t.region.empty()) return badInput(in.name, 0, "regionCode", "no product of the offer names its region");
@@ -267,14 +378,21 @@ Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, cons
     return badInput(inputs.empty() ? "" : inputs.front().name, 0, "",
                     "no NVIDIA GPU instance type that gpuslice knows has a Linux price here");
   }
-  std::sort(others.begin(), others.end());
-  others.erase(std::unique(others.begin(), others.end()), others.end());
-  std::string out = header(region, command, inputs, others, notOffered);
+  sortUnique(others);
+  sortUnique(undescribed);
+  std::string out = header(region, command, inputs, facts.has_value(), others, notOffered, undescribed);
   out += fmt::format(
       "kind: PriceTable\napiVersion: gpuslice.dev/v1alpha1\nmetadata:\n  region: {}\n  currency: USD\n  date: {}\n"
       "  source: {}\ninstanceTypes:\n",
       yamlScalar(region), yamlDoubleQuoted(date), yamlDoubleQuoted(fmt::format("{}", fmt::join(names, "; "))));
-  for (const auto& [name, r] : rows) out += rowYaml(r, *catalog.findType(name));
+  for (const auto& [name, r] : rows) {
+    const TypeFacts* f = nullptr;
+    if (facts) {
+      auto it = facts->find(name);
+      f = it == facts->end() ? nullptr : &it->second;
+    }
+    out += rowYaml(r, *catalog.findType(name), catalog, f, facts.has_value());
+  }
   return out;
 }
 

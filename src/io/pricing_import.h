@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "io/pricing_facts.h"
 #include "io/pricing_offer.h"
 #include "io/pricing_offerings.h"
 #include "io/pricing_spot.h"
@@ -16,17 +17,17 @@
 namespace gpuslice::io {
 
 /// The input formats `pricing import` reads.
-enum class PricingFormat { OfferJson, OfferCsv, SpotHistory, GetProducts, Offerings };
+enum class PricingFormat { OfferJson, OfferCsv, SpotHistory, GetProducts, Offerings, InstanceTypes };
 
-/// "offer-json", "offer-csv", "spot-history", "get-products", "instance-type-offerings": the
-/// names --input-format takes.
+/// "offer-json", "offer-csv", "spot-history", "get-products", "instance-type-offerings",
+/// "describe-instance-types": the names --input-format takes.
 const char* pricingFormatName(PricingFormat f);
 std::optional<PricingFormat> pricingFormatOfName(std::string_view name);
 
 /// The format of a file from its first bytes: a JSON object with "SpotPriceHistory" near the
 /// start is a spot price history, with "PriceList" a get-products page, with
-/// "InstanceTypeOfferings" offerings, with "offerCode" or "products" an offer file; a first cell
-/// FormatVersion is a CSV offer. nullopt: unknown.
+/// "InstanceTypeOfferings" offerings, with "InstanceTypes" instance-type facts, with "offerCode" or
+/// "products" an offer file; a first cell FormatVersion is a CSV offer. nullopt: unknown.
 std::optional<PricingFormat> detectPricingFormat(std::string_view head);
 
 /// How `pricing import` reads its inputs.
@@ -36,12 +37,14 @@ struct PricingOptions {
 };
 
 /// One input read: the name it is known by (the file name), what it is, as the table's source
-/// says it (pricingInputWhat), and its rows, or for instance-type offerings the types offered.
+/// says it (pricingInputWhat), and its rows, or for instance-type offerings the types offered,
+/// or for describe-instance-types the types' hardware facts.
 struct PricingInput {
   std::string name;
   std::string what;
   OfferTable table;
   std::optional<Offerings> offerings;
+  std::optional<InstanceFacts> facts;
 };
 
 /// What an input of `format` is, for PricingInput::what.
@@ -81,7 +84,10 @@ Result<PricingInput> readPricingBytes(std::string_view bytes, PricingFormat form
 /// inputs, types they do not list are left out (the table's comments name them). Facts the
 /// offer gives (vCPU, memory, GPU count) are the table's; the GPU model, per-GPU memory and
 /// architecture, and any fact the offer lacks, are `catalog`'s, and the table's comments say so.
-/// `command` is what the header says made the table.
+/// With describe-instance-types among the inputs, the facts it gives of a type (GPU model,
+/// count and memory, vCPU, memory, architecture, ENI limits) override both, and each row's
+/// comment names the facts taken from it and from the built-in catalog; a type it describes
+/// twice with different facts is an error. `command` is what the header says made the table.
 Result<std::string> priceTableYaml(const std::vector<PricingInput>& inputs, const Catalog& catalog,
                                    std::string_view command = "gpuslice pricing import");
 

@@ -237,8 +237,8 @@ TEST_CASE("pricing: spot history and offer in one table; Windows and other types
   REQUIRE(offer.ok());
   auto spotMedian = readSpotHistory(data("spot-eu-west-1.json"), "spot.json", catalog, SpotStatistic::Median);
   REQUIRE(spotMedian.ok());
-  auto yaml = priceTableYaml({PricingInput{"spot.json", "spot", *spotMedian, std::nullopt},
-                              PricingInput{"offer.json", "offer", offer->table, std::nullopt}},
+  auto yaml = priceTableYaml({PricingInput{"spot.json", "spot", *spotMedian, std::nullopt, std::nullopt},
+                              PricingInput{"offer.json", "offer", offer->table, std::nullopt, std::nullopt}},
                              catalog);
   REQUIRE(yaml.ok());
   // g4dn.xlarge: 1a 0.225 (the later of two), 1b 0.198 (the Windows price is not read), 1c 0.24.
@@ -252,7 +252,7 @@ TEST_CASE("pricing: spot history and offer in one table; Windows and other types
   CHECK(yaml->find("  date: \"2026-12-01\"\n  source: \"spot: spot.json; offer: offer.json\"\n") != std::string::npos);
   auto spotMin = readSpotHistory(data("spot-eu-west-1.json"), "spot.json", catalog, SpotStatistic::Min);
   REQUIRE(spotMin.ok());
-  auto minTable = priceTableYaml({PricingInput{"spot.json", "spot", *spotMin, std::nullopt}}, catalog);
+  auto minTable = priceTableYaml({PricingInput{"spot.json", "spot", *spotMin, std::nullopt, std::nullopt}}, catalog);
   REQUIRE(minTable.ok());
   CHECK(row(*minTable, "g4dn.xlarge") ==
         "{name: g4dn.xlarge, gpu: {model: T4, count: 1, memoryGiB: 16}, vcpu: 4, memoryGiB: 16, arch: amd64, "

@@ -23,6 +23,11 @@ const T* findByName(const std::vector<T>& items, const std::string& name) {
 
 const InstanceType* Catalog::findType(const std::string& name) const { return findByName(instanceTypes, name); }
 
+const InstanceType* Catalog::findCurrentType(const std::string& name) const {
+  const InstanceType* t = findType(name);
+  return t ? t : findByName(absentTypes, name);
+}
+
 const GpuModel* Catalog::findGpu(const std::string& name) const { return findByName(gpus, name); }
 
 const DriverCeiling* Catalog::driverCeilingOf(std::string_view type) const {

@@ -184,8 +184,14 @@ struct Catalog {
   std::vector<MigGpu> migGpus;                ///< MIG profiles per MIG-capable GPU, in catalog order
   std::vector<AmiImage> amis;                 ///< the node image families render knows, by ami
   std::vector<DriverCeiling> driverCeilings;  ///< families that a new driver branch no longer drives
+  /// The built-in table's types that this table lacks (a table of another region), without
+  /// prices, sorted by name: never planned, but a workload's current.instanceType may name one.
+  std::vector<InstanceType> absentTypes;
 
   const InstanceType* findType(const std::string& name) const;
+  /// A type of the table, else of absentTypes (no prices), else nullptr: what a workload's
+  /// current.instanceType may name.
+  const InstanceType* findCurrentType(const std::string& name) const;
   const GpuModel* findGpu(const std::string& name) const;
   /// The node image family of render's --ami value, or nullptr.
   const AmiImage* findAmi(std::string_view ami) const;

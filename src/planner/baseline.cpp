@@ -86,15 +86,31 @@ BaselineSlot cheapestDedicated(const PlanContext& ctx, const Workload& w) {
   return slot.type ? slot : cheapestDedicatedAmong(ctx, w, ctx.retiredCandidates);
 }
 
-/// Where the baseline puts `w`, which names a current type; a note in `notes` when that type
-/// cannot hold one of its pods. Error: the current type has no price at its current.capacity.
-Result<BaselineSlot> currentSlot(const PlanContext& ctx, const Workload& w, std::vector<std::string>& notes) {
-  const InstanceType& current = *ctx.catalog->findType(*w.currentType);
-  if (!Catalog::price(current, w.currentCapacity)) {
-    return workloadError(w, ErrorKind::BadInput, ".current.instanceType",
-                         fmt::format("{} has no {} price in the price table {}", current.name,
-                                     capacityName(w.currentCapacity), ctx.catalog->file));
+/// Where the baseline puts `w`, whose current type has no price at its current.capacity in the
+/// table (it may not be in the table at all: a table of another region): the cheapest type of
+/// its GPU model that holds it, else nowhere (no type: left out of the baseline); a note in
+/// `notes` either way.
+BaselineSlot unpricedSlot(const PlanContext& ctx, const Workload& w, const InstanceType& current,
+                          std::vector<std::string>& notes) {
+  const BaselineSlot instead = cheapestDedicated(ctx, w);
+  const std::string why =
+      fmt::format("baseline: {}'s current.instanceType {} has no {} price in {} (price table {})", w.qualifiedName(),
+                  current.name, capacityName(w.currentCapacity), ctx.catalog->region, ctx.catalog->file);
+  if (!instead.type) {
+    notes.push_back(
+        fmt::format("{}, and no {} type with one holds one of its pods: the baseline leaves it out", why, w.gpuModel));
+    return BaselineSlot{};
   }
+  notes.push_back(fmt::format("{}: the baseline prices it on {} instead, the cheapest {} type that holds it", why,
+                              instead.type->name, w.gpuModel));
+  return instead;
+}
+
+/// Where the baseline puts `w`, which names a current type; a note in `notes` when that type
+/// has no price at its current.capacity (unpricedSlot) or cannot hold one of its pods.
+BaselineSlot currentSlot(const PlanContext& ctx, const Workload& w, std::vector<std::string>& notes) {
+  const InstanceType& current = *ctx.catalog->findCurrentType(*w.currentType);
+  if (!Catalog::price(current, w.currentCapacity)) return unpricedSlot(ctx, w, current, notes);
   const Candidate c = currentCandidate(ctx, current);
   const int cap = nodeCapOf(w, c);
   if (cap >= 1) return BaselineSlot{&current, std::min(c.gpus, cap)};
@@ -125,9 +141,8 @@ Result<Baseline> baselineFleet(const PlanContext& ctx, const std::vector<Workloa
     const Workload& w = ws[wi];
     BaselineSlot slot;
     if (w.currentType) {
-      auto current = currentSlot(ctx, w, result.notes);
-      if (!current) return current.error();
-      slot = *current;
+      slot = currentSlot(ctx, w, result.notes);
+      if (!slot.type) continue;
     } else {
       slot = cheapestDedicated(ctx, w);
       if (!slot.type) {  // planned only on another GPU model, or no type has an on-demand price

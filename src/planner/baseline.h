@@ -11,9 +11,9 @@ namespace gpuslice::detail {
 /// The baseline fleet and what the user should know about how it was priced.
 struct Baseline {
   Fleet fleet;
-  /// One per workload whose current.instanceType cannot hold one of its pods (GPUs, CPU, memory
-  /// or max-pods): the workload and what it needs against what the type has, and where it is
-  /// priced instead.
+  /// One per workload whose current.instanceType has no price at its current.capacity, or
+  /// cannot hold one of its pods (GPUs, CPU, memory or max-pods): the workload and why, and
+  /// where it is priced instead.
   std::vector<std::string> notes;
   /// Each workload's share of the fleet's hourly cost (planner/cost_shares.h), indexed like
   /// the workloads; 0 for one left out of the baseline.
@@ -24,8 +24,11 @@ struct Baseline {
 /// the cheapest type that holds a pod on whole GPUs. A current type whose node cannot hold one pod (a
 /// baseline that cannot exist) is replaced by the cheapest type of the same GPU model that
 /// holds it, with a note; when none does, the current type is kept, one pod a node, with a
-/// note. Workloads that fit nowhere are left out (the planner reports them). Error:
-/// BadInput when a current type has no price at the workload's current.capacity.
+/// note. A current type with no price at the workload's current.capacity in the table (or not
+/// in the table: catalog.absentTypes) is replaced the same way, with a note naming the
+/// workload, the type, the region and what the baseline used instead; when no type holds it,
+/// the workload is left out of the baseline, with a note. Workloads that fit nowhere are left
+/// out (the planner reports them).
 Result<Baseline> baselineFleet(const PlanContext& ctx, const std::vector<Workload>& ws);
 
 /// The plan's pools priced at the capacity the baseline pays for their pods: each pool's nodes

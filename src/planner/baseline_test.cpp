@@ -166,16 +166,59 @@ TEST_CASE("baseline: each workload at its current.capacity; the plan at today's 
   CHECK_FALSE(same->fleetAtBaselineCapacity);
 }
 
-TEST_CASE("baseline: a current type with no price at its current.capacity is an error at that workload") {
+TEST_CASE("baseline: a current type with no price at its current.capacity is priced on the cheapest that has one") {
+  // g4dn.xlarge has no spot price in this table; g4dn.2xlarge has one ($0.30/h), g4dn.4xlarge too
+  // ($0.45/h): the baseline pays the two pods on g4dn.2xlarge at spot, and says so.
+  Catalog c = t4Catalog();
+  for (InstanceType& t : c.instanceTypes) {
+    if (t.name == "g4dn.2xlarge") t.spot = 300000;
+    if (t.name == "g4dn.4xlarge") t.spot = 450000;
+  }
   WorkloadSet s;
-  Workload w = testing::workload("sp", "T4", 2, 0.3, 1);
+  Workload w = testing::workload("sp", "T4", 2, 0.3, 2);
   w.currentType = "g4dn.xlarge";
   w.currentCapacity = Capacity::Spot;
-  w.source.currentLine = 9;
   s.workloads.push_back(w);
-  auto p = makePlan(s, t4Catalog(), PlanOptions{});
-  REQUIRE_FALSE(p.ok());
+  auto p = makePlan(s, c, PlanOptions{});
+  REQUIRE(p.ok());
+  CHECK(p->baseline.instances == std::map<std::string, int>{{"g4dn.2xlarge", 2}});
+  CHECK(p->baseline.hourly == 2 * 300000);
   CHECK(
-      p.error().describe() ==
-      "w.yaml:9: workloads[0].current.instanceType: g4dn.xlarge has no spot price in the price table test-prices.yaml");
+      hasNote(*p,
+              "baseline: default/sp's current.instanceType g4dn.xlarge has no spot price in us-east-1 (price table "
+              "test-prices.yaml): the baseline prices it on g4dn.2xlarge instead, the cheapest T4 type that holds it"));
+  // No T4 type has a spot price: the workload is left out of the baseline.
+  auto none = makePlan(s, t4Catalog(), PlanOptions{});
+  REQUIRE(none.ok());
+  CHECK(none->baseline.instances.empty());
+  CHECK(none->baseline.hourly == 0);
+  CHECK(hasNote(*none,
+                "baseline: default/sp's current.instanceType g4dn.xlarge has no spot price in us-east-1 (price table "
+                "test-prices.yaml), and no T4 type with one holds one of its pods: the baseline leaves it out"));
+}
+
+TEST_CASE("baseline: a current type the table lacks (another region's table) is told so, by region") {
+  // The table is of eu-west-1 and lacks g4dn.xlarge, which the built-in table has (absentTypes).
+  Catalog c = t4Catalog();
+  c.region = "eu-west-1";
+  c.absentTypes.push_back(c.instanceTypes.back());  // by name: g4dn.2xlarge, g4dn.4xlarge, g4dn.xlarge
+  REQUIRE(c.absentTypes.front().name == "g4dn.xlarge");
+  c.absentTypes.front().onDemand.reset();
+  c.instanceTypes.pop_back();
+  WorkloadSet s;
+  Workload w = testing::workload("ocr", "", 2, 0.3, 3);
+  w.currentType = "g4dn.xlarge";
+  s.workloads.push_back(w);
+  auto p = makePlan(s, c, PlanOptions{});
+  REQUIRE_MESSAGE(p.ok(), (p.ok() ? "" : p.error().describe()));
+  CHECK(p->baseline.instances == std::map<std::string, int>{{"g4dn.2xlarge", 3}});
+  CHECK(hasNote(*p,
+                "baseline: default/ocr's current.instanceType g4dn.xlarge has no on-demand price in eu-west-1 (price "
+                "table test-prices.yaml): the baseline prices it on g4dn.2xlarge instead, the cheapest T4 type that "
+                "holds it"));
+  // A type neither table knows is still an error.
+  s.workloads[0].currentType = "g4dn.huge";
+  auto unknown = makePlan(s, c, PlanOptions{});
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().message == "unknown instance type \"g4dn.huge\" (not in the price table test-prices.yaml)");
 }

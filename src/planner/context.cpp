@@ -150,7 +150,7 @@ Result<const std::vector<Workload>*> resolveWorkloads(const WorkloadSet& set, co
     const Workload& w = set.workloads[i];
     const InstanceType* current = nullptr;
     if (w.currentType) {
-      current = catalog.findType(*w.currentType);
+      current = catalog.findCurrentType(*w.currentType);
       if (!current) {
         errors.push_back(workloadError(
             w, ErrorKind::BadInput, ".current.instanceType",

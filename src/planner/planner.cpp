@@ -154,7 +154,7 @@ bool mpsAndMigPossible(const WorkloadSet& set, const Catalog& catalog, const Pla
     if (!mig && (modes & bit(Mode::Mig))) {
       std::string model = w.gpuModel;
       if (model.empty() && w.currentType) {
-        if (const InstanceType* t = catalog.findType(*w.currentType)) model = t->gpuModel;
+        if (const InstanceType* t = catalog.findCurrentType(*w.currentType)) model = t->gpuModel;
       }
       std::optional<std::int64_t> variant;
       if (auto named = catalog.findGpuName(model)) {

@@ -17,6 +17,7 @@
 #   expect_file_<name>    after the run, the file <name> (relative to the case directory)
 #                         must exist with exactly this content
 #   expect_no_file_<name> after the run, the file <name> must not exist (content ignored)
+#   env                   optional: VAR=value lines, exported for the run (no quoting)
 #   anything else         input fixtures
 #
 # Every case runs in a fresh temporary copy of its directory (so files it writes never
@@ -29,6 +30,9 @@
 
 set -u
 export LC_ALL=C
+# "Today", for how old prices are: a fixed day (2026-08-01), so that no output changes with the
+# date; a case's `env` file may set another.
+export SOURCE_DATE_EPOCH=1785542400
 
 if [[ $# -ne 1 ]]; then
     echo "usage: [UPDATE=1] $0 PATH_TO_GPUSLICE" >&2
@@ -85,6 +89,9 @@ run_case() {
 
     (
         cd "$work" || exit 125
+        if [[ -f env ]]; then
+            while IFS= read -r var; do [[ -n $var ]] && export "${var?}"; done <env
+        fi
         exec timeout "$timeout_s" "$bin" "${args[@]}" </dev/null >"$out/stdout" 2>"$out/stderr"
     )
     rc=$?
