@@ -20,6 +20,7 @@ Runner registerRender(CLI::App& app);
 Runner registerSchema(CLI::App& app);
 Runner registerProfile(CLI::App& app);
 Runner registerPricing(CLI::App& app);
+Runner registerLint(CLI::App& app);
 
 /// Prints "gpuslice: <error>" on stderr and returns the exit code for its kind.
 int report(const Error& e);

@@ -23,6 +23,8 @@ const CommandEntry kCommands[] = {
     {"profile", "Measure workloads from DCGM exporter metrics and write a WorkloadSet", gpuslice::cli::registerProfile},
     {"pricing", "Build a price table for any region from the EC2 price files AWS publishes",
      gpuslice::cli::registerPricing},
+    {"lint", "Check GPU-sharing manifests (Karpenter, device plugin and mig-parted configs, pods) for known mistakes",
+     gpuslice::cli::registerLint},
     {"schema",
      "Print the JSON Schema of a WorkloadSet file, a JSON plan or an error document, for editors and pipelines",
      gpuslice::cli::registerSchema},
@@ -49,7 +51,8 @@ int main(int argc, char** argv) {
   keepFreedMemory();
   CLI::App app{
       "gpuslice: plan GPU sharing (time-slicing, MPS, MIG) on Amazon EKS and what it saves.\n"
-      "Exit codes: 0 ok, 1 bad input, 2 usage, 3 infeasible (a workload fits nowhere)."};
+      "Exit codes: 0 ok, 1 bad input, 2 usage, 3 infeasible (a workload fits nowhere), 4 findings (lint, profile\n"
+      "--check)."};
   app.name("gpuslice");
   app.set_version_flag("--version", "gpuslice 0.1.0");
   app.require_subcommand(1);
