@@ -12,17 +12,18 @@ seconds=${2:-60}
 if [ ! -f "$build/CMakeCache.txt" ]; then
   bash "$root/tests/fuzz/configure.sh" "$build"
 fi
-cmake --build "$build" -j2 --target fuzz_plan fuzz_render fuzz_profile fuzz_smi fuzz_pricing
+cmake --build "$build" -j2 --target fuzz_plan fuzz_render fuzz_profile fuzz_smi fuzz_pricing fuzz_lint
 run=$(cd "$build" && pwd)/fuzz-run
 rm -rf "$run"
 status=0
-for target in fuzz_plan fuzz_render fuzz_profile fuzz_smi fuzz_pricing; do
+for target in fuzz_plan fuzz_render fuzz_profile fuzz_smi fuzz_pricing fuzz_lint; do
   case $target in
     fuzz_plan) max_len=4096 ;;    # workload files: the examples are under 2 KB
     fuzz_render) max_len=16384 ;; # saved plans: the seeds are up to 9 KB
     fuzz_profile) max_len=16384 ;; # Prometheus responses: the seeds are up to 11 KB
     fuzz_smi) max_len=4096 ;;     # nvidia-smi CSV logs
     fuzz_pricing) max_len=16384 ;;  # EC2 offer files
+    fuzz_lint) max_len=8192 ;;      # manifests: the lint fixtures are under 3 KB
   esac
   mkdir -p "$run/$target/crashes"
   cp -R "$root/tests/fuzz/corpus/$target" "$run/$target/corpus"
