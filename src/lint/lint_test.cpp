@@ -71,6 +71,11 @@ TEST_CASE("lint: a block scalar config's lines are mapped into the outer file") 
   CHECK(codesAndLines(f) == "GS301@12 ");
 }
 
+TEST_CASE("lint: a config's parse error past the end of its block stays on the block's last line") {
+  const auto f = lintText(kConfigMapHead + "  a: |\n    sharing: [\n");
+  CHECK(codesAndLines(f) == "GS307@7 ");
+}
+
 TEST_CASE("lint: a quoted config puts every finding on its key's line") {
   const auto f = lintText(kConfigMapHead +
                           "  other: plain text\n"

@@ -119,6 +119,8 @@ class Reader {
       c.owner = owner;
       c.keyLine = m.keyLine;
       c.block = opensBlockScalar(lineOf(s.text, m.keyLine));
+      const std::string& text = m.second.text;
+      c.lines = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + (text.ends_with('\n') ? 0 : 1);
       auto tree = io::parseYaml(m.second.text, s.file);
       if (!tree) {
         if (looksLikeConfig(m.second.text)) notParsed(c, tree.error());

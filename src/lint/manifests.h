@@ -2,6 +2,7 @@
 // knowing the file and line it came from.
 #pragma once
 
+#include <algorithm>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -41,10 +42,12 @@ struct EmbeddedConfig {
   std::string owner;  ///< the ConfigMap's name, or "Helm values"
   int keyLine = 0;
   bool block = false;  ///< a block scalar: inner line n is keyLine + n
+  int lines = 0;       ///< lines of the string
   io::Node tree;
 
-  /// Inner line `inner` (1-based, of the string) in the outer file.
-  int line(int inner) const { return block ? keyLine + inner : keyLine; }
+  /// Inner line `inner` (1-based, of the string) in the outer file; a parser's line past the
+  /// string's end is its last line.
+  int line(int inner) const { return block ? keyLine + std::clamp(inner, 1, std::max(lines, 1)) : keyLine; }
 };
 
 /// Everything read, owning the parsed documents the objects point into.
