@@ -24,14 +24,14 @@ bool isCount(const io::Node& n) {
 /// Whether `counts` (profile name -> instances per GPU) can be laid out on `gpu`.
 bool fits(const MigGpu& gpu, const std::map<std::string, int>& counts) {
   std::vector<int> want(gpu.profiles.size(), 0);
-  for (const auto& [name, n] : counts) {
-    const auto p =
-        std::find_if(gpu.profiles.begin(), gpu.profiles.end(), [&](const MigProfile& mp) { return mp.name == name; });
+  for (const auto& count : counts) {  // not [name, n]: clang 14 lambdas cannot capture bindings
+    const auto p = std::find_if(gpu.profiles.begin(), gpu.profiles.end(),
+                                [&](const MigProfile& mp) { return mp.name == count.first; });
     if (p == gpu.profiles.end()) {
-      if (n > 0) return false;
+      if (count.second > 0) return false;
       continue;
     }
-    want[static_cast<std::size_t>(p - gpu.profiles.begin())] = n;
+    want[static_cast<std::size_t>(p - gpu.profiles.begin())] = count.second;
   }
   for (const MigGeometry& g : maximalGeometries(gpu)) {
     const std::vector<int> have = profileCounts(gpu, g);
