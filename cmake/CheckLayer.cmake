@@ -6,7 +6,7 @@
 # says where it comes from. Unit tests (*_test.cpp) are exempt: they may use io to read
 # fixtures. On a forbidden include it prints `<file>:<line>: <layer> may not include <path>`
 # for each and fails; otherwise it touches STAMP.
-set(layers util model mig planner render profile report io cli gpuslice)
+set(layers util model mig planner render profile report io lint cli gpuslice)
 foreach(var LAYER DIR)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "CheckLayer.cmake: -D${var}=... is required")

@@ -22,6 +22,7 @@ Runner registerProfile(CLI::App& app);
 Runner registerPricing(CLI::App& app);
 Runner registerDiff(CLI::App& app);
 Runner registerReport(CLI::App& app);
+Runner registerLint(CLI::App& app);
 
 /// Prints "gpuslice: <error>" on stderr and returns the exit code for its kind.
 int report(const Error& e);

@@ -27,6 +27,8 @@ const CommandEntry kCommands[] = {
      gpuslice::cli::registerPricing},
     {"diff", "Compare two saved plans: cost, pools and workloads that changed (table, Markdown, JSON)",
      gpuslice::cli::registerDiff},
+    {"lint", "Check GPU-sharing manifests (Karpenter, device plugin and mig-parted configs, pods) for known mistakes",
+     gpuslice::cli::registerLint},
     {"schema",
      "Print the JSON Schema of a WorkloadSet file, a JSON plan or an error document, for editors and pipelines",
      gpuslice::cli::registerSchema},
@@ -53,7 +55,8 @@ int main(int argc, char** argv) {
   keepFreedMemory();
   CLI::App app{
       "gpuslice: plan GPU sharing (time-slicing, MPS, MIG) on Amazon EKS and what it saves.\n"
-      "Exit codes: 0 ok, 1 bad input, 2 usage, 3 infeasible (a workload fits nowhere)."};
+      "Exit codes: 0 ok, 1 bad input, 2 usage, 3 infeasible (a workload fits nowhere), 4 findings (lint, profile\n"
+      "--check)."};
   app.name("gpuslice");
   app.set_version_flag("--version", "gpuslice 0.1.0");
   app.require_subcommand(1);

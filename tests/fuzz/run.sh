@@ -12,11 +12,11 @@ seconds=${2:-60}
 if [ ! -f "$build/CMakeCache.txt" ]; then
   bash "$root/tests/fuzz/configure.sh" "$build"
 fi
-cmake --build "$build" -j2 --target fuzz_plan fuzz_render fuzz_profile fuzz_smi fuzz_pricing fuzz_region_index
+cmake --build "$build" -j2 --target fuzz_plan fuzz_render fuzz_profile fuzz_smi fuzz_pricing fuzz_region_index fuzz_lint
 run=$(cd "$build" && pwd)/fuzz-run
 rm -rf "$run"
 status=0
-for target in fuzz_plan fuzz_render fuzz_profile fuzz_smi fuzz_pricing fuzz_region_index; do
+for target in fuzz_plan fuzz_render fuzz_profile fuzz_smi fuzz_pricing fuzz_region_index fuzz_lint; do
   case $target in
     fuzz_plan) max_len=4096 ;;    # workload files: the examples are under 2 KB
     fuzz_render) max_len=16384 ;; # saved plans: the seeds are up to 9 KB
@@ -24,6 +24,7 @@ for target in fuzz_plan fuzz_render fuzz_profile fuzz_smi fuzz_pricing fuzz_regi
     fuzz_smi) max_len=4096 ;;     # nvidia-smi CSV logs
     fuzz_pricing) max_len=16384 ;;  # EC2 offer files
     fuzz_region_index) max_len=4096 ;;  # EC2 region indexes
+    fuzz_lint) max_len=8192 ;;      # manifests: the lint fixtures are under 3 KB
   esac
   mkdir -p "$run/$target/crashes"
   cp -R "$root/tests/fuzz/corpus/$target" "$run/$target/corpus"
