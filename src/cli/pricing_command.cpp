@@ -30,7 +30,8 @@ constexpr const char* kImportDescription =
     "vCPU, memory, architecture, ENI limits: max pods per node), which override the offer's and the\n"
     "built-in catalog's (each row's comment says where its facts came from). Each offer file\n"
     "is read as a stream, in 64 KiB\n"
-    "pieces. The price of a type is its plain Linux one:\n"
+    "pieces, with a progress bar on stderr when it is a terminal. The price of a type is its plain\n"
+    "Linux one:\n"
     "shared tenancy (metal sizes: dedicated), no pre-installed software, no licence, capacity status\n"
     "Used, on-demand market (never a Capacity Block), per hour, non-zero USD; the standard 1- and\n"
     "3-year reserved terms with no upfront fee are kept too. Only NVIDIA GPU types the built-in\n"
@@ -51,8 +52,9 @@ int runImport(const ImportArgs& a) {
   auto catalog = io::builtinCatalog();
   if (!catalog) return report(catalog.errors());
   std::vector<io::PricingInput> inputs;
+  io::Progress progress(stderr, io::Progress::isTerminal(stderr), "bytes");
   for (const std::string& f : a.files) {
-    auto in = io::readPricingFile(f, options, *catalog);
+    auto in = io::readPricingFile(f, options, *catalog, &progress);
     if (!in) return report(in.errors());
     inputs.push_back(std::move(*in));
   }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -11,6 +13,7 @@
 #include "io/pricing_get_products.h"
 #include "io/pricing_offer_csv.h"
 #include "io/pricing_offer_json.h"
+#include "io/progress.h"
 #include "util/yaml_scalar.h"
 
 namespace gpuslice::io {
@@ -180,8 +183,7 @@ std::string factsHeader(bool factsGiven) {
 }
 
 std::string header(const std::string& region, std::string_view command, const std::vector<PricingInput>& inputs,
-                   bool factsGiven,
-                   const std::vector<std::string>& others, const std::vector<std::string>& notOffered,
+                   bool factsGiven, const std::vector<std::string>& others, const std::vector<std::string>& notOffered,
                    const std::vector<std::string>& undescribed) {
   std::string out = fmt::format(
       "# gpuslice price table: NVIDIA GPU instance types in {}, made by `{}`\n"
@@ -296,7 +298,8 @@ Result<PricingInput> readPricingBytes(std::string_view bytes, PricingFormat form
                       std::nullopt};
 }
 
-Result<PricingInput> readPricingFile(const std::string& path, const PricingOptions& options, const Catalog& catalog) {
+Result<PricingInput> readPricingFile(const std::string& path, const PricingOptions& options, const Catalog& catalog,
+                                     Progress* progress) {
   std::FILE* in = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (!in) return badInput(path, 0, "", "cannot open");
   std::vector<char> buf(kPiece);
@@ -315,11 +318,18 @@ Result<PricingInput> readPricingFile(const std::string& path, const PricingOptio
                      options.spotStatistic);
   }
   OfferStreamReader reader(*format, path, catalog);
+  if (progress) {
+    struct stat st {};
+    const bool sized = in != stdin && fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode);
+    progress->begin(path, sized ? static_cast<std::uint64_t>(st.st_size) : 0);
+  }
   std::optional<Error> e;
   while (n > 0 && !e) {
     e = reader.feed(std::string_view(buf.data(), n));
+    if (progress) progress->advance(n);
     n = std::fread(buf.data(), 1, buf.size(), in);
   }
+  if (progress) progress->clear();
   const bool readError = std::ferror(in) != 0;
   if (in != stdin) std::fclose(in);
   if (e) return *e;

@@ -16,6 +16,8 @@
 
 namespace gpuslice::io {
 
+class Progress;
+
 /// The input formats `pricing import` reads.
 enum class PricingFormat { OfferJson, OfferCsv, SpotHistory, GetProducts, Offerings, InstanceTypes };
 
@@ -71,7 +73,9 @@ class OfferStreamReader {
 /// Reads `path` ("-": standard input) in the format `options` force or the one detected from its
 /// start: offers 64 KiB at a time, the other formats whole (they are small). Types and their
 /// GPU facts come from `catalog` (the built-in one).
-Result<PricingInput> readPricingFile(const std::string& path, const PricingOptions& options, const Catalog& catalog);
+/// `progress` (when given) is told how many bytes of an offer are read.
+Result<PricingInput> readPricingFile(const std::string& path, const PricingOptions& options, const Catalog& catalog,
+                                     Progress* progress = nullptr);
 
 /// Feeds `bytes` (a whole file; an offer's in pieces of `piece` bytes) through the reader of
 /// `format` (spot: the median): what readPricingFile does, for tests and fuzzing.
