@@ -48,8 +48,9 @@ Result<std::string> generatedAt() {
   if (!epoch) return std::string();
   const std::string text = epoch;
   if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos) {
+    // plan's reading of it (plan_inputs) refuses the same values first, in the same words
     return Error{ErrorKind::Usage, "", 0, "SOURCE_DATE_EPOCH",
-                 "must be a whole number of seconds since 1970-01-01 UTC, at most 12 digits"};
+                 fmt::format("\"{}\" is not a number of seconds since 1970-01-01 UTC (decimal digits)", text)};
   }
   const std::time_t t = static_cast<std::time_t>(std::stoll(text));
   std::tm tm{};
