@@ -134,11 +134,12 @@ Runner registerPlan(CLI::App& app) {
       ->check(CLI::IsMember({"table", "json", "yaml", "markdown", "csv", "html", "svg"}))
       ->capture_default_str();
   app.add_option("-o,--output", a->output, "Write to FILE (atomically: whole or not at all) instead of stdout");
-  app.add_option("--explain", a->explain,
-                 "Instead of the plan, say why workload NAME (namespace/name, or a name only one has) went where "
-                 "it did: what it needs, its pool and what a pod costs there, every slot it fits alone on its nodes "
-                 "(cheapest first), and what each cheaper slot one step away would need of it (less GPU memory, a "
-                 "lower busy share, another isolation). MIG slots are not weighed")
+  app.add_option(
+         "--explain", a->explain,
+         "Instead of the plan, say why workload NAME (namespace/name, or a name only one has) went where "
+         "it did: what it needs, its pool and what a pod costs there, every slot it fits alone on its nodes "
+         "(cheapest first), and what each cheaper slot one step away would need of it (less GPU memory, a "
+         "lower busy share, another isolation). MIG slots are listed with the smallest profile that holds a pod")
       ->type_name("NAME");
   return [a] { return runPlan(*a); };
 }

@@ -12,6 +12,7 @@ constexpr std::size_t kMaxRows = 12;
 
 std::string slotText(const SlotOption& o) {
   if (o.mode == Mode::Dedicated) return "whole GPU";
+  if (o.mode == Mode::Mig) return fmt::format("MIG {} x{}", o.profile, o.replicas);
   return fmt::format("{} x{}", o.mode == Mode::Mps ? "MPS" : "time-slicing", o.replicas);
 }
 

@@ -16,6 +16,7 @@ struct SlotOption {
   std::string instanceType;
   Mode mode = Mode::Dedicated;
   int replicas = 1;     ///< pods a GPU
+  std::string profile;  ///< MIG: the profile each pod gets
   int podsPerNode = 0;  ///< min(GPUs x replicas, what CPU, memory and max-pods allow)
   LimitedBy limit = LimitedBy::Gpu;
   Micros perPod = 0;  ///< the type's hourly price / podsPerNode

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "planner/fit.h"
+#include "planner/mig_packing.h"
 #include "util/quantity.h"
 
 namespace gpuslice::detail {
@@ -54,10 +55,24 @@ std::optional<std::string> modeNeed(const Workload& w, ModeMask allowed, Mode mo
   return fmt::format("{} allowed (the strategy or gpu.sharing leaves it out)", modeName(mode));
 }
 
+/// The MIG slot of `w` on `c`: the smallest profile that holds it, as many a GPU as the GPU
+/// allows of it; none without MIG or a profile that holds it.
+void weighMig(const PlanContext& ctx, const Workload& w, const Candidate& c, int nodeCap, Explanation& e) {
+  const auto need = modeNeed(w, effectiveModes(w, *ctx.options), Mode::Mig);
+  const auto profile = c.mig ? migProfileFor(ctx, w, c) : std::nullopt;
+  if (!profile || nodeCap < 1 || w.gpuCount > 1) return;
+  const MigProfile& p = c.mig->profiles[*profile];
+  SlotOption o = slotOn(w, c, Mode::Mig, p.maxCount, nodeCap, false);
+  o.profile = p.name;
+  if (!need) e.options.push_back(o);
+  if (need && o.perPod < e.placedPerPod) e.cheaper.push_back({o, {*need}});
+}
+
 /// The slots `w` fits on `c` in the modes it may use, and the cheaper ones one step away.
 void weigh(const PlanContext& ctx, const Workload& w, const Candidate& c, Explanation& e) {
   const SlotFit f = fitOf(ctx, w, c);
   const ModeMask allowed = effectiveModes(w, *ctx.options);
+  weighMig(ctx, w, c, f.nodeCap, e);
   struct Try {
     Mode mode;
     int fits;  // pods a GPU it fits now, 0 for none
@@ -125,7 +140,11 @@ Explanation explainWorkload(const PlanContext& ctx, const Workload& w, const Pla
     e.facts.push_back("no slot of its GPU model is cheaper a pod than the one it has, one step away");
   const auto anyMig = std::any_of(ctx.candidates.begin(), ctx.candidates.end(),
                                   [&](const Candidate& c) { return c.mig && admits(ctx, w, c); });
-  if (anyMig) e.facts.push_back("MIG slots are not weighed here; gpuslice catalog mig lists the profiles");
+  if (anyMig) {
+    e.facts.push_back(
+        "MIG slots: the smallest profile that holds a pod, as many a GPU as the GPU allows of it; "
+        "smaller profiles one step away are not weighed (gpuslice catalog mig lists them)");
+  }
   return e;
 }
 
